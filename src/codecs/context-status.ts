@@ -1,0 +1,62 @@
+import * as t from 'io-ts'
+import { JsonFromString } from './json-from-string.js'
+
+/** An integer (epoch seconds), without io-ts's `Int` brand so callers can build tasks from plain numbers. */
+export const EpochSeconds = /*#__PURE__*/ new t.Type<number, number, unknown>(
+  'EpochSeconds',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u),
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) ? t.success(u) : t.failure(u, c, 'expected integer epoch seconds')),
+  t.identity,
+)
+
+/** One sync task as reported inside `ContextStatus` (protocol §4, camelCase). */
+export const ContextStatusData = /*#__PURE__*/ t.type(
+  {
+    contextId: t.string,
+    path: t.string,
+    taskType: t.string,
+    status: t.string,
+    errorMessage: t.string,
+    startTime: EpochSeconds,
+    finishTime: EpochSeconds,
+  },
+  'ContextStatusData',
+)
+export type ContextStatusData = t.TypeOf<typeof ContextStatusData>
+
+/** Layer 2: `{type, data}` envelopes; only `type: "data"` items carry tasks. */
+export const ContextStatusEnvelopeItem = /*#__PURE__*/ t.type(
+  { type: t.string, data: t.union([t.string, t.undefined]) },
+  'ContextStatusEnvelopeItem',
+)
+
+const TaskListFromString = /*#__PURE__*/ JsonFromString.pipe(t.array(ContextStatusData), 'TaskListFromString')
+const EnvelopeListFromString = /*#__PURE__*/ JsonFromString.pipe(
+  t.array(ContextStatusEnvelopeItem),
+  'EnvelopeListFromString',
+)
+
+/**
+ * `Data.ContextStatus`: three layers of JSON (protocol §4) decoded to a flat task list.
+ * Empty or absent means no tasks; any layer that fails to parse is a decode failure
+ * (protocol §7.1: never read garbage as "no tasks, success").
+ */
+export const ContextStatusFromString = /*#__PURE__*/ new t.Type<ContextStatusData[], string, unknown>(
+  'ContextStatusFromString',
+  (u): u is ContextStatusData[] => t.array(ContextStatusData).is(u),
+  (u, c) => {
+    if (u === undefined || u === null || u === '') return t.success([])
+    const envelopes = EnvelopeListFromString.validate(u, c)
+    if (envelopes._tag === 'Left') return envelopes
+    const tasks: ContextStatusData[] = []
+    for (const [index, item] of envelopes.right.entries()) {
+      if (item.type !== 'data') continue
+      const itemContext = t.appendContext(c, String(index), EnvelopeListFromString)
+      const decoded = TaskListFromString.validate(item.data, t.appendContext(itemContext, 'data', TaskListFromString))
+      if (decoded._tag === 'Left') return decoded
+      tasks.push(...decoded.right)
+    }
+    return t.success(tasks)
+  },
+  (tasks) => JSON.stringify(tasks.length === 0 ? [] : [{ type: 'data', data: JSON.stringify(tasks) }]),
+)

@@ -1,0 +1,83 @@
+import ky, { TimeoutError } from 'ky'
+import { Observable } from 'rxjs'
+import type { NormalizedConfig } from '../config.js'
+import { NetworkError } from '../errors/network-error.js'
+import { RequestTimeoutError } from '../errors/request-timeout-error.js'
+import { redactText } from './redact.js'
+import type { RawResponse, RpcRequest, Transport } from './transport.js'
+import { buildWireRequest } from './wire-request.js'
+
+/**
+ * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
+ * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), `timeout` = per-attempt `timeoutMs`.
+ */
+export function createKyTransport(config: NormalizedConfig): Transport {
+  const client = ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    timeout: config.timeoutMs,
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  })
+  return (request: RpcRequest) =>
+    new Observable<RawResponse>((subscriber) => {
+      const controller = new AbortController()
+      let settled = false
+      const wire = buildWireRequest(
+        config.baseUrl,
+        config.apiKey,
+        request,
+        new Date(config.scheduler.now()),
+        randomNonce(),
+      )
+      const run = async (): Promise<RawResponse> => {
+        const response = await client.post(wire.url, {
+          body: wire.body,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-acs-action': request.action,
+            'x-acs-version': '2025-05-06',
+          },
+          signal: controller.signal,
+        })
+        const retryAfter = response.headers.get('retry-after')
+        const body = await response.text()
+        return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
+      }
+      run().then(
+        (raw) => {
+          settled = true
+          subscriber.next(raw)
+          subscriber.complete()
+        },
+        (error: unknown) => {
+          settled = true
+          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, config.timeoutMs))
+        },
+      )
+      return () => {
+        if (!settled) controller.abort()
+      }
+    })
+}
+
+/**
+ * Maps ky/fetch failures to our error family. The raw error is not kept as `cause`: ky's
+ * TimeoutError quotes the URL, and SyncContext's URL holds the key (protocol §1.2).
+ */
+export function classifyTransportError(action: string, error: unknown, timeoutMs: number): Error {
+  if (error instanceof TimeoutError) {
+    return new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
+  }
+  const reason = describeCause(error)
+  return new NetworkError(redactText(reason), { action })
+}
+
+const describeCause = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error)
+  const cause = (error as { cause?: unknown }).cause
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
+  const causeMessage = cause instanceof Error ? cause.message : undefined
+  return [error.message, typeof code === 'string' ? code : undefined, causeMessage].filter(Boolean).join(': ')
+}
+
+const randomNonce = (): string => crypto.randomUUID().replace(/-/g, '')
