@@ -1,0 +1,52 @@
+import { lastValueFrom, takeUntil, fromEvent, type Observable } from 'rxjs'
+import type { AgentBayFailure } from './errors/index.js'
+import { isAgentBayError } from './errors/agentbay-error.js'
+import { isValidationError } from './errors/validation-error.js'
+
+/** Options every Promise adapter accepts. */
+export interface AsyncOptions {
+  /** Aborting unsubscribes: timers stop and any request in flight is aborted. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * `lastValueFrom` with an `AbortSignal` bridge. Aborting rejects with the signal's reason.
+ * The listener is removed when the promise settles.
+ */
+export function lastValueWithSignal<T>(source: Observable<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return lastValueFrom(source)
+  if (signal.aborted) return Promise.reject(abortReason(signal))
+  return new Promise<T>((resolve, reject) => {
+    const aborted$ = fromEvent(signal, 'abort')
+    lastValueFrom(source.pipe(takeUntil(aborted$)), { defaultValue: ABORTED as T }).then((value) => {
+      if (value === ABORTED) reject(abortReason(signal))
+      else resolve(value)
+    }, reject)
+  })
+}
+
+const ABORTED = Symbol('aborted')
+const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason ?? new DOMException('The operation was aborted', 'AbortError')
+
+/** What a remote failure looks like in the reference result shapes. */
+export interface FailureFields {
+  readonly requestId: string
+  readonly success: false
+  readonly errorMessage: string
+  readonly error: AgentBayFailure
+}
+
+/**
+ * Maps a rejection to the reference style: remote failures become `{ success: false, … }`;
+ * invalid arguments, aborts and programming errors still reject.
+ */
+export function failureFields(error: unknown): FailureFields {
+  if (!isAgentBayError(error) || isValidationError(error)) throw error
+  return {
+    requestId: error.requestId ?? '',
+    success: false,
+    errorMessage: error.message,
+    error: error as AgentBayFailure,
+  }
+}

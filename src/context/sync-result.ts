@@ -1,0 +1,50 @@
+import { map, reduce, type OperatorFunction } from 'rxjs'
+import type { ContextStatusData } from '../codecs/context-status.js'
+import { TASK_STATUS, isTerminalStatus } from '../wire/protocol.js'
+import { taskIdentity } from './task-watch.js'
+import type { ContextSyncResult } from './types.js'
+
+/**
+ * Folds a sync stream into a `ContextSyncResult`: `success` only when every task ended `Success`
+ * and none was left in progress (a timeout).
+ *
+ * @example
+ * const result = await lastValueFrom(session.context.sync({ mode: 'upload' }).pipe(toSyncResult()))
+ */
+export function toSyncResult(
+  requestId?: string,
+): OperatorFunction<ContextStatusData & { readonly requestId?: string }, ContextSyncResult> {
+  return (source) =>
+    source.pipe(
+      reduce(
+        (acc, task) => ({
+          requestId: acc.requestId || task.requestId || '',
+          tasks: new Map(acc.tasks).set(taskIdentity(task), stripRequestId(task)),
+        }),
+        { requestId: requestId ?? '', tasks: new Map<string, ContextStatusData>() },
+      ),
+      map(({ requestId: id, tasks }) => summarizeSync(id, [...tasks.values()])),
+    )
+}
+
+/** The result for a sync whose tasks ended in these states. */
+export function summarizeSync(requestId: string, tasks: readonly ContextStatusData[]): ContextSyncResult {
+  const timedOut = tasks.some((task) => !isTerminalStatus(task.status))
+  const failed = tasks.filter((task) => task.status === TASK_STATUS.failed)
+  const success = !timedOut && failed.length === 0
+  if (success) return { requestId, success, timedOut, tasks }
+  const errorMessage = timedOut
+    ? `sync timed out with ${tasks.length - failed.length} task(s) still in progress`
+    : failed.map((task) => `${task.taskType} ${task.contextId}:${task.path} failed: ${task.errorMessage || 'no reason given'}`).join('; ')
+  return { requestId, success, timedOut, tasks, errorMessage }
+}
+
+const stripRequestId = (task: ContextStatusData & { readonly requestId?: string }): ContextStatusData => ({
+  contextId: task.contextId,
+  path: task.path,
+  taskType: task.taskType,
+  status: task.status,
+  errorMessage: task.errorMessage,
+  startTime: task.startTime,
+  finishTime: task.finishTime,
+})

@@ -1,0 +1,117 @@
+import {
+  EMPTY,
+  catchError,
+  concatMap,
+  defer,
+  mergeMap,
+  range,
+  scan,
+  takeWhile,
+  throwError,
+  timer,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs'
+import type { ContextStatusData } from '../codecs/context-status.js'
+import { isTransientError } from '../transport/rpc.js'
+import { isTerminalStatus, isSyncMode, type SyncMode } from '../wire/protocol.js'
+import type { PollSchedule } from './poll-schedule.js'
+
+// ---- model ---------------------------------------------------------------------------------
+
+/** Which tasks a watch counts. */
+export interface TaskSelector {
+  readonly contextId?: string
+  readonly path?: string
+  readonly mode?: SyncMode
+  /** Terminal tasks seen before the trigger: they belong to earlier syncs (protocol §7.3). */
+  readonly staleTasks?: readonly ContextStatusData[]
+}
+
+export interface TaskWatchOptions {
+  /** One `GetContextInfo` poll: emits the task list once and completes. */
+  readonly poll: () => Observable<readonly ContextStatusData[]>
+  readonly select: TaskSelector
+  readonly schedule: PollSchedule
+  /** Poll budget; exhausting it completes the stream (a timeout, not an error). */
+  readonly maxPolls: number
+  /** If no counted task has appeared after this long, complete with nothing emitted. */
+  readonly noTaskGraceMs: number
+  readonly scheduler: SchedulerLike
+}
+
+interface WatchState {
+  /** Last emitted state per task identity. */
+  readonly emitted: ReadonlyMap<string, string>
+  readonly changed: readonly ContextStatusData[]
+  readonly done: boolean
+}
+
+// ---- the pipeline ----------------------------------------------------------------------------
+
+/**
+ * Polls until every counted task is terminal, the budget runs out, or no task shows up within the
+ * grace period. Emits a task when it first appears and whenever its state changes.
+ * Transient poll failures skip that poll (the budget bounds them); other errors end the stream.
+ */
+export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
+  return defer(() => {
+    const startedAt = options.scheduler.now()
+    const initial: WatchState = { emitted: new Map(), changed: [], done: false }
+    return range(0, options.maxPolls).pipe(
+      concatMap((pollIndex) =>
+        timer(options.schedule(pollIndex), options.scheduler).pipe(
+          concatMap(() => options.poll().pipe(catchError(skipTransient))),
+        ),
+      ),
+      scan((state, tasks) => {
+        const counted = tasks.filter((task) => isCountedTask(task, options.select))
+        const graceOver = options.scheduler.now() - startedAt >= options.noTaskGraceMs
+        return nextState(state, counted, graceOver)
+      }, initial),
+      takeWhile((state) => !state.done, true),
+      mergeMap((state) => state.changed),
+    )
+  })
+}
+
+const skipTransient = (error: unknown): Observable<never> => (isTransientError(error) ? EMPTY : throwError(() => error))
+
+// ---- rules, each testable alone ------------------------------------------------------------------
+
+/** A task counts when it is an upload/download task of this sync's scope and not a stale one. */
+export function isCountedTask(task: ContextStatusData, select: TaskSelector): boolean {
+  if (!isSyncMode(task.taskType)) return false
+  if (select.mode !== undefined && task.taskType !== select.mode) return false
+  if (select.contextId !== undefined && task.contextId !== select.contextId) return false
+  if (select.path !== undefined && task.path !== select.path) return false
+  return !(select.staleTasks ?? []).some((stale) => isSameFinishedTask(stale, task))
+}
+
+/** The same terminal task as seen before the trigger: same identity and the same final state. */
+export const isSameFinishedTask = (before: ContextStatusData, now: ContextStatusData): boolean =>
+  isTerminalStatus(before.status) && taskIdentity(before) === taskIdentity(now) && taskState(before) === taskState(now)
+
+export const taskIdentity = (task: ContextStatusData): string =>
+  JSON.stringify([task.contextId, task.path, task.taskType, task.startTime])
+
+/** What a subscriber cares about changing (issue 2: status, error message, finish time). */
+export const taskState = (task: ContextStatusData): string =>
+  JSON.stringify([task.status, task.errorMessage, task.finishTime])
+
+/** Folds one poll's counted tasks into the watch state. */
+export function nextState(state: WatchState, counted: readonly ContextStatusData[], graceOver: boolean): WatchState {
+  const emitted = new Map(state.emitted)
+  const changed: ContextStatusData[] = []
+  for (const task of counted) {
+    const identity = taskIdentity(task)
+    const current = taskState(task)
+    if (emitted.get(identity) !== current) {
+      emitted.set(identity, current)
+      changed.push(task)
+    }
+  }
+  const allTerminal = counted.length > 0 && counted.every((task) => isTerminalStatus(task.status))
+  const nothingToWaitFor = counted.length === 0 && emitted.size === 0 && graceOver
+  return { emitted, changed, done: allTerminal || nothingToWaitFor }
+}

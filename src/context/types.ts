@@ -1,0 +1,41 @@
+import type { ContextStatusData } from '../codecs/context-status.js'
+import type { AgentBayFailure } from '../errors/index.js'
+import type { SyncMode } from '../wire/protocol.js'
+
+export type { ContextStatusData }
+
+/** Filters of `GetContextInfo` (protocol §3.12). */
+export interface ContextInfoFilter {
+  readonly contextId?: string
+  readonly path?: string
+  readonly taskType?: SyncMode
+}
+
+/** The reference SDK's `info()` result shape. */
+export interface ContextInfoResult {
+  readonly requestId: string
+  readonly success: boolean
+  readonly contextStatusData: readonly ContextStatusData[]
+  readonly errorMessage?: string
+  /** The typed error, when `success` is false (Promise adapters only). */
+  readonly error?: AgentBayFailure
+}
+
+/** A task update emitted by `sync()`: the task plus the `requestId` of the `SyncContext` call that started it. */
+export interface SyncTaskStatus extends ContextStatusData {
+  readonly requestId: string
+}
+
+/** The reference SDK's `sync()` result shape, plus what we know better: `timedOut` and the tasks. */
+export interface ContextSyncResult {
+  readonly requestId: string
+  /** True only when every counted task ended `Success` and nothing timed out. */
+  readonly success: boolean
+  /** The poll budget ran out while a task was still in progress. */
+  readonly timedOut: boolean
+  /** The last known state of each task of this sync. */
+  readonly tasks: readonly ContextStatusData[]
+  readonly errorMessage?: string
+  /** The typed error, when the sync failed remotely (Promise adapters only). */
+  readonly error?: AgentBayFailure
+}
