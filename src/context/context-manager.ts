@@ -8,6 +8,7 @@ import type { Rpc } from '../transport/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { normalizeSyncOptions, type SyncOptions } from './sync-options.js'
 import { summarizeSync } from './sync-result.js'
+import { coalescerFor } from './poll-coalescer.js'
 import { taskIdentity, watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus } from './types.js'
 
@@ -110,10 +111,11 @@ export class ContextManager {
     return defer(() => {
       const normalized = normalizeSyncOptions(options)
       const scope = { contextId: normalized.contextId, path: normalized.path }
-      const poll = (): Observable<readonly ContextStatusData[]> =>
-        this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope)).pipe(map((body) => body.Data?.ContextStatus ?? []))
+      const poll = (notBefore: number): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, notBefore)
       // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
-      const baseline$ = poll().pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
+      const baseline$ = poll(this.deps.scheduler.now()).pipe(
+        map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))),
+      )
       return baseline$.pipe(
         concatMap((staleTasks) =>
           this.deps
@@ -126,11 +128,13 @@ export class ContextManager {
             .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks }))),
         ),
         mergeMap(({ requestId, staleTasks }) => {
+          const triggeredAt = this.deps.scheduler.now()
           const tasks$ = watchTasks({
-            poll,
+            poll: () => poll(triggeredAt),
             select: { ...scope, mode: normalized.mode, staleTasks },
             schedule: normalized.schedule,
             maxPolls: normalized.maxRetries,
+            budgetMs: normalized.budgetMs,
             noTaskGraceMs: normalized.noTaskGraceMs,
             scheduler: this.deps.scheduler,
           }).pipe(map((task): SyncEvent => ({ kind: 'task', task: { ...task, requestId } })))
@@ -138,6 +142,19 @@ export class ContextManager {
         }),
       )
     })
+  }
+
+  /**
+   * One `GetContextInfo` poll of this session and scope, shared with identical polls in flight
+   * that were sent at or after `notBefore` (see `PollCoalescer`).
+   */
+  private pollTasks(scope: ContextInfoFilter, notBefore: number): Observable<readonly ContextStatusData[]> {
+    const params = infoParams(this.sessionId, scope)
+    return coalescerFor<readonly ContextStatusData[]>(this.deps.rpc, this.deps.scheduler).poll(
+      JSON.stringify(params),
+      notBefore,
+      () => this.deps.rpc('GetContextInfo', params).pipe(map((body) => body.Data?.ContextStatus ?? [])),
+    )
   }
 
   private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {

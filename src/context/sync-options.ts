@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js'
 import { isSyncMode, type SyncMode } from '../wire/protocol.js'
-import { fixedSchedule, type PollSchedule } from './poll-schedule.js'
+import { adaptiveSchedule, type PollSchedule } from './poll-schedule.js'
 
 /** Options of `session.context.sync()`. Defaults follow the reference (protocol §5.2). */
 export interface SyncOptions {
@@ -9,11 +9,14 @@ export interface SyncOptions {
   readonly path?: string
   /** `upload` (session → storage) or `download` (storage → session). Omitted: the server's default. */
   readonly mode?: SyncMode
-  /** Poll budget. Default 150. */
+  /**
+   * Poll budget, as in the reference: at most this many polls, and at most
+   * `maxRetries × retryInterval` ms of waiting. Default 150.
+   */
   readonly maxRetries?: number
-  /** Steady-state delay between polls in ms. Default 1500. */
+  /** The reference's fixed delay between polls in ms; the budget and the default schedule derive from it. Default 1500. */
   readonly retryInterval?: number
-  /** Override the poll timing; default polls at `retryInterval`. */
+  /** Poll timing. Default `adaptiveSchedule({ retryInterval })`; `fixedSchedule(retryInterval)` is the reference's. */
   readonly schedule?: PollSchedule
   /** Complete with nothing emitted if no task of this sync shows up within this many ms. Default 3000. */
   readonly noTaskGraceMs?: number
@@ -26,6 +29,8 @@ export interface NormalizedSyncOptions {
   readonly maxRetries: number
   readonly retryInterval: number
   readonly schedule: PollSchedule
+  /** `maxRetries × retryInterval`: the wall-clock budget the reference's loop would have. */
+  readonly budgetMs: number
   readonly noTaskGraceMs: number
 }
 
@@ -60,7 +65,8 @@ export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncO
     mode,
     maxRetries,
     retryInterval,
-    schedule: options.schedule ?? fixedSchedule(retryInterval),
+    schedule: options.schedule ?? adaptiveSchedule({ retryInterval }),
+    budgetMs: maxRetries * retryInterval,
     noTaskGraceMs,
   }
 }

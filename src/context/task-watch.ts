@@ -1,6 +1,7 @@
 import {
   EMPTY,
   catchError,
+  map,
   concatMap,
   defer,
   mergeMap,
@@ -35,6 +36,8 @@ export interface TaskWatchOptions {
   readonly schedule: PollSchedule
   /** Poll budget; exhausting it completes the stream (a timeout, not an error). */
   readonly maxPolls: number
+  /** Budget of scheduled waiting in ms (the reference's `maxRetries × retryInterval`). Default: unbounded. */
+  readonly budgetMs?: number
   /** If no counted task has appeared after this long, complete with nothing emitted. */
   readonly noTaskGraceMs: number
   readonly scheduler: SchedulerLike
@@ -58,9 +61,13 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
   return defer(() => {
     const startedAt = options.scheduler.now()
     const initial: WatchState = { emitted: new Map(), changed: [], done: false }
+    const budgetMs = options.budgetMs ?? Infinity
     return range(0, options.maxPolls).pipe(
-      concatMap((pollIndex) =>
-        timer(options.schedule(pollIndex), options.scheduler).pipe(
+      map((pollIndex) => options.schedule(pollIndex)),
+      scan((plan, delay) => ({ delay, waited: plan.waited + delay }), { delay: 0, waited: 0 }),
+      takeWhile((plan) => plan.waited <= budgetMs),
+      concatMap(({ delay }) =>
+        timer(delay, options.scheduler).pipe(
           concatMap(() => options.poll().pipe(catchError(skipTransient))),
         ),
       ),

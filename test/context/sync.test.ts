@@ -1,12 +1,12 @@
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, DecodeError, ApiError, type SyncOptions } from '../../src/index.js'
+import { AgentBay, DecodeError, ApiError, fixedSchedule, type SyncOptions } from '../../src/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 import type { ContextStatusData } from '../../src/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 // Every fake answer arrives one frame after the request: baseline poll at 0, trigger at 1, first poll at 2.
-const FAST: SyncOptions = { retryInterval: 10, maxRetries: 5, noTaskGraceMs: 25 }
+const FAST: SyncOptions = { retryInterval: 10, maxRetries: 5, noTaskGraceMs: 25, schedule: fixedSchedule(10) }
 
 let scheduler: TestScheduler
 let fake: FakeTransport

@@ -1,0 +1,142 @@
+import { merge, mergeMap } from 'rxjs'
+import { PollCoalescer } from '../../src/context/poll-coalescer.js'
+import { TestScheduler } from 'rxjs/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/index.js'
+import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
+import { createTestScheduler } from '../helpers/marbles.js'
+
+const FAST: SyncOptions = { retryInterval: 10, maxRetries: 20, noTaskGraceMs: 25, schedule: fixedSchedule(10) }
+
+let scheduler: TestScheduler
+let fake: FakeTransport
+let agentBay: AgentBay
+
+beforeEach(() => {
+  scheduler = createTestScheduler()
+  fake = createFakeTransport()
+  agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {} })
+})
+
+const running = task({ status: 'Running', startTime: 1_700_000_100 })
+const succeeded = task({ status: 'Success', startTime: 1_700_000_100, finishTime: 1_700_000_105 })
+
+/** GetContextInfo answers by virtual time: the task runs from the first trigger and succeeds at `doneAt`. */
+function serverWithTaskDoneAt(doneAt: number): void {
+  let triggered = false
+  fake.respond('SyncContext', () => {
+    triggered = true
+    return scheduler.createColdObservable('-(a|)', { a: jsonResponse({ ...okBody(), RequestId: 'sync-1' }) })
+  })
+  fake.respond('GetContextInfo', () => {
+    const tasks: ContextStatusData[] = !triggered ? [] : scheduler.now() >= doneAt ? [succeeded] : [running]
+    return scheduler.createColdObservable('-(a|)', { a: jsonResponse(contextInfoBody(tasks)) })
+  })
+}
+
+describe('shared polling', () => {
+  it('two syncs on one session share each GetContextInfo poll and see identical results', () => {
+    const alone = countPollsFor(1)
+    const together = countPollsFor(2)
+    expect(together.results[0]).toEqual(alone.results[0])
+    expect(together.results[1]).toEqual(alone.results[0])
+    // both triggers happen, but every poll after them is shared: one extra poll at most (the second baseline)
+    expect(together.polls).toBeLessThanOrEqual(alone.polls + 1)
+    expect(together.polls).toBeLessThan(2 * alone.polls)
+  })
+
+  it('shares across separate session handles of the same client', () => {
+    serverWithTaskDoneAt(40)
+    scheduler.run(({ expectObservable }) => {
+      const a$ = agentBay.session('s-1').context.sync(FAST)
+      const b$ = agentBay.session('s-1').context.sync(FAST)
+      expectObservable(merge(a$, b$)).toBe('---(ab) 40ms (cd|)', {
+        a: { ...running, requestId: 'sync-1' },
+        b: { ...running, requestId: 'sync-1' },
+        c: { ...succeeded, requestId: 'sync-1' },
+        d: { ...succeeded, requestId: 'sync-1' },
+      })
+    })
+    // one baseline + polls at 2, 13, 24, 35, 46; without sharing it would be twice that.
+    expect(fake.requestsOf('GetContextInfo')).toHaveLength(6)
+    expect(fake.requestsOf('SyncContext')).toHaveLength(2)
+  })
+
+  it('keeps polling for the remaining subscriber when one leaves, and aborts when the last leaves', () => {
+    serverWithTaskDoneAt(1_000)
+    scheduler.run(({ expectObservable }) => {
+      const session = agentBay.session('s-1')
+      expectObservable(session.context.sync(FAST), '^------------!').toBe('---a', { a: { ...running, requestId: 'sync-1' } })
+      expectObservable(session.context.sync(FAST), '^------------------------!').toBe('---a', {
+        a: { ...running, requestId: 'sync-1' },
+      })
+    })
+    const states = fake.requestsOf('GetContextInfo').map((request) => request.state)
+    // baseline, polls at 2, 13 (answered at 14 for the remaining subscriber), 24 (aborted when the last one left)
+    expect(states).toEqual(['answered', 'answered', 'answered', 'cancelled'])
+    fake.verify()
+  })
+
+  it('joins an in-flight poll only if it was sent at or after the caller\'s notBefore time', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const coalescer = new PollCoalescer<string>(scheduler)
+      let sent = 0
+      const send = () => {
+        sent += 1
+        return cold('----(a|)', { a: `poll-${sent}` })
+      }
+      // poll 1 leaves at 0; a caller at 2 with notBefore 0 joins it; a caller at 2 whose trigger was at 2 must not.
+      expectObservable(coalescer.poll('k', 0, send)).toBe('----(a|)', { a: 'poll-1' })
+      expectObservable(cold('--(x|)').pipe(mergeMap(() => coalescer.poll('k', 0, send)))).toBe('----(a|)', { a: 'poll-1' })
+      expectObservable(cold('--(x|)').pipe(mergeMap(() => coalescer.poll('k', 2, send)))).toBe('------(a|)', { a: 'poll-2' })
+    })
+  })
+
+  function countPollsFor(subscribers: number): { polls: number; results: unknown[][] } {
+    scheduler = createTestScheduler()
+    fake = createFakeTransport()
+    agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {} })
+    serverWithTaskDoneAt(60)
+    const results: unknown[][] = Array.from({ length: subscribers }, () => [])
+    scheduler.run(() => {
+      for (let i = 0; i < subscribers; i++) agentBay.session('s-1').context.sync(FAST).subscribe((t) => results[i]?.push(t))
+    })
+    return { polls: fake.requestsOf('GetContextInfo').length, results }
+  }
+})
+
+describe('adaptiveSchedule', () => {
+  const pollTimes = (schedule: (i: number) => number, until: number): number[] => {
+    const times: number[] = []
+    let now = 0
+    for (let i = 0; now <= until; i++) {
+      now += schedule(i)
+      times.push(now)
+    }
+    return times
+  }
+  /** Polls a schedule makes until one sees a sync of `duration` ms finished. */
+  const pollsToDetect = (schedule: (i: number) => number, duration: number) => {
+    const times = pollTimes(schedule, duration)
+    return { polls: times.length, detectedAt: times[times.length - 1] ?? 0 }
+  }
+
+  it('polls at once, then soon, then backs off to twice retryInterval', () => {
+    const schedule = adaptiveSchedule({ retryInterval: 1500 })
+    expect([0, 1, 2, 3].map(schedule)).toEqual([0, 100, 150, 225])
+    expect(schedule(50)).toBe(3000)
+  })
+
+  it('detects a 0.2 s sync within 0.3 s where the fixed 1.5 s interval needs 1.5 s', () => {
+    expect(pollsToDetect(adaptiveSchedule({ retryInterval: 1500 }), 200).detectedAt).toBeLessThanOrEqual(300)
+    expect(pollsToDetect(fixedSchedule(1500), 200).detectedAt).toBe(1500)
+  })
+
+  it('costs no more polls than the fixed 1.5 s interval on long syncs', () => {
+    for (const duration of [20_000, 60_000, 120_000, 225_000]) {
+      const adaptive = pollsToDetect(adaptiveSchedule({ retryInterval: 1500 }), duration)
+      const fixed = pollsToDetect(fixedSchedule(1500), duration)
+      expect(adaptive.polls, `${duration} ms`).toBeLessThanOrEqual(fixed.polls)
+    }
+  })
+})
