@@ -1,5 +1,5 @@
 import ky, { TimeoutError } from 'ky'
-import { Observable } from 'rxjs'
+import { Observable, throwError, timeout } from 'rxjs'
 import type { NormalizedConfig } from '../config.js'
 import { NetworkError } from '../errors/network-error.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
@@ -57,17 +57,26 @@ export function createKyTransport(config: NormalizedConfig): Transport {
       return () => {
         if (!settled) controller.abort()
       }
-    })
+    }).pipe(
+      // ky's `timeout` stops at the response headers; a body that never finishes would hang the
+      // attempt forever. This bounds the whole attempt (headers + body); unsubscribing aborts it.
+      timeout({
+        first: config.timeoutMs,
+        scheduler: config.scheduler,
+        with: () => throwError(() => timeoutError(request.action, config.timeoutMs)),
+      }),
+    )
 }
+
+const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
+  new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
 
 /**
  * Maps ky/fetch failures to our error family. The raw error is not kept as `cause`: ky's
  * TimeoutError quotes the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
 export function classifyTransportError(action: string, error: unknown, timeoutMs: number): Error {
-  if (error instanceof TimeoutError) {
-    return new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
-  }
+  if (error instanceof TimeoutError) return timeoutError(action, timeoutMs)
   const reason = describeCause(error)
   return new NetworkError(redactText(reason), { action })
 }

@@ -18,7 +18,8 @@ export function redactUrl(url: string | URL): string {
   for (const key of [...parsed.searchParams.keys()]) {
     if (SECRET_PARAMS.has(key.toLowerCase())) parsed.searchParams.set(key, REDACTED)
   }
-  return parsed.href
+  // The key may also sit in another parameter, the path or the fragment.
+  return redactText(parsed.href)
 }
 
 // `Bearer <key>` in any encoding (`Bearer%20k`, `Bearer+k`, `Bearer k`) and `Authorization=` / `token=` params.
