@@ -1,0 +1,416 @@
+import {
+  concatMap,
+  defer,
+  distinctUntilChanged,
+  exhaustMap,
+  filter,
+  map,
+  merge,
+  mergeMap,
+  startWith,
+  takeWhile,
+  throwError,
+  timer,
+  type Observable,
+} from 'rxjs'
+import type { AsyncOptions } from '../adapters.js'
+import type { NormalizedConfig } from '../config.js'
+import { RequestTimeoutError } from '../errors/request-timeout-error.js'
+import { ValidationError } from '../errors/validation-error.js'
+import type { Rpc } from '../transport/rpc.js'
+import { toOutcome, type Outcome } from './outcome.js'
+import { walkPages } from './paging.js'
+import {
+  getPresigned,
+  openPresignedStream,
+  putPresigned,
+  type DownloadDone,
+  type DownloadEvent,
+  type DownloadStream,
+  type TransferOptions,
+  type UploadData,
+  type UploadDone,
+  type UploadEvent,
+} from './transfer.js'
+import {
+  toContext,
+  toFileEntry,
+  type Acknowledged,
+  type ClearOptions,
+  type ClearResult,
+  type Context,
+  type ContextFilePage,
+  type ContextListOptions,
+  type ContextPage,
+  type ContextPageOptions,
+  type ContextState,
+  type ListFilesOptions,
+  type PresignedUrl,
+} from './types.js'
+
+/** What the context service needs from its client. */
+export interface ContextServiceDeps {
+  readonly rpc: Rpc
+  readonly config: Pick<NormalizedConfig, 'scheduler' | 'regionId' | 'fetch' | 'logger'>
+}
+
+export const CLEAR_DEFAULTS = { pollIntervalMs: 2000, timeoutMs: 60_000 } as const
+const LIST_DEFAULT_MAX_RESULTS = 10
+
+/** A context together with the request that produced it (the Promise forms need the id). */
+interface Fetched {
+  readonly requestId: string
+  readonly context: Context
+}
+
+/**
+ * `agentBay.context`: contexts and their files. Every method returning an Observable is cold
+ * (nothing is sent before subscribe, unsubscribing aborts) and validates its arguments inside
+ * the subscription. Each `…Async` method is its Promise form: remote failures resolve to
+ * `{ success: false, requestId, errorMessage, error }`; invalid arguments reject with `ValidationError`.
+ *
+ * @example
+ * const ctx = await firstValueFrom(agentBay.context.create('my-data'))
+ * agentBay.context.list().pipe(take(5)).subscribe((c) => console.log(c.name))
+ */
+export class ContextService {
+  constructor(private readonly deps: ContextServiceDeps) {}
+
+  // ---- lookup and lifecycle ------------------------------------------------------------------
+
+  /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
+  get(name: string, options: { readonly create?: boolean } = {}): Observable<Context> {
+    return this.fetchByName(name, options.create === true).pipe(map((fetched) => fetched.context))
+  }
+
+  /** GetContext by id (`ContextId`, `AllowCreate=false`). */
+  getById(id: string): Observable<Context> {
+    return this.fetchById(id).pipe(map((fetched) => fetched.context))
+  }
+
+  /** Gets or creates the context called `name`. */
+  create(name: string): Observable<Context> {
+    return this.get(name, { create: true })
+  }
+
+  /** Renames a context (ModifyContext `Id` + `Name`). */
+  update(context: Pick<Context, 'id' | 'name'>): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(context?.id, 'context.id')
+      requireText(context.name, 'context.name')
+      return this.deps.rpc('ModifyContext', { Id: context.id, Name: context.name })
+    }).pipe(map(acknowledged))
+  }
+
+  /** Deletes a context and its stored data (DeleteContext `Id`). */
+  delete(context: Pick<Context, 'id'>): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(context?.id, 'context.id')
+      return this.deps.rpc('DeleteContext', { Id: context.id })
+    }).pipe(map(acknowledged))
+  }
+
+  // ---- listing -------------------------------------------------------------------------------
+
+  /**
+   * Every context, page by page: a page is requested only when the previous one has been emitted
+   * and the subscriber still listens, so `list().pipe(take(5))` sends one request.
+   */
+  list(options: ContextListOptions = {}): Observable<Context> {
+    return walkPages((nextToken) =>
+      this.listPage({ ...options, ...(nextToken === undefined ? {} : { nextToken }) }).pipe(
+        map((page) => ({ items: page.contexts, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
+      ),
+    )
+  }
+
+  /** One `ListContexts` page. */
+  listPage(options: ContextPageOptions = {}): Observable<ContextPage> {
+    return defer(() => {
+      const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
+      requirePageSize(maxResults, 'maxResults')
+      if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
+      return this.deps.rpc('ListContexts', {
+        MaxResults: String(maxResults),
+        NextToken: options.nextToken === '' ? undefined : options.nextToken,
+        SessionId: options.sessionId,
+      })
+    }).pipe(
+      map((body) => {
+        const page: ContextPage = {
+          requestId: body.RequestId ?? '',
+          contexts: body.Data.map(toContext),
+          ...(body.NextToken === undefined || body.NextToken === '' ? {} : { nextToken: body.NextToken }),
+          ...(body.MaxResults === undefined ? {} : { maxResults: body.MaxResults }),
+          ...(body.TotalCount === undefined ? {} : { totalCount: body.TotalCount }),
+        }
+        return page
+      }),
+    )
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  /** Files in one folder of a context's storage (DescribeContextFiles). */
+  listFiles(contextId: string, folder: string, options: ListFilesOptions = {}): Observable<ContextFilePage> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(folder, 'folder')
+      const pageNumber = options.pageNumber ?? 1
+      const pageSize = options.pageSize ?? 50
+      requirePositiveInteger(pageNumber, 'pageNumber')
+      requirePositiveInteger(pageSize, 'pageSize')
+      return this.deps.rpc('DescribeContextFiles', {
+        ContextId: contextId,
+        ParentFolderPath: folder,
+        PageNumber: String(pageNumber),
+        PageSize: String(pageSize),
+      })
+    }).pipe(
+      map((body) => ({
+        requestId: body.RequestId ?? '',
+        entries: body.Data.map(toFileEntry),
+        ...(body.Count === undefined ? {} : { count: body.Count }),
+      })),
+    )
+  }
+
+  /** A presigned URL to PUT a file into the context (GetContextFileUploadUrl). */
+  getFileUploadUrl(contextId: string, path: string): Observable<PresignedUrl> {
+    return this.presignedUrl('GetContextFileUploadUrl', contextId, path)
+  }
+
+  /** A presigned URL to GET a file from the context (GetContextFileDownloadUrl). */
+  getFileDownloadUrl(contextId: string, path: string): Observable<PresignedUrl> {
+    return this.presignedUrl('GetContextFileDownloadUrl', contextId, path)
+  }
+
+  /** Deletes one file from the context's storage (DeleteContextFile). */
+  deleteFile(contextId: string, path: string): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(path, 'path')
+      return this.deps.rpc('DeleteContextFile', { ContextId: contextId, FilePath: path })
+    }).pipe(map(acknowledged))
+  }
+
+  /**
+   * Uploads `data` to the context at `path`: asks for a presigned URL, then PUTs the bytes,
+   * streamed. Emits `{ kind: 'progress', transferredBytes, totalBytes? }` as the body is sent, then
+   * `{ kind: 'done', … }`. Unsubscribing aborts the transfer.
+   */
+  upload$(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
+    return defer(() => {
+      requireData(data)
+      if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
+        throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
+      }
+      return this.getFileUploadUrl(contextId, path)
+    }).pipe(concatMap((presigned) => putPresigned(this.fetch(), presigned.url, data, presigned.requestId, options)))
+  }
+
+  /**
+   * Downloads the file at `path`: asks for a presigned URL, then GETs it. Emits progress per chunk
+   * and finally `{ kind: 'done', data }` with all the bytes. For files too large to hold in
+   * memory use `downloadFileStream`. Unsubscribing aborts the transfer.
+   */
+  download$(contextId: string, path: string): Observable<DownloadEvent> {
+    return this.getFileDownloadUrl(contextId, path).pipe(
+      concatMap((presigned) => getPresigned(this.fetch(), presigned.url, presigned.requestId)),
+    )
+  }
+
+  // ---- clear ---------------------------------------------------------------------------------
+
+  /**
+   * Clears a context's data: ClearContext, then a `GetContext` probe every `pollIntervalMs`.
+   * Emits the state (`clearing`, `pre-available`, …) whenever it changes and completes once it is
+   * `available`; errors with `RequestTimeoutError` when that takes longer than `timeoutMs`.
+   */
+  clear(contextId: string, options: ClearOptions = {}): Observable<ContextState> {
+    return this.clearStates(contextId, options).pipe(map((step) => step.state))
+  }
+
+  // ---- Promise forms -------------------------------------------------------------------------
+
+  getAsync(name: string, options: { readonly create?: boolean } & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    return toOutcome(this.fetchByName(name, options.create === true).pipe(map(withContextId)), options.signal)
+  }
+
+  getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    return toOutcome(this.fetchById(id).pipe(map(withContextId)), options.signal)
+  }
+
+  createAsync(name: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    return this.getAsync(name, { ...options, create: true })
+  }
+
+  updateAsync(context: Pick<Context, 'id' | 'name'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    return toOutcome(this.update(context), options.signal)
+  }
+
+  deleteAsync(context: Pick<Context, 'id'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    return toOutcome(this.delete(context), options.signal)
+  }
+
+  /** One page (the reference `list()` result shape); `list()` walks all pages. */
+  listPageAsync(options: ContextPageOptions & AsyncOptions = {}): Promise<Outcome<ContextPage>> {
+    const { signal, ...pageOptions } = options
+    return toOutcome(this.listPage(pageOptions), signal)
+  }
+
+  listFilesAsync(contextId: string, folder: string, options: ListFilesOptions & AsyncOptions = {}): Promise<Outcome<ContextFilePage>> {
+    const { signal, ...listOptions } = options
+    return toOutcome(this.listFiles(contextId, folder, listOptions), signal)
+  }
+
+  getFileUploadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    return toOutcome(this.getFileUploadUrl(contextId, path), options.signal)
+  }
+
+  getFileDownloadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    return toOutcome(this.getFileDownloadUrl(contextId, path), options.signal)
+  }
+
+  deleteFileAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    return toOutcome(this.deleteFile(contextId, path), options.signal)
+  }
+
+  /** Promise form of `upload$`: resolves when the PUT succeeded. */
+  uploadFile(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
+    const { signal, ...transfer } = options
+    return toOutcome(this.upload$(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
+  }
+
+  /** Promise form of `download$`: resolves with all the bytes. */
+  downloadFile(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
+    return toOutcome(this.download$(contextId, path).pipe(filter(isDone), map(withoutKind)), options.signal)
+  }
+
+  /** Stream form: resolves once the GET answered 200, with the body as a Node `Readable`; nothing is buffered. */
+  downloadFileStream(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
+    const opened$ = this.getFileDownloadUrl(contextId, path).pipe(
+      concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, options.signal)),
+    )
+    return toOutcome(opened$, options.signal)
+  }
+
+  /** Promise form of `clear()`: resolves when the context is `available` again. */
+  clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
+    const { signal, ...clearOptions } = options
+    return toOutcome(this.clearStates(contextId, clearOptions), signal)
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private fetchByName(name: string, allowCreate: boolean): Observable<Fetched> {
+    return defer(() => {
+      requireText(name, 'name')
+      return this.deps.rpc('GetContext', {
+        Name: name,
+        AllowCreate: String(allowCreate),
+        // protocol §3.7: the region only accompanies a create.
+        LoginRegionId: allowCreate ? this.deps.config.regionId : undefined,
+      })
+    }).pipe(map((body) => ({ requestId: body.RequestId ?? '', context: toContext(body.Data) })))
+  }
+
+  private fetchById(id: string): Observable<Fetched> {
+    return defer(() => {
+      requireText(id, 'id')
+      return this.deps.rpc('GetContext', { ContextId: id, AllowCreate: 'false' })
+    }).pipe(map((body) => ({ requestId: body.RequestId ?? '', context: toContext(body.Data) })))
+  }
+
+  private presignedUrl(action: 'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl', contextId: string, path: string): Observable<PresignedUrl> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(path, 'path')
+      return this.deps.rpc(action, { ContextId: contextId, FilePath: path })
+    }).pipe(
+      map((body) => ({
+        requestId: body.RequestId ?? '',
+        url: body.Data.Url,
+        ...(body.Data.ExpireTime === undefined ? {} : { expireTime: body.Data.ExpireTime }),
+      })),
+    )
+  }
+
+  /**
+   * The clear pipeline: trigger once, then probe on a timer. The deadline is merged in as an error
+   * source; `takeWhile(…, true)` ends everything (deadline included) at the first `available`.
+   */
+  private clearStates(contextId: string, options: ClearOptions): Observable<ClearResult> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      const pollIntervalMs = options.pollIntervalMs ?? CLEAR_DEFAULTS.pollIntervalMs
+      const timeoutMs = options.timeoutMs ?? CLEAR_DEFAULTS.timeoutMs
+      requireDuration(pollIntervalMs, 'pollIntervalMs')
+      requireDuration(timeoutMs, 'timeoutMs')
+      const { scheduler } = this.deps.config
+      return this.deps.rpc('ClearContext', { Id: contextId }).pipe(
+        mergeMap((body) => {
+          const requestId = body.RequestId ?? ''
+          const probes$ = timer(pollIntervalMs, pollIntervalMs, scheduler).pipe(
+            exhaustMap(() => this.fetchById(contextId)),
+            map((fetched) => fetched.context.state),
+          )
+          const deadline$ = timer(timeoutMs, scheduler).pipe(
+            mergeMap(() =>
+              throwError(
+                () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
+              ),
+            ),
+          )
+          return merge(probes$.pipe(startWith<ContextState>('clearing'), distinctUntilChanged()), deadline$).pipe(
+            takeWhile((state) => state !== 'available', true),
+            map((state): ClearResult => ({ requestId, contextId, state })),
+          )
+        }),
+      )
+    })
+  }
+
+  private fetch(): typeof fetch {
+    return this.deps.config.fetch ?? globalThis.fetch
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+const acknowledged = (body: { readonly RequestId?: string }): Acknowledged => ({ requestId: body.RequestId ?? '' })
+const withContextId = (fetched: Fetched): Fetched & { contextId: string } => ({ ...fetched, contextId: fetched.context.id })
+const isDone = <E extends { readonly kind: string }>(event: E): event is Extract<E, { kind: 'done' }> => event.kind === 'done'
+const withoutKind = <E extends { readonly kind: string }>({ kind: _kind, ...rest }: E): Omit<E, 'kind'> => rest
+
+/** Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request). */
+export function requireText(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`)
+  }
+}
+
+export function requirePositiveInteger(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`${name} must be an integer ≥ 1, got ${String(value)}`)
+  }
+}
+
+export function requirePageSize(value: unknown, name: string): void {
+  requirePositiveInteger(value, name)
+  if ((value as number) > 100) throw new ValidationError(`${name} must be at most 100, got ${String(value)}`)
+}
+
+export function requireDuration(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValidationError(`${name} must be a number of ms ≥ 0, got ${String(value)}`)
+  }
+}
+
+function requireData(data: unknown): void {
+  const ok =
+    typeof data === 'string' ||
+    data instanceof Uint8Array ||
+    (typeof data === 'object' && data !== null && typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function')
+  if (!ok) throw new ValidationError('data must be a Uint8Array, a string or a Readable')
+}
