@@ -85,9 +85,9 @@ export const ListContextsBody = /*#__PURE__*/ t.intersection(
   'ListContextsBody',
 )
 
-/** protocol §3.12 + §4: absent `Data` or `ContextStatus` means no tasks. */
+/** protocol §3.12 + §4: absent (or JSON `null`) `Data` or `ContextStatus` means no tasks. */
 export const GetContextInfoBody = /*#__PURE__*/ t.partial(
-  { Data: t.partial({ ContextStatus: ContextStatusFromString }) },
+  { Data: t.union([t.partial({ ContextStatus: ContextStatusFromString }), t.null]) },
   'GetContextInfoBody',
 )
 

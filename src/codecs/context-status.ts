@@ -24,9 +24,12 @@ export const ContextStatusData = /*#__PURE__*/ t.type(
 )
 export type ContextStatusData = t.TypeOf<typeof ContextStatusData>
 
-/** Layer 2: `{type, data}` envelopes; only `type: "data"` items carry tasks. */
+/**
+ * Layer 2: `{type, data}` envelopes; only `type: "data"` items carry tasks. `data` is checked only
+ * for those (protocol §4: other items, e.g. `log`, are ignored whatever they hold).
+ */
 export const ContextStatusEnvelopeItem = /*#__PURE__*/ t.type(
-  { type: t.string, data: t.union([t.string, t.undefined]) },
+  { type: t.string, data: t.unknown },
   'ContextStatusEnvelopeItem',
 )
 
