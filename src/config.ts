@@ -82,12 +82,13 @@ export function normalizeConfig(options: AgentBayOptions = {}): NormalizedConfig
   registerSecret(apiKey)
   const endpoint = nonEmpty(options.endpoint) ?? nonEmpty(env['AGENTBAY_ENDPOINT']) ?? DEFAULT_ENDPOINT
   const baseUrl = endpointToBaseUrl(endpoint, options.allowInsecureHttp === true)
-  const timeoutMs = options.timeoutMs ?? parsePositive(env['AGENTBAY_TIMEOUT_MS']) ?? DEFAULT_TIMEOUT_MS
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ValidationError(`timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`)
+  const timeoutMs = options.timeoutMs ?? parseTimeout(env['AGENTBAY_TIMEOUT_MS']) ?? DEFAULT_TIMEOUT_MS
+  if (!isTimeout(timeoutMs)) {
+    throw new ValidationError(
+      `timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`,
+    )
   }
-  return {
-    apiKey,
+  const config = {
     baseUrl,
     regionId: nonEmpty(options.regionId) ?? nonEmpty(env['AGENTBAY_REGION_ID']),
     timeoutMs,
@@ -96,7 +97,13 @@ export function normalizeConfig(options: AgentBayOptions = {}): NormalizedConfig
     logger: options.logger ?? silentLogger,
     scheduler: options.scheduler ?? asyncScheduler,
   }
+  // Non-enumerable: `console.log(agentBay)` / `util.inspect` / `JSON.stringify(config)` never print the key.
+  return Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false }) as NormalizedConfig
 }
+
+/** Timers hold at most 2^31-1 ms: ky throws a RangeError above it and Node fires such timers at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+const isTimeout = (value: number): boolean => Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_MS
 
 /** `host[:port]` means https (protocol §1.1); a full URL keeps its scheme. */
 export function endpointToBaseUrl(endpoint: string, allowInsecureHttp = false): string {
@@ -132,9 +139,9 @@ function normalizeRetry(retry: RetryOptions | undefined): NormalizedRetry {
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim()
 
-const parsePositive = (value: string | undefined): number | undefined => {
+const parseTimeout = (value: string | undefined): number | undefined => {
   const parsed = value === undefined ? NaN : Number(value)
-  return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined // protocol §1.7: invalid is ignored
+  return isTimeout(parsed) ? parsed : undefined // protocol §1.7: invalid is ignored
 }
 
 /** Copies `value` without its `undefined` fields, so spreading over defaults keeps the defaults. */
