@@ -1,4 +1,20 @@
+import { filter, map, type Observable } from 'rxjs'
+import { failureFields, lastValueWithSignal, type AsyncOptions } from './adapters.js'
 import { normalizeConfig, type AgentBayOptions, type NormalizedConfig } from './config.js'
+import { ContextService } from './context-service/context-service.js'
+import { toOutcome, type Outcome } from './context-service/outcome.js'
+import { createSessionEvents } from './sessions/create.js'
+import { getSession, listSessionPage, listSessions } from './sessions/lookup.js'
+import type {
+  CreateSessionOptions,
+  CreateSessionResult,
+  SessionCreateEvent,
+  SessionFetched,
+  SessionInfo,
+  SessionListOptions,
+  SessionPage,
+  SessionPageOptions,
+} from './sessions/types.js'
 import { createKyTransport } from './transport/ky-transport.js'
 import { createRpc, type Rpc } from './transport/rpc.js'
 import type { Transport } from './transport/transport.js'
@@ -15,20 +31,28 @@ export interface AgentBayClientOptions extends AgentBayOptions {
 /**
  * The AgentBay client. Reads configuration once, at construction (never at import).
  *
+ * Sessions: `create` / `create$` / `createAsync`, `get` / `getAsync`, `list` / `listPage` /
+ * `listPageAsync`; contexts: `context`. Observables are cold; each `…Async` is the Promise form,
+ * where remote failures resolve to `{ success: false, errorMessage, error }` and invalid
+ * arguments reject with `ValidationError`.
+ *
  * @example
  * const agentBay = new AgentBay({ apiKey: process.env.AGENTBAY_API_KEY })
- * const info = await agentBay.session('s-1').context.infoAsync()
+ * const { session } = await agentBay.createAsync({ contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }] })
  */
 export class AgentBay {
   /** Resolved configuration (the key is kept, but never printed: see `toJSON`). */
   readonly config: NormalizedConfig
   /** Calls one action through transport → decode; the building block of every service. */
   readonly rpc: Rpc
+  /** Contexts: lookup, lifecycle, paging, files, clear. */
+  readonly context: ContextService
 
   constructor(options: AgentBayClientOptions = {}) {
     this.config = normalizeConfig(options)
     const transport = options.transport ?? createKyTransport(this.config)
     this.rpc = createRpc(transport, this.config, options.random)
+    this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 
   /** A handle for an existing session; makes no call. */
@@ -36,8 +60,77 @@ export class AgentBay {
     return new Session(sessionId, this)
   }
 
+  // ---- sessions ------------------------------------------------------------------------------
+
+  /**
+   * Creates a session and, when contexts are mounted, waits for their downloads. Emits the ready
+   * `Session`; check `session.downloads?.success` (a failed download does not error, so the
+   * session is never lost). Use `create$` to follow the download tasks.
+   */
+  create(options: CreateSessionOptions = {}): Observable<Session> {
+    return this.create$(options).pipe(
+      filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'),
+      map((event) => event.session),
+    )
+  }
+
+  /** The creation stream: `created`, then each download `task` update, then `session`. */
+  create$(options: CreateSessionOptions = {}): Observable<SessionCreateEvent> {
+    return createSessionEvents(this, options, this.makeSession)
+  }
+
+  /**
+   * Promise form of `create`. `success` is false when CreateMcpSession failed (no `session`) or
+   * when a mounted context's download failed or timed out (`session` set, `downloads` says which).
+   */
+  createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
+    const { signal, ...createOptions } = options
+    const ready$ = this.create$(createOptions).pipe(filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'))
+    return lastValueWithSignal(ready$, signal).then(
+      ({ requestId, session, downloads }): CreateSessionResult => {
+        if (downloads === undefined) return { requestId, success: true, session }
+        if (downloads.success) return { requestId, success: true, session, downloads }
+        return {
+          requestId,
+          success: false,
+          session,
+          downloads,
+          errorMessage: `session ${session.sessionId} was created but its contexts were not downloaded: ${downloads.errorMessage ?? 'unknown reason'}`,
+          ...(downloads.error === undefined ? {} : { error: downloads.error }),
+        }
+      },
+      (error: unknown): CreateSessionResult => failureFields(error),
+    )
+  }
+
+  /** GetSession → a `Session` with its status, resource URL and mounted contexts. */
+  get(sessionId: string): Observable<Session> {
+    return getSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
+  }
+
+  getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
+    return toOutcome(getSession(this, sessionId, this.makeSession), options.signal)
+  }
+
+  /** Every matching session, pages fetched lazily: `list().pipe(take(5))` sends one request. */
+  list(options: SessionListOptions = {}): Observable<Session> {
+    return listSessions(this, options, this.makeSession)
+  }
+
+  /** One ListSession page. */
+  listPage(options: SessionPageOptions = {}): Observable<SessionPage> {
+    return listSessionPage(this, options, this.makeSession)
+  }
+
+  listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
+    const { signal, ...pageOptions } = options
+    return toOutcome(this.listPage(pageOptions), signal)
+  }
+
   /** Keeps the API key out of logs and snapshots. */
   toJSON(): Record<string, unknown> {
     return { endpoint: this.config.baseUrl, regionId: this.config.regionId, timeoutMs: this.config.timeoutMs }
   }
+
+  private readonly makeSession = (sessionId: string, info: SessionInfo): Session => new Session(sessionId, this, info)
 }

@@ -55,3 +55,81 @@ export { redactUrl } from './transport/redact.js'
 
 // ---- wire ----------------------------------------------------------------------------------------
 export { API_VERSION, DEFAULT_ENDPOINT, TASK_STATUS, type Action, type SyncMode } from './wire/protocol.js'
+
+// ---- context service (agentBay.context) ----------------------------------------------------------
+export { ContextService, CLEAR_DEFAULTS, type ContextServiceDeps } from './context-service/context-service.js'
+export type { Outcome } from './context-service/outcome.js'
+export { walkPages, type Page } from './context-service/paging.js'
+export type {
+  Acknowledged,
+  ClearOptions,
+  ClearResult,
+  Context,
+  ContextFileEntry,
+  ContextFilePage,
+  ContextListOptions,
+  ContextPage,
+  ContextPageOptions,
+  ContextState,
+  ListFilesOptions,
+  PresignedUrl,
+} from './context-service/types.js'
+export type {
+  DownloadDone,
+  DownloadEvent,
+  DownloadStream,
+  TransferOptions,
+  TransferProgress,
+  UploadData,
+  UploadDone,
+  UploadEvent,
+} from './context-service/transfer.js'
+
+// ---- sessions ------------------------------------------------------------------------------------
+export { FileSystem, parseDirectoryListing, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from './sessions/file-system.js'
+export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from './sessions/create.js'
+export { DELETE_DEFAULTS } from './sessions/delete.js'
+export { SESSION_STATUSES } from './sessions/types.js'
+export type {
+  CreateSessionOptions,
+  CreateSessionResult,
+  DeleteSessionOptions,
+  DeleteSessionResult,
+  DirectoryEntry,
+  DownloadWaitOptions,
+  SessionCreateEvent,
+  SessionFetched,
+  SessionInfo,
+  SessionListOptions,
+  SessionPage,
+  SessionPageOptions,
+  SessionStatus,
+} from './sessions/types.js'
+export { ToolError, isToolError } from './errors/index.js'
+
+// ---- sync policies -------------------------------------------------------------------------------
+export {
+  DEFAULT_SYNC_POLICY,
+  DOWNLOAD_STRATEGIES,
+  LIFECYCLES,
+  UPLOAD_MODES,
+  UPLOAD_STRATEGIES,
+  serializePolicy,
+  syncPolicy,
+  validateSyncPolicy,
+  type BWList,
+  type DeletePolicy,
+  type DownloadPolicy,
+  type DownloadStrategy,
+  type ExtractPolicy,
+  type Lifecycle,
+  type MappingPolicy,
+  type RecyclePolicy,
+  type SyncPolicy,
+  type SyncPolicyInput,
+  type UploadMode,
+  type UploadPolicy,
+  type UploadStrategy,
+  type WhiteList,
+} from './policy/sync-policy.js'
+export { serializePersistenceDataList, type ContextSync } from './policy/context-sync.js'

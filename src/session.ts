@@ -1,27 +1,64 @@
+import type { Observable } from 'rxjs'
+import type { AsyncOptions } from './adapters.js'
+import { failureFields, lastValueWithSignal } from './adapters.js'
 import type { AgentBay } from './agentbay.js'
 import { ContextManager } from './context/context-manager.js'
+import type { ContextSyncResult } from './context/types.js'
+import { deleteSession } from './sessions/delete.js'
+import { FileSystem } from './sessions/file-system.js'
+import type { DeleteSessionOptions, DeleteSessionResult, SessionInfo } from './sessions/types.js'
 
 /**
- * A session handle. `context` syncs the session's mounted contexts.
+ * A session handle. `context` syncs the session's mounted contexts, `fs` reads and writes its
+ * files, `delete()` ends it. The informational fields are what the service said when the handle
+ * was made (`agentBay.session(id)` makes no call and knows none of them).
  *
  * @example
  * agentBay.session('s-1').context.sync({ mode: 'upload' }).subscribe(console.log)
  */
 export class Session {
   readonly context: ContextManager
+  readonly fs: FileSystem
+  readonly status?: string
+  readonly resourceUrl?: string
+  readonly contexts?: readonly { readonly id: string; readonly name: string }[]
+  /** From `agentBay.create`: the outcome of the mounted contexts' download at creation. */
+  readonly downloads?: ContextSyncResult
 
   constructor(
     readonly sessionId: string,
     protected readonly client: AgentBay,
+    info: SessionInfo = {},
   ) {
     this.context = new ContextManager(sessionId, {
       rpc: client.rpc,
       scheduler: client.config.scheduler,
       logger: client.config.logger,
     })
+    this.fs = new FileSystem(sessionId, client.rpc)
+    if (info.status !== undefined) this.status = info.status
+    if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
+    if (info.contexts !== undefined) this.contexts = info.contexts
+    if (info.downloads !== undefined) this.downloads = info.downloads
+  }
+
+  /**
+   * Deletes the session (DeleteSessionAsync) and waits until it is gone. With `syncContext`, the
+   * mounted contexts are uploaded first; if that upload fails the session is **kept** (unless
+   * `force`) and the result says why. Emits one `DeleteSessionResult`; remote failures of the
+   * delete itself are errors.
+   */
+  delete(options: DeleteSessionOptions = {}): Observable<DeleteSessionResult> {
+    return deleteSession(this.client, this.sessionId, this.context, options)
+  }
+
+  /** Promise form of `delete()`: remote failures resolve to `{ success: false, deleted: false, … }`. */
+  deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
+    const { signal, ...deleteOptions } = options
+    return lastValueWithSignal(this.delete(deleteOptions), signal).catch((error: unknown) => ({ ...failureFields(error), deleted: false }))
   }
 
   toJSON(): Record<string, unknown> {
-    return { sessionId: this.sessionId }
+    return { sessionId: this.sessionId, status: this.status }
   }
 }

@@ -9,7 +9,7 @@ export interface ErrorDetails {
   readonly cause?: unknown
 }
 
-export type ErrorKind = 'api' | 'http' | 'throttling' | 'network' | 'timeout' | 'decode' | 'validation'
+export type ErrorKind = 'api' | 'http' | 'throttling' | 'network' | 'timeout' | 'decode' | 'validation' | 'tool'
 
 /**
  * Base of the tagged error family. `kind` discriminates; messages read
@@ -62,4 +62,5 @@ const ERROR_NAMES = new Set([
   'RequestTimeoutError',
   'DecodeError',
   'ValidationError',
+  'ToolError',
 ])

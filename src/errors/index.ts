@@ -6,6 +6,7 @@ export { NetworkError, isNetworkError } from './network-error.js'
 export { RequestTimeoutError, isRequestTimeoutError } from './request-timeout-error.js'
 export { DecodeError, isDecodeError } from './decode-error.js'
 export { ValidationError, isValidationError } from './validation-error.js'
+export { ToolError, isToolError } from './tool-error.js'
 
 import type { ApiError } from './api-error.js'
 import type { DecodeError } from './decode-error.js'
@@ -14,6 +15,7 @@ import type { NetworkError } from './network-error.js'
 import type { RequestTimeoutError } from './request-timeout-error.js'
 import type { ThrottlingError } from './throttling-error.js'
 import type { ValidationError } from './validation-error.js'
+import type { ToolError } from './tool-error.js'
 
 /** Every error this SDK emits, as a union discriminated by `kind`. */
 export type AgentBayFailure =
@@ -24,3 +26,4 @@ export type AgentBayFailure =
   | RequestTimeoutError
   | DecodeError
   | ValidationError
+  | ToolError

@@ -1,0 +1,143 @@
+import { EMPTY, catchError, concat, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
+import type { ContextStatusData } from '../codecs/context-status.js'
+import type { PollSchedule } from '../context/poll-schedule.js'
+import { summarizeSync } from '../context/sync-result.js'
+import { taskIdentity, watchTasks } from '../context/task-watch.js'
+import type { ContextSyncResult } from '../context/types.js'
+import { failureFields } from '../adapters.js'
+import type { NormalizedConfig } from '../config.js'
+import { ApiError } from '../errors/api-error.js'
+import { ValidationError } from '../errors/validation-error.js'
+import { serializePersistenceDataList } from '../policy/context-sync.js'
+import type { Rpc } from '../transport/rpc.js'
+import type { Session } from '../session.js'
+import type { CreateSessionOptions, DownloadWaitOptions, SessionCreateEvent, SessionInfo } from './types.js'
+
+/** What the session functions need from the client. */
+export interface SessionClient {
+  readonly rpc: Rpc
+  readonly config: Pick<NormalizedConfig, 'scheduler' | 'regionId' | 'logger' | 'fetch'>
+}
+
+export type SessionFactory = (sessionId: string, info: SessionInfo) => Session
+
+/** Sent as `SdkStats` on every CreateMcpSession (protocol §3.1). */
+export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: '0.1.0', is_release: true, framework: '' })
+
+/** protocol §5.3: poll at once, then 500 ms growing ×1.1 per poll, capped at 5 s. */
+export const downloadWaitSchedule =
+  (initialMs = 500, factor = 1.1, capMs = 5000): PollSchedule =>
+  (pollIndex) =>
+    pollIndex === 0 ? 0 : Math.min(capMs, initialMs * factor ** (pollIndex - 1))
+
+export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as const
+
+/**
+ * CreateMcpSession, then — when contexts are mounted — the wait for their download tasks through
+ * the shared `watchTasks` pipeline. Emits `created`, each `task` update, and finally `session`
+ * whose `downloads` tells whether every download succeeded. A failed wait never loses the session.
+ */
+export function createSessionEvents(client: SessionClient, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
+  return defer(() => {
+    const params = createParams(options, client.config.regionId)
+    const wait = normalizeDownloadWait(options.downloadWait)
+    const mounts = options.contextSync?.length ?? 0
+    return client.rpc('CreateMcpSession', params).pipe(
+      concatMap((body) => {
+        const requestId = body.RequestId ?? ''
+        // protocol §3.1: `Data.Success === false` is a failure even inside a successful envelope.
+        if (body.Data.Success === false) {
+          throw new ApiError(body.Data.ErrMsg ?? 'the service reported Data.Success=false', { action: 'CreateMcpSession', requestId })
+        }
+        const sessionId = body.Data.SessionId
+        const info: SessionInfo = body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }
+        const created: SessionCreateEvent = { kind: 'created', requestId, session: makeSession(sessionId, info) }
+        if (mounts === 0) return of(created, { kind: 'session', requestId, session: makeSession(sessionId, info) } as const)
+        return concat(of(created), waitForDownloads(client, sessionId, requestId, wait, info, makeSession))
+      }),
+    )
+  })
+}
+
+/** protocol §3.1 request fields, in the order the reference inserts them. */
+function createParams(options: CreateSessionOptions, regionId: string | undefined): Record<string, string | undefined> {
+  if (options.imageId !== undefined && (typeof options.imageId !== 'string' || options.imageId.trim() === '')) {
+    throw new ValidationError('imageId must be a non-empty string')
+  }
+  const syncs = options.contextSync ?? []
+  return {
+    ImageId: options.imageId,
+    Labels: options.labels === undefined ? undefined : serializeLabels(options.labels),
+    LoginRegionId: regionId,
+    PersistenceDataList: syncs.length === 0 ? undefined : serializePersistenceDataList(syncs),
+    SdkStats: SDK_STATS,
+  }
+}
+
+/** `Labels` as a JSON object string of string → string; throws `ValidationError` otherwise. */
+export function serializeLabels(labels: Readonly<Record<string, string>>): string {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) throw new ValidationError('labels must be an object of strings')
+  for (const [key, value] of Object.entries(labels)) {
+    if (key === '') throw new ValidationError('label keys must not be empty')
+    if (typeof value !== 'string') throw new ValidationError(`label ${JSON.stringify(key)} must be a string, got ${typeof value}`)
+  }
+  return JSON.stringify(labels)
+}
+
+interface NormalizedDownloadWait {
+  readonly maxPolls: number
+  readonly schedule: PollSchedule
+  readonly noTaskGraceMs: number
+}
+
+function normalizeDownloadWait(options: DownloadWaitOptions = {}): NormalizedDownloadWait {
+  const maxPolls = options.maxPolls ?? DOWNLOAD_WAIT_DEFAULTS.maxPolls
+  const noTaskGraceMs = options.noTaskGraceMs ?? DOWNLOAD_WAIT_DEFAULTS.noTaskGraceMs
+  if (!Number.isInteger(maxPolls) || maxPolls < 1) throw new ValidationError(`downloadWait.maxPolls must be an integer ≥ 1, got ${String(maxPolls)}`)
+  if (!Number.isFinite(noTaskGraceMs) || noTaskGraceMs < 0) {
+    throw new ValidationError(`downloadWait.noTaskGraceMs must be a number of ms ≥ 0, got ${String(noTaskGraceMs)}`)
+  }
+  return { maxPolls, noTaskGraceMs, schedule: options.schedule ?? downloadWaitSchedule() }
+}
+
+/**
+ * The creation-time download wait (protocol §5.3), on the one polling pipeline. Only download
+ * tasks count; there are no stale tasks in a new session. Failed and timed-out downloads are
+ * reported in `downloads` (protocol §7.4), and a poll that fails for good is reported the same
+ * way instead of erroring, because the session exists and the caller must be able to delete it.
+ */
+function waitForDownloads(
+  client: SessionClient,
+  sessionId: string,
+  requestId: string,
+  wait: NormalizedDownloadWait,
+  info: SessionInfo,
+  makeSession: SessionFactory,
+): Observable<SessionCreateEvent> {
+  return defer(() => {
+    const latest = new Map<string, ContextStatusData>()
+    const poll = () => client.rpc('GetContextInfo', { SessionId: sessionId }).pipe(map((body) => body.Data?.ContextStatus ?? []))
+    let failure: ContextSyncResult | undefined
+    const tasks$ = watchTasks({
+      poll,
+      select: { mode: 'download' },
+      schedule: wait.schedule,
+      maxPolls: wait.maxPolls,
+      noTaskGraceMs: wait.noTaskGraceMs,
+      scheduler: client.config.scheduler,
+    }).pipe(
+      tap((task) => latest.set(taskIdentity(task), task)),
+      map((task): SessionCreateEvent => ({ kind: 'task', task })),
+      catchError((error: unknown) => {
+        failure = { ...failureFields(error), requestId, timedOut: false, tasks: [...latest.values()] }
+        return EMPTY
+      }),
+    )
+    const ready$ = defer(() => {
+      const downloads = failure ?? summarizeSync(requestId, [...latest.values()])
+      if (!downloads.success) client.config.logger.warn(`session ${sessionId}: context download incomplete: ${downloads.errorMessage ?? ''}`)
+      return of<SessionCreateEvent>({ kind: 'session', requestId, session: makeSession(sessionId, { ...info, downloads }), downloads })
+    })
+    return concat(tasks$, ready$)
+  })
+}

@@ -1,0 +1,95 @@
+import { catchError, concatMap, defer, exhaustMap, filter, map, merge, mergeMap, of, take, throwError, timer, type Observable } from 'rxjs'
+import { failureFields } from '../adapters.js'
+import type { ContextManager } from '../context/context-manager.js'
+import { toSyncResult } from '../context/sync-result.js'
+import type { ContextSyncResult } from '../context/types.js'
+import { isAgentBayError } from '../errors/agentbay-error.js'
+import { RequestTimeoutError } from '../errors/request-timeout-error.js'
+import { isTransientError } from '../transport/rpc.js'
+import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
+import { requireDuration } from '../context-service/context-service.js'
+import type { SessionClient } from './create.js'
+import type { DeleteSessionOptions, DeleteSessionResult } from './types.js'
+
+/** protocol §5.4: probe every second for up to 300 s. */
+export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as const
+
+/**
+ * Deletes a session: optionally uploads its contexts first, then DeleteSessionAsync, then waits
+ * until `GetSessionDetail` reports `FINISH` or fails with `InvalidMcpSession.NotFound` (by code).
+ * A failed upload keeps the session unless `force` is set (protocol §7.4: no silent data loss).
+ * Emits one `DeleteSessionResult`; remote failures of the delete itself are errors.
+ */
+export function deleteSession(client: SessionClient, sessionId: string, context: ContextManager, options: DeleteSessionOptions): Observable<DeleteSessionResult> {
+  return defer(() => {
+    const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs
+    const timeoutMs = options.timeoutMs ?? DELETE_DEFAULTS.timeoutMs
+    requireDuration(pollIntervalMs, 'pollIntervalMs')
+    requireDuration(timeoutMs, 'timeoutMs')
+    const upload$: Observable<ContextSyncResult | undefined> = options.syncContext === true ? uploadFirst(context, options) : of(undefined)
+    return upload$.pipe(
+      concatMap((upload) => {
+        if (upload !== undefined && !upload.success && options.force !== true) {
+          return of<DeleteSessionResult>({
+            requestId: upload.requestId,
+            success: false,
+            deleted: false,
+            errorMessage: `session ${sessionId} was not deleted because the upload before delete failed (${upload.errorMessage ?? 'unknown reason'}); retry, or pass force: true to delete anyway`,
+            ...(upload.error === undefined ? {} : { error: upload.error }),
+            upload,
+          })
+        }
+        return client.rpc('DeleteSessionAsync', { SessionId: sessionId }).pipe(
+          concatMap((body) => {
+            const requestId = body.RequestId ?? ''
+            return waitUntilGone(client, sessionId, requestId, pollIntervalMs, timeoutMs).pipe(
+              map((): DeleteSessionResult => {
+                if (upload === undefined || upload.success) return { requestId, success: true, deleted: true, ...(upload === undefined ? {} : { upload }) }
+                return {
+                  requestId,
+                  success: false,
+                  deleted: true,
+                  errorMessage: `session ${sessionId} was deleted (force) although the upload before delete failed: ${upload.errorMessage ?? 'unknown reason'}`,
+                  upload,
+                }
+              }),
+            )
+          }),
+        )
+      }),
+    )
+  })
+}
+
+/** The upload before delete, folded to a result; a remote failure becomes a failed result, not an error. */
+function uploadFirst(context: ContextManager, options: DeleteSessionOptions): Observable<ContextSyncResult> {
+  return context.sync({ ...options.sync, mode: 'upload' }).pipe(
+    toSyncResult(),
+    catchError((error: unknown) => of<ContextSyncResult>({ ...failureFields(error), timedOut: false, tasks: [] })),
+  )
+}
+
+/** Polls `GetSessionDetail` until the session is gone; errors with `RequestTimeoutError` after `timeoutMs`. */
+export function waitUntilGone(client: SessionClient, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {
+  const { scheduler } = client.config
+  const probes$ = timer(0, pollIntervalMs, scheduler).pipe(
+    exhaustMap(() =>
+      client.rpc('GetSessionDetail', { SessionId: sessionId }).pipe(
+        map((body) => body.Data.Status === SESSION_STATUS_FINISH),
+        catchError((error: unknown) => {
+          if (isAgentBayError(error) && error.code === CODE_SESSION_NOT_FOUND) return of(true)
+          // Transient failures already had their retries in rpc; the next probe tries again.
+          return isTransientError(error) ? of(false) : throwError(() => error)
+        }),
+      ),
+    ),
+    filter((gone) => gone),
+    map(() => true as const),
+  )
+  const deadline$ = timer(timeoutMs, scheduler).pipe(
+    mergeMap(() =>
+      throwError(() => new RequestTimeoutError(`session ${sessionId} still exists ${timeoutMs} ms after DeleteSessionAsync`, { action: 'DeleteSessionAsync', requestId })),
+    ),
+  )
+  return merge(probes$, deadline$).pipe(take(1))
+}

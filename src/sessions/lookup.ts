@@ -1,0 +1,59 @@
+import { defer, map, type Observable } from 'rxjs'
+import { requirePageSize, requireText } from '../context-service/context-service.js'
+import { walkPages } from '../context-service/paging.js'
+import { ValidationError } from '../errors/validation-error.js'
+import type { Session } from '../session.js'
+import { serializeLabels, type SessionClient, type SessionFactory } from './create.js'
+import { SESSION_STATUSES, type SessionFetched, type SessionListOptions, type SessionPage, type SessionPageOptions } from './types.js'
+
+/** GetSession → a `Session` carrying status, resource URL and mounted contexts (protocol §3.5). */
+export function getSession(client: SessionClient, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
+  return defer(() => {
+    requireText(sessionId, 'sessionId')
+    return client.rpc('GetSession', { SessionId: sessionId })
+  }).pipe(
+    map((body) => {
+      const data = body.Data
+      const session = makeSession(data.SessionId, {
+        ...(data.Status === undefined ? {} : { status: data.Status }),
+        ...(data.ResourceUrl === undefined ? {} : { resourceUrl: data.ResourceUrl }),
+        ...(data.contexts === undefined ? {} : { contexts: data.contexts.map(({ id, name }) => ({ id, name })) }),
+      })
+      return { requestId: body.RequestId ?? '', session }
+    }),
+  )
+}
+
+/** One ListSession page (protocol §3.6): `Labels` always sent, `{}` without a filter. */
+export function listSessionPage(client: SessionClient, options: SessionPageOptions, makeSession: SessionFactory): Observable<SessionPage> {
+  return defer(() => {
+    const maxResults = options.maxResults ?? 10
+    requirePageSize(maxResults, 'maxResults')
+    if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
+      throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`)
+    }
+    return client.rpc('ListSession', {
+      Labels: serializeLabels(options.labels ?? {}),
+      MaxResults: String(maxResults),
+      NextToken: options.nextToken === '' ? undefined : options.nextToken,
+      Status: options.status,
+    })
+  }).pipe(
+    map((body): SessionPage => ({
+      requestId: body.RequestId ?? '',
+      sessions: body.Data.map((item) => makeSession(item.SessionId, item.SessionStatus === undefined ? {} : { status: item.SessionStatus })),
+      ...(body.NextToken === undefined || body.NextToken === '' ? {} : { nextToken: body.NextToken }),
+      ...(body.MaxResults === undefined ? {} : { maxResults: body.MaxResults }),
+      ...(body.TotalCount === undefined ? {} : { totalCount: body.TotalCount }),
+    })),
+  )
+}
+
+/** Every matching session, pages fetched lazily (see `walkPages`). */
+export function listSessions(client: SessionClient, options: SessionListOptions, makeSession: SessionFactory): Observable<Session> {
+  return walkPages((nextToken) =>
+    listSessionPage(client, { ...options, ...(nextToken === undefined ? {} : { nextToken }) }, makeSession).pipe(
+      map((page) => ({ items: page.sessions, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
+    ),
+  )
+}

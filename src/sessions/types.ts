@@ -1,0 +1,125 @@
+import type { ContextStatusData } from '../codecs/context-status.js'
+import type { PollSchedule } from '../context/poll-schedule.js'
+import type { SyncOptions } from '../context/sync-options.js'
+import type { ContextSyncResult } from '../context/types.js'
+import type { AgentBayFailure } from '../errors/index.js'
+import type { ContextSync } from '../policy/context-sync.js'
+import type { Session } from '../session.js'
+
+/** protocol §3.6: the statuses `ListSession` accepts as a filter. */
+export const SESSION_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
+export type SessionStatus = (typeof SESSION_STATUSES)[number]
+
+/** What the service told us about a session when the handle was made (all optional). */
+export interface SessionInfo {
+  readonly status?: string
+  readonly resourceUrl?: string
+  /** Contexts mounted in the session (GetSession `Data.contexts`). */
+  readonly contexts?: readonly { readonly id: string; readonly name: string }[]
+  /** Outcome of the creation-time download of mounted contexts (only on sessions from `create`). */
+  readonly downloads?: ContextSyncResult
+}
+
+/** How `create` waits for the mounted contexts' download tasks (protocol §5.3 defaults). */
+export interface DownloadWaitOptions {
+  /** Poll budget. Default 50. */
+  readonly maxPolls?: number
+  /** Delay before each poll. Default: at once, then 500 ms growing ×1.1 per poll up to 5 s. */
+  readonly schedule?: PollSchedule
+  /** Done with nothing to wait for if no download task appears within this many ms. Default 3000. */
+  readonly noTaskGraceMs?: number
+}
+
+export interface CreateSessionOptions {
+  /** e.g. `linux_latest`, `code_latest`. Omitted: the service's default image. */
+  readonly imageId?: string
+  /** Sent as the `Labels` JSON string. */
+  readonly labels?: Readonly<Record<string, string>>
+  /** Contexts to mount; creation then waits for their downloads. */
+  readonly contextSync?: readonly ContextSync[]
+  readonly downloadWait?: DownloadWaitOptions
+}
+
+/**
+ * The stream of `create$`: `created` as soon as CreateMcpSession answered (so the caller always
+ * holds a handle to clean up), `task` for each download task update, then `session` once ready.
+ */
+export type SessionCreateEvent =
+  | { readonly kind: 'created'; readonly requestId: string; readonly session: Session }
+  | { readonly kind: 'task'; readonly task: ContextStatusData }
+  | { readonly kind: 'session'; readonly requestId: string; readonly session: Session; readonly downloads?: ContextSyncResult }
+
+/**
+ * The Promise result of `createAsync`. Unlike the official SDKs, a failed or timed-out download of a
+ * mounted context makes `success` false (with `errorMessage` and `downloads`), and `session` is still
+ * set so the caller can delete it.
+ */
+export interface CreateSessionResult {
+  readonly requestId: string
+  readonly success: boolean
+  readonly session?: Session
+  readonly errorMessage?: string
+  readonly error?: AgentBayFailure
+  readonly downloads?: ContextSyncResult
+}
+
+/** A `GetSession` / `ListSession` answer wrapped for the Promise forms. */
+export interface SessionFetched {
+  readonly requestId: string
+  readonly session: Session
+}
+
+export interface SessionListOptions {
+  /** Only sessions carrying all these labels. `Labels` is always sent (`{}` without a filter). */
+  readonly labels?: Readonly<Record<string, string>>
+  readonly status?: SessionStatus
+  /** Page size, 1–100. Default 10. With `list()`, bound the total with `take(n)`. */
+  readonly maxResults?: number
+}
+
+export interface SessionPageOptions extends SessionListOptions {
+  readonly nextToken?: string
+}
+
+export interface SessionPage {
+  readonly requestId: string
+  readonly sessions: readonly Session[]
+  readonly nextToken?: string
+  readonly maxResults?: number
+  readonly totalCount?: number
+}
+
+export interface DeleteSessionOptions {
+  /** Upload the mounted contexts first (`context.sync({ mode: 'upload' })`). Default false. */
+  readonly syncContext?: boolean
+  /** Timing of that upload wait (`maxRetries`, `retryInterval`, …). */
+  readonly sync?: Omit<SyncOptions, 'mode' | 'contextId' | 'path'>
+  /**
+   * Delete even when the upload before it failed or timed out. Default false: the session is kept
+   * (its data is still there) and the result says why, so nothing is lost silently.
+   */
+  readonly force?: boolean
+  /** Delay between `GetSessionDetail` probes, ms. Default 1000. */
+  readonly pollIntervalMs?: number
+  /** How long to wait for the session to be gone, ms; then `RequestTimeoutError`. Default 300000. */
+  readonly timeoutMs?: number
+}
+
+export interface DeleteSessionResult {
+  /** The DeleteSessionAsync request id (or the upload's, when the session was kept). */
+  readonly requestId: string
+  /** True only when the session is gone and the requested upload (if any) succeeded. */
+  readonly success: boolean
+  /** Whether the session was deleted. */
+  readonly deleted: boolean
+  readonly errorMessage?: string
+  readonly error?: AgentBayFailure
+  /** The upload before delete, when `syncContext` was set. */
+  readonly upload?: ContextSyncResult
+}
+
+/** An entry of `session.fs.listDirectory`. */
+export interface DirectoryEntry {
+  readonly name: string
+  readonly isDirectory: boolean
+}
