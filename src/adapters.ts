@@ -1,4 +1,4 @@
-import { lastValueFrom, takeUntil, fromEvent, type Observable } from 'rxjs'
+import { fromEvent, lastValueFrom, takeUntil, tap, type Observable } from 'rxjs'
 import type { AgentBayFailure } from './errors/index.js'
 import { isAgentBayError } from './errors/agentbay-error.js'
 import { isValidationError } from './errors/validation-error.js'
@@ -10,22 +10,27 @@ export interface AsyncOptions {
 }
 
 /**
- * `lastValueFrom` with an `AbortSignal` bridge. Aborting rejects with the signal's reason.
+ * `lastValueFrom` with an `AbortSignal` bridge. Aborting rejects with the signal's reason, even if
+ * the source had already emitted; a source that ends on its own settles exactly like `lastValueFrom`.
  * The listener is removed when the promise settles.
  */
 export function lastValueWithSignal<T>(source: Observable<T>, signal?: AbortSignal): Promise<T> {
   if (signal === undefined) return lastValueFrom(source)
   if (signal.aborted) return Promise.reject(abortReason(signal))
-  return new Promise<T>((resolve, reject) => {
-    const aborted$ = fromEvent(signal, 'abort')
-    lastValueFrom(source.pipe(takeUntil(aborted$)), { defaultValue: ABORTED as T }).then((value) => {
-      if (value === ABORTED) reject(abortReason(signal))
-      else resolve(value)
-    }, reject)
-  })
+  // Decided synchronously, so an abort that lands after the source ended (but before the
+  // promise callbacks run) does not turn a finished call into an abort, nor the reverse.
+  let outcome: 'pending' | 'ended' | 'aborted' = 'pending'
+  const decide = (value: 'ended' | 'aborted') => () => {
+    if (outcome === 'pending') outcome = value
+  }
+  const aborted$ = fromEvent(signal, 'abort').pipe(tap(decide('aborted')))
+  const ended = decide('ended')
+  return lastValueFrom(source.pipe(takeUntil(aborted$), tap({ complete: ended, error: ended }))).then(
+    (value) => (outcome === 'aborted' ? Promise.reject(abortReason(signal)) : value),
+    (error: unknown) => Promise.reject(outcome === 'aborted' ? abortReason(signal) : error),
+  )
 }
 
-const ABORTED = Symbol('aborted')
 const abortReason = (signal: AbortSignal): unknown =>
   signal.reason ?? new DOMException('The operation was aborted', 'AbortError')
 
