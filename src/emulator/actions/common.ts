@@ -1,0 +1,68 @@
+import type { ContextStatusData } from '../../codecs/context-status.js'
+import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionNotFound } from '../errors.js'
+import type { ActionResult } from '../envelope.js'
+import type { RequestScope } from '../core.js'
+import type { Params } from '../params.js'
+import type { ContextMeta, SessionMeta, TaskMeta, TenantState } from '../store.js'
+
+/** An action handler: parameters in, `Data` out, `RpcFailure` for refusals. */
+export type Handler = (params: Params, scope: RequestScope) => Promise<ActionResult>
+
+/** The caller's tenant as currently stored (empty when it has nothing yet). */
+export const tenantOf = (scope: RequestScope): TenantState =>
+  scope.core.store.state.tenants[scope.tenantId] ?? { contexts: {}, sessions: {} }
+
+/** A session that still exists (running or being deleted); deleted and foreign ones are NotFound. */
+export function liveSession(scope: RequestScope, sessionId: string): SessionMeta {
+  const session = tenantOf(scope).sessions[sessionId]
+  if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+  return session
+}
+
+/** A session that can still be used for syncs and tools. */
+export function runningSession(scope: RequestScope, sessionId: string): SessionMeta {
+  const session = liveSession(scope, sessionId)
+  if (session.status !== 'RUNNING') throw new RpcFailure(EMULATOR_CODES.invalidSession, `Session ${sessionId} is being deleted`)
+  return session
+}
+
+export function contextById(scope: RequestScope, contextId: string): ContextMeta {
+  const context = tenantOf(scope).contexts[contextId]
+  if (context === undefined) throw contextNotFound(contextId)
+  return context
+}
+
+/** protocol §3.7: the wire shape of a context. */
+export const contextRecord = (context: ContextMeta): Record<string, string> => ({
+  Id: context.id,
+  Name: context.name,
+  State: context.state,
+  CreateTime: context.createdAt,
+  LastUsedTime: context.lastUsedAt,
+  OsType: 'linux',
+})
+
+/** protocol §4: exactly the seven task fields, nothing of the emulator's bookkeeping. */
+export const wireTask = (task: TaskMeta): ContextStatusData => ({
+  contextId: task.contextId,
+  path: task.path,
+  taskType: task.taskType,
+  status: task.status,
+  errorMessage: task.errorMessage,
+  startTime: task.startTime,
+  finishTime: task.finishTime,
+})
+
+// ---- pagination --------------------------------------------------------------------------------
+
+/** One page of `items` after the opaque `NextToken` (an offset); `''` marks the last page (§3.6/§3.8). */
+export function page<T>(items: readonly T[], token: string | undefined, size: number): { items: T[]; nextToken: string } {
+  let offset = 0
+  if (token !== undefined) {
+    const match = /^o(\d{1,9})$/.exec(token)
+    if (match === null) throw invalidParameter('NextToken', 'not a token this emulator issued')
+    offset = Number(match[1])
+  }
+  const end = offset + size
+  return { items: items.slice(offset, end), nextToken: end < items.length ? `o${end}` : '' }
+}

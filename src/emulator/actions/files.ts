@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto'
+import { readdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
+import { displayPath, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
+import type { PresignedOperation } from '../presign.js'
+import { epochSeconds } from '../tasks.js'
+import { callFileTool } from '../tools.js'
+import { contextById, runningSession, type Handler } from './common.js'
+
+/** protocol §3.14: one folder level, paginated by `PageNumber`/`PageSize`; `Count` is the total. */
+export const describeContextFiles: Handler = async (params, scope) => {
+  const context = contextById(scope, params.required('ContextId'))
+  const parent = toSegments(params.optional('ParentFolderPath') ?? '/', 'ParentFolderPath')
+  const pageNumber = params.integer('PageNumber', 1, 1, 1_000_000)
+  const pageSize = params.integer('PageSize', 50, 1, 1000)
+  const root = scope.core.layout.contextRoot(context.id)
+  const folder = await resolveInside(root, parent, 'ParentFolderPath')
+  let names: { name: string; isFolder: boolean }[] = []
+  if ((await lstatOrUndefined(folder))?.isDirectory()) {
+    names = (await readdir(folder, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() || entry.isFile())
+      .map((entry) => ({ name: entry.name, isFolder: entry.isDirectory() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+  const slice = names.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+  const data = await Promise.all(
+    slice.map(async ({ name, isFolder }) => {
+      const info = await stat(join(folder, name))
+      const filePath = displayPath([...parent, name])
+      return {
+        FileId: createHash('sha1').update(`${context.id}\n${filePath}`).digest('hex').slice(0, 24),
+        FileName: name,
+        FilePath: filePath,
+        FileType: isFolder ? 'folder' : 'file',
+        GmtCreate: info.birthtime.toISOString(),
+        GmtModified: info.mtime.toISOString(),
+        Size: isFolder ? 0 : info.size,
+        Status: 'available',
+      }
+    }),
+  )
+  return { data, top: { Count: names.length } }
+}
+
+/** protocol §3.15: a URL on the emulator itself, HMAC-signed, valid `presignTtlSeconds`. */
+const presignedUrl =
+  (operation: PresignedOperation): Handler =>
+  async (params, scope) => {
+    const context = contextById(scope, params.required('ContextId'))
+    const filePath = params.required('FilePath')
+    if (toSegments(filePath, 'FilePath').length === 0) throw invalidParameter('FilePath', 'must name a file')
+    const expires = epochSeconds() + scope.core.options.presignTtlSeconds
+    const url = scope.core.presigner.sign(scope.core.baseUrl(), { operation, contextId: context.id, filePath, expires })
+    // ExpireTime is epoch seconds (the TS type comment of §3.15), not a duration.
+    return { data: { Url: url, ExpireTime: expires } }
+  }
+
+export const getContextFileUploadUrl: Handler = presignedUrl('put')
+export const getContextFileDownloadUrl: Handler = presignedUrl('get')
+
+/** protocol §3.16: a file, or a folder with everything below it. */
+export const deleteContextFile: Handler = async (params, scope) => {
+  const context = contextById(scope, params.required('ContextId'))
+  const segments = toSegments(params.required('FilePath'), 'FilePath')
+  if (segments.length === 0) throw invalidParameter('FilePath', 'must name a file')
+  const target = await resolveInside(scope.core.layout.contextRoot(context.id), segments, 'FilePath')
+  await scope.core.contextLocks.run(context.id, async () => {
+    if ((await lstatOrUndefined(target)) === undefined)
+      throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${displayPath(segments)} not found`)
+    await rm(target, { recursive: true, force: true })
+  })
+  return {}
+}
+
+/** Session file tools over MCP (`Name`, `Args` as a JSON string). */
+export const callMcpTool: Handler = async (params, scope) => {
+  const session = runningSession(scope, params.required('SessionId'))
+  const name = params.required('Name')
+  const args = params.json('Args') ?? {}
+  const result = await callFileTool(name, args, {
+    sandboxRoot: scope.core.layout.sessionRoot(session.id),
+    tmpDir: scope.core.layout.tmpDir,
+  })
+  return { data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
+}

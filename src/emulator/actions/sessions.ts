@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
+import { SESSION_STATUS_FINISH } from '../../wire/protocol.js'
+import type { EmulatorCore } from '../core.js'
+import { contextNotFound, invalidParameter } from '../errors.js'
+import { parseSyncPolicy } from '../policy.js'
+import { displayPath, toAbsoluteSegments } from '../paths.js'
+import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
+import { FILE_TOOLS } from '../tools.js'
+import { liveSession, page, tenantOf, type Handler } from './common.js'
+import { sessionNotFound } from '../errors.js'
+
+/** Session statuses the SDK may filter on (protocol §3.6). */
+const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
+
+// ---- handlers ----------------------------------------------------------------------------------
+
+/** protocol §3.1 */
+export const createMcpSession: Handler = async (params, scope) => {
+  const { core, tenantId } = scope
+  const imageId = params.optional('ImageId') ?? 'linux_latest'
+  const labels = params.labels('Labels')
+  const mounts = parsePersistenceDataList(params.json('PersistenceDataList'))
+  const sessionId = `session-${randomBytes(12).toString('hex')}`
+  await core.store.mutate((draft) => {
+    const tenant = StateStore.tenant(draft, tenantId)
+    // Checked inside the mutation so a concurrent DeleteContext cannot slip in between.
+    for (const mount of mounts) if (tenant.contexts[mount.contextId] === undefined) throw contextNotFound(mount.contextId)
+    tenant.sessions[sessionId] = {
+      id: sessionId,
+      numericId: draft.nextSessionNumber++,
+      imageId,
+      labels,
+      createdAt: new Date().toISOString(),
+      status: 'RUNNING',
+      mounts,
+      tasks: [],
+    }
+  })
+  await mkdir(core.layout.sessionRoot(sessionId), { recursive: true })
+  // protocol §5.3/§8: download every mounted context whose policy allows it, visible before we answer.
+  const downloads = mounts.filter((mount) => mount.policy.autoDownload)
+  if (downloads.length > 0)
+    await core.runner.start(tenantId, sessionId, downloads.map((mount) => ({ ...mount, taskType: 'download' as const })), 'create')
+  return {
+    data: {
+      ...resourceFields(core, sessionId),
+      LinkUrl: '',
+      ToolList: TOOL_LIST,
+      Success: true,
+      ErrMsg: '',
+    },
+  }
+}
+
+/** protocol §3.2 (and §3.3: ReleaseMcpSession behaves the same in the emulator). */
+export const deleteSessionAsync: Handler = async (params, scope) => {
+  const { core, tenantId } = scope
+  const sessionId = params.required('SessionId')
+  const startedNow = await core.store.mutate((draft) => {
+    const session = StateStore.tenant(draft, tenantId).sessions[sessionId]
+    if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+    if (session.status === 'DELETING') return false // idempotent: the deletion already runs
+    session.status = 'DELETING'
+    return true
+  })
+  if (startedNow) core.background.run(() => finishDeletion(core, tenantId, sessionId))
+  return {}
+}
+
+/** protocol §3.5 */
+export const getSession: Handler = async (params, scope) => {
+  const session = liveSession(scope, params.required('SessionId'))
+  const contexts = tenantOf(scope).contexts
+  return {
+    data: {
+      ...resourceFields(scope.core, session.id),
+      Success: true,
+      Status: session.status,
+      ToolList: TOOL_LIST,
+      contexts: session.mounts.map((mount) => ({ id: mount.contextId, name: contexts[mount.contextId]?.name ?? '' })),
+    },
+  }
+}
+
+/** protocol §3.4: the delete-wait probe. */
+export const getSessionDetail: Handler = async (params, scope) => {
+  const sessionId = params.required('SessionId')
+  const session = tenantOf(scope).sessions[sessionId]
+  if (session === undefined) throw sessionNotFound(sessionId)
+  const deleted = session.status === 'DELETED'
+  if (deleted && scope.core.options.deletedSessionDetail === 'notFound') throw sessionNotFound(sessionId)
+  return {
+    data: {
+      Status: deleted ? SESSION_STATUS_FINISH : session.status,
+      Aliuid: '',
+      ApikeyId: '',
+      AppInstanceGroupId: '',
+      AppInstanceId: `ai-${session.id}`,
+      AppUserId: '',
+      BizType: 1,
+      EndReason: deleted ? 'USER_DELETE' : '',
+      Id: session.numericId,
+      ImageId: session.imageId,
+      ImageType: '',
+      IsDeleted: deleted ? 1 : 0,
+      PolicyId: '',
+      RegionId: '',
+      ResourceConfigId: '',
+    },
+  }
+}
+
+/** protocol §3.6 */
+export const listSession: Handler = async (params, scope) => {
+  const filter = params.labels('Labels')
+  const status = params.oneOf('Status', LIST_STATUSES)
+  const maxResults = params.integer('MaxResults', 10, 1, 1000)
+  const matching = Object.values(tenantOf(scope).sessions).filter(
+    (session) =>
+      (status === undefined ? session.status !== 'DELETED' : session.status === status) &&
+      Object.entries(filter).every(([key, value]) => session.labels[key] === value),
+  )
+  const { items, nextToken } = page(matching, params.optional('NextToken'), maxResults)
+  return {
+    data: items.map((session) => ({ SessionId: session.id, SessionStatus: session.status })),
+    top: { NextToken: nextToken, MaxResults: maxResults, TotalCount: matching.length },
+  }
+}
+
+// ---- deletion ----------------------------------------------------------------------------------
+
+/**
+ * Uploads every mount whose policy has `autoUpload` (protocol §5.4 "UploadBeforeResourceRelease"),
+ * then marks the session deleted and removes its sandbox. If the emulator shuts down meanwhile,
+ * the session stays `DELETING` and the next start resumes here.
+ */
+export async function finishDeletion(core: EmulatorCore, tenantId: string, sessionId: string): Promise<void> {
+  const session = core.store.state.tenants[tenantId]?.sessions[sessionId]
+  if (session === undefined) return
+  const uploads = session.mounts.filter((mount) => mount.policy.autoUpload)
+  if (uploads.length > 0) {
+    const started = await core.runner.start(tenantId, sessionId, uploads.map((mount) => ({ ...mount, taskType: 'upload' as const })), 'delete')
+    await started.done
+  }
+  if (core.background.signal.aborted) return
+  await core.store.mutate((draft) => {
+    const stored = StateStore.tenant(draft, tenantId).sessions[sessionId]
+    if (stored === undefined) return
+    stored.status = 'DELETED'
+    stored.deletedAt = new Date().toISOString()
+  })
+  await rm(core.layout.sessionDir(sessionId), { recursive: true, force: true })
+}
+
+// ---- internals ---------------------------------------------------------------------------------
+
+/**
+ * `PersistenceDataList` (§3.1): a JSON array of `{ContextId, Path, Policy?}`; `Policy` in any of
+ * the §6 forms. Two mounts on the same path would make syncs ambiguous, so that is refused.
+ */
+function parsePersistenceDataList(value: unknown): MountMeta[] {
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value)) throw invalidParameter('PersistenceDataList', 'expected a JSON array')
+  const seen = new Set<string>()
+  return value.map((item: unknown, index): MountMeta => {
+    const field = `PersistenceDataList[${index}]`
+    if (typeof item !== 'object' || item === null) throw invalidParameter(field, 'expected an object')
+    const { ContextId: contextId, Path: path, Policy: policy } = item as Record<string, unknown>
+    if (typeof contextId !== 'string' || contextId === '') throw invalidParameter(`${field}.ContextId`, 'expected a string')
+    if (typeof path !== 'string' || path === '') throw invalidParameter(`${field}.Path`, 'expected a string')
+    const normalized = displayPath(toAbsoluteSegments(path, `${field}.Path`))
+    if (seen.has(normalized)) throw invalidParameter(`${field}.Path`, `${normalized} is mounted twice`)
+    seen.add(normalized)
+    return { contextId, path, policy: parseSyncPolicy(policy, `${field}.Policy`) }
+  })
+}
+
+const resourceFields = (core: EmulatorCore, sessionId: string): Record<string, unknown> => ({
+  SessionId: sessionId,
+  ResourceUrl: `${core.baseUrl()}resource/${sessionId}`,
+  AppInstanceId: `ai-${sessionId}`,
+  ResourceId: `r-${sessionId}`,
+  HttpPort: '',
+  NetworkInterfaceIp: '',
+  Token: '',
+  VpcResource: false,
+})
+
+const PATH_SCHEMA = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }
+
+/** protocol §3.1: `ToolList` is a JSON *string* of tool descriptors. */
+const TOOL_LIST = JSON.stringify(
+  FILE_TOOLS.map((name) => ({
+    name,
+    server: 'filesystem',
+    serverName: 'filesystem',
+    description: `Emulated ${name.replace('_', ' ')} inside the session sandbox`,
+    inputSchema: PATH_SCHEMA,
+    tool: name,
+  })),
+)

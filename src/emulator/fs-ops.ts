@@ -1,0 +1,136 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { SafeSegments } from './paths.js'
+
+/**
+ * File moves that never leave a half-written file behind: bytes go to a temp file under
+ * `dataDir/tmp` (same file system) and are renamed into place only when complete.
+ */
+
+/** Writes `data` to `dest` atomically. */
+export async function writeFileAtomic(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPath(tmpDir)
+  try {
+    await writeFile(temp, data)
+    await rename(temp, dest)
+  } finally {
+    await rm(temp, { force: true })
+  }
+}
+
+/** Copies `src` to `dest` atomically, throttled to `bytesPerSecond` (0 = unthrottled); returns the size. */
+export async function copyFileAtomic(
+  tmpDir: string,
+  src: string,
+  dest: string,
+  options: { bytesPerSecond: number; signal: AbortSignal },
+): Promise<number> {
+  const temp = tempPath(tmpDir)
+  let size = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      done(null, chunk)
+    },
+  })
+  // Small chunks when throttled, so progress (and abort) is smooth rather than one big sleep.
+  const highWaterMark = options.bytesPerSecond > 0 ? Math.max(1024, Math.min(64 * 1024, options.bytesPerSecond / 10)) : 64 * 1024
+  try {
+    const source = createReadStream(src, { highWaterMark })
+    if (options.bytesPerSecond > 0)
+      await pipeline(source, counter, throttle(options.bytesPerSecond, options.signal), createWriteStream(temp), { signal: options.signal })
+    else await pipeline(source, counter, createWriteStream(temp), { signal: options.signal })
+    await rename(temp, dest)
+    return size
+  } finally {
+    await rm(temp, { force: true })
+  }
+}
+
+/**
+ * Streams `source` into `dest` atomically, refusing more than `maxBytes`. Resolves with the size
+ * and the MD5 (used as ETag, as object stores do); rejects with `TooLargeError` past the limit.
+ */
+export async function receiveStreamAtomic(
+  tmpDir: string,
+  source: Readable,
+  maxBytes: number,
+  commit: (temp: string) => Promise<void>,
+): Promise<{ size: number; md5: string }> {
+  const temp = tempPath(tmpDir)
+  const hash = createHash('md5')
+  let size = 0
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      if (size > maxBytes) return done(new TooLargeError(maxBytes))
+      hash.update(chunk)
+      done(null, chunk)
+    },
+  })
+  try {
+    await pipeline(source, guard, createWriteStream(temp))
+    await commit(temp)
+    return { size, md5: hash.digest('hex') }
+  } finally {
+    await rm(temp, { force: true })
+  }
+}
+
+/** Raised by `receiveStreamAtomic` when the body exceeds its limit. */
+export class TooLargeError extends Error {
+  override readonly name = 'TooLargeError'
+  constructor(readonly limit: number) {
+    super(`body exceeds ${limit} bytes`)
+  }
+}
+
+/**
+ * Every regular file below `root`, as segments relative to it. Symbolic links and special files
+ * are skipped, never followed: a link in a sandbox must not pull host files into a context.
+ */
+export async function listFiles(root: string): Promise<SafeSegments[]> {
+  const files: SafeSegments[] = []
+  const visit = async (dir: string, prefix: readonly string[]): Promise<void> => {
+    let entries
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return
+      throw error
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const entry of entries) {
+      if (entry.isDirectory()) await visit(join(dir, entry.name), [...prefix, entry.name])
+      else if (entry.isFile()) files.push([...prefix, entry.name])
+    }
+  }
+  await visit(root, [])
+  return files
+}
+
+export const tempPath = (tmpDir: string): string => join(tmpDir, `part-${randomUUID()}`)
+
+/** A pass-through that paces chunks to `bytesPerSecond`. */
+function throttle(bytesPerSecond: number, signal: AbortSignal): Transform {
+  const started = Date.now()
+  let sent = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length
+      const due = started + (sent / bytesPerSecond) * 1000
+      const wait = due - Date.now()
+      if (wait <= 0) return done(null, chunk)
+      sleep(wait, undefined, { signal }).then(
+        () => done(null, chunk),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      )
+    },
+  })
+}

@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createReadStream } from 'node:fs'
+import { rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pipeline } from 'node:stream/promises'
+import { isAction } from '../wire/protocol.js'
+import { HANDLERS } from './actions/index.js'
+import type { ApiKeyRing } from './auth.js'
+import type { EmulatorCore } from './core.js'
+import { EMULATOR_CODES, RpcFailure, invalidPath } from './errors.js'
+import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
+import { sendFault, sendJson } from './fault-responses.js'
+import { runsActionFirst, type FaultInjector } from './faults.js'
+import { receiveStreamAtomic, TooLargeError } from './fs-ops.js'
+import { Params } from './params.js'
+import { ensureDirInside, lstatOrUndefined, resolveInside, toSegments } from './paths.js'
+import { FILES_ROUTE, type PresignedOperation } from './presign.js'
+import type { StatsRecorder } from './stats.js'
+import { epochSeconds } from './tasks.js'
+
+/** What the request listener needs besides the core. */
+export interface HttpDeps {
+  readonly core: EmulatorCore
+  readonly keys: ApiKeyRing
+  readonly faults: FaultInjector
+  readonly stats: StatsRecorder
+  readonly isClosing: () => boolean
+}
+
+/**
+ * The `node:http` request listener. Routes: `POST|GET /?Action=…` (the RPC API) and
+ * `PUT|GET /files/<contextId>?…` (presigned URLs). Every failure becomes a JSON error envelope;
+ * nothing a client sends can crash the process.
+ */
+export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = Date.now()
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+    const route = url.pathname === '/' ? handleRpc : url.pathname.startsWith(FILES_ROUTE) ? handleFile : handleUnknownPath
+    route(deps, req, res, url)
+      .catch((error: unknown) => {
+        deps.core.options.log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`)
+        if (!res.headersSent) sendJson(res, 500, errorBody(newRequestId(), EMULATOR_CODES.internalError, 'Internal emulator error', 500))
+        else res.destroy()
+      })
+      .finally(() => {
+        // Never the query string: SyncContext carries the API key there, presigned URLs their token.
+        const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
+        deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
+      })
+  }
+}
+
+// ---- RPC ---------------------------------------------------------------------------------------
+
+async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const requestId = newRequestId()
+  const fail = (failure: RpcFailure, headers: Record<string, string> = {}): void =>
+    sendJson(res, failure.httpStatus, errorBody(requestId, failure.code, failure.message, failure.httpStatus), headers)
+
+  // protocol §1.1: POST for every action; GET only for GetAndLoadInternalContext (not emulated).
+  if (req.method !== 'POST' && req.method !== 'GET')
+    return fail(new RpcFailure(EMULATOR_CODES.methodNotAllowed, `Method ${req.method ?? ''} not allowed`, 405), { allow: 'POST, GET' })
+
+  let body: string
+  try {
+    body = await readForm(req, deps.core.options.maxFormBytes)
+  } catch (error) {
+    if (!(error instanceof RpcFailure)) throw error
+    // The rest of an oversized body is not read: close the connection rather than drain it.
+    fail(error, { connection: 'close' })
+    return
+  }
+  const params = new Params(url.search, body)
+  const action = params.optional('Action')
+  if (action === undefined) return fail(new RpcFailure(EMULATOR_CODES.missingParameter, 'Action is required'))
+  deps.stats.call(action)
+
+  let tenantId: string
+  try {
+    tenantId = deps.keys.authenticate(params.optional('Authorization'))
+  } catch (error) {
+    if (error instanceof RpcFailure) return fail(error)
+    throw error
+  }
+  if (!isAction(action)) return fail(new RpcFailure(EMULATOR_CODES.unknownAction, `Specified api ${action} is not found`, 404))
+  if (deps.isClosing()) return fail(new RpcFailure(EMULATOR_CODES.serviceUnavailable, 'The emulator is shutting down', 503))
+
+  const decision = deps.faults.decide(action)
+  if (decision.latencyMs > 0) {
+    deps.stats.fault(action, 'latency')
+    await sleep(decision.latencyMs, undefined, { signal: deps.core.background.signal }).catch(() => undefined)
+    if (deps.core.background.signal.aborted) return void res.destroy()
+  }
+  const fault = decision.fault
+  if (fault !== undefined && !runsActionFirst(fault)) {
+    deps.stats.fault(action, fault.kind)
+    return sendFault(res, fault, requestId, undefined)
+  }
+
+  let status = 200
+  let answer: Body
+  try {
+    answer = successBody(requestId, await HANDLERS[action](params, { core: deps.core, tenantId }))
+  } catch (error) {
+    if (!(error instanceof RpcFailure)) throw error
+    status = error.httpStatus
+    answer = errorBody(requestId, error.code, error.message, error.httpStatus)
+  }
+  if (fault !== undefined) {
+    deps.stats.fault(action, fault.kind)
+    return sendFault(res, fault, requestId, answer)
+  }
+  sendJson(res, status, answer)
+}
+
+/** Reads the form body (chunked or not) up to `limit` bytes. */
+async function readForm(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw tooLarge(limit)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) throw tooLarge(limit)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const tooLarge = (limit: number): RpcFailure =>
+  new RpcFailure(EMULATOR_CODES.requestTooLarge, `Request body exceeds ${limit} bytes`, 413)
+
+// ---- presigned files ---------------------------------------------------------------------------
+
+async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  deps.stats.fileRequest()
+  const requestId = newRequestId()
+  const fail = (failure: RpcFailure): void => {
+    // An unread upload body is not drained: close the connection instead.
+    const headers: Record<string, string> = req.method === 'PUT' && !req.readableEnded ? { connection: 'close' } : {}
+    sendJson(res, failure.httpStatus, errorBody(requestId, failure.code, failure.message, failure.httpStatus), headers)
+  }
+  const operation: PresignedOperation | undefined = req.method === 'PUT' ? 'put' : req.method === 'GET' ? 'get' : undefined
+  if (operation === undefined) return fail(new RpcFailure(EMULATOR_CODES.methodNotAllowed, 'Use PUT or GET', 405))
+  if (deps.isClosing()) return fail(new RpcFailure(EMULATOR_CODES.serviceUnavailable, 'The emulator is shutting down', 503))
+
+  const grant = deps.core.presigner.verify(url.pathname, url.search, operation, epochSeconds())
+  if (grant === 'invalid') return fail(new RpcFailure(EMULATOR_CODES.invalidToken, 'The URL signature is not valid', 403))
+  if (grant === 'expired') return fail(new RpcFailure(EMULATOR_CODES.tokenExpired, 'The URL has expired', 403))
+  const owned = Object.values(deps.core.store.state.tenants).some((tenant) => tenant.contexts[grant.contextId] !== undefined)
+  if (!owned) return fail(new RpcFailure(EMULATOR_CODES.contextNotFound, `Context ${grant.contextId} not found`, 404))
+
+  const root = deps.core.layout.contextRoot(grant.contextId)
+  try {
+    const segments = toSegments(grant.filePath, 'FilePath')
+    if (segments.length === 0) throw invalidPath('FilePath', 'must name a file')
+    if (operation === 'get') {
+      const file = await resolveInside(root, segments, 'FilePath')
+      const info = await lstatOrUndefined(file)
+      if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(info.size) })
+      await pipeline(createReadStream(file), res)
+      return
+    }
+    const declared = Number(req.headers['content-length'] ?? 0)
+    const limit = deps.core.options.maxUploadBytes
+    if (declared > limit) throw new RpcFailure(EMULATOR_CODES.requestTooLarge, `Upload exceeds ${limit} bytes`, 413)
+    const { md5 } = await receiveStreamAtomic(deps.core.layout.tmpDir, req, limit, (temp) =>
+      deps.core.contextLocks.run(grant.contextId, async () => {
+        const dir = await ensureDirInside(root, segments.slice(0, -1), 'FilePath')
+        await resolveInside(root, segments, 'FilePath')
+        await rename(temp, join(dir, segments[segments.length - 1]!))
+      }),
+    )
+    res.writeHead(200, { etag: `"${md5}"`, 'content-length': '0' })
+    res.end()
+  } catch (error) {
+    if (error instanceof TooLargeError) return fail(new RpcFailure(EMULATOR_CODES.requestTooLarge, `Upload exceeds ${error.limit} bytes`, 413))
+    if (error instanceof RpcFailure) return fail(error)
+    if ((error as { code?: unknown }).code === 'ENOTDIR') return fail(new RpcFailure(EMULATOR_CODES.invalidParameter, `${grant.filePath}: a parent is a file`))
+    throw error
+  }
+}
+
+async function handleUnknownPath(_deps: HttpDeps, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+  sendJson(res, 404, errorBody(newRequestId(), EMULATOR_CODES.notFound, 'Only / and /files/ are served', 404))
+}
