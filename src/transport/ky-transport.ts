@@ -16,6 +16,9 @@ export function createKyTransport(config: NormalizedConfig): Transport {
     retry: 0,
     throwHttpErrors: false,
     timeout: config.timeoutMs,
+    // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
+    // which carries the key, to whatever origin the Location names.
+    redirect: 'error',
     ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
   })
   return (request: RpcRequest) =>

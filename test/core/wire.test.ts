@@ -382,6 +382,24 @@ describe('transport failures', () => {
   })
 })
 
+describe('redirects', () => {
+  it('are not followed: a 307 elsewhere would re-send the form body, key included', async () => {
+    const elsewhere = await startServer(answer(200, ok()))
+    try {
+      const srv = await serve((_seen, res) => {
+        res.writeHead(307, { location: `${elsewhere.endpoint}/?Action=GetContextInfo` })
+        res.end()
+      })
+      const error = await rejectionOf(firstValueFrom(clientFor(srv, { retry: { attempts: 1 } }).session('s-1').context.info()))
+      expect(error).toBeInstanceOf(NetworkError)
+      expectNoKey(error)
+      expect(elsewhere.requests).toHaveLength(0)
+    } finally {
+      await elsewhere.close()
+    }
+  })
+})
+
 // ---- redaction -----------------------------------------------------------------------------------
 
 describe('the API key never leaks into errors', () => {
