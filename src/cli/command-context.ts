@@ -1,0 +1,44 @@
+import { AgentBay } from '../agentbay.js'
+import type { CliIo } from './io.js'
+import type { Output } from './output.js'
+
+/** Options every command accepts (declared once, on the program). */
+export interface GlobalOptions {
+  readonly endpoint?: string
+  readonly apiKey?: string
+  readonly json?: boolean
+  readonly verbose?: boolean
+}
+
+/** What a command handler gets: where to print, how to reach the service, when to stop. */
+export interface CommandContext {
+  readonly io: CliIo
+  readonly out: Output
+  readonly verbose: boolean
+  /** The global options as given (most commands only need `client()`). */
+  readonly globals: GlobalOptions
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal
+  /**
+   * A client from `--endpoint`/`--api-key`, else `AGENTBAY_ENDPOINT`/`AGENTBAY_API_KEY` (the SDK's
+   * own precedence). A missing key is a `ValidationError` (exit 2).
+   */
+  client(extra?: { readonly fetch?: typeof fetch }): AgentBay
+}
+
+export function commandContext(io: CliIo, out: Output, globals: GlobalOptions, signal: AbortSignal): CommandContext {
+  return {
+    io,
+    out,
+    verbose: globals.verbose === true,
+    globals,
+    signal,
+    client: (extra = {}) =>
+      new AgentBay({
+        env: io.env,
+        ...(globals.endpoint === undefined ? {} : { endpoint: globals.endpoint }),
+        ...(globals.apiKey === undefined ? {} : { apiKey: globals.apiKey }),
+        ...(extra.fetch === undefined ? {} : { fetch: extra.fetch }),
+      }),
+  }
+}
