@@ -151,6 +151,17 @@ describe('the request on the wire', () => {
     expect(seen?.body).not.toMatch(/\+/)
   })
 
+  it('encodes a key with +, /, = and ~ so the server reads it back unchanged, in body and query', async () => {
+    const key = 'ak+b/c=d~e'
+    const srv = await serve(answer(200, ok()))
+    const client = new AgentBay({ apiKey: key, endpoint: srv.endpoint, env: {} })
+    await firstValueFrom(client.session('s-1').context.info())
+    await firstValueFrom(client.rpc('SyncContext', { SessionId: 's-1' }))
+    expect(srv.requests[0]?.form.get('Authorization')).toBe(`Bearer ${key}`)
+    expect(srv.requests[1]?.query.get('Authorization')).toBe(`Bearer ${key}`)
+    expect(srv.requests[0]?.body).toContain('Bearer%20ak%2Bb%2Fc%3Dd~e')
+  })
+
   it('re-signs every attempt: a fresh SignatureNonce and Timestamp per retry', async () => {
     const busy = answer(503, { Code: 'ServiceUnavailable', Message: 'busy', RequestId: 'r-503' })
     const srv = await serve(busy, busy, answer(200, ok()))
