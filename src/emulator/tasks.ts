@@ -145,6 +145,9 @@ export class SyncTaskRunner {
     let filesDeleted = 0
 
     if (spec.taskType === 'download') {
+      // The mount directory exists after a download even when the context is empty, as in a real
+      // session; creating it also refuses a mount path that is (or crosses) a symbolic link.
+      await ensureDirInside(sessionRoot, mount, 'Path')
       for (const file of (await listFiles(contextRoot)).filter(select)) {
         const dir = await ensureDirInside(sessionRoot, [...mount, ...file.slice(0, -1)], 'Path')
         bytesCopied += await copyFileAtomic(layout.tmpDir, join(contextRoot, ...file), join(dir, last(file)), copyOptions)
