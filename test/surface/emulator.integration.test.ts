@@ -212,7 +212,8 @@ describe('context files and clear', () => {
     const states = await lastValueFrom(agentBay.context.clear(context.id, { pollIntervalMs: 10, timeoutMs: 5000 }).pipe(toArray()))
     expect(states[0]).toBe('clearing')
     expect(states.at(-1)).toBe('available')
-    expect((await agentBay.context.listFilesAsync(context.id, '/')).entries).toEqual([])
+    const files = await agentBay.context.listFilesAsync(context.id, '/')
+    expect(files.success && files.entries).toEqual([])
   })
 
   it('renames and deletes a context', async () => {
