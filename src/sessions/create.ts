@@ -41,7 +41,8 @@ export function createSessionEvents(client: SessionClient, options: CreateSessio
   return defer(() => {
     const params = createParams(options, client.config.regionId)
     const wait = normalizeDownloadWait(options.downloadWait)
-    const mounts = options.contextSync?.length ?? 0
+    // A mount whose policy turns autoDownload off gets no download task: nothing to wait for.
+    const mounts = (options.contextSync ?? []).filter((sync) => sync.policy?.downloadPolicy?.autoDownload !== false).length
     return client.rpc('CreateMcpSession', params).pipe(
       concatMap((body) => {
         const requestId = body.RequestId ?? ''

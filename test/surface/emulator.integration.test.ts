@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { Readable } from 'node:stream'
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
@@ -204,6 +205,20 @@ describe('context files and clear', () => {
     expect(listing).toMatchObject({ success: true, entries: [{ filePath: '/big/blob.bin', size: data.byteLength }] })
     expect((await agentBay.context.deleteFileAsync(context.id, '/big/blob.bin')).success).toBe(true)
     expect((await agentBay.context.downloadFile(context.id, '/big/blob.bin')).success).toBe(false)
+  })
+
+  it('streams a Readable upload, with and without a declared length', async () => {
+    const context = await newContext('readable')
+    const chunks = [randomBytes(100_000), randomBytes(50_000), randomBytes(7)]
+    const whole = Buffer.concat(chunks)
+    const chunked = await agentBay.context.uploadFile(context.id, '/chunked.bin', Readable.from(chunks))
+    expect(chunked).toMatchObject({ success: true, transferredBytes: whole.byteLength })
+    const sized = await agentBay.context.uploadFile(context.id, '/sized.bin', Readable.from(chunks), { contentLength: whole.byteLength })
+    expect(sized.success).toBe(true)
+    for (const name of ['/chunked.bin', '/sized.bin']) {
+      const back = await agentBay.context.downloadFile(context.id, name)
+      expect(back.success && sha256(back.data)).toBe(sha256(whole))
+    }
   })
 
   it('clear() goes through clearing and ends available with the data gone', async () => {

@@ -113,6 +113,16 @@ describe('agentBay.create(): the download wait', () => {
     expect(result.error?.code).toBe('InvalidSession')
   })
 
+  it('does not wait when every mount turns autoDownload off', async () => {
+    fake.respond('CreateMcpSession', created())
+    const result = await client().createAsync({
+      contextSync: [{ contextId: 'SdkCtx-1', path: '/p', policy: { downloadPolicy: { autoDownload: false } } }],
+    })
+    expect(result).toMatchObject({ success: true, session: { sessionId: 'session-1' } })
+    expect(result.downloads).toBeUndefined()
+    expect(fake.requestsOf('GetContextInfo')).toHaveLength(0)
+  })
+
   it('ignores upload tasks and non-sync tasks while waiting for downloads', async () => {
     fake.respond('CreateMcpSession', created())
     const other = task({ taskType: 'upload', status: 'Running' })
