@@ -87,9 +87,12 @@ export class ContextManager {
     const { callback, signal, ...syncOptions } = options
     if (callback === undefined) return this.syncResult(this.syncEvents(syncOptions), signal)
     return new Promise<ContextSyncResult>((resolve, reject) => {
+      let triggered = false
       const events$ = this.syncEvents(syncOptions).pipe(
         tap((event) => {
-          if (event.kind === 'triggered') resolve({ requestId: event.requestId, success: true, timedOut: false, tasks: [] })
+          if (event.kind !== 'triggered') return
+          triggered = true
+          resolve({ requestId: event.requestId, success: true, timedOut: false, tasks: [] })
         }),
       )
       this.syncResult(events$, signal).then(
@@ -98,8 +101,10 @@ export class ContextManager {
           this.reportOnce(callback, outcome.success)
         },
         (error: unknown) => {
-          reject(error) // invalid arguments (before any request) or an abort; no-op once resolved
-          this.reportOnce(callback, false)
+          // Invalid arguments reject and nothing was started, so there is nothing to report;
+          // an abort after the trigger ends the sync, which the callback learns as `false`.
+          reject(error)
+          if (triggered) this.reportOnce(callback, false)
         },
       )
     })

@@ -29,12 +29,13 @@ export function toSyncResult(
 
 /** The result for a sync whose tasks ended in these states. */
 export function summarizeSync(requestId: string, tasks: readonly ContextStatusData[]): ContextSyncResult {
-  const timedOut = tasks.some((task) => !isTerminalStatus(task.status))
+  const unfinished = tasks.filter((task) => !isTerminalStatus(task.status))
+  const timedOut = unfinished.length > 0
   const failed = tasks.filter((task) => task.status === TASK_STATUS.failed)
   const success = !timedOut && failed.length === 0
   if (success) return { requestId, success, timedOut, tasks }
   const errorMessage = timedOut
-    ? `sync timed out with ${tasks.length - failed.length} task(s) still in progress`
+    ? `sync timed out with ${unfinished.length} task(s) still in progress`
     : failed.map((task) => `${task.taskType} ${task.contextId}:${task.path} failed: ${task.errorMessage || 'no reason given'}`).join('; ')
   return { requestId, success, timedOut, tasks, errorMessage }
 }

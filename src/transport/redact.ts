@@ -31,7 +31,8 @@ const knownSecrets = new Set<string>()
 
 /** Registers a literal secret (the API key) so `redactText` also scrubs it where it appears bare. */
 export function registerSecret(secret: string): void {
-  if (secret.length >= 4) knownSecrets.add(secret)
+  // Short values would blank ordinary words in messages; real keys are long.
+  if (secret.length >= 8) knownSecrets.add(secret)
 }
 
 /** Text with anything that looks like a credential replaced. */

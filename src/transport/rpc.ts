@@ -72,7 +72,9 @@ export function isTransientError(error: unknown): boolean {
   }
 }
 
-/** Exponential backoff with full jitter; throttling waits at least `Retry-After`. */
+const MAX_RETRY_AFTER_MS = 60_000
+
+/** Exponential backoff with equal jitter (half fixed, half random); throttling waits at least `Retry-After` (capped at 60 s). */
 export function retryDelayMs(
   error: unknown,
   retryCount: number,
@@ -81,6 +83,7 @@ export function retryDelayMs(
 ): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryCount - 1))
   const backoff = ceiling / 2 + (random() * ceiling) / 2
-  const retryAfter = isThrottlingError(error) ? (error.retryAfterMs ?? 0) : 0
+  // Honour Retry-After, but never park a read for more than a minute on one server hint.
+  const retryAfter = isThrottlingError(error) ? Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0
   return Math.max(backoff, retryAfter)
 }
