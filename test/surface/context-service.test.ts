@@ -190,6 +190,21 @@ describe('agentBay.context files', () => {
     expect(events.at(-1)).toEqual({ kind: 'done', requestId: 'u-1', transferredBytes: data.byteLength, etag: '"e1"' })
   })
 
+  it('unsubscribing from upload$ mid-body aborts the PUT', async () => {
+    fake.respond('GetContextFileUploadUrl', jsonResponse(okBody({ Url: 'https://oss.example/k' })))
+    let signal: AbortSignal | undefined
+    const fetchStub = ((_url: string, init: RequestInit) => {
+      signal = init.signal ?? undefined
+      return new Promise<Response>(() => undefined)
+    }) as unknown as typeof fetch
+    const events: unknown[] = []
+    const subscription = client({ fetch: fetchStub }).context.upload$('SdkCtx-1', '/a', new Uint8Array(10)).subscribe((e) => events.push(e))
+    await new Promise((resolve) => setImmediate(resolve))
+    subscription.unsubscribe()
+    expect(signal?.aborted).toBe(true)
+    expect(events).toEqual([{ kind: 'progress', transferredBytes: 0, totalBytes: 10 }])
+  })
+
   it('unsubscribing from download$ aborts the transfer', async () => {
     fake.respond('GetContextFileDownloadUrl', jsonResponse(okBody({ Url: 'https://oss.example/k' })))
     let signal: AbortSignal | undefined
