@@ -187,7 +187,7 @@ function* sliceChunks(bytes: Uint8Array): Iterator<Uint8Array> {
 
 /** A pull-based body: fetch pulls a chunk when it can send one, so counting pulls tracks sending. */
 function countingStream(chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array>, onChunk: (bytes: number) => void): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+  const source: UnderlyingDefaultSource<Uint8Array> = {
     async pull(controller) {
       const step = await chunks.next()
       if (step.done === true) {
@@ -200,7 +200,9 @@ function countingStream(chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array>
     async cancel() {
       await chunks.return?.()
     },
-  })
+  }
+  // highWaterMark 0: no chunk is read ahead, so progress counts what fetch actually took.
+  return new ReadableStream<Uint8Array>(source, { highWaterMark: 0 })
 }
 
 const contentLength = (response: Response): number | undefined => {
