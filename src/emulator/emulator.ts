@@ -150,8 +150,10 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     await runner.settled()
     await background.settled()
     await store.drain()
+    const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)))
     server.closeAllConnections()
-    await serverClosed
+    for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
+    await Promise.all([serverClosed, ...socketsClosed])
   }
 
   return {

@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
+import { contextInfo, createContext, createSession, ok, rpc, tool, useEmulator } from './helpers.js'
+
+describe('emulator lifecycle', () => {
+  const env = useEmulator()
+
+  it('generates and reuses a development key when no apiKeys are given', async () => {
+    const dataDir = await env.tempDir()
+    const first = await env.start({ dataDir })
+    expect(first.apiKey).toMatch(/^ak-dev-[0-9a-f]{32}$/)
+    expect(first.url).toBe(`http://127.0.0.1:${first.port}/`)
+    expect(first.endpoint).toBe(first.url)
+    await first.close()
+    await first.close() // idempotent
+    expect((await env.start({ dataDir })).apiKey).toBe(first.apiKey)
+  })
+
+  it('closes every socket on close, including idle keep-alive ones', async () => {
+    const emulator = await env.start()
+    await ok(emulator, 'ListContexts')
+    expect(emulator.stats().openConnections).toBeGreaterThanOrEqual(1)
+    await emulator.close()
+    expect(emulator.stats().openConnections).toBe(0)
+    await expect(rpc(emulator, emulator.apiKey, 'ListContexts')).rejects.toThrow()
+  })
+
+  it('lets in-flight tasks finish within graceMs', async () => {
+    const emulator = await env.start({ taskDelayMs: 50 })
+    const contextId = await createContext(emulator, 'graceful')
+    const session = await createSession(emulator, [{ contextId, path: '/d' }])
+    await emulator.close({ graceMs: 2000 })
+    expect(emulator.tasks({ sessionId: session })).toEqual([expect.objectContaining({ status: 'Success' })])
+  })
+
+  it('records tasks still running at close as Failed with a clear message', async () => {
+    const emulator = await env.start({ taskDelayMs: 10, bytesPerSecond: 20_000 })
+    const contextId = await createContext(emulator, 'throttled')
+    const session = await createSession(emulator, [{ contextId, path: '/d' }])
+    await tool(emulator, session, 'write_file', { path: '/d/big.bin', content: Buffer.alloc(200_000).toString('base64'), encoding: 'base64' })
+    await ok(emulator, 'SyncContext', { SessionId: session })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const [running] = await contextInfo(emulator, { SessionId: session, TaskType: 'upload' })
+    expect(running?.status).toBe('Running') // 200 kB at 20 kB/s: still copying
+    await emulator.close()
+    const upload = emulator.tasks({ sessionId: session }).find((task) => task.taskType === 'upload')
+    expect(upload).toMatchObject({ status: 'Failed', errorMessage: SHUTDOWN_MESSAGE })
+  })
+
+  it('refuses invalid options before binding anything', async () => {
+    await expect(startEmulator({ port: -1 })).rejects.toThrow(TypeError)
+    await expect(startEmulator({ taskDelayMs: Number.NaN })).rejects.toThrow(/taskDelayMs/)
+    await expect(startEmulator({ apiKeys: ['has space'] })).rejects.toThrow(/apiKeys/)
+  })
+})
+
+describe('runEmulatorFromCli', () => {
+  const env = useEmulator()
+
+  it('prints endpoint and key, and shuts down on SIGTERM', async () => {
+    const lines: string[] = []
+    const signals = new EventEmitter()
+    const handle = await runEmulatorFromCli({
+      dataDir: await env.tempDir(),
+      taskDelayMs: 10,
+      log: (line) => lines.push(line),
+      signals: signals as unknown as NodeJS.Process,
+    })
+    const { emulator } = handle
+    expect(lines.join('\n')).toContain(emulator.endpoint)
+    expect(lines.join('\n')).toContain(emulator.apiKey) // generated: the user needs to see it
+    await ok(emulator, 'ListContexts')
+    signals.emit('SIGTERM')
+    await handle.stopped
+    expect(lines.at(-1)).toBe('AgentBay emulator stopped')
+    expect(signals.listenerCount('SIGINT')).toBe(0)
+    await expect(rpc(emulator, emulator.apiKey, 'ListContexts')).rejects.toThrow()
+  })
+
+  it('masks a key the user chose and logs requests without it when verbose', async () => {
+    const lines: string[] = []
+    const signals = new EventEmitter()
+    const handle = await runEmulatorFromCli({
+      dataDir: await env.tempDir(),
+      apiKey: 'ak-my-own-secret-key',
+      verbose: true,
+      faults: [{ action: 'ListContexts', kind: '503', times: 1 }],
+      log: (line) => lines.push(line),
+      signals: signals as unknown as NodeJS.Process,
+    })
+    expect((await rpc(handle.emulator, 'ak-my-own-secret-key', 'ListContexts')).status).toBe(503)
+    await rpc(handle.emulator, 'ak-my-own-secret-key', 'SyncContext', { SessionId: 'x' })
+    await handle.stop()
+    await handle.stopped
+    expect(lines.join('\n')).not.toContain('my-own-secret')
+    expect(lines.some((line) => line.startsWith('POST SyncContext 400'))).toBe(true)
+  })
+})
