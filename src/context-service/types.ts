@@ -26,7 +26,7 @@ export interface ContextPage {
 }
 
 export interface ContextListOptions {
-  /** Page size, 1–100. Default 10 (the reference). With `list()`, bound the total with `take(n)`. */
+  /** Page size (≥ 1). Default 10 (the reference). With `list()`, bound the total with `take(n)`. */
   readonly maxResults?: number
   /** Only the contexts mounted in this session. */
   readonly sessionId?: string

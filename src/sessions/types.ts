@@ -73,7 +73,7 @@ export interface SessionListOptions {
   /** Only sessions carrying all these labels. `Labels` is always sent (`{}` without a filter). */
   readonly labels?: Readonly<Record<string, string>>
   readonly status?: SessionStatus
-  /** Page size, 1–100. Default 10. With `list()`, bound the total with `take(n)`. */
+  /** Page size (≥ 1). Default 10. With `list()`, bound the total with `take(n)`. */
   readonly maxResults?: number
 }
 
