@@ -1,4 +1,5 @@
 import { AgentBay } from '../agentbay.js'
+import { UsageError } from './exit.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'
 
@@ -33,12 +34,16 @@ export function commandContext(io: CliIo, out: Output, globals: GlobalOptions, s
     verbose: globals.verbose === true,
     globals,
     signal,
-    client: (extra = {}) =>
-      new AgentBay({
+    client: (extra = {}) => {
+      if ((globals.apiKey ?? io.env['AGENTBAY_API_KEY'] ?? '').trim() === '') {
+        throw new UsageError('an API key is required: pass --api-key or set AGENTBAY_API_KEY')
+      }
+      return new AgentBay({
         env: io.env,
         ...(globals.endpoint === undefined ? {} : { endpoint: globals.endpoint }),
         ...(globals.apiKey === undefined ? {} : { apiKey: globals.apiKey }),
         ...(extra.fetch === undefined ? {} : { fetch: extra.fetch }),
-      }),
+      })
+    },
   }
 }

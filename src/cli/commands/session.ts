@@ -11,6 +11,9 @@ import { followSync } from './sync.js'
 
 // `agentbay-rx session create|list|delete`.
 
+/** How often `session delete` asks whether the session is gone (the reference's 1 s is slow for a terminal). */
+const DELETE_POLL_MS = 250
+
 export interface SessionCreateCommandOptions {
   readonly mount?: readonly { readonly contextId: string; readonly path: string }[]
   readonly image?: string
@@ -90,7 +93,7 @@ export async function sessionDeleteCommand(ctx: CommandContext, id: string, opti
       throw new OutcomeError(message)
     }
   }
-  const result = await lastValueUntilAborted(session.delete(), ctx.signal)
+  const result = await lastValueUntilAborted(session.delete({ pollIntervalMs: DELETE_POLL_MS }), ctx.signal)
   const elapsedMs = Date.now() - started
   const ok = result.success && (upload === undefined || upload.success)
   ctx.out.result({ ok, sessionId: id, elapsedMs, ...result, ...(upload === undefined ? {} : { upload }) }, () =>
