@@ -164,6 +164,8 @@ export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}
       {
         ok,
         endpoint: emulator.url,
+        dataDir, // removed before the process exits
+
         contextId: context.id,
         sessions: { a: a.session.sessionId, b: b.session.sessionId },
         files: files.map((f) => ({ path: f.path, bytes: f.data.length, sha256: f.sha256 })),
