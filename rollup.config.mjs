@@ -12,9 +12,7 @@ const entries = {
 
 const tsPlugin = () =>
   typescript({
-    tsconfig: './tsconfig.json',
-    include: ['src/**/*.ts'],
-    exclude: ['test/**', 'examples/**'],
+    tsconfig: './tsconfig.build.json',
     declaration: false,
     sourceMap: true,
     outDir: 'dist',
@@ -41,7 +39,7 @@ export default [
   ...Object.entries(entries).map(([name, input]) => ({
     input,
     external,
-    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
     output: { file: `dist/${name}.d.ts`, format: 'es' },
   })),
 ]

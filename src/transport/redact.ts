@@ -5,7 +5,20 @@
  */
 
 const REDACTED = '<redacted>'
-const SECRET_PARAMS = new Set(['authorization', 'token', 'signature', 'apikey', 'api_key'])
+// Our key parameter plus the credentials of common presigned-URL schemes (S3, OSS, the emulator).
+const SECRET_PARAMS = new Set([
+  'authorization',
+  'token',
+  'signature',
+  'sig',
+  'apikey',
+  'api_key',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+  'security-token',
+  'ossaccesskeyid',
+])
 
 /** A URL with secret query parameters replaced. Accepts a string or URL; never throws. */
 export function redactUrl(url: string | URL): string {
@@ -24,7 +37,7 @@ export function redactUrl(url: string | URL): string {
 
 // `Bearer <key>` in any encoding (`Bearer%20k`, `Bearer+k`, `Bearer k`) and `Authorization=` / `token=` params.
 const BEARER = /Bearer(?:%20|\+|\s)+[^\s&"'<>,;)]+/gi
-const PARAM = /\b(authorization|token|signature)=([^&\s"']+)/gi
+const PARAM = /\b(authorization|token|signature|x-amz-signature|x-amz-credential|x-amz-security-token|security-token|ossaccesskeyid)=([^&\s"']+)/gi
 
 // Keys of live clients, so a key quoted bare (no `Bearer`) is scrubbed too. Filled by `new AgentBay`, not at import.
 const knownSecrets = new Set<string>()

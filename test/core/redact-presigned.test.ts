@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { redactUrl } from '../../src/index.js'
+import { redactText } from '../../src/transport/redact.js'
+
+describe('redaction of presigned URLs', () => {
+  it('scrubs the credentials of S3, OSS and emulator presigned URLs', () => {
+    const url =
+      'https://bucket.example/obj?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc123&X-Amz-Security-Token=tok&OSSAccessKeyId=LTAI&security-token=st&token=emu&expires=99'
+    const redacted = redactUrl(url)
+    for (const secret of ['AKIA', 'abc123', '=tok', 'LTAI', '=st&', '=emu']) expect(redacted).not.toContain(secret)
+    expect(redacted).toContain('expires=99')
+  })
+
+  it('scrubs the same parameters inside free text', () => {
+    expect(redactText('PUT failed: ?X-Amz-Signature=abc123&x=1')).not.toContain('abc123')
+  })
+})
