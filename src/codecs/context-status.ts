@@ -63,3 +63,14 @@ export const ContextStatusFromString = /*#__PURE__*/ new t.Type<ContextStatusDat
   },
   (tasks) => JSON.stringify(tasks.length === 0 ? [] : [{ type: 'data', data: JSON.stringify(tasks) }]),
 )
+
+/** Exactly the seven wire fields of a task, dropping anything else a caller attached (e.g. `requestId`). */
+export const pickContextStatusData = (task: ContextStatusData): ContextStatusData => ({
+  contextId: task.contextId,
+  path: task.path,
+  taskType: task.taskType,
+  status: task.status,
+  errorMessage: task.errorMessage,
+  startTime: task.startTime,
+  finishTime: task.finishTime,
+})

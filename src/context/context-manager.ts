@@ -1,5 +1,5 @@
 import { concatMap, defer, filter, map, mergeMap, reduce, startWith, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs'
-import type { ContextStatusData } from '../codecs/context-status.js'
+import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import type { AsyncOptions } from '../adapters.js'
 import { failureFields, lastValueWithSignal } from '../adapters.js'
 import type { Logger } from '../config.js'
@@ -185,13 +185,11 @@ const foldSyncEvents = (): OperatorFunction<SyncEvent, ContextSyncResult> => (so
       (acc, event) =>
         event.kind === 'triggered'
           ? { ...acc, requestId: event.requestId }
-          : { ...acc, tasks: new Map(acc.tasks).set(taskIdentity(event.task), withoutRequestId(event.task)) },
+          : { ...acc, tasks: new Map(acc.tasks).set(taskIdentity(event.task), pickContextStatusData(event.task)) },
       { requestId: '', tasks: new Map<string, ContextStatusData>() },
     ),
     map(({ requestId, tasks }) => summarizeSync(requestId, [...tasks.values()])),
   )
-
-const withoutRequestId = ({ requestId: _requestId, ...task }: SyncTaskStatus): ContextStatusData => task
 
 const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string, string | undefined> => ({
   SessionId: sessionId,

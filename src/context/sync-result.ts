@@ -1,5 +1,5 @@
 import { map, reduce, type OperatorFunction } from 'rxjs'
-import type { ContextStatusData } from '../codecs/context-status.js'
+import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import { TASK_STATUS, isTerminalStatus } from '../wire/protocol.js'
 import { taskIdentity } from './task-watch.js'
 import type { ContextSyncResult } from './types.js'
@@ -19,7 +19,7 @@ export function toSyncResult(
       reduce(
         (acc, task) => ({
           requestId: acc.requestId || task.requestId || '',
-          tasks: new Map(acc.tasks).set(taskIdentity(task), stripRequestId(task)),
+          tasks: new Map(acc.tasks).set(taskIdentity(task), pickContextStatusData(task)),
         }),
         { requestId: requestId ?? '', tasks: new Map<string, ContextStatusData>() },
       ),
@@ -39,13 +39,3 @@ export function summarizeSync(requestId: string, tasks: readonly ContextStatusDa
     : failed.map((task) => `${task.taskType} ${task.contextId}:${task.path} failed: ${task.errorMessage || 'no reason given'}`).join('; ')
   return { requestId, success, timedOut, tasks, errorMessage }
 }
-
-const stripRequestId = (task: ContextStatusData & { readonly requestId?: string }): ContextStatusData => ({
-  contextId: task.contextId,
-  path: task.path,
-  taskType: task.taskType,
-  status: task.status,
-  errorMessage: task.errorMessage,
-  startTime: task.startTime,
-  finishTime: task.finishTime,
-})
