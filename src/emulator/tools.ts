@@ -1,5 +1,4 @@
 import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { writeFileAtomic } from './fs-ops.js'
 import { RpcFailure } from './errors.js'
 import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
@@ -68,9 +67,8 @@ const TOOLS: Record<FileToolName, Tool> = {
     if (typeof content !== 'string') return failure('content must be a string')
     if (segments.length === 0) return failure('path must name a file')
     const bytes = Buffer.from(content, encoding)
-    const dir = await ensureDirInside(env.sandboxRoot, segments.slice(0, -1), 'path')
+    await ensureDirInside(env.sandboxRoot, segments.slice(0, -1), 'path')
     const file = await resolveInside(env.sandboxRoot, segments, 'path')
-    if (dirname(file) !== dir) throw new Error('path resolution mismatch')
     if (mode === 'append') await appendFile(file, bytes)
     else await writeFileAtomic(env.tmpDir, file, bytes)
     return ok(`Successfully wrote ${bytes.length} bytes to ${displayPath(segments)}`)

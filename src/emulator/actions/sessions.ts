@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { SESSION_STATUS_FINISH } from '../../wire/protocol.js'
 import type { EmulatorCore } from '../core.js'
-import { contextNotFound, invalidParameter } from '../errors.js'
+import { contextNotFound, invalidParameter, sessionNotFound } from '../errors.js'
 import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
 import { FILE_TOOLS } from '../tools.js'
 import { liveSession, page, tenantOf, type Handler } from './common.js'
-import { sessionNotFound } from '../errors.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
 const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
