@@ -71,6 +71,16 @@ export class ContextManager {
     )
   }
 
+  /** Alias of `info()`, under the `$` name the product docs use for observables. */
+  info$(filter: ContextInfoFilter = {}): Observable<ContextInfoResult> {
+    return this.info(filter)
+  }
+
+  /** Alias of `sync()`, under the `$` name the product docs use for observables. */
+  sync$(options: SyncOptions = {}): Observable<SyncTaskStatus> {
+    return this.sync(options)
+  }
+
   /** Promise form of `info()`: remote failures resolve to `{ success: false, errorMessage, error }`. */
   infoAsync(filter: ContextInfoFilter = {}, options: AsyncOptions = {}): Promise<ContextInfoResult> {
     return lastValueWithSignal(this.info(filter), options.signal).catch((error: unknown) => ({

@@ -183,3 +183,19 @@ describe('sync() in virtual time', () => {
     expect(fake.requestsOf('GetContextInfo')[1]?.params).toMatchObject({ ContextId: 'ctx-1', Path: '/home/wuying/data' })
   })
 })
+
+describe('info$ / sync$ aliases', () => {
+  it('info$ and sync$ are the same cold observables as info and sync', () => {
+    scheduler.run(({ expectObservable }) => {
+      pollsAnswer([], [succeeded])
+      expectObservable(sessionFor().context.sync$(FAST)).toBe('---(a|)', { a: withId(succeeded) })
+    })
+    scheduler = createTestScheduler()
+    scheduler.run(({ expectObservable, cold }) => {
+      fake.respond('GetContextInfo', () => cold('-(a|)', { a: jsonResponse({ ...contextInfoBody([succeeded]), RequestId: 'i-1' }) }))
+      expectObservable(sessionFor().context.info$({ contextId: 'ctx-1' })).toBe('-(a|)', {
+        a: { requestId: 'i-1', success: true, contextStatusData: [succeeded] },
+      })
+    })
+  })
+})
