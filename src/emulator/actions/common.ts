@@ -1,4 +1,3 @@
-import type { ContextStatusData } from '../../codecs/context-status.js'
 import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionNotFound } from '../errors.js'
 import type { ActionResult } from '../envelope.js'
 import type { RequestScope } from '../core.js'
@@ -40,17 +39,6 @@ export const contextRecord = (context: ContextMeta): Record<string, string> => (
   CreateTime: context.createdAt,
   LastUsedTime: context.lastUsedAt,
   OsType: 'linux',
-})
-
-/** protocol §4: exactly the seven task fields, nothing of the emulator's bookkeeping. */
-export const wireTask = (task: TaskMeta): ContextStatusData => ({
-  contextId: task.contextId,
-  path: task.path,
-  taskType: task.taskType,
-  status: task.status,
-  errorMessage: task.errorMessage,
-  startTime: task.startTime,
-  finishTime: task.finishTime,
 })
 
 // ---- pagination --------------------------------------------------------------------------------

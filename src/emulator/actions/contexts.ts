@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ContextStatusFromString } from '../../codecs/context-status.js'
+import { ContextStatusFromString, pickContextStatusData } from '../../codecs/context-status.js'
 import { SYNC_MODES } from '../../wire/protocol.js'
 import type { EmulatorCore } from '../core.js'
 import { contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
@@ -9,7 +9,7 @@ import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { DEFAULT_SYNC_POLICY } from '../policy.js'
 import { StateStore, type ContextMeta, type TaskMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
-import { contextById, contextRecord, liveSession, page, runningSession, tenantOf, wireTask, type Handler } from './common.js'
+import { contextById, contextRecord, liveSession, page, runningSession, tenantOf, type Handler } from './common.js'
 
 // ---- context CRUD ------------------------------------------------------------------------------
 
@@ -114,7 +114,7 @@ export const getContextInfo: Handler = async (params, scope) => {
     if (taskType !== undefined && task.taskType !== taskType) continue
     latest.set(`${task.contextId}\n${normalizeMountPath(task.path)}\n${task.taskType}`, task)
   }
-  return { data: { ContextStatus: ContextStatusFromString.encode([...latest.values()].map(wireTask)) } }
+  return { data: { ContextStatus: ContextStatusFromString.encode([...latest.values()].map(pickContextStatusData)) } }
 }
 
 /**
