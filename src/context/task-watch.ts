@@ -1,6 +1,7 @@
 import {
   EMPTY,
   catchError,
+  concat,
   map,
   concatMap,
   defer,
@@ -8,6 +9,7 @@ import {
   range,
   scan,
   takeWhile,
+  tap,
   throwError,
   timer,
   type Observable,
@@ -56,43 +58,74 @@ interface WatchState {
  * Polls until every counted task is terminal, the budget runs out, or no task shows up within the
  * grace period. Emits a task when it first appears and whenever its state changes.
  * Transient poll failures skip that poll (the budget bounds them); other errors end the stream.
+ * If no poll was answered at all, the sync's state is unknown: the stream errors with the last
+ * poll failure rather than completing empty, which would read as "no tasks, success" (issue 6).
  */
 export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
   return defer(() => {
     const startedAt = options.scheduler.now()
     const initial: WatchState = { emitted: new Map(), changed: [], done: false }
     const budgetMs = options.budgetMs ?? Infinity
-    return range(0, options.maxPolls).pipe(
+    let answered = false
+    let lastFailure: { readonly error: unknown } | undefined
+    const skipTransient = (error: unknown): Observable<never> => {
+      if (!isTransientError(error)) return throwError(() => error)
+      lastFailure = { error }
+      return EMPTY
+    }
+    const watch$ = range(0, options.maxPolls).pipe(
       map((pollIndex) => options.schedule(pollIndex)),
       scan((plan, delay) => ({ delay, waited: plan.waited + delay }), { delay: 0, waited: 0 }),
       takeWhile((plan) => plan.waited <= budgetMs),
       concatMap(({ delay }) =>
         timer(delay, options.scheduler).pipe(
-          concatMap(() => options.poll().pipe(catchError(skipTransient))),
+          concatMap(() => options.poll().pipe(tap(() => (answered = true)), catchError(skipTransient))),
         ),
       ),
       scan((state, tasks) => {
-        const counted = tasks.filter((task) => isCountedTask(task, options.select))
         const graceOver = options.scheduler.now() - startedAt >= options.noTaskGraceMs
-        return nextState(state, counted, graceOver)
+        return nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver), graceOver)
       }, initial),
       takeWhile((state) => !state.done, true),
       mergeMap((state) => state.changed),
     )
+    const neverAnswered$ = defer(() => (answered || lastFailure === undefined ? EMPTY : throwError(() => lastFailure?.error)))
+    return concat(watch$, neverAnswered$)
   })
 }
 
-const skipTransient = (error: unknown): Observable<never> => (isTransientError(error) ? EMPTY : throwError(() => error))
-
 // ---- rules, each testable alone ------------------------------------------------------------------
 
-/** A task counts when it is an upload/download task of this sync's scope and not a stale one. */
-export function isCountedTask(task: ContextStatusData, select: TaskSelector): boolean {
+/**
+ * A task counts when it is an upload/download task of this sync's scope and not a stale one.
+ * `seen` holds the identities already emitted by this watch: such a task was seen in another
+ * state after the trigger, so it is this sync's own even if it ends exactly like a stale one
+ * (same mount, start and finish second, and status — back-to-back syncs, issue 6).
+ */
+export function isCountedTask(task: ContextStatusData, select: TaskSelector, seen: ReadonlyMap<string, string> = new Map()): boolean {
   if (!isSyncMode(task.taskType)) return false
   if (select.mode !== undefined && task.taskType !== select.mode) return false
   if (select.contextId !== undefined && task.contextId !== select.contextId) return false
   if (select.path !== undefined && task.path !== select.path) return false
+  if (seen.has(taskIdentity(task))) return true
   return !(select.staleTasks ?? []).some((stale) => isSameFinishedTask(stale, task))
+}
+
+/**
+ * The tasks one poll counts. Once the grace period is over with nothing of this sync seen, tasks
+ * that look exactly like pre-trigger ones count after all: times have one-second resolution, so a
+ * sync that ended within the same second as the previous one, with the same result, cannot be told
+ * apart from it. Reporting that task's state is safer than reading "no tasks" as success (issue 6).
+ */
+export function countedTasks(
+  tasks: readonly ContextStatusData[],
+  select: TaskSelector,
+  seen: ReadonlyMap<string, string>,
+  graceOver: boolean,
+): ContextStatusData[] {
+  const counted = tasks.filter((task) => isCountedTask(task, select, seen))
+  if (counted.length > 0 || seen.size > 0 || !graceOver) return counted
+  return tasks.filter((task) => isCountedTask(task, { ...select, staleTasks: [] }))
 }
 
 /** The same terminal task as seen before the trigger: same identity and the same final state. */
