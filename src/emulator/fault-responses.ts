@@ -13,10 +13,15 @@ export function sendFault(res: ServerResponse, rule: FaultRule, requestId: strin
       return sendJson(res, 500, errorBody(requestId, EMULATOR_CODES.internalError, rule.message ?? 'Injected internal error', 500))
     case '503':
       return sendJson(res, 503, errorBody(requestId, EMULATOR_CODES.serviceUnavailable, rule.message ?? 'Injected unavailability', 503))
-    case 'throttle':
+    case 'throttle': {
+      const seconds = rule.retryAfterSeconds ?? 1
       return sendJson(res, 429, errorBody(requestId, EMULATOR_CODES.throttling, rule.message ?? 'Request was denied due to flow control.', 429), {
-        'retry-after': String(rule.retryAfterSeconds ?? 1),
+        'retry-after': String(seconds),
+        // The official TS core ignores Retry-After; its ThrottlingError.retryAfter (ms) comes from
+        // `TimeLeft` in this header (openapi-core 1.0.4 `getThrottlingTimeLeft`).
+        'x-ratelimit-user-api': `Remain:0,TimeLeft:${seconds * 1000}`,
       })
+    }
     case 'reset':
       // No answer at all: the client sees ECONNRESET / "socket hang up".
       res.socket?.destroy()

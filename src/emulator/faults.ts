@@ -5,7 +5,8 @@ import type { Action } from '../wire/protocol.js'
 /**
  * What an injected fault does to one call (see `FaultRule`).
  *
- * - before the action runs (no side effects): `500`, `503`, `throttle` (429 + `Retry-After` +
+ * - before the action runs (no side effects): `500`, `503`, `throttle` (429 + `Retry-After` and
+ *   `x-ratelimit-user-api: …TimeLeft:<ms>` +
  *   `Code: Throttling`), `reset` (socket destroyed, no answer), `successFalse` (HTTP 200,
  *   `Success:false` + `Code`), `successFalseNoCode` (HTTP 200, `Success:false`, no `Code` key);
  * - around it: `latency` (waits `latencyMs` first; stacks with any other fault);
