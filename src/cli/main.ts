@@ -10,6 +10,16 @@ process.on('SIGINT', () => {
   controller.abort()
 })
 process.on('SIGTERM', () => controller.abort())
+// `agentbay-rx demo | head -2`: a closed pipe is not an error worth a stack trace. Stop the
+// command as Ctrl-C would (so the demo still cleans up), then exit quietly.
+let pipeClosed = false
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    pipeClosed = true
+    controller.abort()
+  })
+}
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -18,4 +28,5 @@ const code = await runCli(process.argv.slice(2), {
   signal: controller.signal,
 })
 // Flush both streams, then exit: idle keep-alive sockets must not hold the process open.
+if (pipeClosed) process.exit(EXIT.ok)
 process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))

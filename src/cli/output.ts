@@ -11,8 +11,6 @@ export type Colors = ReturnType<typeof pc.createColors>
 export class Output {
   /** Colours for stdout (off for `--json`, pipes and `NO_COLOR`). */
   readonly color: Colors
-  /** Colours for stderr. */
-  readonly errColor: Colors
   private documentWritten = false
 
   constructor(
@@ -22,7 +20,6 @@ export class Output {
     const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== ''
     const forceColor = io.env['FORCE_COLOR'] !== undefined && io.env['FORCE_COLOR'] !== '0'
     this.color = pc.createColors(!json && !noColor && (forceColor || io.stdout.isTTY === true))
-    this.errColor = pc.createColors(!noColor && (forceColor || io.stderr.isTTY === true))
   }
 
   /** True when live progress (bars, spinners) may be drawn: a terminal and not `--json`. */

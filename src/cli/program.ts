@@ -27,6 +27,23 @@ export interface ProgramDeps {
 
 const SYNC_MODES = ['upload', 'download'] as const
 
+const HELP_FOOTER = `
+Environment:
+  AGENTBAY_ENDPOINT, AGENTBAY_API_KEY   used when --endpoint / --api-key are not given
+  NO_COLOR                              disable colours
+
+Output:
+  Progress bars only when stdout is a terminal; plain lines otherwise. --json prints exactly one
+  JSON document on stdout (also on failure: { "ok": false, "error": … }); errors also go to stderr
+  as one line (add --verbose for the stack).
+
+Exit codes:
+  0 success · 1 remote failure (API/HTTP/network error, a sync task Failed or out of time)
+  2 usage error (unknown command or option, missing option, invalid value) · 130 Ctrl-C
+
+Try it: agentbay-rx demo      (starts an in-process emulator; no account needed)
+`
+
 /**
  * The `agentbay-rx` command tree. Actions throw; `runCli` maps errors to exit codes. Global options
  * (`--endpoint`, `--api-key`, `--json`, `--verbose`) are accepted before or after the command.
@@ -40,6 +57,7 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .option('--verbose', 'show stack traces of errors')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
+    .addHelpText('after', HELP_FOOTER)
 
   // Every command (nested ones too) reports through runCli rather than exiting the process.
   const configure = (command: Command): Command =>
