@@ -89,8 +89,8 @@ const rejections = rejectionRecorder()
 beforeAll(async () => {
   rejections.start()
   harness = await startHarness()
-  client = createClient(harness)
-  slowClient = createClient(harness, { timeoutMs: SHORT_TIMEOUT_MS })
+  client = createClient(harness.emulator)
+  slowClient = createClient(harness.emulator, { timeoutMs: SHORT_TIMEOUT_MS })
   ;({ session } = await sessionWithMount(client.agentBay, 'faults'))
 })
 

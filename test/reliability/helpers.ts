@@ -111,9 +111,16 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     logLines,
     handlersOpen,
     async quiesce(timeoutMs = 5000) {
-      await emulator.idle()
-      await until(() => handlersOpen() === 0, timeoutMs, () => `emulator still handling ${handlersOpen()} request(s)`)
-      await emulator.idle()
+      // A request the client aborted may still sit in the emulator's socket buffer and be handled a
+      // moment later: wait until the counters have stayed at rest for 25 ms.
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        await emulator.idle()
+        await until(() => handlersOpen() === 0, Math.max(0, deadline - Date.now()), () => `emulator still handling ${handlersOpen()} request(s)`)
+        const seen = logLines.length
+        await new Promise((resolve) => setTimeout(resolve, 25))
+        if (handlersOpen() === 0 && logLines.length === seen && emulator.stats().activeTasks === 0) return
+      }
     },
     async close() {
       await emulator.close()
@@ -123,9 +130,9 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 }
 
 /** Polls `probe` every 5 ms until it holds; throws `describe()` after `timeoutMs`. */
-export async function until(probe: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!probe()) {
+  while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(describe())
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
@@ -151,7 +158,8 @@ export interface TestClient {
   destroy(): void
 }
 
-export function createClient(harness: Harness, options: Partial<AgentBayClientOptions> = {}): TestClient {
+/** A client of `target` (an emulator, local or remote) over `agentFetch`, with the small retry settings. */
+export function createClient(target: { readonly apiKey: string; readonly endpoint: string }, options: Partial<AgentBayClientOptions> = {}): TestClient {
   const agent = new Agent({ keepAlive: true })
   const logger = capturingLogger()
   const client: TestClient = {
@@ -162,8 +170,8 @@ export function createClient(harness: Harness, options: Partial<AgentBayClientOp
     destroy: () => agent.destroy(),
   }
   const agentBay = new AgentBay({
-    apiKey: harness.emulator.apiKey,
-    endpoint: harness.emulator.endpoint,
+    apiKey: target.apiKey,
+    endpoint: target.endpoint,
     env: {},
     retry: RETRY,
     timeoutMs: TIMEOUT_MS,

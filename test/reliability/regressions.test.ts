@@ -22,7 +22,7 @@ let session: Session
 
 beforeAll(async () => {
   harness = await startHarness()
-  client = createClient(harness)
+  client = createClient(harness.emulator)
   ;({ session } = await sessionWithMount(client.agentBay, 'regressions'))
 })
 

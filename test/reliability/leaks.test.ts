@@ -1,0 +1,153 @@
+// Nothing outlives a call (issue 6): after completion, error, or unsubscribe/abort at a random
+// point, no SDK timer, shared poll, client socket or request stays alive, and nothing is sent
+// afterwards. The emulator runs in a child process, so this process's active resources are the
+// client's alone and can be compared with a baseline exactly.
+import fc from 'fast-check'
+import { lastValueFrom, type Observable, type Subscription } from 'rxjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coalescerFor } from '../../src/context/poll-coalescer.js'
+import type { FaultKind } from '../../src/emulator/index.js'
+import { AgentBay, type Session } from '../../src/index.js'
+import { SYNC, busySockets, createClient, flushMicrotasks, rejectionRecorder, sessionWithMount, until, type TestClient } from './helpers.js'
+import { startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
+
+/** Active handles by type (`Timeout`, `TCPSocketWrap`, …) as Node reports them for this process. */
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1
+  return counts
+}
+const count = (kind: string): number => resources()[kind] ?? 0
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const totalCalls = async (emulator: RemoteEmulator) => Object.values((await emulator.stats()).calls).reduce((sum, n) => sum + n, 0)
+
+/** Waits until the emulator has finished every handler and task. */
+async function quiesce(emulator: RemoteEmulator): Promise<void> {
+  for (let i = 0; i < 400; i += 1) {
+    await emulator.idle()
+    if ((await emulator.handlersOpen()) === 0 && (await emulator.stats()).activeTasks === 0) return
+    await sleep(10)
+  }
+  throw new Error(`emulator still busy: ${JSON.stringify(await emulator.stats())}`)
+}
+
+let emulator: RemoteEmulator
+let client: TestClient
+let session: Session
+const rejections = rejectionRecorder()
+
+beforeAll(async () => {
+  rejections.start()
+  // Tasks of 2 × 100 ms: a sync lasts long enough that most stop points land in its middle.
+  emulator = await startRemoteEmulator({ taskDelayMs: 100 })
+  client = createClient(emulator)
+  ;({ session } = await sessionWithMount(client.agentBay, 'leaks'))
+}, 30_000)
+
+afterAll(async () => {
+  rejections.stop()
+  client?.destroy()
+  await emulator?.close()
+})
+
+type Op = 'info' | 'sync' | 'infoAsync' | 'syncAsync'
+interface Scenario {
+  readonly op: Op
+  readonly fault: { readonly kind: FaultKind; readonly action: 'GetContextInfo' | 'SyncContext'; readonly rate: number } | null
+  /** null: let the call end on its own (complete or error); else unsubscribe/abort after this many ms. */
+  readonly stopAfterMs: number | null
+}
+
+const scenario: fc.Arbitrary<Scenario> = fc.record({
+  op: fc.constantFrom<Op>('info', 'sync', 'infoAsync', 'syncAsync'),
+  fault: fc.option(
+    fc.record({
+      kind: fc.constantFrom<FaultKind>('500', 'throttle', 'reset', 'latency', 'truncated', 'malformedContextStatus', 'successFalse'),
+      action: fc.constantFrom('GetContextInfo' as const, 'SyncContext' as const),
+      rate: fc.constantFrom(0.3, 1),
+    }),
+    { nil: null },
+  ),
+  stopAfterMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: null }),
+})
+
+/** Runs one call and stops it as the scenario says; resolves when it has ended or been stopped. */
+async function play(s: Scenario): Promise<void> {
+  const context = client.agentBay.session(session.sessionId).context
+  const controller = new AbortController()
+  const timer = s.stopAfterMs === null ? undefined : setTimeout(() => controller.abort(), s.stopAfterMs)
+  try {
+    if (s.op === 'info' || s.op === 'sync') {
+      const source$: Observable<unknown> = s.op === 'info' ? context.info() : context.sync(SYNC)
+      await new Promise<void>((resolve) => {
+        let subscription: Subscription | undefined = undefined
+        controller.signal.addEventListener('abort', () => {
+          subscription?.unsubscribe()
+          resolve()
+        })
+        subscription = source$.subscribe({ error: () => resolve(), complete: () => resolve() })
+      })
+    } else {
+      const call = s.op === 'infoAsync' ? context.infoAsync({}, { signal: controller.signal }) : context.syncAsync({ ...SYNC, signal: controller.signal })
+      // An abort rejects with the signal's reason; remote failures resolve with success: false.
+      await call.catch((error: unknown) => {
+        if (!controller.signal.aborted) throw error
+      })
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+describe('resource leaks', () => {
+  it('after complete, error or unsubscribe at a random point, no timer, shared poll, socket or request stays alive', async () => {
+    await quiesce(emulator)
+    await sleep(20)
+    const baseline = resources()
+    const coalescer = coalescerFor(client.agentBay.rpc, client.agentBay.config.scheduler)
+    await fc.assert(
+      fc.asyncProperty(scenario, async (s) => {
+        await emulator.setFaults(s.fault === null ? [] : { rules: [{ ...s.fault, latencyMs: 150, retryAfterSeconds: 0 }], seed: 7 })
+        await play(s)
+        // Right after the call ended or was stopped (the abort needs a few ms to reach the socket):
+        await until(() => busySockets(client.agent) === 0, 200, () => `client still has ${busySockets(client.agent)} request(s) open`)
+        await flushMicrotasks()
+        expect(coalescer.size, 'shared polls in flight').toBe(0)
+        expect(count('Timeout'), `timers: ${JSON.stringify(resources())} vs ${JSON.stringify(baseline)}`).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
+        // … and nothing is sent afterwards, while the emulator finishes what it was doing.
+        const callsAtStop = await totalCalls(emulator)
+        await emulator.setFaults([])
+        await quiesce(emulator)
+        await sleep(30)
+        expect(await totalCalls(emulator), 'requests sent after the call ended').toBe(callsAtStop)
+        expect(count('Timeout')).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
+      }),
+      { numRuns: 25, seed: 20_260_601 },
+    )
+    expect(rejections.seen).toEqual([])
+
+    // Only idle keep-alive sockets remain; closing the pool leaves no socket in this process.
+    expect(count('TCPSocketWrap')).toBeLessThanOrEqual(Object.values(client.agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0))
+    client.destroy()
+    await until(() => count('TCPSocketWrap') === 0, 2000, () => `sockets: ${JSON.stringify(resources())}`)
+    await until(async () => (await emulator.stats()).openConnections === 0, 2000, () => 'emulator connections still open')
+  }, 60_000)
+
+  it('with the global fetch, unsubscribing mid-request closes the socket while the emulator still holds the request', async () => {
+    const plain = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, env: {} })
+    await quiesce(emulator)
+    const timersBefore = count('Timeout')
+    await emulator.setFaults([{ action: 'GetContextInfo', kind: 'latency', latencyMs: 400 }])
+    const subscription = plain.session(session.sessionId).context.info().subscribe()
+    await until(async () => (await emulator.handlersOpen()) === 1, 2000, () => 'request never reached the emulator')
+    const socketsDuring = count('TCPSocketWrap')
+    subscription.unsubscribe()
+    // undici destroys the aborted request's socket at once; the emulator is still sleeping on it.
+    await until(() => count('TCPSocketWrap') < socketsDuring, 300, () => `sockets: ${JSON.stringify(resources())}`)
+    expect(count('Timeout')).toBeLessThanOrEqual(timersBefore)
+    expect(await emulator.handlersOpen()).toBe(1)
+    await emulator.setFaults([])
+    await quiesce(emulator)
+    await expect(lastValueFrom(plain.session(session.sessionId).context.info())).resolves.toMatchObject({ success: true })
+  })
+})
