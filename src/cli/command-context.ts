@@ -27,6 +27,7 @@ export interface CommandContext {
   client(extra?: { readonly fetch?: typeof fetch }): AgentBay
 }
 
+/** Builds a command's context from the global options (nothing is read or created until `client()`). */
 export function commandContext(io: CliIo, out: Output, globals: GlobalOptions, signal: AbortSignal): CommandContext {
   return {
     io,

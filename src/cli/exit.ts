@@ -8,6 +8,7 @@ import { redactText } from '../transport/redact.js'
  * `ValidationError`); 130 interrupted by Ctrl-C.
  */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const
+/** One of `EXIT`'s values. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 /** Bad command-line input found by our own checks (commander finds the rest). */

@@ -2,6 +2,7 @@ import pc from 'picocolors'
 import { redactText } from '../transport/redact.js'
 import type { CliIo, CliStream } from './io.js'
 
+/** picocolors' colour functions (no-ops when colours are off). */
 export type Colors = ReturnType<typeof pc.createColors>
 
 /**

@@ -2,24 +2,28 @@ import { InvalidArgumentError } from 'commander'
 
 /** Commander argument parsers: a bad value becomes a usage error (exit 2). */
 
+/** An integer ≥ 1. */
 export function positiveInt(value: string): number {
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected an integer ≥ 1')
   return parsed
 }
 
+/** An integer ≥ 0. */
 export function nonNegativeInt(value: string): number {
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected an integer ≥ 0')
   return parsed
 }
 
+/** A finite number > 0. */
 export function positiveNumber(value: string): number {
   const parsed = Number(value)
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a number > 0')
   return parsed
 }
 
+/** A TCP port, 0 meaning any free one. */
 export function port(value: string): number {
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('expected a port number within 0..65535')

@@ -19,6 +19,7 @@ import type { CliIo } from './io.js'
 import type { Output } from './output.js'
 import { collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
 
+/** What the command tree needs from `runCli`. */
 export interface ProgramDeps {
   readonly io: CliIo
   readonly out: Output

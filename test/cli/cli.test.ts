@@ -175,6 +175,20 @@ describe('sync and info outcomes', () => {
     }
   })
 
+  it('sync exits 1 when its tasks are still running at --timeout', async () => {
+    env = await testEmulator({ taskDelayMs: 5000 })
+    agentBay = new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} })
+    const context = await firstValueFrom(agentBay.context.create('slow'))
+    // Do not wait for the (slow) download at creation: one poll, then go.
+    const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/data' }], downloadWait: { maxPolls: 1 } }))
+    const started = Date.now()
+    const result = await runInProcess(['sync', '--session', session.sessionId, '--context', context.id, '--path', '/data', '--mode', 'upload', '--timeout', '0.5'], env.env)
+    expect(result.code).toBe(1)
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(result.stdout).toMatch(/sync timed out/)
+    expectOneErrorLine(result.stderr, /sync failed: sync timed out with 1 task\(s\) still in progress/)
+  })
+
   it('sync shows each task state change as a plain line and exits 0', async () => {
     const { sessionId } = await setup()
     const result = await runInProcess(['sync', '--session', sessionId, '--mode', 'upload'], env.env)

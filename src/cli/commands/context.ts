@@ -9,12 +9,14 @@ import { formatBytes, formatDuration, table } from '../render/format.js'
 // `agentbay-rx context list|get|create|rename|delete|files|clear`: thin wrappers over
 // `agentBay.context`. Each prints a table or a line, or one JSON document with --json.
 
+/** `context list [--session ID] [--limit N]`: pages are fetched lazily, so `--limit` bounds the requests too. */
 export async function contextListCommand(ctx: CommandContext, options: { readonly session?: string; readonly limit: number }): Promise<void> {
   const list$ = ctx.client().context.list({ ...(options.session === undefined ? {} : { sessionId: options.session }) })
   const contexts = await lastValueUntilAborted(list$.pipe(take(options.limit), toArray()), ctx.signal)
   ctx.out.result({ ok: true, contexts }, () => contextTable(ctx.out, contexts))
 }
 
+/** `context get NAME [--create]` or `context get --id ID`. */
 export async function contextGetCommand(
   ctx: CommandContext,
   name: string | undefined,
@@ -28,21 +30,25 @@ export async function contextGetCommand(
   ctx.out.result({ ok: true, context }, () => contextTable(ctx.out, [context]))
 }
 
+/** `context create NAME`: gets or creates (the service's AllowCreate semantics). */
 export async function contextCreateCommand(ctx: CommandContext, name: string): Promise<void> {
   const context = await lastValueUntilAborted(ctx.client().context.create(name), ctx.signal)
   ctx.out.result({ ok: true, context }, () => `${ctx.out.color.green('✔')} context ${ctx.out.color.bold(context.id)} (${context.name}) is ${context.state}`)
 }
 
+/** `context rename ID NAME`. */
 export async function contextRenameCommand(ctx: CommandContext, id: string, name: string): Promise<void> {
   const ack = await lastValueUntilAborted(ctx.client().context.update({ id, name }), ctx.signal)
   ctx.out.result({ ok: true, requestId: ack.requestId, context: { id, name } }, () => `${ctx.out.color.green('✔')} context ${id} renamed to ${name}`)
 }
 
+/** `context delete ID`: the context and its stored data. */
 export async function contextDeleteCommand(ctx: CommandContext, id: string): Promise<void> {
   const ack = await lastValueUntilAborted(ctx.client().context.delete({ id }), ctx.signal)
   ctx.out.result({ ok: true, requestId: ack.requestId, deleted: id }, () => `${ctx.out.color.green('✔')} context ${id} deleted`)
 }
 
+/** `context files ID [FOLDER] [--page N] [--page-size N]`. */
 export async function contextFilesCommand(
   ctx: CommandContext,
   id: string,
@@ -56,6 +62,7 @@ export async function contextFilesCommand(
   ctx.out.result({ ok: true, contextId: id, folder, ...page }, () => fileTable(ctx.out, page.entries))
 }
 
+/** `context clear ID [--timeout S]`: prints each state until `available`; exit 1 on timeout. */
 export async function contextClearCommand(ctx: CommandContext, id: string, options: { readonly timeout: number }): Promise<void> {
   const started = Date.now()
   const states: string[] = []
@@ -72,6 +79,7 @@ export async function contextClearCommand(ctx: CommandContext, id: string, optio
 
 // ---- rendering -------------------------------------------------------------------------------
 
+/** Contexts as an aligned table. */
 export function contextTable(out: Output, contexts: readonly Context[]): string[] {
   if (contexts.length === 0) return [out.color.dim('No contexts.')]
   return table(
@@ -80,6 +88,7 @@ export function contextTable(out: Output, contexts: readonly Context[]): string[
   )
 }
 
+/** Context files as an aligned table. */
 export function fileTable(out: Output, entries: readonly ContextFileEntry[]): string[] {
   if (entries.length === 0) return [out.color.dim('No files.')]
   return table(

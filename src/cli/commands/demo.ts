@@ -22,6 +22,7 @@ import { followSync } from './sync.js'
 // in-process emulator. Session A writes files into a mounted context and uploads them; A is
 // deleted; session B mounts the same context, downloads it on creation, and the bytes are checked.
 
+/** Options of `agentbay-rx demo`. */
 export interface DemoOptions {
   /** Size of the large file in MiB. Default 4. */
   readonly sizeMiB?: number
@@ -65,6 +66,10 @@ export interface DemoSummary {
   readonly emulatorRequests: number
 }
 
+/**
+ * Runs the story against an emulator started in-process on a free loopback port with a temp data
+ * dir; both are removed at the end, also on failure and Ctrl-C. Exit 1 if a byte did not survive.
+ */
 export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}): Promise<void> {
   const { out, signal } = ctx
   const { color } = out

@@ -1,6 +1,7 @@
 import { runEmulatorFromCli, type EmulatorCliOptions } from '../../emulator/index.js'
 import type { CommandContext } from '../command-context.js'
 
+/** Options of `agentbay-rx emulator` (the API key comes from the global `--api-key`). */
 export interface EmulatorCommandOptions {
   readonly port?: number
   readonly host?: string

@@ -8,6 +8,7 @@ import type { Output } from '../output.js'
 import { formatEpoch, table } from '../render/format.js'
 import { paintStatus, taskKey, taskLabel } from '../render/task-progress.js'
 
+/** Options of `agentbay-rx info`. */
 export interface InfoCommandOptions {
   readonly session: string
   readonly context?: string

@@ -14,6 +14,7 @@ import { followSync } from './sync.js'
 /** How often `session delete` asks whether the session is gone (the reference's 1 s is slow for a terminal). */
 const DELETE_POLL_MS = 250
 
+/** Options of `agentbay-rx session create`. */
 export interface SessionCreateCommandOptions {
   readonly mount?: readonly { readonly contextId: string; readonly path: string }[]
   readonly image?: string
@@ -61,6 +62,7 @@ export async function sessionCreateCommand(ctx: CommandContext, options: Session
   if (!ok) throw new OutcomeError(`session ${session.sessionId} was created but its contexts were not downloaded: ${downloads?.errorMessage ?? 'unknown reason'}`)
 }
 
+/** `session list [--label k=v] [--status S] [--limit N]`. */
 export async function sessionListCommand(
   ctx: CommandContext,
   options: { readonly label?: Readonly<Record<string, string>>; readonly status?: string; readonly limit: number },

@@ -10,6 +10,7 @@ import type { Output } from '../output.js'
 import { formatDuration } from '../render/format.js'
 import { createTaskProgress, taskLabel, type TaskProgressOptions } from '../render/task-progress.js'
 
+/** Options of `agentbay-rx sync`. */
 export interface SyncCommandOptions {
   readonly session: string
   readonly context?: string
@@ -35,9 +36,7 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
     ...(options.context === undefined ? {} : { contextId: options.context }),
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.mode === undefined ? {} : { mode: options.mode }),
-    ...(options.timeout === undefined
-      ? {}
-      : { retryInterval: RETRY_INTERVAL_MS, maxRetries: Math.max(1, Math.ceil((options.timeout * 1000) / RETRY_INTERVAL_MS)) }),
+    ...(options.timeout === undefined ? {} : budgetFor(options.timeout * 1000)),
   }
   const what = [options.mode ?? 'sync', options.context === undefined ? 'all mounted contexts' : `${options.context}:${options.path}`]
   ctx.out.line(`${ctx.out.color.bold('Syncing')} session ${options.session} (${what.join(', ')})`)
@@ -46,6 +45,12 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
     syncSummary(ctx.out, result, elapsedMs),
   )
   if (!result.success) throw new OutcomeError(`sync failed: ${result.errorMessage ?? 'unknown reason'}`)
+}
+
+/** `--timeout` as the SDK's poll budget (`maxRetries × retryInterval` ≈ the timeout). */
+export function budgetFor(timeoutMs: number): { readonly retryInterval: number; readonly maxRetries: number } {
+  const retryInterval = Math.min(RETRY_INTERVAL_MS, timeoutMs)
+  return { retryInterval, maxRetries: Math.max(1, Math.ceil(timeoutMs / retryInterval)) }
 }
 
 /** Follows a sync stream with live progress; resolves to its result. Ctrl-C stops it (exit 130). */

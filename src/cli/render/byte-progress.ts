@@ -8,6 +8,7 @@ export interface ByteProgress {
   stop(): void
 }
 
+/** A byte bar on a terminal; a no-op otherwise (callers print their own result line). */
 export function createByteProgress(out: Output, label: string, totalBytes: number): ByteProgress {
   if (!out.interactive) return { advance: () => undefined, stop: () => undefined }
   const { color } = out

@@ -41,6 +41,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
   )
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g
+/** Visible width of text that may hold colour codes. */
 export const widthOf = (text: string): number => text.replace(ANSI, '').length

@@ -12,6 +12,7 @@ export interface TaskProgress {
   stop(): void
 }
 
+/** Options of `createTaskProgress`. */
 export interface TaskProgressOptions {
   /** Clock for elapsed times (tests). Default `Date.now`. */
   readonly now?: () => number
@@ -28,6 +29,7 @@ export function createTaskProgress(out: Output, options: TaskProgressOptions = {
 /** `upload  SdkCtx-1:/home/wuying/data`: how a task is named everywhere in the CLI. */
 export const taskLabel = (task: ContextStatusData): string => `${task.taskType.padEnd(8)} ${task.contextId}:${task.path}`
 
+/** One key per task of a sync (type, context, path). */
 export const taskKey = (task: ContextStatusData): string => `${task.taskType}\u0000${task.contextId}\u0000${task.path}`
 
 /** A status word, coloured by meaning. */
