@@ -1,0 +1,138 @@
+// Soak (issue 6): SOAK_SYNCS syncs (default 1000) with ~10% injected faults, seeded, run with
+// bounded concurrency. Every outcome is checked against what the emulator actually did.
+// `npm run soak` runs a longer one (SOAK_SYNCS=10000).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FaultRule } from '../../src/emulator/index.js'
+import type { Session, SyncOptions } from '../../src/index.js'
+import {
+  checkSyncVerdict,
+  createClient,
+  flushMicrotasks,
+  keyLeaks,
+  newSyncTasks,
+  rejectionRecorder,
+  sessionWithMount,
+  startHarness,
+  syncDeadlineMs,
+  syncVerdict,
+  taskIds,
+  until,
+  withDeadline,
+  type Harness,
+  type TestClient,
+  type Verdict,
+} from './helpers.js'
+
+const SYNCS = Number(process.env['SOAK_SYNCS'] ?? 1000)
+const CONCURRENCY = Number(process.env['SOAK_CONCURRENCY'] ?? 25)
+const SEED = Number(process.env['SOAK_SEED'] ?? 42)
+const TIMEOUT_MS = 1000
+const SOAK_SYNC: SyncOptions = { mode: 'upload', retryInterval: 50, maxRetries: 20, noTaskGraceMs: 300 }
+
+/** ≈10% of calls fail, across both actions and every fault family. */
+const RULES: FaultRule[] = [
+  { action: 'GetContextInfo', kind: '500', rate: 0.02 },
+  { action: 'GetContextInfo', kind: '503', rate: 0.01 },
+  { action: 'GetContextInfo', kind: 'throttle', rate: 0.01, retryAfterSeconds: 0 },
+  { action: 'GetContextInfo', kind: 'reset', rate: 0.01 },
+  { action: 'GetContextInfo', kind: 'latency', rate: 0.02, latencyMs: 30 },
+  { action: 'GetContextInfo', kind: 'latency', rate: 0.003, latencyMs: TIMEOUT_MS + 200 },
+  { action: 'GetContextInfo', kind: 'truncated', rate: 0.004 },
+  { action: 'GetContextInfo', kind: 'malformedContextStatus', rate: 0.003, layer: 2 },
+  { action: 'GetContextInfo', kind: 'successFalse', rate: 0.003 },
+  { action: 'SyncContext', kind: '500', rate: 0.01 },
+  { action: 'SyncContext', kind: 'successFalse', rate: 0.01 },
+  { action: 'SyncContext', kind: 'successFalseNoCode', rate: 0.005 },
+  { action: 'SyncContext', kind: 'reset', rate: 0.005 },
+  { action: 'SyncContext', kind: 'truncated', rate: 0.005 },
+  { action: 'SyncContext', kind: '503', rate: 0.005, when: 'after' },
+]
+
+let harness: Harness
+let client: TestClient
+let sessions: Session[]
+const rejections = rejectionRecorder()
+
+beforeAll(async () => {
+  rejections.start()
+  harness = await startHarness({ taskDelayMs: 10 })
+  client = createClient(harness.emulator, { timeoutMs: TIMEOUT_MS })
+  // One session and context per worker: a sync's task is then the only new task on its mount.
+  sessions = []
+  for (let i = 0; i < CONCURRENCY; i += 1) sessions.push((await sessionWithMount(client.agentBay, `soak-${i}`)).session)
+  await harness.quiesce()
+}, 60_000)
+
+afterAll(async () => {
+  rejections.stop()
+  client?.destroy()
+  await harness?.close()
+})
+
+describe('soak', () => {
+  it(`${SYNCS} syncs with ~10% injected faults: every outcome matches what the emulator did`, async () => {
+    const { emulator } = harness
+    const statsBefore = emulator.stats()
+    const logBefore = client.logger.lines.length
+    emulator.setFaults({ rules: RULES, seed: SEED })
+    const outcomes = new Map<string, number>()
+    const problems: string[] = []
+    const deadline = syncDeadlineMs(TIMEOUT_MS, SOAK_SYNC)
+    let next = 0
+    let slowest = 0
+    const started = performance.now()
+
+    const worker = async (session: Session): Promise<void> => {
+      for (let index = next++; index < SYNCS; index = next++) {
+        const before = taskIds(emulator, session.sessionId)
+        const run = await withDeadline(deadline, (signal) => session.context.syncAsync({ ...SOAK_SYNC, signal }))
+        slowest = Math.max(slowest, run.elapsedMs)
+        const verdict: Verdict = run.hung ? { kind: 'hung' } : syncVerdict(run.value!)
+        const created = newSyncTasks(emulator, session.sessionId, before)
+        // A success must already be final on the emulator; other tasks may still be finishing.
+        for (const problem of checkSyncVerdict(verdict, created)) problems.push(`sync ${index}: ${problem}`)
+        for (const leak of keyLeaks(emulator.apiKey, run.value)) problems.push(`sync ${index}: key leaked: ${leak}`)
+        const label =
+          verdict.kind === 'success' ? 'success' :
+          verdict.kind === 'hung' ? 'hung' :
+          verdict.kind === 'failure' && verdict.error !== undefined ? `error: ${(verdict.error as Error).name}` :
+          verdict.kind === 'failure' && verdict.timedOut ? 'timed out' : 'task Failed'
+        outcomes.set(label, (outcomes.get(label) ?? 0) + 1)
+        // Do not let a task from a failed trigger overlap the next sync on this mount.
+        await until(() => emulator.tasks({ sessionId: session.sessionId }).every((t) => t.status === 'Success' || t.status === 'Failed'), 5000, () => 'task never ended')
+      }
+    }
+    await Promise.all(sessions.map(worker))
+    const elapsedS = (performance.now() - started) / 1000
+    emulator.setFaults([])
+    await harness.quiesce()
+    await flushMicrotasks()
+
+    const stats = emulator.stats()
+    const delta = (action: string) => (stats.calls[action] ?? 0) - (statsBefore.calls[action] ?? 0)
+    const retries = client.logger.lines.slice(logBefore).filter((line) => line.includes('transient failure, retry')).length
+    const faults = Object.entries(stats.faults).map(([kind, n]) => `${kind} ${n - (statsBefore.faults[kind as keyof typeof stats.faults] ?? 0)}`)
+    const rows: [string, string | number][] = [
+      ['syncs', SYNCS],
+      ['concurrency', CONCURRENCY],
+      ['seed', SEED],
+      ['wall time (s)', elapsedS.toFixed(1)],
+      ['slowest sync (ms)', Math.round(slowest)],
+      ['SyncContext calls', delta('SyncContext')],
+      ['GetContextInfo calls', delta('GetContextInfo')],
+      ['GetContextInfo per sync', (delta('GetContextInfo') / SYNCS).toFixed(2)],
+      ['transport retries', retries],
+      ['faults injected', faults.join(', ')],
+      ...[...outcomes.entries()].sort().map(([label, n]): [string, number] => [`outcome: ${label}`, n]),
+    ]
+    console.log(`\nsoak results\n${rows.map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join('\n')}\n`)
+
+    expect(problems).toEqual([])
+    expect(rejections.seen).toEqual([])
+    expect(outcomes.get('hung') ?? 0).toBe(0)
+    expect([...outcomes.values()].reduce((a, b) => a + b, 0)).toBe(SYNCS)
+    // Most syncs recover: faults on reads are retried; only trigger faults and a few undecodable answers fail.
+    expect(outcomes.get('success') ?? 0).toBeGreaterThan(SYNCS * 0.8)
+    expect(keyLeaks(emulator.apiKey, ...client.logger.lines, ...harness.logLines)).toEqual([])
+  }, 600_000)
+})
