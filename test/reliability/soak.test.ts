@@ -134,5 +134,5 @@ describe('soak', () => {
     // Most syncs recover: faults on reads are retried; only trigger faults and a few undecodable answers fail.
     expect(outcomes.get('success') ?? 0).toBeGreaterThan(SYNCS * 0.8)
     expect(keyLeaks(emulator.apiKey, ...client.logger.lines, ...harness.logLines)).toEqual([])
-  }, 600_000)
+  }, Math.max(600_000, SYNCS * 200))
 })

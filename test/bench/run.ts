@@ -1,0 +1,63 @@
+// `npm run bench`: runs the benchmarks, prints their tables and writes test/bench/RESULTS.md.
+//   npm run bench                        all four, full size
+//   npm run bench -- --quick             smaller runs (minutes → about one)
+//   npm run bench -- --only cpu,size     a subset: latency, concurrency, cpu, size
+// Benchmarks are not part of CI; the figures depend on the machine (printed with them).
+import { execFile } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { concurrencyBench } from './concurrency.js'
+import { cpuBench } from './cpu.js'
+import { latencyBench } from './latency.js'
+import { machineInfo, renderSection, type Section } from './report.js'
+import { REPO_ROOT, distMissing, sizeBench } from './size.js'
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const onlyIndex = args.indexOf('--only')
+const only = onlyIndex === -1 ? ['latency', 'concurrency', 'cpu', 'size'] : (args[onlyIndex + 1] ?? '').split(',')
+const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
+
+async function buildIfMissing(): Promise<void> {
+  if (!distMissing()) return
+  console.log('dist/ is missing: running npm run build first')
+  await new Promise<void>((resolve, reject) =>
+    execFile('npm', ['run', 'build'], { cwd: REPO_ROOT }, (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve())),
+  )
+}
+
+const sections: Section[] = []
+const timings: string[] = []
+const step = async (name: string, run: () => Promise<Section | Section[]>) => {
+  if (!only.includes(name)) return
+  const started = performance.now()
+  console.log(`running ${name}…`)
+  const result = await run()
+  for (const section of [result].flat()) {
+    sections.push(section)
+    console.log(`\n${renderSection(section)}`)
+  }
+  timings.push(`${name} ${((performance.now() - started) / 1000).toFixed(0)} s`)
+}
+
+await step('cpu', () => cpuBench(quick))
+await step('size', async () => {
+  await buildIfMissing()
+  return sizeBench(quick)
+})
+await step('concurrency', () => concurrencyBench(quick))
+await step('latency', () => latencyBench(quick))
+
+const markdown = `# Benchmark results
+
+Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}.
+Machine: ${machineInfo()}.
+Run time: ${timings.join(', ')}.
+
+Reproduce: \`npm ci && npm run build && ${command}\` (the benchmark builds \`dist/\` itself when it is missing).
+Single benchmarks: \`npm run bench -- --only latency\` (or \`concurrency\`, \`cpu\`, \`size\`); \`--quick\` for smaller runs.
+Sources: \`test/bench/*.ts\`. CI does not run them.
+
+${sections.map(renderSection).join('\n')}`
+if (only.length === 4) await writeFile(join(REPO_ROOT, 'test', 'bench', 'RESULTS.md'), markdown)
+console.log(`\n${only.length === 4 ? 'wrote test/bench/RESULTS.md' : 'partial run: RESULTS.md not rewritten'} (${timings.join(', ')})`)
