@@ -11,13 +11,13 @@ import {
   contextRenameCommand,
 } from './commands/context.js'
 import { demoCommand } from './commands/demo.js'
-import { emulatorCommand } from './commands/emulator.js'
+import { emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
 import { infoCommand } from './commands/info.js'
 import { sessionCreateCommand, sessionDeleteCommand, sessionListCommand } from './commands/session.js'
 import { syncCommand } from './commands/sync.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'
-import { collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
+import { collectFault, collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
 
 /** What the command tree needs from `runCli`. */
 export interface ProgramDeps {
@@ -94,8 +94,12 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .option('--data-dir <dir>', 'where the emulator keeps its state (default ./.agentbay-emulator)')
     .addOption(new Option('--task-delay <ms>', 'how long a sync task stays Pending, and again Running').argParser(nonNegativeInt))
     .addOption(new Option('--bytes-per-second <n>', 'throttle sync tasks to this many bytes per second').argParser(nonNegativeInt))
+    .addOption(
+      new Option('--fault <rule>', 'inject faults, repeatable: KIND[@ACTION][:RATE], e.g. 503@GetContextInfo:0.1').argParser(collectFault),
+    )
+    .addOption(new Option('--fault-seed <n>', 'seed for fault rates, to replay a run').argParser(nonNegativeInt))
     .action(
-      action((ctx, opts: { port?: number; host?: string; dataDir?: string; taskDelay?: number; bytesPerSecond?: number }) =>
+      action((ctx, opts: EmulatorCommandOptions) =>
         emulatorCommand(ctx, opts),
       ),
     )

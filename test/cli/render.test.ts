@@ -7,7 +7,8 @@ import { EXIT, InterruptedError, OutcomeError, UsageError, errorDocument, errorT
 import { Output } from '../../src/cli/output.js'
 import { formatBytes, formatDuration, table, widthOf } from '../../src/cli/render/format.js'
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
-import { HttpError, NetworkError, ValidationError } from '../../src/index.js'
+import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/index.js'
+import { runCli } from '../../src/cli/run.js'
 import { registerSecret } from '../../src/transport/redact.js'
 import { parseJson, runInProcess } from './helpers.js'
 
@@ -110,5 +111,49 @@ describe('agentbay-rx emulator', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('agentbay-rx emulator --fault', () => {
+  it('injects the faults it is given: every GetContextInfo answers 503, other actions work', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-cli-emu-'))
+    const controller = new AbortController()
+    let stdout = ''
+    let announce: (doc: { endpoint: string; apiKey: string }) => void = () => undefined
+    const announced = new Promise<{ endpoint: string; apiKey: string }>((resolve) => (announce = resolve))
+    const argv = ['emulator', '--port', '0', '--data-dir', dataDir, '--json', '--fault', '503@GetContextInfo', '--fault-seed', '7']
+    const running = runCli(argv, {
+      stdout: {
+        write: (chunk: string) => {
+          stdout += chunk
+          if (stdout.trim().endsWith('}')) announce(JSON.parse(stdout) as { endpoint: string; apiKey: string })
+          return true
+        },
+        isTTY: false,
+        columns: 100,
+      },
+      stderr: { write: () => true, isTTY: false },
+      env: {},
+      signal: controller.signal,
+    })
+    try {
+      const { endpoint, apiKey } = await announced
+      const agentBay = new AgentBay({ endpoint, apiKey, env: {}, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } })
+      const info = await agentBay.session('s-1').context.infoAsync()
+      expect(info.success).toBe(false)
+      expect(info.error).toMatchObject({ name: 'HttpError', httpStatus: 503 })
+      const created = await agentBay.context.createAsync('fault-free')
+      expect(created.success).toBe(true)
+    } finally {
+      controller.abort()
+      expect(await running).toBe(0)
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('rejects a malformed fault rule as a usage error', async () => {
+    const result = await runInProcess(['emulator', '--fault', 'explode@GetContextInfo'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/unknown fault kind explode/)
   })
 })

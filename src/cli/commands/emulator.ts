@@ -1,4 +1,4 @@
-import { runEmulatorFromCli, type EmulatorCliOptions } from '../../emulator/index.js'
+import { runEmulatorFromCli, type EmulatorCliOptions, type FaultRule } from '../../emulator/index.js'
 import type { CommandContext } from '../command-context.js'
 
 /** Options of `agentbay-rx emulator` (the API key comes from the global `--api-key`). */
@@ -8,10 +8,13 @@ export interface EmulatorCommandOptions {
   readonly dataDir?: string
   readonly taskDelay?: number
   readonly bytesPerSecond?: number
+  /** `--fault`, repeatable. */
+  readonly fault?: readonly FaultRule[]
+  readonly faultSeed?: number
 }
 
 /**
- * `agentbay-rx emulator [--port] [--host] [--data-dir] [--api-key] [--task-delay] [--bytes-per-second]`:
+ * `agentbay-rx emulator [--port] [--host] [--data-dir] [--api-key] [--task-delay] [--bytes-per-second] [--fault …]`:
  * runs the emulator until Ctrl-C, then shuts it down gracefully and exits 0. `--api-key` is the
  * global option: here it fixes the key the emulator accepts. `--verbose` logs each request.
  * With `--json` the banner goes to stderr and stdout gets one document `{ endpoint, dataDir, apiKey? }`
@@ -42,6 +45,7 @@ export async function emulatorCommand(ctx: CommandContext, options: EmulatorComm
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.taskDelay === undefined ? {} : { taskDelayMs: options.taskDelay }),
     ...(options.bytesPerSecond === undefined ? {} : { bytesPerSecond: options.bytesPerSecond }),
+    ...(options.fault === undefined ? {} : { faults: { rules: options.fault, ...(options.faultSeed === undefined ? {} : { seed: options.faultSeed }) } }),
     ...(apiKey === undefined ? {} : { apiKey }),
     verbose: ctx.verbose,
     log: (line) => (out.json ? void ctx.io.stderr.write(`${line}\n`) : void ctx.io.stdout.write(`${line}\n`)),
