@@ -27,8 +27,20 @@ export function toSyncResult(
     )
 }
 
-/** The result for a sync whose tasks ended in these states. */
-export function summarizeSync(requestId: string, tasks: readonly ContextStatusData[]): ContextSyncResult {
+/**
+ * The result for a sync whose tasks ended in these states. Only the last task seen per mount and
+ * direction counts: GetContextInfo shows the latest task of a mount, so a task superseded by a
+ * newer sync on the same mount is never seen to finish, and the newer task's outcome covers it
+ * (issue 6: overlapping syncs were reported as timed out).
+ */
+export function summarizeSync(requestId: string, seen: readonly ContextStatusData[]): ContextSyncResult {
+  const latest = new Map<string, ContextStatusData>()
+  for (const task of seen) {
+    const mount = JSON.stringify([task.contextId, task.path, task.taskType])
+    latest.delete(mount) // re-insert: the map keeps the order in which tasks were last seen
+    latest.set(mount, task)
+  }
+  const tasks = [...latest.values()]
   const unfinished = tasks.filter((task) => !isTerminalStatus(task.status))
   const timedOut = unfinished.length > 0
   const failed = tasks.filter((task) => task.status === TASK_STATUS.failed)

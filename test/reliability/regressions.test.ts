@@ -65,3 +65,28 @@ describe('polls that never answer (issue 6)', () => {
     expect(result).toMatchObject({ success: false, error: { name: 'HttpError', httpStatus: 503 } })
   })
 })
+
+describe('overlapping syncs on one mount (issue 6)', () => {
+  it('a task superseded by a newer sync on the same mount is not reported as still in progress', async () => {
+    // Tasks of 2 × 300 ms, triggers 250 ms apart: later syncs' tasks replace earlier ones in
+    // GetContextInfo (the latest per mount) while those are still running, across second boundaries.
+    const slow = await startHarness({ taskDelayMs: 300 })
+    const slowClient = createClient(slow.emulator)
+    try {
+      const { session: shared } = await sessionWithMount(slowClient.agentBay, 'overlap')
+      await slow.quiesce()
+      const runs: Promise<unknown>[] = []
+      for (let i = 0; i < 6; i += 1) {
+        runs.push(shared.context.syncAsync({ ...SYNC, maxRetries: 40 }))
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      const results = await Promise.all(runs)
+      await slow.quiesce()
+      expect(slow.emulator.tasks({ sessionId: shared.sessionId }).filter((t) => t.trigger === 'sync').every((t) => t.status === 'Success')).toBe(true)
+      for (const result of results) expect(result).toMatchObject({ success: true, timedOut: false })
+    } finally {
+      slowClient.destroy()
+      await slow.close()
+    }
+  })
+})
