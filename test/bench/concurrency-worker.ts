@@ -5,7 +5,7 @@ import { AgentBay, type SyncOptions } from '../../src/index.js'
 
 const [n, mode, endpoint, apiKey, sessionId] = process.argv.slice(2) as [string, 'shared' | 'separate', string, string, string]
 const N = Number(n)
-const OPTIONS: SyncOptions = { mode: 'upload', retryInterval: 200, maxRetries: 300 }
+const OPTIONS: SyncOptions = { mode: 'upload', retryInterval: 500, maxRetries: 300 }
 
 const make = () => new AgentBay({ apiKey, endpoint, env: {} })
 const shared = make()
@@ -26,6 +26,9 @@ const cpu = process.cpuUsage()
 console.log(
   JSON.stringify({
     ok: results.filter((r) => r.success).length,
+    failures: Object.entries(
+      results.filter((r) => !r.success).reduce<Record<string, number>>((acc, r) => ({ ...acc, [(r.errorMessage ?? '').slice(0, 120)]: (acc[(r.errorMessage ?? '').slice(0, 120)] ?? 0) + 1 }), {}),
+    ),
     wallMs,
     baselineRssMiB: baselineRss / 2 ** 20,
     peakRssMiB: peakRss / 2 ** 20,

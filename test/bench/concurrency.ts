@@ -19,6 +19,7 @@ interface Run {
   readonly loopMaxMs: number
   readonly cpuMs: number
   readonly polls: number
+  readonly failures?: unknown
 }
 
 function worker(args: string[]): Promise<Omit<Run, 'polls'>> {
@@ -36,7 +37,7 @@ async function measure(emulator: RemoteEmulator, sessionId: string, n: number, m
   const run = await worker([String(n), mode, emulator.endpoint, emulator.apiKey, sessionId])
   await emulator.idle()
   const polls = ((await emulator.stats()).calls['GetContextInfo'] ?? 0) - before
-  if (run.ok !== n) throw new Error(`${mode} N=${n}: only ${run.ok} syncs succeeded`)
+  if (run.ok !== n) throw new Error(`${mode} N=${n}: only ${run.ok} syncs succeeded: ${JSON.stringify(run.failures)}`)
   return { ...run, polls }
 }
 
@@ -77,7 +78,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
   return {
     title: '2. N concurrent syncs on one session: shared polling vs one poll per stream',
     description:
-      'N `syncAsync({ mode: "upload", retryInterval: 200 })` at once on one session (tasks of 2 × 250 ms). ' +
+      'N `syncAsync({ mode: "upload", retryInterval: 500 })` at once on one session (tasks of 2 × 250 ms). ' +
       '"shared" = one AgentBay client (its polls of the same session and scope are coalesced); ' +
       '"separate" = the baseline, one AgentBay client per sync, so no poll can be shared. ' +
       'Each configuration runs in a fresh Node process (RSS = peak minus the RSS before the syncs started; ' +
