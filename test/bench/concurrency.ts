@@ -37,7 +37,7 @@ async function measure(emulator: RemoteEmulator, sessionId: string, n: number, m
   const run = await worker([String(n), mode, emulator.endpoint, emulator.apiKey, sessionId])
   await emulator.idle()
   const polls = ((await emulator.stats()).calls['GetContextInfo'] ?? 0) - before
-  if (run.ok !== n) throw new Error(`${mode} N=${n}: only ${run.ok} syncs succeeded: ${JSON.stringify(run.failures)}`)
+  if (run.ok !== n) console.log(`${mode} N=${n}: ${n - run.ok} syncs did not succeed: ${JSON.stringify(run.failures)}`)
   return { ...run, polls }
 }
 
@@ -57,6 +57,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       const shared = await measure(emulator, sessionId, n, 'shared')
       rows.push([
         n,
+        `${shared.ok} / ${separate.ok}`,
         shared.polls,
         separate.polls,
         ratio(shared.polls, separate.polls),
@@ -86,6 +87,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'the emulator runs in its own process. Calls = GetContextInfo requests the emulator received, baseline polls included.',
     headers: [
       'N',
+      'succeeded shared / separate',
       'calls shared',
       'calls separate',
       'ratio',
@@ -101,5 +103,9 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'wall separate (s)',
     ],
     rows,
+    notes: [
+      'A sync that does not succeed here timed out: its budget (maxRetries 300) ran out while the emulator, loaded by the polls, was still working through the tasks.',
+      'All N tasks run on one mount; the emulator reports the latest task per mount, so every sync waits for the last one.',
+    ],
   }
 }
