@@ -58,6 +58,6 @@ Reproduce: \`npm ci && npm run build && ${command}\` (the benchmark builds \`dis
 Single benchmarks: \`npm run bench -- --only latency\` (or \`concurrency\`, \`cpu\`, \`size\`); \`--quick\` for smaller runs.
 Sources: \`test/bench/*.ts\`. CI does not run them.
 
-${sections.map(renderSection).join('\n')}`
+${[...sections].sort((a, b) => a.title.localeCompare(b.title)).map(renderSection).join('\n')}`
 if (only.length === 4) await writeFile(join(REPO_ROOT, 'test', 'bench', 'RESULTS.md'), markdown)
 console.log(`\n${only.length === 4 ? 'wrote test/bench/RESULTS.md' : 'partial run: RESULTS.md not rewritten'} (${timings.join(', ')})`)
