@@ -8,7 +8,7 @@ import type { Rpc } from '../transport/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { normalizeSyncOptions, type SyncOptions } from './sync-options.js'
 import { summarizeSync } from './sync-result.js'
-import { coalescerFor } from './poll-coalescer.js'
+import { coalescerFor, type PollAnswer, type PollFreshness } from './poll-coalescer.js'
 import { taskIdentity, watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus } from './types.js'
 
@@ -126,7 +126,15 @@ export class ContextManager {
     return defer(() => {
       const normalized = normalizeSyncOptions(options)
       const scope = { contextId: normalized.contextId, path: normalized.path }
-      const poll = (notBefore: number): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, notBefore)
+      // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
+      let lastSentAt: number | undefined
+      const poll = (notBefore: number): Observable<readonly ContextStatusData[]> =>
+        this.pollTasks(scope, { notBefore, ...(lastSentAt === undefined ? {} : { after: lastSentAt }) }).pipe(
+          map(({ answer, sentAt }) => {
+            lastSentAt = sentAt
+            return answer
+          }),
+        )
       // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
       const baseline$ = poll(this.deps.scheduler.now()).pipe(
         map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))),
@@ -160,14 +168,14 @@ export class ContextManager {
   }
 
   /**
-   * One `GetContextInfo` poll of this session and scope, shared with identical polls in flight
-   * that were sent at or after `notBefore` (see `PollCoalescer`).
+   * One `GetContextInfo` poll of this session and scope, shared with identical polls of other
+   * streams when fresh enough for this one (see `PollCoalescer`).
    */
-  private pollTasks(scope: ContextInfoFilter, notBefore: number): Observable<readonly ContextStatusData[]> {
+  private pollTasks(scope: ContextInfoFilter, freshness: PollFreshness): Observable<PollAnswer<readonly ContextStatusData[]>> {
     const params = infoParams(this.sessionId, scope)
     return coalescerFor<readonly ContextStatusData[]>(this.deps.rpc, this.deps.scheduler).poll(
       JSON.stringify(params),
-      notBefore,
+      freshness,
       () => this.deps.rpc('GetContextInfo', params).pipe(map((body) => body.Data?.ContextStatus ?? [])),
     )
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
@@ -47,7 +48,10 @@ export class SyncTaskRunner {
   private readonly stopper = new AbortController()
   private readonly running = new Set<Promise<void>>()
 
-  constructor(private readonly deps: TaskRunnerDeps) {}
+  constructor(private readonly deps: TaskRunnerDeps) {
+    // Every running task waits on this one signal; many concurrent tasks are normal, not a leak.
+    setMaxListeners(0, this.stopper.signal)
+  }
 
   async start(tenantId: string, sessionId: string, specs: readonly TaskSpec[], trigger: TaskTrigger): Promise<StartedTasks> {
     if (this.stopper.signal.aborted) throw new Error('task runner stopped')

@@ -1,5 +1,5 @@
 import { merge, mergeMap } from 'rxjs'
-import { PollCoalescer } from '../../src/context/poll-coalescer.js'
+import { PollCoalescer, type PollFreshness } from '../../src/context/poll-coalescer.js'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/index.js'
@@ -85,10 +85,31 @@ describe('shared polling', () => {
         sent += 1
         return cold('----(a|)', { a: `poll-${sent}` })
       }
+      const at = (frame: number, freshness: PollFreshness) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', freshness, send)))
       // poll 1 leaves at 0; a caller at 2 with notBefore 0 joins it; a caller at 2 whose trigger was at 2 must not.
-      expectObservable(coalescer.poll('k', 0, send)).toBe('----(a|)', { a: 'poll-1' })
-      expectObservable(cold('--(x|)').pipe(mergeMap(() => coalescer.poll('k', 0, send)))).toBe('----(a|)', { a: 'poll-1' })
-      expectObservable(cold('--(x|)').pipe(mergeMap(() => coalescer.poll('k', 2, send)))).toBe('------(a|)', { a: 'poll-2' })
+      expectObservable(coalescer.poll('k', { notBefore: 0 }, send)).toBe('----(a|)', { a: { answer: 'poll-1', sentAt: 0 } })
+      expectObservable(at(2, { notBefore: 0 })).toBe('----(a|)', { a: { answer: 'poll-1', sentAt: 0 } })
+      expectObservable(at(2, { notBefore: 2 })).toBe('------(a|)', { a: { answer: 'poll-2', sentAt: 2 } })
+    })
+  })
+
+  it('reuses a recent answer sent after the caller\'s last poll, never the caller\'s own answer again, never a stale one', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const coalescer = new PollCoalescer<string>(scheduler, 50)
+      let sent = 0
+      const send = () => {
+        sent += 1
+        return cold('-(a|)', { a: `poll-${sent}` })
+      }
+      const at = (frame: number, freshness: PollFreshness) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', freshness, send)))
+      // poll 1 leaves at 10 and is answered at 11.
+      expectObservable(at(10, { notBefore: 0 })).toBe('-----------(a|)', { a: { answer: 'poll-1', sentAt: 10 } })
+      // another stream whose last poll left at 5 reuses it at 20 (9 ms old): no request.
+      expectObservable(at(20, { notBefore: 0, after: 5 })).toBe('--------------------(a|)', { a: { answer: 'poll-1', sentAt: 10 } })
+      // the stream that sent poll 1 must not get it again at 20: poll 2 leaves.
+      expectObservable(at(20, { notBefore: 0, after: 10 })).toBe('---------------------(a|)', { a: { answer: 'poll-2', sentAt: 20 } })
+      // at 100 poll 2's answer is 79 ms old, past maxAge 50: poll 3 leaves.
+      expectObservable(at(100, { notBefore: 0, after: 5 })).toBe(`${'-'.repeat(101)}(a|)`, { a: { answer: 'poll-3', sentAt: 100 } })
     })
   })
 
