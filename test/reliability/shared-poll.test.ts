@@ -54,10 +54,9 @@ describe('shared polling over HTTP', () => {
 
     for (const result of [...shared.results, ...separate.results]) expect(result).toMatchObject({ success: true, timedOut: false })
     expect(shared.results.map(shape)).toEqual(separate.results.map(shape))
-    // The coalescer joins polls that are in flight at the same moment. Over HTTP a poll takes a
-    // millisecond or two and each sync's ticks are offset by its own trigger time, so only part of
-    // the polls overlap (measured: ~30% fewer calls, not N× fewer; reported in issue 6).
-    expect(shared.polls).toBeLessThan(separate.polls)
+    // Each sync ticks on its own timer, a few ms apart, and reuses an answer at most 100 ms old that
+    // another sync fetched after its own last poll: about one call per tick for all N together.
+    expect(shared.polls).toBeLessThanOrEqual(separate.polls / 2)
   })
 
   it('stops the shared poll when the last subscriber leaves', async () => {
