@@ -56,4 +56,6 @@ export interface RequestScope {
   readonly core: EmulatorCore
   /** Opaque id of the API key's tenant (a hash; the key itself is never kept). */
   readonly tenantId: string
+  /** The `RequestId` this call answers with; tasks it starts record it. */
+  readonly requestId: string
 }

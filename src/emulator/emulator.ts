@@ -34,6 +34,8 @@ export interface EmulatorTaskRecord {
   readonly finishTime: number
   /** `create` (session start download), `sync` (SyncContext) or `delete` (upload before release). */
   readonly trigger: 'create' | 'sync' | 'delete'
+  /** `RequestId` of the CreateMcpSession / SyncContext call that started it; absent for uploads at release. */
+  readonly requestId?: string
   readonly filesCopied: number
   readonly bytesCopied: number
   readonly filesDeleted: number
@@ -242,6 +244,7 @@ const toRecord = (tenantId: string, sessionId: string, task: TaskMeta): Emulator
   startTime: task.startTime,
   finishTime: task.finishTime,
   trigger: task.trigger,
+  ...(task.requestId === undefined ? {} : { requestId: task.requestId }),
   filesCopied: task.filesCopied,
   bytesCopied: task.bytesCopied,
   filesDeleted: task.filesDeleted,

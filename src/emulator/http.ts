@@ -102,7 +102,7 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
   let status = 200
   let answer: Body
   try {
-    answer = successBody(requestId, await HANDLERS[action](params, { core: deps.core, tenantId }))
+    answer = successBody(requestId, await HANDLERS[action](params, { core: deps.core, tenantId, requestId }))
   } catch (error) {
     if (!(error instanceof RpcFailure)) throw error
     status = error.httpStatus

@@ -42,6 +42,8 @@ export interface TaskMeta {
   // -- emulator bookkeeping, never on the wire --
   readonly taskId: string
   readonly trigger: TaskTrigger
+  /** `RequestId` of the call that started the task (absent in state written before it existed). */
+  readonly requestId?: string
   filesCopied: number
   bytesCopied: number
   filesDeleted: number

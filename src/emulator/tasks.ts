@@ -53,7 +53,13 @@ export class SyncTaskRunner {
     setMaxListeners(0, this.stopper.signal)
   }
 
-  async start(tenantId: string, sessionId: string, specs: readonly TaskSpec[], trigger: TaskTrigger): Promise<StartedTasks> {
+  async start(
+    tenantId: string,
+    sessionId: string,
+    specs: readonly TaskSpec[],
+    trigger: TaskTrigger,
+    requestId?: string,
+  ): Promise<StartedTasks> {
     if (this.stopper.signal.aborted) throw new Error('task runner stopped')
     const now = epochSeconds()
     const tasks = specs.map(
@@ -67,6 +73,7 @@ export class SyncTaskRunner {
         finishTime: 0,
         taskId: randomUUID(),
         trigger,
+        ...(requestId === undefined ? {} : { requestId }),
         filesCopied: 0,
         bytesCopied: 0,
         filesDeleted: 0,

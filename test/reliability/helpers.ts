@@ -277,6 +277,15 @@ export function newSyncTasks(emulator: Emulator, sessionId: string, before: Read
   return emulator.tasks({ sessionId }).filter((task) => task.trigger === 'sync' && !before.has(task.taskId))
 }
 
+/**
+ * The tasks one sync call started: by the `RequestId` of its SyncContext answer when the client
+ * saw one (exact even when an earlier, timed-out trigger is handled late), else new since `before`.
+ */
+export function tasksOfSync(emulator: Emulator, sessionId: string, requestId: string | undefined, before: ReadonlySet<string>): EmulatorTaskRecord[] {
+  if (requestId === undefined || requestId === '') return newSyncTasks(emulator, sessionId, before)
+  return emulator.tasks({ sessionId }).filter((task) => task.trigger === 'sync' && task.requestId === requestId)
+}
+
 export const taskIds = (emulator: Emulator, sessionId: string): Set<string> => new Set(emulator.tasks({ sessionId }).map((task) => task.taskId))
 
 /**

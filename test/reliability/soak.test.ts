@@ -9,7 +9,7 @@ import {
   createClient,
   flushMicrotasks,
   keyLeaks,
-  newSyncTasks,
+  tasksOfSync,
   rejectionRecorder,
   sessionWithMount,
   startHarness,
@@ -88,7 +88,7 @@ describe('soak', () => {
         const run = await withDeadline(deadline, (signal) => session.context.syncAsync({ ...SOAK_SYNC, signal }))
         slowest = Math.max(slowest, run.elapsedMs)
         const verdict: Verdict = run.hung ? { kind: 'hung' } : syncVerdict(run.value!)
-        const created = newSyncTasks(emulator, session.sessionId, before)
+        const created = tasksOfSync(emulator, session.sessionId, run.value?.requestId, before)
         // A success must already be final on the emulator; other tasks may still be finishing.
         for (const problem of checkSyncVerdict(verdict, created)) problems.push(`sync ${index}: ${problem}`)
         for (const leak of keyLeaks(emulator.apiKey, run.value)) problems.push(`sync ${index}: key leaked: ${leak}`)

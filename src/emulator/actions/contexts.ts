@@ -139,7 +139,7 @@ export const syncContext: Handler = async (params, scope) => {
     throw invalidParameter(contextId === undefined ? 'Path' : 'ContextId', 'no context of this session matches; pass both ContextId and Path')
   }
   for (const spec of specs) contextById(scope, spec.contextId)
-  if (specs.length > 0) await scope.core.runner.start(scope.tenantId, session.id, specs, 'sync')
+  if (specs.length > 0) await scope.core.runner.start(scope.tenantId, session.id, specs, 'sync', scope.requestId)
   return {}
 }
 

@@ -40,7 +40,7 @@ export const createMcpSession: Handler = async (params, scope) => {
   // protocol §5.3/§8: download every mounted context whose policy allows it, visible before we answer.
   const downloads = mounts.filter((mount) => mount.policy.autoDownload)
   if (downloads.length > 0)
-    await core.runner.start(tenantId, sessionId, downloads.map((mount) => ({ ...mount, taskType: 'download' as const })), 'create')
+    await core.runner.start(tenantId, sessionId, downloads.map((mount) => ({ ...mount, taskType: 'download' as const })), 'create', scope.requestId)
   return {
     data: {
       ...resourceFields(core, sessionId),
