@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TASK_STATUS } from '../wire/protocol.js'
+import { pickContextStatusData } from '../codecs/context-status.js'
 import { finishClearing, finishDeletion } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
@@ -236,13 +237,8 @@ const toRecord = (tenantId: string, sessionId: string, task: TaskMeta): Emulator
   taskId: task.taskId,
   tenantId,
   sessionId,
-  contextId: task.contextId,
-  path: task.path,
+  ...pickContextStatusData(task),
   taskType: task.taskType,
-  status: task.status,
-  errorMessage: task.errorMessage,
-  startTime: task.startTime,
-  finishTime: task.finishTime,
   trigger: task.trigger,
   ...(task.requestId === undefined ? {} : { requestId: task.requestId }),
   filesCopied: task.filesCopied,
