@@ -6,6 +6,7 @@ import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { redactText } from './redact.js'
 import type { RawResponse, RpcRequest, Transport } from './transport.js'
 import { buildWireRequest } from './wire-request.js'
+import { API_VERSION } from '../wire/protocol.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
@@ -38,7 +39,7 @@ export function createKyTransport(config: NormalizedConfig): Transport {
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
             'x-acs-action': request.action,
-            'x-acs-version': '2025-05-06',
+            'x-acs-version': API_VERSION,
           },
           signal: controller.signal,
         })
