@@ -53,6 +53,9 @@ export type { Transport, RawResponse, RpcRequest } from './transport/transport.j
 export type { Rpc, RpcResponse } from './transport/rpc.js'
 export { redactUrl } from './transport/redact.js'
 
+// ---- version ------------------------------------------------------------------------------------
+export { SDK_VERSION } from './version.js'
+
 // ---- wire ----------------------------------------------------------------------------------------
 export { API_VERSION, DEFAULT_ENDPOINT, TASK_STATUS, type Action, type SyncMode } from './wire/protocol.js'
 

@@ -11,6 +11,7 @@ import {
   contextRenameCommand,
 } from './commands/context.js'
 import { demoCommand } from './commands/demo.js'
+import { SDK_VERSION } from '../version.js'
 import { emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
 import { infoCommand } from './commands/info.js'
 import { sessionCreateCommand, sessionDeleteCommand, sessionListCommand } from './commands/session.js'
@@ -51,6 +52,7 @@ Try it: agentbay-rx demo      (starts an in-process emulator; no account needed)
  */
 export function buildProgram({ io, out, signal }: ProgramDeps): Command {
   const program = new Command('agentbay-rx')
+    .version(SDK_VERSION, '-V, --version', 'print the version')
     .description('Command-line client for AgentBay contexts, sessions and sync (and a local emulator).')
     .option('--endpoint <url>', 'service endpoint, host[:port] (https) or a full URL (env AGENTBAY_ENDPOINT)')
     .option('--api-key <key>', 'API key (env AGENTBAY_API_KEY)')

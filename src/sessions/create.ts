@@ -1,3 +1,4 @@
+import { SDK_VERSION } from '../version.js'
 import { EMPTY, catchError, concat, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
 import type { ContextStatusData } from '../codecs/context-status.js'
 import type { PollSchedule } from '../context/poll-schedule.js'
@@ -22,7 +23,7 @@ export interface SessionClient {
 export type SessionFactory = (sessionId: string, info: SessionInfo) => Session
 
 /** Sent as `SdkStats` on every CreateMcpSession (protocol §3.1). */
-export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: '0.1.0', is_release: true, framework: '' })
+export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: SDK_VERSION, is_release: true, framework: '' })
 
 /** protocol §5.3: poll at once, then 500 ms growing ×1.1 per poll, capped at 5 s. */
 export const downloadWaitSchedule =
