@@ -1,4 +1,4 @@
-import { concatMap, defer, filter, map, mergeMap, reduce, startWith, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs'
+import { concatMap, defer, filter, map, mergeMap, startWith, tap, toArray, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import type { AsyncOptions } from '../adapters.js'
 import { failureFields, lastValueWithSignal } from '../adapters.js'
@@ -9,7 +9,7 @@ import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { normalizeSyncOptions, type SyncOptions } from './sync-options.js'
 import { summarizeSync } from './sync-result.js'
 import { coalescerFor, type PollAnswer, type PollFreshness } from './poll-coalescer.js'
-import { taskIdentity, watchTasks } from './task-watch.js'
+import { watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus } from './types.js'
 
 /** What a `ContextManager` needs from its client. */
@@ -196,17 +196,15 @@ export class ContextManager {
   }
 }
 
-/** Folds sync events into the reference result shape. */
+/** Folds sync events into the reference result shape (`summarizeSync` keeps the last state per mount). */
 const foldSyncEvents = (): OperatorFunction<SyncEvent, ContextSyncResult> => (source) =>
   source.pipe(
-    reduce(
-      (acc, event) =>
-        event.kind === 'triggered'
-          ? { ...acc, requestId: event.requestId }
-          : { ...acc, tasks: new Map(acc.tasks).set(taskIdentity(event.task), pickContextStatusData(event.task)) },
-      { requestId: '', tasks: new Map<string, ContextStatusData>() },
-    ),
-    map(({ requestId, tasks }) => summarizeSync(requestId, [...tasks.values()])),
+    toArray(),
+    map((events) => {
+      const requestId = events.find((event) => event.kind === 'triggered')?.requestId ?? ''
+      const tasks = events.flatMap((event) => (event.kind === 'task' ? [pickContextStatusData(event.task)] : []))
+      return summarizeSync(requestId, tasks)
+    }),
   )
 
 const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string, string | undefined> => ({

@@ -1,7 +1,6 @@
-import { map, reduce, type OperatorFunction } from 'rxjs'
+import { map, toArray, type OperatorFunction } from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import { TASK_STATUS, isTerminalStatus } from '../wire/protocol.js'
-import { taskIdentity } from './task-watch.js'
 import type { ContextSyncResult } from './types.js'
 
 /**
@@ -16,14 +15,10 @@ export function toSyncResult(
 ): OperatorFunction<ContextStatusData & { readonly requestId?: string }, ContextSyncResult> {
   return (source) =>
     source.pipe(
-      reduce(
-        (acc, task) => ({
-          requestId: acc.requestId || task.requestId || '',
-          tasks: new Map(acc.tasks).set(taskIdentity(task), pickContextStatusData(task)),
-        }),
-        { requestId: requestId ?? '', tasks: new Map<string, ContextStatusData>() },
+      toArray(),
+      map((seen) =>
+        summarizeSync(requestId || seen.find((task) => task.requestId)?.requestId || '', seen.map(pickContextStatusData)),
       ),
-      map(({ requestId: id, tasks }) => summarizeSync(id, [...tasks.values()])),
     )
 }
 
@@ -37,8 +32,7 @@ export function summarizeSync(requestId: string, seen: readonly ContextStatusDat
   const latest = new Map<string, ContextStatusData>()
   for (const task of seen) {
     const mount = JSON.stringify([task.contextId, task.path, task.taskType])
-    latest.delete(mount) // re-insert: the map keeps the order in which tasks were last seen
-    latest.set(mount, task)
+    latest.set(mount, task) // a mount keeps the place where it first appeared
   }
   const tasks = [...latest.values()]
   const unfinished = tasks.filter((task) => !isTerminalStatus(task.status))
