@@ -1,8 +1,31 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 
 // Runtime dependencies and node built-ins stay external: users' bundlers dedupe rxjs/ky/io-ts/fp-ts.
 const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0')
+
+// ESM-only dependencies cannot be `require`d before Node 20.19 (no require(esm)), and where they can,
+// the namespace object breaks default-import interop. The CJS build therefore carries its own copy.
+const esmOnlyDependencies = ['ky']
+const isEsmOnly = (id) => esmOnlyDependencies.some((name) => id === name || id.startsWith(`${name}/`))
+const externalForCjs = (id) => external(id) && !isEsmOnly(id)
+
+/** Resolves the ESM-only dependencies from node_modules and ships their licence next to the bundle. */
+const bundleEsmOnly = () => ({
+  name: 'bundle-esm-only-dependencies',
+  resolveId: (id) => (isEsmOnly(id) ? fileURLToPath(import.meta.resolve(id)) : null),
+  generateBundle() {
+    const notices = esmOnlyDependencies.map((name) => {
+      const root = join(import.meta.dirname, 'node_modules', name)
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+      return `${name} ${version} (bundled into the CommonJS build)\n\n${readFileSync(join(root, 'license'), 'utf8')}`
+    })
+    this.emitFile({ type: 'asset', fileName: 'THIRD-PARTY-LICENSES.txt', source: notices.join('\n\n') })
+  },
+})
 
 const entries = {
   index: 'src/index.ts',
@@ -25,10 +48,13 @@ export default [
     input: entries,
     external,
     plugins: [tsPlugin()],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
-    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+  },
+  {
+    input: entries,
+    external: externalForCjs,
+    plugins: [bundleEsmOnly(), tsPlugin()],
+    output: { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
   },
   {
     input: { cli: 'src/cli/main.ts' },
@@ -36,10 +62,15 @@ export default [
     plugins: [tsPlugin()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/cli-[name]-[hash].js', banner: '#!/usr/bin/env node' },
   },
+  // `.d.ts` for `import`, `.d.cts` for `require`: under node16/nodenext a CommonJS consumer must not
+  // be handed ESM-flavoured types (the package is `"type": "module"`).
   ...Object.entries(entries).map(([name, input]) => ({
     input,
     external,
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
-    output: { file: `dist/${name}.d.ts`, format: 'es' },
+    output: [
+      { file: `dist/${name}.d.ts`, format: 'es' },
+      { file: `dist/${name}.d.cts`, format: 'es' },
+    ],
   })),
 ]
