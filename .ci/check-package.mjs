@@ -1,0 +1,112 @@
+// The packed tarball, installed into an empty project, works as a user gets it (run after the build):
+// - what ships: LICENSE, both module formats with their own types, the bundled dependency's licence;
+// - `import` and `require`, on this Node and on the oldest Node `engines` admits, construct a client
+//   and run a real info, sync and context.get against the package's own emulator (consumer/flow.cjs);
+// - the bin starts on that oldest Node;
+// - TypeScript finds the types of all three entry points under every moduleResolution.
+import { execFile } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = resolve(import.meta.dirname, '..')
+const consumerSources = join(import.meta.dirname, 'consumer')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const scratch = mkdtempSync(join(tmpdir(), 'agentbay-rx-package-'))
+const project = join(scratch, 'project')
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' }
+const started = Date.now()
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`
+
+const step = async (title, fn) => {
+  const start = Date.now()
+  try {
+    const detail = await fn()
+    console.log(`ok   ${title}${detail ? `: ${detail}` : ''} (${seconds(start)})`)
+  } catch (error) {
+    // A failed command's stderr already holds its error; anything else shows its stack.
+    console.error(`FAIL ${title}\n${error.stderr ? `${error.stdout}${error.stderr}` : (error.stack ?? error)}`)
+    process.exitCode = 1
+  }
+}
+
+/** The oldest Node the `engines` range admits: `>=20.12` → 20.12.0. */
+function minimumNode(range) {
+  const match = /^>=\s*(\d+)\.(\d+)(?:\.(\d+))?$/.exec(range ?? '')
+  if (match === null) throw new Error(`engines.node must be a plain lower bound (>=X.Y[.Z]) for this check, got ${range}`)
+  return `${match[1]}.${match[2]}.${match[3] ?? 0}`
+}
+
+/** Typechecks consumer/types.ts, copied as each of `extensions`, under one moduleResolution. */
+async function typecheck(resolution, module, extensions) {
+  // nodenext also checks the shipped .d.ts/.d.cts themselves (without the DOM lib); the others skip
+  // declaration files, which takes a quarter of the time.
+  const skipLibCheck = resolution !== 'nodenext'
+  const dir = join(project, `types-${resolution}`)
+  mkdirSync(dir)
+  const source = readFileSync(join(consumerSources, 'types.ts'), 'utf8')
+  for (const ext of extensions) writeFileSync(join(dir, `check.${ext}`), source)
+  const compilerOptions = {
+    module,
+    moduleResolution: resolution,
+    target: 'ES2022',
+    lib: ['ES2022'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck,
+    types: ['node'],
+    typeRoots: [join(root, 'node_modules/@types')],
+  }
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['check.*'] }))
+  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, env })
+  return skipLibCheck ? '' : 'declaration files checked too'
+}
+
+try {
+  // 1. Pack; install into an empty project while npm fetches the oldest admitted Node.
+  const [{ filename, files }] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, env })).stdout)
+  const shipped = new Set(files.map((file) => file.path))
+  const required = ['LICENSE', 'README.md', 'dist/THIRD-PARTY-LICENSES.txt', 'dist/cli.js']
+  for (const entry of ['index', 'emulator', 'testing']) required.push(...['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => `dist/${entry}.${ext}`))
+  const missing = required.filter((path) => !shipped.has(path))
+  if (missing.length > 0) throw new Error(`the tarball lacks ${missing.join(', ')}`)
+  console.log(`ok   ${filename}: ${files.length} files, LICENSE and both module formats with their types (${seconds(started)})`)
+
+  mkdirSync(project)
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+  const oldest = minimumNode(pkg.engines?.node)
+  const [, { stdout: oldestNodePath }] = await Promise.all([
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, filename)], { cwd: project, env }),
+    run('npm', ['exec', '--yes', '--prefer-offline', `--package=node@${oldest}`, '--', 'node', '-p', 'process.execPath'], { cwd: scratch, env }),
+  ])
+  const oldestNode = oldestNodePath.trim()
+  for (const file of ['flow.cjs', 'main.mjs', 'main.cjs']) copyFileSync(join(consumerSources, file), join(project, file))
+  console.log(`ok   installed into an empty project; node ${oldest} from npm (${seconds(started)})`)
+
+  // 2. Runtime: both formats, on this Node and on the oldest admitted one (no require(esm) there).
+  const runtime = [[process.version, process.execPath], [`v${oldest}`, oldestNode]].flatMap(([version, node]) =>
+    ['main.mjs', 'main.cjs'].map((main) =>
+      step(`${main} on node ${version}`, async () => (await run(node, [main], { cwd: project, env, timeout: 60_000 })).stdout.trim()),
+    ),
+  )
+  const bin = step(`agentbay-rx --version on node v${oldest}`, async () => {
+    const { stdout } = await run(oldestNode, [join(project, 'node_modules/agentbay-rx/dist/cli.js'), '--version'], { cwd: project, env })
+    if (!stdout.includes(pkg.version)) throw new Error(`expected ${pkg.version}, got ${stdout}`)
+    return stdout.trim()
+  })
+
+  // 3. Types under every moduleResolution; node16/nodenext check an ESM (.mts) and a CommonJS (.cts) file.
+  const resolutions = { node10: ['commonjs', ['ts']], node16: ['node16', ['mts', 'cts']], nodenext: ['nodenext', ['mts', 'cts']], bundler: ['esnext', ['ts']] }
+  const types = Object.entries(resolutions).map(([resolution, [module, extensions]]) =>
+    step(`types with moduleResolution ${resolution} (${extensions.map((ext) => `.${ext}`).join(', ')})`, () => typecheck(resolution, module, extensions)),
+  )
+  await Promise.all([...runtime, bin, ...types])
+} catch (error) {
+  console.error(`FAIL ${error.stderr ? `${error.stdout}${error.stderr}` : (error.stack ?? error)}`)
+  process.exitCode = 1
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}
+console.log(`package check ${process.exitCode ? 'FAILED' : 'passed'} in ${seconds(started)}`)

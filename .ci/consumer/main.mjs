@@ -1,0 +1,7 @@
+import { AgentBay } from 'agentbay-rx'
+import { startEmulator } from 'agentbay-rx/emulator'
+import { createFakeTransport } from 'agentbay-rx/testing'
+import { lastValueFrom } from 'rxjs'
+import runFlow from './flow.cjs'
+
+await runFlow('esm', { AgentBay, startEmulator, createFakeTransport, lastValueFrom })

@@ -1,0 +1,12 @@
+// Typechecked as .ts/.mts/.cts under every moduleResolution (node10, node16, nodenext, bundler).
+import { AgentBay, type ContextSyncResult } from 'agentbay-rx'
+import { startEmulator, type Emulator } from 'agentbay-rx/emulator'
+import { createFakeTransport } from 'agentbay-rx/testing'
+
+export async function typed(): Promise<ContextSyncResult> {
+  const emulator: Emulator = await startEmulator({ port: 0 })
+  const agentBay = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, transport: createFakeTransport().transport })
+  // @ts-expect-error the types are real, not `any`: a number is no API key
+  void new AgentBay({ apiKey: 1 })
+  return agentBay.session('s-1').context.syncAsync({ mode: 'upload' })
+}
