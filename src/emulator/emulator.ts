@@ -201,8 +201,8 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
   const { clearing, deleting } = await core.store.mutate((draft) => {
     const clearing: [string, string][] = []
     const deleting: [string, string][] = []
-    for (const [tenantId, tenant] of Object.entries(draft.tenants)) {
-      for (const session of Object.values(tenant.sessions)) {
+    for (const [tenantId, tenant] of draft.tenants) {
+      for (const session of tenant.sessions.values()) {
         for (const task of session.tasks) {
           if (task.status === TASK_STATUS.success || task.status === TASK_STATUS.failed) continue
           task.status = TASK_STATUS.failed
@@ -211,7 +211,7 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
         }
         if (session.status === 'DELETING') deleting.push([tenantId, session.id])
       }
-      for (const context of Object.values(tenant.contexts)) if (context.state === 'clearing') clearing.push([tenantId, context.id])
+      for (const context of tenant.contexts.values()) if (context.state === 'clearing') clearing.push([tenantId, context.id])
     }
     return { clearing, deleting }
   })
@@ -221,8 +221,8 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
 
 function listTasks(store: StateStore, filter: { sessionId?: string; contextId?: string }): EmulatorTaskRecord[] {
   const records: EmulatorTaskRecord[] = []
-  for (const [tenantId, tenant] of Object.entries(store.state.tenants)) {
-    for (const session of Object.values(tenant.sessions)) {
+  for (const [tenantId, tenant] of store.state.tenants) {
+    for (const session of tenant.sessions.values()) {
       if (filter.sessionId !== undefined && session.id !== filter.sessionId) continue
       for (const task of session.tasks) {
         if (filter.contextId !== undefined && task.contextId !== filter.contextId) continue

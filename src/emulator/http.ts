@@ -149,7 +149,7 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
   const grant = deps.core.presigner.verify(url.pathname, url.search, operation, epochSeconds())
   if (grant === 'invalid') return fail(new RpcFailure(EMULATOR_CODES.invalidToken, 'The URL signature is not valid', 403))
   if (grant === 'expired') return fail(new RpcFailure(EMULATOR_CODES.tokenExpired, 'The URL has expired', 403))
-  const owned = Object.values(deps.core.store.state.tenants).some((tenant) => tenant.contexts[grant.contextId] !== undefined)
+  const owned = [...deps.core.store.state.tenants.values()].some((tenant) => tenant.contexts.has(grant.contextId))
   if (!owned) return fail(new RpcFailure(EMULATOR_CODES.contextNotFound, `Context ${grant.contextId} not found`, 404))
 
   const root = deps.core.layout.contextRoot(grant.contextId)
