@@ -10,7 +10,8 @@ import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
 import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
-import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions } from './options.js'
+import { lockDataDir, type DataDirLock } from './lock.js'
+import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
 import { Presigner } from './presign.js'
 import { KeyedSerialQueue } from './serial.js'
@@ -93,12 +94,26 @@ export interface Emulator {
  * const client = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint })
  * await emulator.close()
  *
+ * One emulator per `dataDir`: a second one (in any process) rejects with `DataDirLockedError`
+ * naming the directory and the owner's pid; a lock left by a dead process is taken over.
+ *
  * @see shared/protocol/agentbay-wire-protocol.md §8 (emulator checklist)
  */
 export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulator> {
   const options = normalizeEmulatorOptions(input)
-  const layout = new DataLayout(options.dataDir)
   await mkdir(options.dataDir, { recursive: true })
+  // Before anything is read or written: a second emulator on this directory would lose data.
+  const lock = await lockDataDir(options.dataDir)
+  try {
+    return await startLocked(options, lock)
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock): Promise<Emulator> {
+  const layout = new DataLayout(options.dataDir)
   // Leftover temp files are incomplete writes from a previous run; they were never visible.
   await rm(layout.tmpDir, { recursive: true, force: true })
   const apiKeys = options.apiKeys.length > 0 ? options.apiKeys : [await loadDevKey(layout.devKeyFile)]
@@ -157,6 +172,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
+    await lock.release()
   }
 
   return {

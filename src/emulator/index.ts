@@ -4,6 +4,7 @@
 // ---- start ---------------------------------------------------------------------------------------
 export { startEmulator, type Emulator, type EmulatorTaskRecord, type CloseOptions } from './emulator.js'
 export { runEmulatorFromCli, type EmulatorCliOptions, type EmulatorCliHandle } from './cli.js'
+export { DataDirLockedError, LOCK_FILE_NAME } from './lock.js'
 
 // ---- options -------------------------------------------------------------------------------------
 export { EMULATOR_DEFAULTS, generateApiKey, type EmulatorOptions } from './options.js'
