@@ -48,7 +48,7 @@ Try it: agentbay-rx demo      (starts an in-process emulator; no account needed)
 
 /**
  * The `agentbay-rx` command tree. Actions throw; `runCli` maps errors to exit codes. Global options
- * (`--endpoint`, `--api-key`, `--json`, `--verbose`) are accepted before or after the command.
+ * (`--endpoint`, `--api-key`, `--allow-insecure-http`, `--json`, `--verbose`) are accepted before or after the command.
  */
 export function buildProgram({ io, out, signal }: ProgramDeps): Command {
   const program = new Command('agentbay-rx')
@@ -56,6 +56,7 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .description('Command-line client for AgentBay contexts, sessions and sync (and a local emulator).')
     .option('--endpoint <url>', 'service endpoint, host[:port] (https) or a full URL (env AGENTBAY_ENDPOINT)')
     .option('--api-key <key>', 'API key (env AGENTBAY_API_KEY)')
+    .option('--allow-insecure-http', 'allow a plain http:// endpoint that is not loopback (the API key travels unencrypted)')
     .option('--json', 'print exactly one JSON document on stdout (no colours, no progress)')
     .option('--verbose', 'show stack traces of errors')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })

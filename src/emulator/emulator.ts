@@ -51,7 +51,7 @@ export interface CloseOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/`; a wildcard host (`0.0.0.0`, `::`) shows as loopback (`127.0.0.1`, `[::1]`). */
   readonly url: string
   /** Same as `url`: the SDK accepts a full `http://` URL as endpoint. */
   readonly endpoint: string
@@ -60,6 +60,8 @@ export interface Emulator {
   /** Every accepted key, each its own tenant. */
   readonly apiKeys: readonly string[]
   readonly port: number
+  /** The interface it is bound to, as given (e.g. `0.0.0.0` for every interface). */
+  readonly host: string
   /** Absolute data directory. */
   readonly dataDir: string
   /** Replaces the fault plan at runtime (counter rules start afresh). */
@@ -149,8 +151,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     socket.once('close', () => sockets.delete(socket))
   })
   const port = await listen(server, options.port, options.host)
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host
-  baseUrl = `http://${hostForUrl}:${port}/`
+  baseUrl = `http://${connectableHost(options.host)}:${port}/`
 
   let closed: Promise<void> | undefined
   const close = async (closeOptions: CloseOptions = {}): Promise<void> => {
@@ -181,6 +182,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     apiKey: apiKeys[0]!,
     apiKeys,
     port,
+    host: options.host,
     dataDir: options.dataDir,
     setFaults: (next) => faults.set(next),
     activeFaults: () => faults.active(),
@@ -261,6 +263,19 @@ const toRecord = (tenantId: string, sessionId: string, task: TaskMeta): Emulator
   bytesCopied: task.bytesCopied,
   filesDeleted: task.filesDeleted,
 })
+
+/** True for a bind address meaning "every interface" (`0.0.0.0`, `::`), which is no address to connect to. */
+export const isWildcardHost = (host: string): boolean =>
+  host === '' || host === '0.0.0.0' || /^\[?(::|(0{1,4}:){7}0{1,4})\]?$/.test(host)
+
+/**
+ * The host a client on this machine connects to: loopback for a wildcard bind (the SDK refuses
+ * plain http to a non-loopback host, and `0.0.0.0` is none), IPv6 literals in brackets.
+ */
+export function connectableHost(host: string): string {
+  if (isWildcardHost(host)) return host.includes(':') ? '[::1]' : '127.0.0.1'
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
