@@ -11,6 +11,7 @@ export { EMULATOR_DEFAULTS, generateApiKey, type EmulatorOptions } from './optio
 
 // ---- faults and stats ----------------------------------------------------------------------------
 export { FAULT_KINDS, type FaultKind, type FaultRule, type FaultPlan, type FaultsInput } from './faults.js'
+export { parseFaultSpec, FAULT_SPEC_HELP } from './fault-spec.js'
 export type { EmulatorStats } from './stats.js'
 
 // ---- contract ------------------------------------------------------------------------------------
