@@ -6,8 +6,9 @@ import { FAULT_KINDS, FAULT_OPTION_KINDS, FAULT_ONLY_ACTION, normalizeFaults, ty
  */
 export const FAULT_SPEC_HELP = `
 Fault rules (--fault, repeatable): KIND[@ACTION][:RATE][,OPTION=VALUE]...
-  KIND     ${FAULT_KINDS.join(' ')}
-  ACTION   the API action to affect (default: every action)
+  KIND     ${FAULT_KINDS.slice(0, 6).join(' ')}
+           ${FAULT_KINDS.slice(6).join(' ')}
+  ACTION   the API action to affect, e.g. GetContextInfo (omitted or *: every action)
   RATE     probability 0..1 per matching call (default 1); or use times=N
   OPTION   times=N            fire on the next N matching calls, then stop
            when=before|after  ${FAULT_OPTION_KINDS.when.join('/')}: fail before the action runs (default)
