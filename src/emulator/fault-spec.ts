@@ -1,4 +1,4 @@
-import { FAULT_KINDS, FAULT_OPTION_KINDS, FAULT_ONLY_ACTION, normalizeFaults, type FaultRule } from './faults.js'
+import { FAULT_KINDS, FAULT_OPTION_KINDS, FAULT_ONLY_ACTION, inapplicableFault, normalizeFaults, type FaultRule } from './faults.js'
 
 /**
  * The `--fault` syntax of `agentbay-rx emulator`: one `FaultRule` per flag, covering every field
@@ -65,7 +65,9 @@ export function parseFaultSpec(text: string): FaultRule {
   if (message !== undefined) rule['message'] = message
   if (rule['rate'] !== undefined && rule['times'] !== undefined) throw new TypeError('give RATE or times=N, not both: times wins and RATE would never apply')
   const checked = rule as unknown as FaultRule
-  normalizeFaults([checked]) // the programmatic checks, so both forms refuse the same rules
+  normalizeFaults([checked]) // the programmatic checks: bad values are refused alike
+  const inapplicable = inapplicableFault(checked)
+  if (inapplicable !== undefined) throw new TypeError(`faults: ${inapplicable}`)
   return checked
 }
 
