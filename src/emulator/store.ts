@@ -170,10 +170,24 @@ export class StateStore {
 
 // ---- state.json ----------------------------------------------------------------------------------
 
-/** state.json keeps the original shape: each `Map` is written as an object keyed by id. */
+/**
+ * state.json keeps the original shape: each `Map` is written as an object keyed by id (converted
+ * explicitly: a replacer function would run for every value of the whole state on every write).
+ * Object.fromEntries defines own properties, so even a `__proto__` label key is written as data.
+ */
 const stateToJson = (state: EmulatorState): string =>
-  // Object.fromEntries defines own properties, so even a `__proto__` label key is written as data.
-  JSON.stringify(state, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value))
+  JSON.stringify({
+    ...state,
+    tenants: Object.fromEntries(
+      [...state.tenants].map(([tenantId, tenant]) => [
+        tenantId,
+        {
+          contexts: Object.fromEntries(tenant.contexts),
+          sessions: Object.fromEntries([...tenant.sessions].map(([id, session]) => [id, { ...session, labels: Object.fromEntries(session.labels) }])),
+        },
+      ]),
+    ),
+  })
 
 /**
  * Reads state.json back into `Map`s, from own keys only (JSON.parse makes `__proto__` an own key,
