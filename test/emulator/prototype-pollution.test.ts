@@ -52,7 +52,9 @@ describe('prototype keys as ids and names (issue 9 item 2)', () => {
   const TENANT_KEYS = Array.from({ length: ID_PARAMETERS.length * (HOSTILE.length + 1) }, (_, i) => `ak-tenant-${i}`)
   async function fixture(emulator: Emulator, apiKey: string) {
     const contextId = await createContext(emulator, 'ctx', apiKey)
-    const sessionId = await createSession(emulator, [{ contextId, path: '/home/wuying/data' }], {}, apiKey)
+    // No download at creation: the mount is what matters, and each task would cost several writes.
+    const policy = { downloadPolicy: { autoDownload: false }, uploadPolicy: { autoUpload: false } }
+    const sessionId = await createSession(emulator, [{ contextId, path: '/home/wuying/data', policy }], {}, apiKey)
     const valid: Record<string, string> = {
       SessionId: sessionId,
       ContextId: contextId,
