@@ -150,7 +150,17 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  const port = await listen(server, options.port, options.host)
+  let port: number
+  try {
+    port = await listen(server, options.port, options.host)
+  } catch (error) {
+    // Recovered work may already run: stop it before the caller releases the data directory.
+    runner.stop()
+    background.stop()
+    await Promise.all([runner.settled(), background.settled()])
+    await store.drain()
+    throw error
+  }
   baseUrl = `http://${connectableHost(options.host)}:${port}/`
 
   let closed: Promise<void> | undefined
