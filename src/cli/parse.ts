@@ -1,6 +1,4 @@
 import { InvalidArgumentError } from 'commander'
-import { FAULT_KINDS, type FaultKind, type FaultRule } from '../emulator/index.js'
-import { isAction } from '../wire/protocol.js'
 
 /** Commander argument parsers: a bad value becomes a usage error (exit 2). */
 
@@ -47,28 +45,4 @@ export function collectMount(
   const at = value.indexOf(':')
   if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError('expected CONTEXT_ID:PATH, e.g. SdkCtx-1:/home/wuying/data')
   return [...previous, { contextId: value.slice(0, at), path: value.slice(at + 1) }]
-}
-
-/**
- * `--fault KIND[@ACTION][:RATE]`, repeatable: an emulator fault rule, e.g. `503@GetContextInfo:0.1`,
- * `throttle:0.05` (every action), `reset@SyncContext` (rate 1). Malformed ContextStatus takes its
- * layer as `malformedContextStatus/2`.
- */
-export function collectFault(value: string, previous: readonly FaultRule[] = []): FaultRule[] {
-  const match = /^([A-Za-z0-9]+)(?:\/([123]))?(?:@([A-Za-z]+))?(?::([0-9.]+))?$/.exec(value)
-  if (match === null) throw new InvalidArgumentError('expected KIND[@ACTION][:RATE], e.g. 503@GetContextInfo:0.1')
-  const [, kind = '', layer, action, rate] = match
-  if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw new InvalidArgumentError(`unknown fault kind ${kind}; one of ${FAULT_KINDS.join(', ')}`)
-  }
-  if (action !== undefined && !isAction(action)) throw new InvalidArgumentError(`unknown action ${action}`)
-  const parsedRate = rate === undefined ? 1 : Number(rate)
-  if (!(parsedRate >= 0 && parsedRate <= 1)) throw new InvalidArgumentError('expected a rate within 0..1')
-  const rule: FaultRule = {
-    kind: kind as FaultKind,
-    rate: parsedRate,
-    ...(action === undefined ? {} : { action }),
-    ...(layer === undefined ? {} : { layer: Number(layer) as 1 | 2 | 3 }),
-  }
-  return [...previous, rule]
 }

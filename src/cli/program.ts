@@ -12,13 +12,14 @@ import {
 } from './commands/context.js'
 import { demoCommand } from './commands/demo.js'
 import { SDK_VERSION } from '../version.js'
-import { emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
+import { collectFault, emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
+import { FAULT_SPEC_HELP } from '../emulator/index.js'
 import { infoCommand } from './commands/info.js'
 import { sessionCreateCommand, sessionDeleteCommand, sessionListCommand } from './commands/session.js'
 import { syncCommand } from './commands/sync.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'
-import { collectFault, collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
+import { collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
 
 /** What the command tree needs from `runCli`. */
 export interface ProgramDeps {
@@ -48,7 +49,7 @@ Try it: agentbay-rx demo      (starts an in-process emulator; no account needed)
 
 /**
  * The `agentbay-rx` command tree. Actions throw; `runCli` maps errors to exit codes. Global options
- * (`--endpoint`, `--api-key`, `--json`, `--verbose`) are accepted before or after the command.
+ * (`--endpoint`, `--api-key`, `--allow-insecure-http`, `--json`, `--verbose`) are accepted before or after the command.
  */
 export function buildProgram({ io, out, signal }: ProgramDeps): Command {
   const program = new Command('agentbay-rx')
@@ -56,6 +57,7 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .description('Command-line client for AgentBay contexts, sessions and sync (and a local emulator).')
     .option('--endpoint <url>', 'service endpoint, host[:port] (https) or a full URL (env AGENTBAY_ENDPOINT)')
     .option('--api-key <key>', 'API key (env AGENTBAY_API_KEY)')
+    .option('--allow-insecure-http', 'allow a plain http:// endpoint that is not loopback (the API key travels unencrypted)')
     .option('--json', 'print exactly one JSON document on stdout (no colours, no progress)')
     .option('--verbose', 'show stack traces of errors')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
@@ -97,9 +99,10 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .addOption(new Option('--task-delay <ms>', 'how long a sync task stays Pending, and again Running').argParser(nonNegativeInt))
     .addOption(new Option('--bytes-per-second <n>', 'throttle sync tasks to this many bytes per second').argParser(nonNegativeInt))
     .addOption(
-      new Option('--fault <rule>', 'inject faults, repeatable: KIND[@ACTION][:RATE], e.g. 503@GetContextInfo:0.1').argParser(collectFault),
+      new Option('--fault <rule>', 'inject faults, repeatable: KIND[@ACTION][:RATE][,OPTION=VALUE]... (see below)').argParser(collectFault),
     )
     .addOption(new Option('--fault-seed <n>', 'seed for fault rates, to replay a run').argParser(nonNegativeInt))
+    .addHelpText('after', FAULT_SPEC_HELP)
     .action(
       action((ctx, opts: EmulatorCommandOptions) =>
         emulatorCommand(ctx, opts),

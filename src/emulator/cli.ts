@@ -1,5 +1,5 @@
 import type { FaultsInput } from './faults.js'
-import { startEmulator, type Emulator } from './emulator.js'
+import { isWildcardHost, startEmulator, type Emulator } from './emulator.js'
 
 /** Options the CLI passes through (argument parsing lives in the CLI itself). */
 export interface EmulatorCliOptions {
@@ -56,7 +56,8 @@ export async function runEmulatorFromCli(options: EmulatorCliOptions = {}): Prom
     ...(options.apiKey === undefined ? {} : { apiKeys: [options.apiKey] }),
     ...(options.verbose === true ? { log } : {}),
   })
-  log(`AgentBay emulator listening on ${emulator.endpoint}`)
+  const bound = isWildcardHost(emulator.host) ? ` (bound to ${emulator.host}: every interface, plain http)` : ''
+  log(`AgentBay emulator listening on ${emulator.endpoint}${bound}`)
   log(`  data directory: ${emulator.dataDir}`)
   // The key is printed once, at start, because the user needs it; a key they chose is masked.
   log(`  API key: ${options.apiKey === undefined ? emulator.apiKey : mask(emulator.apiKey)}`)

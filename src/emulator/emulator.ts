@@ -10,7 +10,8 @@ import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
 import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
-import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions } from './options.js'
+import { lockDataDir, type DataDirLock } from './lock.js'
+import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
 import { Presigner } from './presign.js'
 import { KeyedSerialQueue } from './serial.js'
@@ -50,7 +51,7 @@ export interface CloseOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/`; a wildcard host (`0.0.0.0`, `::`) shows as loopback (`127.0.0.1`, `[::1]`). */
   readonly url: string
   /** Same as `url`: the SDK accepts a full `http://` URL as endpoint. */
   readonly endpoint: string
@@ -59,6 +60,8 @@ export interface Emulator {
   /** Every accepted key, each its own tenant. */
   readonly apiKeys: readonly string[]
   readonly port: number
+  /** The interface it is bound to, as given (e.g. `0.0.0.0` for every interface). */
+  readonly host: string
   /** Absolute data directory. */
   readonly dataDir: string
   /** Replaces the fault plan at runtime (counter rules start afresh). */
@@ -93,12 +96,26 @@ export interface Emulator {
  * const client = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint })
  * await emulator.close()
  *
+ * One emulator per `dataDir`: a second one (in any process) rejects with `DataDirLockedError`
+ * naming the directory and the owner's pid; a lock left by a dead process is taken over.
+ *
  * @see shared/protocol/agentbay-wire-protocol.md §8 (emulator checklist)
  */
 export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulator> {
   const options = normalizeEmulatorOptions(input)
-  const layout = new DataLayout(options.dataDir)
   await mkdir(options.dataDir, { recursive: true })
+  // Before anything is read or written: a second emulator on this directory would lose data.
+  const lock = await lockDataDir(options.dataDir)
+  try {
+    return await startLocked(options, lock)
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock): Promise<Emulator> {
+  const layout = new DataLayout(options.dataDir)
   // Leftover temp files are incomplete writes from a previous run; they were never visible.
   await rm(layout.tmpDir, { recursive: true, force: true })
   const apiKeys = options.apiKeys.length > 0 ? options.apiKeys : [await loadDevKey(layout.devKeyFile)]
@@ -133,9 +150,18 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  const port = await listen(server, options.port, options.host)
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host
-  baseUrl = `http://${hostForUrl}:${port}/`
+  let port: number
+  try {
+    port = await listen(server, options.port, options.host)
+  } catch (error) {
+    // Recovered work may already run: stop it before the caller releases the data directory.
+    runner.stop()
+    background.stop()
+    await Promise.all([runner.settled(), background.settled()])
+    await store.drain()
+    throw error
+  }
+  baseUrl = `http://${connectableHost(options.host)}:${port}/`
 
   let closed: Promise<void> | undefined
   const close = async (closeOptions: CloseOptions = {}): Promise<void> => {
@@ -157,6 +183,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
+    await lock.release()
   }
 
   return {
@@ -165,6 +192,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     apiKey: apiKeys[0]!,
     apiKeys,
     port,
+    host: options.host,
     dataDir: options.dataDir,
     setFaults: (next) => faults.set(next),
     activeFaults: () => faults.active(),
@@ -201,8 +229,8 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
   const { clearing, deleting } = await core.store.mutate((draft) => {
     const clearing: [string, string][] = []
     const deleting: [string, string][] = []
-    for (const [tenantId, tenant] of Object.entries(draft.tenants)) {
-      for (const session of Object.values(tenant.sessions)) {
+    for (const [tenantId, tenant] of draft.tenants) {
+      for (const session of tenant.sessions.values()) {
         for (const task of session.tasks) {
           if (task.status === TASK_STATUS.success || task.status === TASK_STATUS.failed) continue
           task.status = TASK_STATUS.failed
@@ -211,7 +239,7 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
         }
         if (session.status === 'DELETING') deleting.push([tenantId, session.id])
       }
-      for (const context of Object.values(tenant.contexts)) if (context.state === 'clearing') clearing.push([tenantId, context.id])
+      for (const context of tenant.contexts.values()) if (context.state === 'clearing') clearing.push([tenantId, context.id])
     }
     return { clearing, deleting }
   })
@@ -221,8 +249,8 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
 
 function listTasks(store: StateStore, filter: { sessionId?: string; contextId?: string }): EmulatorTaskRecord[] {
   const records: EmulatorTaskRecord[] = []
-  for (const [tenantId, tenant] of Object.entries(store.state.tenants)) {
-    for (const session of Object.values(tenant.sessions)) {
+  for (const [tenantId, tenant] of store.state.tenants) {
+    for (const session of tenant.sessions.values()) {
       if (filter.sessionId !== undefined && session.id !== filter.sessionId) continue
       for (const task of session.tasks) {
         if (filter.contextId !== undefined && task.contextId !== filter.contextId) continue
@@ -245,6 +273,19 @@ const toRecord = (tenantId: string, sessionId: string, task: TaskMeta): Emulator
   bytesCopied: task.bytesCopied,
   filesDeleted: task.filesDeleted,
 })
+
+/** True for a bind address meaning "every interface" (`0.0.0.0`, `::`), which is no address to connect to. */
+export const isWildcardHost = (host: string): boolean =>
+  host === '' || host === '0.0.0.0' || /^\[?(::|(0{1,4}:){7}0{1,4})\]?$/.test(host)
+
+/**
+ * The host a client on this machine connects to: loopback for a wildcard bind (the SDK refuses
+ * plain http to a non-loopback host, and `0.0.0.0` is none), IPv6 literals in brackets.
+ */
+export function connectableHost(host: string): string {
+  if (isWildcardHost(host)) return host.includes(':') ? '[::1]' : '127.0.0.1'
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

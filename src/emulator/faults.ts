@@ -1,4 +1,4 @@
-import type { Action } from '../wire/protocol.js'
+import { isAction, type Action } from '../wire/protocol.js'
 
 // ---- model -------------------------------------------------------------------------------------
 
@@ -142,18 +142,56 @@ export class FaultInjector {
   }
 }
 
+/** The rule fields that only some kinds use, and those kinds (others ignore them). */
+export const FAULT_OPTION_KINDS = {
+  latencyMs: ['latency'],
+  retryAfterSeconds: ['throttle'],
+  layer: ['malformedContextStatus'],
+  code: ['successFalse'],
+  message: ['500', '503', 'throttle', 'successFalse', 'successFalseNoCode'],
+  when: ['500', '503', 'throttle', 'reset'],
+} as const satisfies Partial<Record<keyof FaultRule, readonly FaultKind[]>>
+
+/** Kinds that only ever fire on one action (`malformedContextStatus` damages GetContextInfo's answer). */
+export const FAULT_ONLY_ACTION: Partial<Record<FaultKind, Action>> = { malformedContextStatus: 'GetContextInfo' }
+
+/**
+ * Why `rule` could never do what it says (an option its kind ignores, a kind on an action it never
+ * fires on), or `undefined`. The CLI refuses such rules; programmatic plans keep them inert, as
+ * documented on `FaultRule`, so a generated plan may carry options for every kind.
+ */
+export function inapplicableFault(rule: FaultRule): string | undefined {
+  const only = FAULT_ONLY_ACTION[rule.kind]
+  if (only !== undefined && rule.action !== undefined && rule.action !== '*' && rule.action !== only)
+    return `${rule.kind} applies only to ${only}, not ${rule.action}`
+  for (const [option, kinds] of Object.entries(FAULT_OPTION_KINDS) as [keyof typeof FAULT_OPTION_KINDS, readonly FaultKind[]][]) {
+    if (rule[option] !== undefined && !kinds.includes(rule.kind)) return `${option} applies only to ${kinds.join(', ')}, not ${rule.kind}`
+  }
+  return undefined
+}
+
 /** Validates and normalizes the `faults` option; throws a `TypeError` on a malformed rule. */
 export function normalizeFaults(input: FaultsInput | undefined): FaultPlan {
   if (input === undefined) return { rules: [] }
   const plan: FaultPlan = isRuleList(input) ? { rules: input } : input
-  for (const rule of plan.rules) {
-    if (!(FAULT_KINDS as readonly string[]).includes(rule.kind)) throw new TypeError(`faults: unknown kind ${String(rule.kind)}`)
-    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new TypeError('faults: rate must be within 0..1')
-    if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0))
-      throw new TypeError('faults: times must be a non-negative integer')
-    if (rule.layer !== undefined && ![1, 2, 3].includes(rule.layer)) throw new TypeError('faults: layer must be 1, 2 or 3')
-  }
+  for (const rule of plan.rules) checkRule(rule)
   return plan.seed === undefined ? { rules: [...plan.rules] } : { rules: [...plan.rules], seed: plan.seed }
+}
+
+/** Node timers hold at most 2^31-1 ms; a longer latency would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
+function checkRule(rule: FaultRule): void {
+  if (!(FAULT_KINDS as readonly string[]).includes(rule.kind)) throw new TypeError(`faults: unknown kind ${String(rule.kind)}`)
+  if (rule.action !== undefined && rule.action !== '*' && !isAction(rule.action)) throw new TypeError(`faults: unknown action ${String(rule.action)}`)
+  if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new TypeError('faults: rate must be within 0..1')
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0)) throw new TypeError('faults: times must be a non-negative integer')
+  if (rule.layer !== undefined && ![1, 2, 3].includes(rule.layer)) throw new TypeError('faults: layer must be 1, 2 or 3')
+  if (rule.when !== undefined && rule.when !== 'before' && rule.when !== 'after') throw new TypeError("faults: when must be 'before' or 'after'")
+  if (rule.latencyMs !== undefined && !(rule.latencyMs >= 0 && rule.latencyMs <= MAX_TIMER_MS))
+    throw new TypeError(`faults: latencyMs must be within 0..${MAX_TIMER_MS}`)
+  if (rule.retryAfterSeconds !== undefined && !(Number.isFinite(rule.retryAfterSeconds) && rule.retryAfterSeconds >= 0))
+    throw new TypeError('faults: retryAfterSeconds must be a non-negative number')
 }
 
 const isRuleList = (input: FaultsInput): input is readonly FaultRule[] => Array.isArray(input)

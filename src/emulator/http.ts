@@ -8,7 +8,7 @@ import { isAction } from '../wire/protocol.js'
 import { HANDLERS } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
-import { EMULATOR_CODES, RpcFailure, invalidPath } from './errors.js'
+import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
@@ -149,7 +149,7 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
   const grant = deps.core.presigner.verify(url.pathname, url.search, operation, epochSeconds())
   if (grant === 'invalid') return fail(new RpcFailure(EMULATOR_CODES.invalidToken, 'The URL signature is not valid', 403))
   if (grant === 'expired') return fail(new RpcFailure(EMULATOR_CODES.tokenExpired, 'The URL has expired', 403))
-  const owned = Object.values(deps.core.store.state.tenants).some((tenant) => tenant.contexts[grant.contextId] !== undefined)
+  const owned = [...deps.core.store.state.tenants.values()].some((tenant) => tenant.contexts.has(grant.contextId))
   if (!owned) return fail(new RpcFailure(EMULATOR_CODES.contextNotFound, `Context ${grant.contextId} not found`, 404))
 
   const root = deps.core.layout.contextRoot(grant.contextId)
@@ -170,7 +170,9 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     const { md5 } = await receiveStreamAtomic(deps.core.layout.tmpDir, req, limit, (temp) =>
       deps.core.contextLocks.run(grant.contextId, async () => {
         const dir = await ensureDirInside(root, segments.slice(0, -1), 'FilePath')
-        await resolveInside(root, segments, 'FilePath')
+        const target = await resolveInside(root, segments, 'FilePath')
+        // Checked under the context lock, so no sync can create the folder in between.
+        if ((await lstatOrUndefined(target))?.isDirectory()) throw invalidParameter('FilePath', `${grant.filePath} is a folder`)
         await rename(temp, join(dir, segments[segments.length - 1]!))
       }),
     )

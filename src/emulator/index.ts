@@ -4,12 +4,14 @@
 // ---- start ---------------------------------------------------------------------------------------
 export { startEmulator, type Emulator, type EmulatorTaskRecord, type CloseOptions } from './emulator.js'
 export { runEmulatorFromCli, type EmulatorCliOptions, type EmulatorCliHandle } from './cli.js'
+export { DataDirLockedError, LOCK_FILE_NAME } from './lock.js'
 
 // ---- options -------------------------------------------------------------------------------------
 export { EMULATOR_DEFAULTS, generateApiKey, type EmulatorOptions } from './options.js'
 
 // ---- faults and stats ----------------------------------------------------------------------------
 export { FAULT_KINDS, type FaultKind, type FaultRule, type FaultPlan, type FaultsInput } from './faults.js'
+export { parseFaultSpec, FAULT_SPEC_HELP } from './fault-spec.js'
 export type { EmulatorStats } from './stats.js'
 
 // ---- contract ------------------------------------------------------------------------------------

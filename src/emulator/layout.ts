@@ -3,6 +3,9 @@ import { join } from 'node:path'
 /** Ids the emulator mints; anything else never reaches a file-system path. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 
+/** True for a string shaped like an id this emulator mints (tenant hashes included). */
+export const isSafeId = (id: string): boolean => SAFE_ID.test(id)
+
 /**
  * Where things live under `dataDir`:
  *
@@ -52,6 +55,6 @@ export class DataLayout {
 
 const checkId = (id: string): string => {
   // Defence in depth: handlers look ids up in state first, so this only trips on a bug.
-  if (!SAFE_ID.test(id)) throw new Error(`unsafe id reached the file layer: ${JSON.stringify(id)}`)
+  if (!isSafeId(id)) throw new Error(`unsafe id reached the file layer: ${JSON.stringify(id)}`)
   return id
 }

@@ -67,15 +67,18 @@ export class Params {
     }
   }
 
-  /** A JSON object of string → string (protocol §3.1/§3.6 `Labels`). */
-  labels(name: string): Record<string, string> {
+  /**
+   * A JSON object of string → string (protocol §3.1/§3.6 `Labels`), as a `Map`: label keys are the
+   * client's, and `__proto__` assigned into a plain object would be dropped (or worse) rather than kept.
+   */
+  labels(name: string): Map<string, string> {
     const value = this.json(name)
-    if (value === undefined || value === null) return {}
+    const labels = new Map<string, string>()
+    if (value === undefined || value === null) return labels
     if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(name, 'expected a JSON object')
-    const labels: Record<string, string> = {}
     for (const [key, label] of Object.entries(value)) {
       if (typeof label !== 'string') throw invalidParameter(name, `label ${key} must be a string`)
-      labels[key] = label
+      labels.set(key, label)
     }
     return labels
   }

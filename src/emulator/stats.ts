@@ -16,21 +16,25 @@ export interface EmulatorStats {
   readonly activeTasks: number
 }
 
-/** Mutable counters behind `EmulatorStats`. */
+/**
+ * Mutable counters behind `EmulatorStats`. Keyed by the client's `Action` (any string, even
+ * `__proto__`), so the counters are `Map`s and snapshots are null-prototype records.
+ */
 export class StatsRecorder {
-  private readonly calls: Record<string, number> = {}
-  private readonly faults: Partial<Record<FaultKind, number>> = {}
-  private readonly faultsByAction: Record<string, Partial<Record<FaultKind, number>>> = {}
+  private readonly calls = new Map<string, number>()
+  private readonly faults = new Map<FaultKind, number>()
+  private readonly faultsByAction = new Map<string, Map<FaultKind, number>>()
   private fileRequests = 0
 
   call(action: string): void {
-    this.calls[action] = (this.calls[action] ?? 0) + 1
+    increment(this.calls, action)
   }
 
   fault(action: string, kind: FaultKind): void {
-    this.faults[kind] = (this.faults[kind] ?? 0) + 1
-    const perAction = (this.faultsByAction[action] ??= {})
-    perAction[kind] = (perAction[kind] ?? 0) + 1
+    increment(this.faults, kind)
+    let perAction = this.faultsByAction.get(action)
+    if (perAction === undefined) this.faultsByAction.set(action, (perAction = new Map()))
+    increment(perAction, kind)
   }
 
   fileRequest(): void {
@@ -39,11 +43,17 @@ export class StatsRecorder {
 
   snapshot(live: { openConnections: number; activeTasks: number }): EmulatorStats {
     return {
-      calls: { ...this.calls },
-      faults: { ...this.faults },
-      faultsByAction: structuredClone(this.faultsByAction),
+      calls: nullRecord(this.calls),
+      faults: nullRecord(this.faults),
+      faultsByAction: nullRecord(new Map([...this.faultsByAction].map(([action, kinds]) => [action, nullRecord(kinds)]))),
       fileRequests: this.fileRequests,
       ...live,
     }
   }
 }
+
+const increment = <K>(counts: Map<K, number>, key: K): void => void counts.set(key, (counts.get(key) ?? 0) + 1)
+
+/** A record without a prototype: `stats.calls['constructor']` is a count or `undefined`, never a function. */
+const nullRecord = <K extends string, V>(entries: ReadonlyMap<K, V>): Record<K, V> =>
+  Object.assign(Object.create(null) as Record<K, V>, Object.fromEntries(entries))

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { SyncMode } from '../wire/protocol.js'
+import { isSafeId } from './layout.js'
 import { isErrno } from './paths.js'
 import type { SyncPolicy } from './policy.js'
 import { SerialQueue } from './serial.js'
@@ -56,7 +57,8 @@ export interface SessionMeta {
   /** `Data.Id` of GetSessionDetail is a number (§3.4). */
   readonly numericId: number
   readonly imageId: string
-  readonly labels: Readonly<Record<string, string>>
+  /** A `Map`, like every key→value collection of the state: label keys are user data (`__proto__` is a fine label). */
+  readonly labels: ReadonlyMap<string, string>
   readonly createdAt: string
   status: SessionStatus
   deletedAt?: string
@@ -64,19 +66,25 @@ export interface SessionMeta {
   tasks: TaskMeta[]
 }
 
-/** Everything one API key owns. */
+/**
+ * Everything one API key owns. Id-keyed collections are `Map`s, never plain objects: a client's
+ * id such as `__proto__` or `constructor` must not reach (or replace) an inherited property.
+ */
 export interface TenantState {
-  contexts: Record<string, ContextMeta>
-  sessions: Record<string, SessionMeta>
+  contexts: Map<string, ContextMeta>
+  sessions: Map<string, SessionMeta>
 }
 
 export interface EmulatorState {
   version: 1
   nextSessionNumber: number
-  tenants: Record<string, TenantState>
+  tenants: Map<string, TenantState>
 }
 
-const emptyState = (): EmulatorState => ({ version: 1, nextSessionNumber: 1, tenants: {} })
+const emptyState = (): EmulatorState => ({ version: 1, nextSessionNumber: 1, tenants: new Map() })
+
+/** A tenant with nothing yet. */
+export const emptyTenant = (): TenantState => ({ contexts: new Map(), sessions: new Map() })
 
 // ---- store -------------------------------------------------------------------------------------
 
@@ -104,9 +112,7 @@ export class StateStore {
     await mkdir(tmpDir, { recursive: true })
     let state = emptyState()
     try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as EmulatorState
-      if (parsed.version !== 1) throw new Error(`unsupported state version ${String(parsed.version)}`)
-      state = parsed
+      state = stateFromJson(JSON.parse(await readFile(file, 'utf8')) as unknown)
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw new Error(`cannot read emulator state ${file}: ${String(error)}`, { cause: error })
     }
@@ -120,10 +126,10 @@ export class StateStore {
 
   /** Tenant view, created empty on first use (in the copy a mutation works on). */
   static tenant(state: EmulatorState, tenantId: string): TenantState {
-    let tenant = state.tenants[tenantId]
+    let tenant = state.tenants.get(tenantId)
     if (tenant === undefined) {
-      tenant = { contexts: {}, sessions: {} }
-      state.tenants[tenantId] = tenant
+      tenant = emptyTenant()
+      state.tenants.set(tenantId, tenant)
     }
     return tenant
   }
@@ -148,7 +154,7 @@ export class StateStore {
     const temp = join(this.tmpDir, `state-${randomUUID()}.json`)
     const handle = await open(temp, 'w', 0o600)
     try {
-      await handle.writeFile(JSON.stringify(state))
+      await handle.writeFile(stateToJson(state))
       await handle.sync()
     } finally {
       await handle.close()
@@ -160,4 +166,67 @@ export class StateStore {
       throw error
     }
   }
+}
+
+// ---- state.json ----------------------------------------------------------------------------------
+
+/**
+ * state.json keeps the original shape: each `Map` is written as an object keyed by id (converted
+ * explicitly: a replacer function would run for every value of the whole state on every write).
+ * Object.fromEntries defines own properties, so even a `__proto__` label key is written as data.
+ */
+const stateToJson = (state: EmulatorState): string =>
+  JSON.stringify({
+    ...state,
+    tenants: Object.fromEntries(
+      [...state.tenants].map(([tenantId, tenant]) => [
+        tenantId,
+        {
+          contexts: Object.fromEntries(tenant.contexts),
+          sessions: Object.fromEntries([...tenant.sessions].map(([id, session]) => [id, { ...session, labels: Object.fromEntries(session.labels) }])),
+        },
+      ]),
+    ),
+  })
+
+/**
+ * Reads state.json back into `Map`s, from own keys only (JSON.parse makes `__proto__` an own key,
+ * never a prototype). A record whose key is not an id this emulator could have minted, or that
+ * differs from the record's own `id`, means the file was edited by hand: refused, never guessed.
+ */
+function stateFromJson(parsed: unknown): EmulatorState {
+  if (!isObject(parsed) || parsed['version'] !== 1) throw new Error(`unsupported state version ${String(isObject(parsed) ? parsed['version'] : parsed)}`)
+  const tenants = new Map<string, TenantState>()
+  for (const [tenantId, tenant] of ownEntries(parsed['tenants'], 'tenants')) {
+    if (!isObject(tenant)) throw new Error(`tenant ${JSON.stringify(tenantId)} is not an object`)
+    const contexts = new Map<string, ContextMeta>()
+    for (const [id, context] of ownEntries(tenant['contexts'], 'contexts')) contexts.set(id, checkRecord(id, context, 'context') as unknown as ContextMeta)
+    const sessions = new Map<string, SessionMeta>()
+    for (const [id, session] of ownEntries(tenant['sessions'], 'sessions')) {
+      const record = checkRecord(id, session, 'session')
+      sessions.set(id, { ...(record as unknown as SessionMeta), labels: new Map(ownEntries(record['labels'], 'labels') as [string, string][]) })
+    }
+    tenants.set(checkId(tenantId, 'tenant'), { contexts, sessions })
+  }
+  const nextSessionNumber = parsed['nextSessionNumber']
+  return { version: 1, nextSessionNumber: typeof nextSessionNumber === 'number' ? nextSessionNumber : 1, tenants }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const ownEntries = (value: unknown, what: string): [string, unknown][] => {
+  if (value === undefined) return []
+  if (!isObject(value)) throw new Error(`${what} is not an object`)
+  return Object.entries(value)
+}
+
+const checkId = (id: string, what: string): string => {
+  if (!isSafeId(id)) throw new Error(`${what} key ${JSON.stringify(id)} is not an id this emulator issues`)
+  return id
+}
+
+const checkRecord = (id: string, value: unknown, what: string): Record<string, unknown> => {
+  checkId(id, what)
+  if (!isObject(value) || value['id'] !== id) throw new Error(`${what} ${JSON.stringify(id)} does not carry its own id`)
+  return value
 }

@@ -80,7 +80,7 @@ export class SyncTaskRunner {
       }),
     )
     await this.deps.store.mutate((draft) => {
-      const session = StateStore.tenant(draft, tenantId).sessions[sessionId]
+      const session = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
       if (session === undefined) throw new Error(`session ${sessionId} vanished`)
       session.tasks.push(...structuredClone(tasks))
       pruneHistory(session.tasks)
@@ -115,9 +115,9 @@ export class SyncTaskRunner {
     const signal = this.stopper.signal
     const update = (change: (task: TaskMeta) => void): Promise<void> =>
       this.deps.store.mutate((draft) => {
-        const stored = StateStore.tenant(draft, tenantId).sessions[sessionId]?.tasks.find((t) => t.taskId === task.taskId)
+        const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)?.tasks.find((t) => t.taskId === task.taskId)
         if (stored !== undefined) change(stored)
-        const context = StateStore.tenant(draft, tenantId).contexts[task.contextId]
+        const context = StateStore.tenant(draft, tenantId).contexts.get(task.contextId)
         if (context !== undefined) context.lastUsedAt = new Date().toISOString()
       })
     try {
@@ -144,7 +144,7 @@ export class SyncTaskRunner {
 
   private async copy(tenantId: string, sessionId: string, spec: TaskSpec, signal: AbortSignal): Promise<Partial<TaskMeta>> {
     const { layout } = this.deps
-    if (this.deps.store.state.tenants[tenantId]?.contexts[spec.contextId] === undefined)
+    if (this.deps.store.state.tenants.get(tenantId)?.contexts.has(spec.contextId) !== true)
       throw new Error(`context ${spec.contextId} no longer exists`)
     const mount = toAbsoluteSegments(spec.path, 'Path')
     const select = selectorFor(spec.policy)

@@ -76,3 +76,45 @@ export async function testEmulator(options: EmulatorOptions = {}): Promise<{ emu
 export function parseJson<T = Record<string, unknown>>(stdout: string): T {
   return JSON.parse(stdout) as T
 }
+
+/**
+ * `agentbay-rx emulator … --json` run in this process: resolves with the document it printed once
+ * listening; `stop()` sends Ctrl-C and resolves with the exit code.
+ */
+export async function runEmulatorCli(args: readonly string[], env: Record<string, string | undefined> = {}) {
+  const controller = new AbortController()
+  let stdout = ''
+  let stderr = ''
+  let announce: (document: { endpoint: string; apiKey?: string; dataDir: string }) => void = () => undefined
+  const announced = new Promise<{ endpoint: string; apiKey?: string; dataDir: string }>((resolve) => (announce = resolve))
+  const running = runCli(['emulator', '--json', ...args], {
+    stdout: {
+      write: (chunk: string) => {
+        stdout += chunk
+        if (stdout.trim().endsWith('}')) announce(JSON.parse(stdout) as { endpoint: string; apiKey?: string; dataDir: string })
+        return true
+      },
+      isTTY: false,
+      columns: 100,
+    },
+    stderr: {
+      write: (chunk: string) => {
+        stderr += chunk
+        return true
+      },
+      isTTY: false,
+    },
+    env,
+    signal: controller.signal,
+  })
+  const ended = running.then((code) => ({ code, stdout, stderr }))
+  const document = await Promise.race([announced, ended.then((result) => Promise.reject(new Error(`emulator exited ${result.code}: ${result.stderr}`)))])
+  return {
+    ...document,
+    stderr: () => stderr,
+    async stop(): Promise<number> {
+      controller.abort()
+      return running
+    },
+  }
+}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
+import { connectableHost } from '../../src/emulator/emulator.js'
 import { contextInfo, createContext, createSession, ok, rpc, tool, useEmulator } from './helpers.js'
 
 describe('emulator lifecycle', () => {
@@ -15,6 +16,15 @@ describe('emulator lifecycle', () => {
     await first.close()
     await first.close() // idempotent
     expect((await env.start({ dataDir })).apiKey).toBe(first.apiKey)
+  })
+
+  it('gives a connectable loopback endpoint when bound to every interface (issue 9 item 14)', async () => {
+    const emulator = await env.start({ host: '0.0.0.0' })
+    expect(emulator.host).toBe('0.0.0.0')
+    expect(emulator.endpoint).toBe(`http://127.0.0.1:${emulator.port}/`)
+    await ok(emulator, 'ListContexts')
+    expect(['::', '[::]', '0:0:0:0:0:0:0:0'].map(connectableHost)).toEqual(['[::1]', '[::1]', '[::1]'])
+    expect(['', 'localhost', '::1', 'fe80::1', '10.0.0.5'].map(connectableHost)).toEqual(['127.0.0.1', 'localhost', '[::1]', '[fe80::1]', '10.0.0.5'])
   })
 
   it('closes every socket on close, including idle keep-alive ones', async () => {

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createContext, createSession, ok, rpc, tool, useEmulator, waitForTasks } from './helpers.js'
 
@@ -45,6 +47,28 @@ describe('presigned URLs (protocol §3.15)', () => {
     await ok(emulator, 'SyncContext', { SessionId: session, ContextId: contextId, Path: '/home/wuying/in', Mode: 'download' })
     await waitForTasks(emulator, { SessionId: session, TaskType: 'download' })
     expect(await tool(emulator, session, 'read_file', { path: '/home/wuying/in/report.txt' })).toEqual({ text: 'quarterly', isError: false })
+  })
+
+  it('refuses a PUT onto an existing folder with a 400 InvalidParameter envelope and keeps the folder (issue 9 item 13)', async () => {
+    const emulator = await env.start()
+    const contextId = await createContext(emulator, 'folders')
+    const inner = await urlFor(emulator, 'GetContextFileUploadUrl', contextId, '/dir/inner.txt')
+    expect((await fetch(inner.Url, { method: 'PUT', body: 'kept' })).status).toBe(200)
+    const onFolder = await urlFor(emulator, 'GetContextFileUploadUrl', contextId, '/dir')
+    const response = await fetch(onFolder.Url, { method: 'PUT', body: 'clobber' })
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ Success: false, Code: 'InvalidParameter', HttpStatusCode: 400 })
+    expect(String(body['Message'])).toContain('/dir')
+    // The same shape as the sibling refusal: a parent of the target is a file.
+    const underFile = await urlFor(emulator, 'GetContextFileUploadUrl', contextId, '/dir/inner.txt/x')
+    const sibling = await fetch(underFile.Url, { method: 'PUT', body: 'x' })
+    expect(sibling.status).toBe(400)
+    expect(await sibling.json()).toMatchObject({ Success: false, Code: 'InvalidParameter' })
+
+    const get = await fetch((await urlFor(emulator, 'GetContextFileDownloadUrl', contextId, '/dir/inner.txt')).Url)
+    expect(await get.text()).toBe('kept')
+    expect(await readdir(join(emulator.dataDir, 'tmp'))).toEqual([])
   })
 
   it('answers GET of a missing file with 404 File.NotFound', async () => {

@@ -1,4 +1,5 @@
-import { runEmulatorFromCli, type EmulatorCliOptions, type FaultRule } from '../../emulator/index.js'
+import { InvalidArgumentError } from 'commander'
+import { parseFaultSpec, runEmulatorFromCli, type EmulatorCliOptions, type FaultRule } from '../../emulator/index.js'
 import type { CommandContext } from '../command-context.js'
 
 /** Options of `agentbay-rx emulator` (the API key comes from the global `--api-key`). */
@@ -11,6 +12,15 @@ export interface EmulatorCommandOptions {
   /** `--fault`, repeatable. */
   readonly fault?: readonly FaultRule[]
   readonly faultSeed?: number
+}
+
+/** `--fault RULE`, repeatable (syntax: `FAULT_SPEC_HELP`); a bad or inapplicable rule is a usage error. */
+export function collectFault(value: string, previous: readonly FaultRule[] = []): FaultRule[] {
+  try {
+    return [...previous, parseFaultSpec(value)]
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error))
+  }
 }
 
 /**

@@ -2,18 +2,18 @@ import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionN
 import type { ActionResult } from '../envelope.js'
 import type { RequestScope } from '../core.js'
 import type { Params } from '../params.js'
-import type { ContextMeta, SessionMeta, TaskMeta, TenantState } from '../store.js'
+import { emptyTenant, type ContextMeta, type SessionMeta, type TaskMeta, type TenantState } from '../store.js'
 
 /** An action handler: parameters in, `Data` out, `RpcFailure` for refusals. */
 export type Handler = (params: Params, scope: RequestScope) => Promise<ActionResult>
 
 /** The caller's tenant as currently stored (empty when it has nothing yet). */
 export const tenantOf = (scope: RequestScope): TenantState =>
-  scope.core.store.state.tenants[scope.tenantId] ?? { contexts: {}, sessions: {} }
+  scope.core.store.state.tenants.get(scope.tenantId) ?? emptyTenant()
 
 /** A session that still exists (running or being deleted); deleted and foreign ones are NotFound. */
 export function liveSession(scope: RequestScope, sessionId: string): SessionMeta {
-  const session = tenantOf(scope).sessions[sessionId]
+  const session = tenantOf(scope).sessions.get(sessionId)
   if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
   return session
 }
@@ -26,7 +26,7 @@ export function runningSession(scope: RequestScope, sessionId: string): SessionM
 }
 
 export function contextById(scope: RequestScope, contextId: string): ContextMeta {
-  const context = tenantOf(scope).contexts[contextId]
+  const context = tenantOf(scope).contexts.get(contextId)
   if (context === undefined) throw contextNotFound(contextId)
   return context
 }

@@ -27,7 +27,7 @@ export const getContext: Handler = async (params, scope) => {
     if (!allowCreate) throw contextNotFound(name)
     const now = new Date().toISOString()
     const created: ContextMeta = { id: `SdkCtx-${randomBytes(12).toString('hex')}`, name, createdAt: now, lastUsedAt: now, state: 'available' }
-    tenant.contexts[created.id] = created
+    tenant.contexts.set(created.id, created)
     return created
   })
   return { data: contextRecord(context) }
@@ -37,7 +37,7 @@ export const getContext: Handler = async (params, scope) => {
 export const listContexts: Handler = async (params, scope) => {
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
   const sessionId = params.optional('SessionId')
-  let contexts = Object.values(tenantOf(scope).contexts)
+  let contexts = [...tenantOf(scope).contexts.values()]
   if (sessionId !== undefined) {
     const mounted = new Set(liveSession(scope, sessionId).mounts.map((mount) => mount.contextId))
     contexts = contexts.filter((context) => mounted.has(context.id))
@@ -52,7 +52,7 @@ export const modifyContext: Handler = async (params, scope) => {
   const name = params.required('Name')
   await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
-    const context = tenant.contexts[id]
+    const context = tenant.contexts.get(id)
     if (context === undefined) throw contextNotFound(id)
     const clash = findByName(tenant.contexts, name)
     if (clash !== undefined && clash.id !== id) throw new RpcFailure(EMULATOR_CODES.invalidContext, `A context named ${name} already exists`)
@@ -66,8 +66,7 @@ export const deleteContext: Handler = async (params, scope) => {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
-    if (tenant.contexts[id] === undefined) throw contextNotFound(id)
-    delete tenant.contexts[id]
+    if (!tenant.contexts.delete(id)) throw contextNotFound(id)
   })
   await scope.core.contextLocks.run(id, () => rm(scope.core.layout.contextDir(id), { recursive: true, force: true }))
   return {}
@@ -77,7 +76,7 @@ export const deleteContext: Handler = async (params, scope) => {
 export const clearContext: Handler = async (params, scope) => {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
-    const context = StateStore.tenant(draft, scope.tenantId).contexts[id]
+    const context = StateStore.tenant(draft, scope.tenantId).contexts.get(id)
     if (context === undefined) throw contextNotFound(id)
     context.state = 'clearing'
   })
@@ -90,7 +89,7 @@ export async function finishClearing(core: EmulatorCore, tenantId: string, conte
   await core.contextLocks.run(contextId, () => rm(core.layout.contextRoot(contextId), { recursive: true, force: true }))
   await sleep(core.options.clearDelayMs, undefined, { signal })
   await core.store.mutate((draft) => {
-    const context = StateStore.tenant(draft, tenantId).contexts[contextId]
+    const context = StateStore.tenant(draft, tenantId).contexts.get(contextId)
     if (context !== undefined) context.state = 'available'
   })
 }
@@ -145,8 +144,8 @@ export const syncContext: Handler = async (params, scope) => {
 
 // ---- internals ---------------------------------------------------------------------------------
 
-const findByName = (contexts: Record<string, ContextMeta>, name: string): ContextMeta | undefined =>
-  Object.values(contexts).find((context) => context.name === name)
+const findByName = (contexts: ReadonlyMap<string, ContextMeta>, name: string): ContextMeta | undefined =>
+  [...contexts.values()].find((context) => context.name === name)
 
 const normalizeMountPath = (path: string): string => displayPath(toAbsoluteSegments(path, 'Path'))
 

@@ -24,8 +24,8 @@ export const createMcpSession: Handler = async (params, scope) => {
   await core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, tenantId)
     // Checked inside the mutation so a concurrent DeleteContext cannot slip in between.
-    for (const mount of mounts) if (tenant.contexts[mount.contextId] === undefined) throw contextNotFound(mount.contextId)
-    tenant.sessions[sessionId] = {
+    for (const mount of mounts) if (!tenant.contexts.has(mount.contextId)) throw contextNotFound(mount.contextId)
+    tenant.sessions.set(sessionId, {
       id: sessionId,
       numericId: draft.nextSessionNumber++,
       imageId,
@@ -34,7 +34,7 @@ export const createMcpSession: Handler = async (params, scope) => {
       status: 'RUNNING',
       mounts,
       tasks: [],
-    }
+    })
   })
   await mkdir(core.layout.sessionRoot(sessionId), { recursive: true })
   // protocol §5.3/§8: download every mounted context whose policy allows it, visible before we answer.
@@ -57,7 +57,7 @@ export const deleteSessionAsync: Handler = async (params, scope) => {
   const { core, tenantId } = scope
   const sessionId = params.required('SessionId')
   const startedNow = await core.store.mutate((draft) => {
-    const session = StateStore.tenant(draft, tenantId).sessions[sessionId]
+    const session = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
     if (session.status === 'DELETING') return false // idempotent: the deletion already runs
     session.status = 'DELETING'
@@ -77,7 +77,7 @@ export const getSession: Handler = async (params, scope) => {
       Success: true,
       Status: session.status,
       ToolList: TOOL_LIST,
-      contexts: session.mounts.map((mount) => ({ id: mount.contextId, name: contexts[mount.contextId]?.name ?? '' })),
+      contexts: session.mounts.map((mount) => ({ id: mount.contextId, name: contexts.get(mount.contextId)?.name ?? '' })),
     },
   }
 }
@@ -85,7 +85,7 @@ export const getSession: Handler = async (params, scope) => {
 /** protocol §3.4: the delete-wait probe. */
 export const getSessionDetail: Handler = async (params, scope) => {
   const sessionId = params.required('SessionId')
-  const session = tenantOf(scope).sessions[sessionId]
+  const session = tenantOf(scope).sessions.get(sessionId)
   if (session === undefined) throw sessionNotFound(sessionId)
   const deleted = session.status === 'DELETED'
   if (deleted && scope.core.options.deletedSessionDetail === 'notFound') throw sessionNotFound(sessionId)
@@ -115,10 +115,10 @@ export const listSession: Handler = async (params, scope) => {
   const filter = params.labels('Labels')
   const status = params.oneOf('Status', LIST_STATUSES)
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
-  const matching = Object.values(tenantOf(scope).sessions).filter(
+  const matching = [...tenantOf(scope).sessions.values()].filter(
     (session) =>
       (status === undefined ? session.status !== 'DELETED' : session.status === status) &&
-      Object.entries(filter).every(([key, value]) => session.labels[key] === value),
+      [...filter].every(([key, value]) => session.labels.get(key) === value),
   )
   const { items, nextToken } = page(matching, params.optional('NextToken'), maxResults)
   return {
@@ -135,7 +135,7 @@ export const listSession: Handler = async (params, scope) => {
  * the session stays `DELETING` and the next start resumes here.
  */
 export async function finishDeletion(core: EmulatorCore, tenantId: string, sessionId: string): Promise<void> {
-  const session = core.store.state.tenants[tenantId]?.sessions[sessionId]
+  const session = core.store.state.tenants.get(tenantId)?.sessions.get(sessionId)
   if (session === undefined) return
   const uploads = session.mounts.filter((mount) => mount.policy.autoUpload)
   if (uploads.length > 0) {
@@ -144,7 +144,7 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
   }
   if (core.background.signal.aborted) return
   await core.store.mutate((draft) => {
-    const stored = StateStore.tenant(draft, tenantId).sessions[sessionId]
+    const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return
     stored.status = 'DELETED'
     stored.deletedAt = new Date().toISOString()
