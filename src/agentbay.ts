@@ -1,6 +1,6 @@
 import { filter, map, type Observable } from 'rxjs'
 import { failureFields, lastValueWithSignal, type AsyncOptions } from './adapters.js'
-import { normalizeConfig, type AgentBayOptions, type NormalizedConfig } from './config.js'
+import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from './config.js'
 import { ContextService } from './context-service/context-service.js'
 import { toOutcome, type Outcome } from './context-service/outcome.js'
 import { createSessionEvents } from './sessions/create.js'
@@ -41,17 +41,18 @@ export interface AgentBayClientOptions extends AgentBayOptions {
  * const { session } = await agentBay.createAsync({ contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }] })
  */
 export class AgentBay {
-  /** Resolved configuration (the key is kept, but never printed: see `toJSON`). */
+  /** Resolved configuration. It holds no API key: only the transport's closure does (issue 9 item 10). */
   readonly config: NormalizedConfig
   /** Calls one action through transport → decode; the building block of every service. */
   readonly rpc: Rpc
   /** Contexts: lookup, lifecycle, paging, files, clear. */
   readonly context: ContextService
 
+  /** Throws `ValidationError` (naming the option) for a missing key or any mistyped option. */
   constructor(options: AgentBayClientOptions = {}) {
     this.config = normalizeConfig(options)
-    const transport = options.transport ?? createKyTransport(this.config)
-    this.rpc = createRpc(transport, this.config, options.random)
+    const transport = optionalFunction(options.transport, 'transport') ?? createKyTransport(this.config, resolveApiKey(options))
+    this.rpc = createRpc(transport, this.config, optionalFunction(options.random, 'random'))
     this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 
