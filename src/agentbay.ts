@@ -2,9 +2,10 @@ import { filter, map, type Observable } from 'rxjs'
 import { failureFields, lastValueWithSignal, type AsyncOptions } from './adapters.js'
 import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from './config.js'
 import { ContextService } from './context-service/context-service.js'
+import { requireOptions } from './context-service/options-argument.js'
 import { toOutcome, type Outcome } from './context-service/outcome.js'
 import { createSessionEvents } from './sessions/create.js'
-import { getSession, listSessionPage, listSessions } from './sessions/lookup.js'
+import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, getSession, listSessionPage, listSessions } from './sessions/lookup.js'
 import type {
   CreateSessionOptions,
   CreateSessionResult,
@@ -84,8 +85,8 @@ export class AgentBay {
    * Promise form of `create`. `success` is false when CreateMcpSession failed (no `session`) or
    * when a mounted context's download failed or timed out (`session` set, `downloads` says which).
    */
-  createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
-    const { signal, ...createOptions } = options
+  async createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
+    const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })')
     const ready$ = this.create$(createOptions).pipe(filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'))
     return lastValueWithSignal(ready$, signal).then(
       ({ requestId, session, downloads }): CreateSessionResult => {
@@ -109,8 +110,9 @@ export class AgentBay {
     return getSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
   }
 
-  getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
-    return toOutcome(getSession(this, sessionId, this.makeSession), options.signal)
+  async getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
+    const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })')
+    return toOutcome(getSession(this, sessionId, this.makeSession), signal)
   }
 
   /** Every matching session, pages fetched lazily: `list().pipe(take(5))` sends one request. */
@@ -123,8 +125,8 @@ export class AgentBay {
     return listSessionPage(this, options, this.makeSession)
   }
 
-  listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
-    const { signal, ...pageOptions } = options
+  async listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
+    const { signal, ...pageOptions } = requireOptions(options, 'agentBay.listPageAsync(options)', LIST_SESSIONS_FORM, [...SESSION_PAGE_OPTION_KEYS, 'signal'])
     return toOutcome(this.listPage(pageOptions), signal)
   }
 
