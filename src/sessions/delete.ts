@@ -68,9 +68,16 @@ export function deleteSession(client: SessionClient, sessionId: string, context:
 function uploadFirst(context: ContextManager, options: DeleteSessionOptions): Observable<ContextSyncResult> {
   return context.sync({ ...options.sync, mode: 'upload' }).pipe(
     toSyncResult(),
-    catchError((error: unknown) => of<ContextSyncResult>({ ...failureFields(error), timedOut: false, tasks: [] })),
+    catchError((error: unknown) => of(failedUpload(error))),
   )
 }
+
+/**
+ * A remote failure of the upload before delete as a failed upload result, so `force` decides
+ * on it like on a Failed task (the CLI's `session delete --sync --force` uses it too, issue 9
+ * item 12). Aborts, invalid arguments and programming errors are rethrown.
+ */
+export const failedUpload = (error: unknown): ContextSyncResult => ({ ...failureFields(error), timedOut: false, tasks: [] })
 
 /** Polls `GetSessionDetail` until the session is gone; errors with `RequestTimeoutError` after `timeoutMs`. */
 export function waitUntilGone(client: SessionClient, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {
