@@ -1,10 +1,11 @@
 import { filter, map, type Observable } from 'rxjs'
 import { failureFields, lastValueWithSignal, type AsyncOptions } from './adapters.js'
-import { normalizeConfig, type AgentBayOptions, type NormalizedConfig } from './config.js'
+import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from './config.js'
 import { ContextService } from './context-service/context-service.js'
+import { requireOptions } from './context-service/options-argument.js'
 import { toOutcome, type Outcome } from './context-service/outcome.js'
 import { createSessionEvents } from './sessions/create.js'
-import { getSession, listSessionPage, listSessions } from './sessions/lookup.js'
+import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, getSession, listSessionPage, listSessions } from './sessions/lookup.js'
 import type {
   CreateSessionOptions,
   CreateSessionResult,
@@ -41,17 +42,18 @@ export interface AgentBayClientOptions extends AgentBayOptions {
  * const { session } = await agentBay.createAsync({ contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }] })
  */
 export class AgentBay {
-  /** Resolved configuration (the key is kept, but never printed: see `toJSON`). */
+  /** Resolved configuration. It holds no API key: only the transport's closure does (issue 9 item 10). */
   readonly config: NormalizedConfig
   /** Calls one action through transport → decode; the building block of every service. */
   readonly rpc: Rpc
   /** Contexts: lookup, lifecycle, paging, files, clear. */
   readonly context: ContextService
 
+  /** Throws `ValidationError` (naming the option) for a missing key or any mistyped option. */
   constructor(options: AgentBayClientOptions = {}) {
     this.config = normalizeConfig(options)
-    const transport = options.transport ?? createKyTransport(this.config)
-    this.rpc = createRpc(transport, this.config, options.random)
+    const transport = optionalFunction(options.transport, 'transport') ?? createKyTransport(this.config, resolveApiKey(options))
+    this.rpc = createRpc(transport, this.config, optionalFunction(options.random, 'random'))
     this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 
@@ -83,8 +85,8 @@ export class AgentBay {
    * Promise form of `create`. `success` is false when CreateMcpSession failed (no `session`) or
    * when a mounted context's download failed or timed out (`session` set, `downloads` says which).
    */
-  createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
-    const { signal, ...createOptions } = options
+  async createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
+    const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })')
     const ready$ = this.create$(createOptions).pipe(filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'))
     return lastValueWithSignal(ready$, signal).then(
       ({ requestId, session, downloads }): CreateSessionResult => {
@@ -108,8 +110,9 @@ export class AgentBay {
     return getSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
   }
 
-  getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
-    return toOutcome(getSession(this, sessionId, this.makeSession), options.signal)
+  async getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
+    const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })')
+    return toOutcome(getSession(this, sessionId, this.makeSession), signal)
   }
 
   /** Every matching session, pages fetched lazily: `list().pipe(take(5))` sends one request. */
@@ -122,8 +125,8 @@ export class AgentBay {
     return listSessionPage(this, options, this.makeSession)
   }
 
-  listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
-    const { signal, ...pageOptions } = options
+  async listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
+    const { signal, ...pageOptions } = requireOptions(options, 'agentBay.listPageAsync(options)', LIST_SESSIONS_FORM, [...SESSION_PAGE_OPTION_KEYS, 'signal'])
     return toOutcome(this.listPage(pageOptions), signal)
   }
 

@@ -4,6 +4,7 @@ import { failureFields, lastValueWithSignal } from './adapters.js'
 import type { AgentBay } from './agentbay.js'
 import { ContextManager } from './context/context-manager.js'
 import type { ContextSyncResult } from './context/types.js'
+import { requireOptions } from './context-service/options-argument.js'
 import { deleteSession } from './sessions/delete.js'
 import { FileSystem } from './sessions/file-system.js'
 import type { DeleteSessionOptions, DeleteSessionResult, SessionInfo } from './sessions/types.js'
@@ -53,8 +54,8 @@ export class Session {
   }
 
   /** Promise form of `delete()`: remote failures resolve to `{ success: false, deleted: false, … }`. */
-  deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
-    const { signal, ...deleteOptions } = options
+  async deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
+    const { signal, ...deleteOptions } = requireOptions(options, 'session.deleteAsync(options)', 'session.deleteAsync({ syncContext: true })')
     return lastValueWithSignal(this.delete(deleteOptions), signal).catch((error: unknown) => ({ ...failureFields(error), deleted: false }))
   }
 

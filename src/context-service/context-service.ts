@@ -18,6 +18,7 @@ import type { NormalizedConfig } from '../config.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Rpc } from '../transport/rpc.js'
+import { requireOptions } from './options-argument.js'
 import { toOutcome, type Outcome } from './outcome.js'
 import { walkPages } from './paging.js'
 import {
@@ -80,7 +81,7 @@ export class ContextService {
 
   /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
   get(name: string, options: { readonly create?: boolean } = {}): Observable<Context> {
-    return this.fetchByName(name, options.create === true).pipe(map((fetched) => fetched.context))
+    return defer(() => this.fetchByName(name, createFlag(options, 'get'))).pipe(map((fetched) => fetched.context))
   }
 
   /** GetContext by id (`ContextId`, `AllowCreate=false`). */
@@ -117,6 +118,13 @@ export class ContextService {
    * and the subscriber still listens, so `list().pipe(take(5))` sends one request.
    */
   list(options: ContextListOptions = {}): Observable<Context> {
+    return defer(() => {
+      requireOptions(options, 'context.list(options)', 'context.list({ maxResults: 50 })')
+      return this.listAll(options)
+    })
+  }
+
+  private listAll(options: ContextListOptions): Observable<Context> {
     return walkPages((nextToken) =>
       this.listPage({ ...options, ...(nextToken === undefined ? {} : { nextToken }) }).pipe(
         map((page) => ({ items: page.contexts, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
@@ -127,6 +135,7 @@ export class ContextService {
   /** One `ListContexts` page. */
   listPage(options: ContextPageOptions = {}): Observable<ContextPage> {
     return defer(() => {
+      requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })')
       const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
       requirePageSize(maxResults, 'maxResults')
       if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
@@ -156,6 +165,7 @@ export class ContextService {
     return defer(() => {
       requireText(contextId, 'contextId')
       requireText(folder, 'folder')
+      requireOptions(options, 'context.listFiles(contextId, folder, options)', LIST_FILES_FORM)
       const pageNumber = options.pageNumber ?? 1
       const pageSize = options.pageSize ?? 50
       requirePositiveInteger(pageNumber, 'pageNumber')
@@ -202,6 +212,7 @@ export class ContextService {
   upload$(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
     return defer(() => {
       requireData(data)
+      requireOptions(options, 'context.upload$(contextId, path, data, options)', 'context.upload$(contextId, path, data, { contentLength })')
       if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
         throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
       }
@@ -228,77 +239,87 @@ export class ContextService {
    * `available`; errors with `RequestTimeoutError` when that takes longer than `timeoutMs`.
    */
   clear(contextId: string, options: ClearOptions = {}): Observable<ContextState> {
-    return this.clearStates(contextId, options).pipe(map((step) => step.state))
+    return defer(() => this.clearStates(contextId, clearOptions(options, 'clear'))).pipe(map((step) => step.state))
   }
 
   // ---- Promise forms -------------------------------------------------------------------------
 
-  getAsync(name: string, options: { readonly create?: boolean } & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
-    return toOutcome(this.fetchByName(name, options.create === true).pipe(map(withContextId)), options.signal)
+  async getAsync(name: string, options: { readonly create?: boolean } & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const create = createFlag(options, 'getAsync')
+    return toOutcome(this.fetchByName(name, create).pipe(map(withContextId)), options.signal)
   }
 
-  getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
-    return toOutcome(this.fetchById(id).pipe(map(withContextId)), options.signal)
+  async getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const { signal } = asyncOptions(options, 'getByIdAsync(id, options)')
+    return toOutcome(this.fetchById(id).pipe(map(withContextId)), signal)
   }
 
-  createAsync(name: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
-    return this.getAsync(name, { ...options, create: true })
+  async createAsync(name: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const { signal } = asyncOptions(options, 'createAsync(name, options)')
+    return this.getAsync(name, { ...(signal === undefined ? {} : { signal }), create: true })
   }
 
-  updateAsync(context: Pick<Context, 'id' | 'name'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
-    return toOutcome(this.update(context), options.signal)
+  async updateAsync(context: Pick<Context, 'id' | 'name'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'updateAsync(context, options)')
+    return toOutcome(this.update(context), signal)
   }
 
-  deleteAsync(context: Pick<Context, 'id'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
-    return toOutcome(this.delete(context), options.signal)
+  async deleteAsync(context: Pick<Context, 'id'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'deleteAsync(context, options)')
+    return toOutcome(this.delete(context), signal)
   }
 
   /** One page (the reference `list()` result shape); `list()` walks all pages. */
-  listPageAsync(options: ContextPageOptions & AsyncOptions = {}): Promise<Outcome<ContextPage>> {
-    const { signal, ...pageOptions } = options
+  async listPageAsync(options: ContextPageOptions & AsyncOptions = {}): Promise<Outcome<ContextPage>> {
+    const { signal, ...pageOptions } = requireOptions(options, 'context.listPageAsync(options)', 'context.listPageAsync({ maxResults: 50, nextToken })')
     return toOutcome(this.listPage(pageOptions), signal)
   }
 
-  listFilesAsync(contextId: string, folder: string, options: ListFilesOptions & AsyncOptions = {}): Promise<Outcome<ContextFilePage>> {
-    const { signal, ...listOptions } = options
+  async listFilesAsync(contextId: string, folder: string, options: ListFilesOptions & AsyncOptions = {}): Promise<Outcome<ContextFilePage>> {
+    const { signal, ...listOptions } = requireOptions(options, 'context.listFilesAsync(contextId, folder, options)', LIST_FILES_FORM.replace('listFiles', 'listFilesAsync'))
     return toOutcome(this.listFiles(contextId, folder, listOptions), signal)
   }
 
-  getFileUploadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
-    return toOutcome(this.getFileUploadUrl(contextId, path), options.signal)
+  async getFileUploadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    const { signal } = asyncOptions(options, 'getFileUploadUrlAsync(contextId, path, options)')
+    return toOutcome(this.getFileUploadUrl(contextId, path), signal)
   }
 
-  getFileDownloadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
-    return toOutcome(this.getFileDownloadUrl(contextId, path), options.signal)
+  async getFileDownloadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    const { signal } = asyncOptions(options, 'getFileDownloadUrlAsync(contextId, path, options)')
+    return toOutcome(this.getFileDownloadUrl(contextId, path), signal)
   }
 
-  deleteFileAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
-    return toOutcome(this.deleteFile(contextId, path), options.signal)
+  async deleteFileAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'deleteFileAsync(contextId, path, options)')
+    return toOutcome(this.deleteFile(contextId, path), signal)
   }
 
   /** Promise form of `upload$`: resolves when the PUT succeeded. */
-  uploadFile(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
-    const { signal, ...transfer } = options
+  async uploadFile(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
+    const { signal, ...transfer } = requireOptions(options, 'context.uploadFile(contextId, path, data, options)', 'context.uploadFile(contextId, path, data, { contentLength, signal })')
     return toOutcome(this.upload$(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
   /** Promise form of `download$`: resolves with all the bytes. */
-  downloadFile(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
-    return toOutcome(this.download$(contextId, path).pipe(filter(isDone), map(withoutKind)), options.signal)
+  async downloadFile(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
+    const { signal } = asyncOptions(options, 'downloadFile(contextId, path, options)')
+    return toOutcome(this.download$(contextId, path).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
   /** Stream form: resolves once the GET answered 200, with the body as a Node `Readable`; nothing is buffered. */
-  downloadFileStream(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
+  async downloadFileStream(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
+    const { signal } = asyncOptions(options, 'downloadFileStream(contextId, path, options)')
     const opened$ = this.getFileDownloadUrl(contextId, path).pipe(
-      concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, options.signal)),
+      concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, signal)),
     )
-    return toOutcome(opened$, options.signal)
+    return toOutcome(opened$, signal)
   }
 
   /** Promise form of `clear()`: resolves when the context is `available` again. */
-  clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
-    const { signal, ...clearOptions } = options
-    return toOutcome(this.clearStates(contextId, clearOptions), signal)
+  async clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
+    const { signal, ...rest } = clearOptions(options, 'clearAsync')
+    return toOutcome(this.clearStates(contextId, rest), signal)
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -377,6 +398,20 @@ export class ContextService {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
+
+const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
+
+/** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
+const createFlag = (options: { readonly create?: boolean } | undefined, method: 'get' | 'getAsync'): boolean =>
+  requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`).create === true
+
+/** `clear(id, 30)` is the official SDK's timeout in seconds; here both durations are options in ms. */
+const clearOptions = <O extends ClearOptions>(options: O | undefined, method: 'clear' | 'clearAsync'): O =>
+  requireOptions(options, `context.${method}(contextId, options)`, `context.${method}(contextId, { timeoutMs: 30_000, pollIntervalMs: 2_000 }) (ms, not the official SDK's seconds)`)
+
+/** An options argument that only carries `signal`. */
+const asyncOptions = (options: AsyncOptions | undefined, call: string): AsyncOptions =>
+  requireOptions(options, `context.${call}`, `context.${call.replace(/options\)$/, '{ signal })')}`)
 
 const acknowledged = (body: { readonly RequestId?: string }): Acknowledged => ({ requestId: body.RequestId ?? '' })
 const withContextId = (fetched: Fetched): Fetched & { contextId: string } => ({ ...fetched, contextId: fetched.context.id })

@@ -6,6 +6,7 @@ import { summarizeSync } from '../context/sync-result.js'
 import { taskIdentity, watchTasks } from '../context/task-watch.js'
 import type { ContextSyncResult } from '../context/types.js'
 import { failureFields } from '../adapters.js'
+import { requireOptions } from '../context-service/options-argument.js'
 import type { NormalizedConfig } from '../config.js'
 import { ApiError } from '../errors/api-error.js'
 import { ValidationError } from '../errors/validation-error.js'
@@ -40,6 +41,7 @@ export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as c
  */
 export function createSessionEvents(client: SessionClient, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
   return defer(() => {
+    requireOptions(options, 'agentBay.create(options)', 'agentBay.create({ imageId, labels, contextSync })')
     const params = createParams(options, client.config.regionId)
     const wait = normalizeDownloadWait(options.downloadWait)
     // A mount whose policy turns autoDownload off gets no download task: nothing to wait for.

@@ -8,6 +8,7 @@ import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { isTransientError } from '../transport/rpc.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
 import { requireDuration } from '../context-service/context-service.js'
+import { requireOptions } from '../context-service/options-argument.js'
 import type { SessionClient } from './create.js'
 import type { DeleteSessionOptions, DeleteSessionResult } from './types.js'
 
@@ -22,6 +23,8 @@ export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as c
  */
 export function deleteSession(client: SessionClient, sessionId: string, context: ContextManager, options: DeleteSessionOptions): Observable<DeleteSessionResult> {
   return defer(() => {
+    // `delete(true)` is the official SDK's syncContext flag: read as {} it would skip the upload.
+    requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })')
     const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs
     const timeoutMs = options.timeoutMs ?? DELETE_DEFAULTS.timeoutMs
     requireDuration(pollIntervalMs, 'pollIntervalMs')
@@ -65,9 +68,16 @@ export function deleteSession(client: SessionClient, sessionId: string, context:
 function uploadFirst(context: ContextManager, options: DeleteSessionOptions): Observable<ContextSyncResult> {
   return context.sync({ ...options.sync, mode: 'upload' }).pipe(
     toSyncResult(),
-    catchError((error: unknown) => of<ContextSyncResult>({ ...failureFields(error), timedOut: false, tasks: [] })),
+    catchError((error: unknown) => of(failedUpload(error))),
   )
 }
+
+/**
+ * A remote failure of the upload before delete as a failed upload result, so `force` decides
+ * on it like on a Failed task (the CLI's `session delete --sync --force` uses it too, issue 9
+ * item 12). Aborts, invalid arguments and programming errors are rethrown.
+ */
+export const failedUpload = (error: unknown): ContextSyncResult => ({ ...failureFields(error), timedOut: false, tasks: [] })
 
 /** Polls `GetSessionDetail` until the session is gone; errors with `RequestTimeoutError` after `timeoutMs`. */
 export function waitUntilGone(client: SessionClient, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {

@@ -2,6 +2,7 @@ import { defer, map, type Observable } from 'rxjs'
 import type { AsyncOptions } from '../adapters.js'
 import { toOutcome, type Outcome } from '../context-service/outcome.js'
 import { requireText } from '../context-service/context-service.js'
+import { requireOptions } from '../context-service/options-argument.js'
 import { ToolError } from '../errors/tool-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Rpc } from '../transport/rpc.js'
@@ -60,7 +61,7 @@ export class FileSystem {
   }
 
   readFile$(path: string, options: Pick<ReadFileOptions, 'encoding'> = {}): Observable<string> {
-    return this.read(path, options.encoding).pipe(map((out) => out.text))
+    return defer(() => this.read(path, readOptions(options, 'readFile$').encoding)).pipe(map((out) => out.text))
   }
 
   /** The file's bytes (read as base64 and decoded). */
@@ -72,7 +73,7 @@ export class FileSystem {
   writeFile$(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
-      const mode = options.mode ?? 'overwrite'
+      const { mode = 'overwrite' } = writeOptions(options, 'writeFile$')
       if (mode !== 'overwrite' && mode !== 'append') throw new ValidationError(`mode must be 'overwrite' or 'append', got ${JSON.stringify(mode)}`)
       if (typeof content === 'string') return this.callTool$('write_file', { path, content, mode })
       if (content instanceof Uint8Array) {
@@ -97,30 +98,35 @@ export class FileSystem {
 
   // ---- Promise forms -------------------------------------------------------------------------
 
-  readFile(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
-    return toOutcome(this.read(path, options.encoding).pipe(map((out) => ({ requestId: out.requestId, content: out.text }))), options.signal)
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
+    const { encoding, signal } = readOptions(options, 'readFile')
+    return toOutcome(this.read(path, encoding).pipe(map((out) => ({ requestId: out.requestId, content: out.text }))), signal)
   }
 
-  readBytes(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
-    return toOutcome(this.read(path, 'base64').pipe(map((out) => ({ requestId: out.requestId, data: decodeBase64(out.text) }))), options.signal)
+  async readBytes(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
+    const { signal } = signalOnly(options, 'readBytes')
+    return toOutcome(this.read(path, 'base64').pipe(map((out) => ({ requestId: out.requestId, data: decodeBase64(out.text) }))), signal)
   }
 
-  writeFile(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal, ...write } = options
+  async writeFile(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal, ...write } = writeOptions(options, 'writeFile')
     return toOutcome(this.writeFile$(path, content, write).pipe(map(requestIdOnly)), signal)
   }
 
-  listDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
+  async listDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
+    const { signal } = signalOnly(options, 'listDirectory')
     const listed$ = this.withPath('list_directory', path).pipe(map((out) => ({ requestId: out.requestId, entries: parseDirectoryListing(out.text) })))
-    return toOutcome(listed$, options.signal)
+    return toOutcome(listed$, signal)
   }
 
-  deleteFile(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    return toOutcome(this.deleteFile$(path).pipe(map(requestIdOnly)), options.signal)
+  async deleteFile(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal } = signalOnly(options, 'deleteFile')
+    return toOutcome(this.deleteFile$(path).pipe(map(requestIdOnly)), signal)
   }
 
-  createDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    return toOutcome(this.createDirectory$(path).pipe(map(requestIdOnly)), options.signal)
+  async createDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal } = signalOnly(options, 'createDirectory')
+    return toOutcome(this.createDirectory$(path).pipe(map(requestIdOnly)), signal)
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -152,6 +158,16 @@ export function parseDirectoryListing(text: string): DirectoryEntry[] {
   }
   return entries
 }
+
+/** `writeFile(path, text, 'append')` is the official SDK's mode; read as {} it would overwrite. */
+const writeOptions = <O extends Pick<WriteFileOptions, 'mode'>>(options: O | undefined, method: string): O =>
+  requireOptions(options, `fs.${method}(path, content, options)`, `fs.${method}(path, content, { mode: 'append' })`)
+
+const readOptions = <O extends Pick<ReadFileOptions, 'encoding'>>(options: O | undefined, method: string): O =>
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { encoding: 'base64' })`)
+
+const signalOnly = (options: AsyncOptions | undefined, method: string): AsyncOptions =>
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`)
 
 const requestIdOnly = (out: ToolOutput): { requestId: string } => ({ requestId: out.requestId })
 const decodeBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'))

@@ -1,10 +1,20 @@
 import { defer, map, type Observable } from 'rxjs'
 import { requirePageSize, requireText } from '../context-service/context-service.js'
+import { requireOptions } from '../context-service/options-argument.js'
 import { walkPages } from '../context-service/paging.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Session } from '../session.js'
 import { serializeLabels, type SessionClient, type SessionFactory } from './create.js'
 import { SESSION_STATUSES, type SessionFetched, type SessionListOptions, type SessionPage, type SessionPageOptions } from './types.js'
+
+/**
+ * The keys `list`/`listPage` read. The official `agentBay.list(labels, page, limit)` takes the
+ * label filter itself as first argument; read as options, `{ project: 'x' }` would list every
+ * session, so unknown keys are refused.
+ */
+export const SESSION_LIST_OPTION_KEYS = ['labels', 'status', 'maxResults'] as const satisfies readonly (keyof SessionListOptions)[]
+export const SESSION_PAGE_OPTION_KEYS = [...SESSION_LIST_OPTION_KEYS, 'nextToken'] as const satisfies readonly (keyof SessionPageOptions)[]
+export const LIST_SESSIONS_FORM = "agentBay.list({ labels: { project: 'x' }, maxResults: 20 })"
 
 /** GetSession → a `Session` carrying status, resource URL and mounted contexts (protocol §3.5). */
 export function getSession(client: SessionClient, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
@@ -27,6 +37,7 @@ export function getSession(client: SessionClient, sessionId: string, makeSession
 /** One ListSession page (protocol §3.6): `Labels` always sent, `{}` without a filter. */
 export function listSessionPage(client: SessionClient, options: SessionPageOptions, makeSession: SessionFactory): Observable<SessionPage> {
   return defer(() => {
+    requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS)
     const maxResults = options.maxResults ?? 10
     requirePageSize(maxResults, 'maxResults')
     if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
@@ -51,9 +62,12 @@ export function listSessionPage(client: SessionClient, options: SessionPageOptio
 
 /** Every matching session, pages fetched lazily (see `walkPages`). */
 export function listSessions(client: SessionClient, options: SessionListOptions, makeSession: SessionFactory): Observable<Session> {
-  return walkPages((nextToken) =>
-    listSessionPage(client, { ...options, ...(nextToken === undefined ? {} : { nextToken }) }, makeSession).pipe(
-      map((page) => ({ items: page.sessions, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
-    ),
-  )
+  return defer(() => {
+    requireOptions(options, 'agentBay.list(options)', LIST_SESSIONS_FORM, SESSION_LIST_OPTION_KEYS)
+    return walkPages((nextToken) =>
+      listSessionPage(client, { ...options, ...(nextToken === undefined ? {} : { nextToken }) }, makeSession).pipe(
+        map((page) => ({ items: page.sessions, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
+      ),
+    )
+  })
 }

@@ -11,8 +11,9 @@ import { API_VERSION } from '../wire/protocol.js'
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
  * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), `timeout` = per-attempt `timeoutMs`.
+ * The API key lives only in this closure, so no inspectable object holds it (issue 9 item 10).
  */
-export function createKyTransport(config: NormalizedConfig): Transport {
+export function createKyTransport(config: NormalizedConfig, apiKey: string): Transport {
   const client = ky.create({
     retry: 0,
     throwHttpErrors: false,
@@ -28,7 +29,7 @@ export function createKyTransport(config: NormalizedConfig): Transport {
       let settled = false
       const wire = buildWireRequest(
         config.baseUrl,
-        config.apiKey,
+        apiKey,
         request,
         new Date(config.scheduler.now()),
         randomNonce(),

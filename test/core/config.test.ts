@@ -1,7 +1,8 @@
 import { inspect } from 'node:util'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { asyncScheduler, firstValueFrom } from 'rxjs'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { AgentBay, ValidationError, endpointToBaseUrl, isLoopbackHost, type AgentBayClientOptions } from '../../src/index.js'
-import { DEFAULT_RETRY, normalizeConfig } from '../../src/config.js'
+import { AGENTBAY_OPTION_KEYS, DEFAULT_RETRY, normalizeConfig, resolveApiKey } from '../../src/config.js'
 import { createFakeTransport } from '../../src/testing/index.js'
 
 const KEY = 'ak-config-secret-42'
@@ -25,12 +26,12 @@ afterEach(() => {
 
 describe('API key', () => {
   it('comes from the apiKey option first', () => {
-    expect(normalizeConfig({ apiKey: KEY, env: { AGENTBAY_API_KEY: 'from-env' } }).apiKey).toBe(KEY)
+    expect(resolveApiKey({ apiKey: KEY, env: { AGENTBAY_API_KEY: 'from-env' } })).toBe(KEY)
   })
 
   it('falls back to AGENTBAY_API_KEY from the env option', () => {
-    expect(normalizeConfig({ env: { AGENTBAY_API_KEY: 'from-env-key' } }).apiKey).toBe('from-env-key')
-    expect(normalizeConfig({ apiKey: '  ', env: { AGENTBAY_API_KEY: 'from-env-key' } }).apiKey).toBe('from-env-key')
+    expect(resolveApiKey({ env: { AGENTBAY_API_KEY: 'from-env-key' } })).toBe('from-env-key')
+    expect(resolveApiKey({ apiKey: '  ', env: { AGENTBAY_API_KEY: 'from-env-key' } })).toBe('from-env-key')
   })
 
   it('is required: a missing or blank key is a ValidationError naming both the option and the variable', () => {
@@ -44,7 +45,7 @@ describe('API key', () => {
   it('reads the `env` option instead of process.env when given', () => {
     vi.stubEnv('AGENTBAY_API_KEY', 'from-process-env')
     validationErrorOf(() => new AgentBay({ env: {} }))
-    expect(normalizeConfig({}).apiKey).toBe('from-process-env')
+    expect(resolveApiKey({})).toBe('from-process-env')
   })
 
   it('never shows up in toJSON, JSON.stringify or util.inspect of the client', () => {
@@ -54,7 +55,37 @@ describe('API key', () => {
     expect(JSON.stringify(agentBay.config)).not.toContain(KEY)
     expect(inspect(agentBay, { depth: null })).not.toContain(KEY)
     expect(inspect(agentBay.session('s-1'), { depth: null })).not.toContain(KEY)
-    expect(agentBay.config.apiKey).toBe(KEY) // still readable where the SDK needs it
+  })
+
+  it('is in no object reachable from the client, even with showHidden (issue 9 item 10)', async () => {
+    const sent: string[] = []
+    // A real ky transport (the one that holds the key), answering from an injected fetch.
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const request = new Request(input, init)
+      sent.push(request.url + (await request.text()))
+      return new Response(JSON.stringify({ RequestId: 'r-1', Success: true, Code: 'ok', Data: [] }), { status: 200 })
+    }
+    const agentBay = new AgentBay({ apiKey: KEY, env: {}, fetch: fetch as typeof globalThis.fetch })
+    const session = agentBay.session('s-1')
+    await firstValueFrom(agentBay.context.listPage())
+    expect(sent.join('\n')).toContain(encodeURIComponent(`Bearer ${KEY}`)) // the key is used…
+    const reachable: Record<string, unknown> = {
+      agentBay,
+      config: agentBay.config,
+      rpc: agentBay.rpc,
+      context: agentBay.context,
+      session,
+      sessionContext: session.context,
+      fs: session.fs,
+    }
+    for (const [name, value] of Object.entries(reachable)) {
+      // …but held by no inspectable object (a non-enumerable property is printed by showHidden).
+      const printed = [inspect(value, { showHidden: true, depth: Infinity, getters: true }), JSON.stringify(value) ?? '']
+      for (const text of printed) {
+        expect(text, name).not.toContain(KEY)
+        expect(text, name).not.toContain(encodeURIComponent(KEY))
+      }
+    }
   })
 })
 
@@ -112,6 +143,118 @@ describe('endpoint', () => {
   })
 })
 
+describe('endpoint values that would be silently rewritten (issue 9 item 8)', () => {
+  it.each([
+    ['http//x', 'path'],
+    ['https:/example.com', 'path'],
+    ['example.com/api', 'path'],
+    ['https://example.com/v1/', 'path'],
+    ['https://example.com//', 'path'],
+    ['example.com?region=x', 'query'],
+    ['https://example.com/?', 'query'],
+    ['https://example.com#frag', 'fragment'],
+  ])('refuses %j (the %s would be dropped) naming the option', (endpoint) => {
+    const error = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: {}, endpoint }))
+    expect(error.message).toMatch(/^endpoint must be host\[:port\]/)
+    expect(error.message).toContain('path, query or fragment')
+  })
+
+  it('names AGENTBAY_ENDPOINT when the bad value came from the environment', () => {
+    const error = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: { AGENTBAY_ENDPOINT: 'http//x' } }))
+    expect(error.message).toMatch(/^AGENTBAY_ENDPOINT must be/)
+    const insecure = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: { AGENTBAY_ENDPOINT: 'http://example.com' } }))
+    expect(insecure.message).toMatch(/^AGENTBAY_ENDPOINT: refusing plain http/)
+  })
+
+  it.each(['', '   ', '\t'])('refuses an empty endpoint %j instead of falling back to the cloud', (endpoint) => {
+    const error = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: { AGENTBAY_ENDPOINT: 'env.example.com' }, endpoint }))
+    expect(error.message).toMatch(/^endpoint must not be empty/)
+    const fromEnv = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: { AGENTBAY_ENDPOINT: endpoint } }))
+    expect(fromEnv.message).toMatch(/^AGENTBAY_ENDPOINT is set but empty/)
+  })
+
+  it.each(['https://admin:hunter2-pw@example.com', 'admin:hunter2-pw@example.com:8443', 'http://admin:hunter2-pw@127.0.0.1:9', 'https://admin:hunter2-pw@exa mple.com', 'https://admin:hun/ter2-pw@example.com'])(
+    'refuses credentials in %j without echoing them',
+    (endpoint) => {
+      const error = validationErrorOf(() => new AgentBay({ apiKey: KEY, env: {}, endpoint }))
+      expect(error.message).toMatch(/^endpoint must be/)
+      expect(error.message).not.toContain('hunter2')
+      expect(error.message).not.toContain('admin')
+      expect(error.message).not.toContain(KEY)
+    },
+  )
+
+  it('still accepts a trailing slash alone and surrounding whitespace', () => {
+    expect(normalizeConfig({ apiKey: KEY, env: {}, endpoint: 'https://example.com/' }).baseUrl).toBe('https://example.com/')
+    expect(normalizeConfig({ apiKey: KEY, env: {}, endpoint: ' example.com:8443/ ' }).baseUrl).toBe('https://example.com:8443/')
+    expect(normalizeConfig({ apiKey: KEY, env: { AGENTBAY_ENDPOINT: 'http://127.0.0.1:9/' } }).baseUrl).toBe('http://127.0.0.1:9/')
+  })
+})
+
+describe('wrong types from plain JavaScript (issue 9 item 9)', () => {
+  /** `new AgentBay(options)` as an untyped caller would write it. */
+  const construct = (options: unknown): ValidationError => validationErrorOf(() => new AgentBay(options as AgentBayClientOptions))
+
+  it.each([null, true, 42, 'ak-key-as-a-string', [{ apiKey: KEY }]])('refuses options %j that are not an object', (options) => {
+    expect(construct(options).message).toMatch(/^new AgentBay\(options\): options must be an object/)
+  })
+
+  it('refuses unknown option keys, such as the official SDK\'s `config` shape', () => {
+    const error = construct({ apiKey: KEY, env: {}, config: { endpoint: '127.0.0.1:9000', timeout_ms: 5000 } })
+    expect(error.message).toContain('"config"')
+    expect(error.message).toContain('top level')
+    expect(construct({ apiKey: KEY, env: {}, timeout: 5000 }).message).toContain('"timeout"')
+  })
+
+  it('refuses a non-string apiKey without printing it', () => {
+    const error = construct({ apiKey: 12345678901234, env: { AGENTBAY_API_KEY: 'from-env-key' } })
+    expect(error.message).toBe('apiKey must be a string, got number')
+  })
+
+  it.each([
+    ['endpoint', 8080, /^endpoint must be a string, got number/],
+    ['regionId', 1, /^regionId must be a string, got 1/],
+    ['timeoutMs', '5000', /^timeoutMs must be a positive number/],
+    ['allowInsecureHttp', 'yes', /^allowInsecureHttp must be true or false, got "yes"/],
+    ['retry', 3, /^retry must be an object/],
+    ['retry', { attempts: '3' }, /^retry.attempts must be an integer/],
+    ['retry', { baseDelayMs: '5' }, /^retry.baseDelayMs must be a number/],
+    ['retry', { maxDelayMs: 2 ** 31 }, /^retry.maxDelayMs must be a number/],
+    ['fetch', 'https://proxy', /^fetch must be a function/],
+    ['logger', true, /^logger must have debug\(\) and warn\(\)/],
+    ['logger', { debug: () => undefined }, /^logger must have debug\(\) and warn\(\)/],
+    ['scheduler', {}, /^scheduler must be an RxJS SchedulerLike/],
+    ['env', 'production', /^env must be an object/],
+    ['env', null, /^env must be an object/],
+    ['transport', {}, /^transport must be a function/],
+    ['random', 0.5, /^random must be a function/],
+  ])('refuses %s: %j with a ValidationError naming it', (key, value, message) => {
+    expect(construct({ apiKey: KEY, env: {}, [key]: value }).message).toMatch(message)
+  })
+
+  it('accepts every option with the right type', () => {
+    const agentBay = new AgentBay({
+      apiKey: KEY,
+      env: {},
+      endpoint: 'http://127.0.0.1:9',
+      regionId: 'cn-shanghai',
+      timeoutMs: 1000,
+      allowInsecureHttp: false,
+      retry: { attempts: 2 },
+      fetch: globalThis.fetch,
+      logger: console,
+      scheduler: asyncScheduler,
+      random: Math.random,
+    })
+    expect(agentBay.config).toMatchObject({ baseUrl: 'http://127.0.0.1:9/', regionId: 'cn-shanghai', timeoutMs: 1000, logger: console })
+  })
+
+  it('lists every option key once (compile-time check of the registry)', () => {
+    expectTypeOf<(typeof AGENTBAY_OPTION_KEYS)[number]>().toEqualTypeOf<keyof AgentBayClientOptions>()
+    expect(new Set(AGENTBAY_OPTION_KEYS).size).toBe(AGENTBAY_OPTION_KEYS.length)
+  })
+})
+
 describe('timeout', () => {
   const timeoutFrom = (value: string | undefined): number => normalizeConfig({ apiKey: KEY, env: { AGENTBAY_TIMEOUT_MS: value } }).timeoutMs
 
@@ -124,8 +267,18 @@ describe('timeout', () => {
     expect(timeoutFrom(' 250 ')).toBe(250)
   })
 
-  it.each(['', 'abc', '0', '-5', 'NaN', 'Infinity', '5s', '1e12'])('ignores an invalid AGENTBAY_TIMEOUT_MS %j (protocol §1.7)', (value) => {
-    expect(timeoutFrom(value)).toBe(60_000)
+  it('treats a blank AGENTBAY_TIMEOUT_MS as unset', () => {
+    expect(timeoutFrom('')).toBe(60_000)
+    expect(timeoutFrom('   ')).toBe(60_000)
+  })
+
+  // Deliberately stricter than protocol §1.7 (the official TS SDK ignores it): a typo would
+  // otherwise run silently with the default, while the same value as `timeoutMs` is refused (issue 9 item 9).
+  it.each(['soon', 'abc', '0', '-5', 'NaN', 'Infinity', '5s', '1e12'])('refuses an invalid AGENTBAY_TIMEOUT_MS %j with a ValidationError naming it', (value) => {
+    const error = validationErrorOf(() => timeoutFrom(value))
+    expect(error.message).toContain('AGENTBAY_TIMEOUT_MS')
+    expect(error.message).toContain(JSON.stringify(value.trim()))
+    validationErrorOf(() => new AgentBay({ apiKey: KEY, env: { AGENTBAY_TIMEOUT_MS: value } }))
   })
 
   it('prefers the timeoutMs option and validates it', () => {

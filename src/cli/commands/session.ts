@@ -7,6 +7,7 @@ import type { CommandContext } from '../command-context.js'
 import { OutcomeError } from '../exit.js'
 import { formatDuration, table } from '../render/format.js'
 import { createTaskProgress } from '../render/task-progress.js'
+import { failedUpload } from '../../sessions/delete.js'
 import { followSync } from './sync.js'
 
 // `agentbay-rx session create|list|delete`.
@@ -88,7 +89,12 @@ export async function sessionDeleteCommand(ctx: CommandContext, id: string, opti
   let upload: ContextSyncResult | undefined
   if (options.sync === true) {
     ctx.out.line(`${ctx.out.color.bold('Uploading')} the contexts of ${id} before deleting it`)
-    upload = (await followSync(session.context.sync({ mode: 'upload' }), ctx.out, ctx.signal)).result
+    // A remote failure (e.g. SyncContext answering 500) is a failed upload, as in the SDK's
+    // delete: `--force` still deletes. Ctrl-C and invalid arguments still end the command.
+    upload = await followSync(session.context.sync({ mode: 'upload' }), ctx.out, ctx.signal).then(
+      (followed) => followed.result,
+      (error: unknown) => failedUpload(error),
+    )
     if (!upload.success && options.force !== true) {
       const message = `session ${id} was kept because the upload before delete failed (${upload.errorMessage ?? 'unknown reason'}); retry, or add --force`
       ctx.out.result({ ok: false, sessionId: id, deleted: false, upload }, () => `${ctx.out.color.red('✖')} ${message}`)
@@ -101,5 +107,5 @@ export async function sessionDeleteCommand(ctx: CommandContext, id: string, opti
   ctx.out.result({ ok, sessionId: id, elapsedMs, ...result, ...(upload === undefined ? {} : { upload }) }, () =>
     `${ok ? ctx.out.color.green('✔') : ctx.out.color.yellow('!')} session ${id} deleted in ${formatDuration(elapsedMs)}${ok ? '' : ' (forced, although the upload failed)'}`,
   )
-  if (!ok) throw new OutcomeError(result.errorMessage ?? `session ${id} was deleted although the upload before it failed`)
+  if (!ok) throw new OutcomeError(result.errorMessage ?? `session ${id} was deleted (--force) although the upload before it failed: ${upload?.errorMessage ?? 'unknown reason'}`)
 }
