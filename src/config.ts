@@ -1,4 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
+import { MAX_DELAY_MS, isDelayMs } from './duration.js'
 import { ValidationError } from './errors/validation-error.js'
 import { registerSecret } from './transport/redact.js'
 import { DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_MS } from './wire/protocol.js'
@@ -85,7 +86,7 @@ export function normalizeConfig(options: AgentBayOptions = {}): NormalizedConfig
   const timeoutMs = options.timeoutMs ?? parseTimeout(env['AGENTBAY_TIMEOUT_MS']) ?? DEFAULT_TIMEOUT_MS
   if (!isTimeout(timeoutMs)) {
     throw new ValidationError(
-      `timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`,
+      `timeoutMs must be a positive number of milliseconds up to ${MAX_DELAY_MS}, got ${String(timeoutMs)}`,
     )
   }
   const config = {
@@ -101,9 +102,8 @@ export function normalizeConfig(options: AgentBayOptions = {}): NormalizedConfig
   return Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false }) as NormalizedConfig
 }
 
-/** Timers hold at most 2^31-1 ms: ky throws a RangeError above it and Node fires such timers at once. */
-const MAX_TIMEOUT_MS = 2_147_483_647
-const isTimeout = (value: number): boolean => Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_MS
+/** A per-attempt timeout is one timer: the shared single-delay rule (positive, at most `MAX_DELAY_MS`). */
+const isTimeout = (value: number): boolean => isDelayMs(value, true)
 
 /** `host[:port]` means https (protocol §1.1); a full URL keeps its scheme. */
 export function endpointToBaseUrl(endpoint: string, allowInsecureHttp = false): string {

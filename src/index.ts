@@ -16,7 +16,9 @@ export type {
   ContextInfoResult,
   ContextSyncResult,
   SyncTaskStatus,
+  SyncTriggerResult,
 } from './context/types.js'
+export { MAX_DELAY_MS } from './duration.js'
 export type { AsyncOptions } from './adapters.js'
 
 // ---- errors --------------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ export type {
   SessionStatus,
 } from './sessions/types.js'
 export { ToolError, isToolError } from './errors/index.js'
+export { SyncUnconfirmedError, isSyncUnconfirmedError } from './errors/index.js'
 
 // ---- sync policies -------------------------------------------------------------------------------
 export {

@@ -34,6 +34,8 @@ export class Session {
       rpc: client.rpc,
       scheduler: client.config.scheduler,
       logger: client.config.logger,
+      // What GetSession said is mounted: an unscoped sync then knows what to expect without asking.
+      ...(info.contexts === undefined ? {} : { mountedContextIds: info.contexts.map((context) => context.id) }),
     })
     this.fs = new FileSystem(sessionId, client.rpc)
     if (info.status !== undefined) this.status = info.status
