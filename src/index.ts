@@ -7,7 +7,7 @@ export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig } from './
 export { endpointToBaseUrl, isLoopbackHost } from './config.js'
 
 // ---- context -------------------------------------------------------------------------------------
-export { ContextManager, type ContextManagerDeps, type SyncAsyncOptions } from './context/context-manager.js'
+export { ContextManager, type ContextManagerDeps, type SyncAsyncOptions, type SyncCallbackOptions } from './context/context-manager.js'
 export { toSyncResult, summarizeSync } from './context/sync-result.js'
 export { fixedSchedule, adaptiveSchedule, type PollSchedule, type AdaptiveScheduleOptions } from './context/poll-schedule.js'
 export { SYNC_DEFAULTS, type SyncOptions } from './context/sync-options.js'
