@@ -276,7 +276,7 @@ export class ContextManager {
 const unconfirmed = (expected: number | undefined, waitedMs: number, requestId: string): SyncUnconfirmedError =>
   new SyncUnconfirmedError(
     `no sync task appeared within ${Math.round(waitedMs)} ms of the trigger, although ${expected === undefined ? 'contexts are' : `${expected} context(s) are`} mounted in its scope: its outcome is unknown`,
-    { action: 'SyncContext', requestId },
+    { requestId }, // no action: SyncContext itself succeeded
   )
 
 /**

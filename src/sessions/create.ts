@@ -129,10 +129,7 @@ function waitForDownloads(
       maxPolls: wait.maxPolls,
       noTaskGraceMs: wait.noTaskGraceMs,
       nothingSeen: (waitedMs) =>
-        new SyncUnconfirmedError(`no download task appeared within ${Math.round(waitedMs)} ms, although ${mounts} mounted context(s) download at creation`, {
-          action: 'CreateMcpSession',
-          requestId,
-        }),
+        new SyncUnconfirmedError(`no download task appeared within ${Math.round(waitedMs)} ms, although ${mounts} mounted context(s) download at creation`, { requestId }),
       scheduler: client.config.scheduler,
     }).pipe(
       tap((task) => latest.set(mountKey(task), task)),

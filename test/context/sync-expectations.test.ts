@@ -59,7 +59,6 @@ const failed = task({ status: 'Failed', startTime: 1_700_000_100, finishTime: 1_
 const withId = (t: ContextStatusData) => ({ ...t, requestId: 'sync-1' })
 const unconfirmedError = (waitedMs: number, mounts = '1 context(s) are') =>
   new SyncUnconfirmedError(`no sync task appeared within ${waitedMs} ms of the trigger, although ${mounts} mounted in its scope: its outcome is unknown`, {
-    action: 'SyncContext',
     requestId: 'sync-1',
   })
 

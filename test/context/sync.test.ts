@@ -105,7 +105,7 @@ describe('sync() in virtual time', () => {
         undefined,
         new SyncUnconfirmedError(
           'no sync task appeared within 45 ms of the trigger, although 1 context(s) are mounted in its scope: its outcome is unknown',
-          { action: 'SyncContext', requestId: 'sync-1' },
+          { requestId: 'sync-1' },
         ),
       )
     })
