@@ -53,7 +53,11 @@ export function createSessionEvents(client: SessionClient, options: CreateSessio
           throw new ApiError(body.Data.ErrMsg ?? 'the service reported Data.Success=false', { action: 'CreateMcpSession', requestId })
         }
         const sessionId = body.Data.SessionId
-        const info: SessionInfo = body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }
+        const info: SessionInfo = {
+          ...(body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }),
+          // What the session was created with: its unscoped syncs need not ask GetSession (issue 9).
+          mountedContextIds: (options.contextSync ?? []).map((sync) => sync.contextId),
+        }
         const created: SessionCreateEvent = { kind: 'created', requestId, session: makeSession(sessionId, info) }
         if (mounts === 0) return of(created, { kind: 'session', requestId, session: makeSession(sessionId, info) } as const)
         return concat(of(created), waitForDownloads(client, sessionId, requestId, mounts, wait, info, makeSession))

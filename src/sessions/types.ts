@@ -16,6 +16,8 @@ export interface SessionInfo {
   readonly resourceUrl?: string
   /** Contexts mounted in the session (GetSession `Data.contexts`). */
   readonly contexts?: readonly { readonly id: string; readonly name: string }[]
+  /** Ids of the contexts the session was created with (from `create`); what an unscoped sync expects. */
+  readonly mountedContextIds?: readonly string[]
   /** Outcome of the creation-time download of mounted contexts (only on sessions from `create`). */
   readonly downloads?: ContextSyncResult
 }

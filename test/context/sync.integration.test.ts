@@ -48,12 +48,20 @@ describe('sync against the emulator', () => {
     expect(calls('GetContextInfo') - infoBefore).toBe(1) // the pre-trigger snapshot only: no grace wait
   })
 
-  it('with a context mounted: follows its task to Success, asking GetSession once', async () => {
-    const mounted = await session(true)
+  it('with a context mounted: follows its task to Success; a bare handle asks GetSession once', async () => {
+    const mounted = agentBay.session((await session(true)).sessionId) // knows nothing about its mounts
     const getSessionBefore = calls('GetSession')
     const tasks = await lastValueFrom(mounted.context.sync(SYNC).pipe(toArray()))
     expect(tasks.at(-1)).toMatchObject({ taskType: 'upload', path: MOUNT, status: 'Success' })
     expect(calls('GetSession') - getSessionBefore).toBe(1)
+  })
+
+  it('a handle from create() knows what it was created with and sends no GetSession for the sync', async () => {
+    const [mounted, bare] = [await session(true), await session(false)]
+    const getSessionBefore = calls('GetSession')
+    await expect(mounted.context.syncAsync(SYNC)).resolves.toMatchObject({ success: true, tasks: [expect.objectContaining({ status: 'Success' })] })
+    await expect(bare.context.syncAsync(SYNC)).resolves.toMatchObject({ success: true, tasks: [] })
+    expect(calls('GetSession')).toBe(getSessionBefore)
   })
 
   it('a handle from agentBay.get() already knows its mounts and sends no GetSession for the sync', async () => {
