@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { poll } from '../../src/context/poll.js'
 import { fixedSchedule } from '../../src/context/poll-schedule.js'
 import { MAX_DELAY_MS, deadlineTimer, isDelayMs, requireDeadline, requireDelay } from '../../src/duration.js'
-import { HttpError, ValidationError } from '../../src/index.js'
+import { AgentBay, HttpError, ValidationError } from '../../src/index.js'
+import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 let scheduler: TestScheduler
@@ -132,5 +133,25 @@ describe('durations (issue 9 item 3)', () => {
     expect(() => requireDeadline(3e9, 'timeoutMs')).not.toThrow()
     expect(() => requireDeadline(Infinity, 'timeoutMs')).toThrow(/timeoutMs must be a finite number/)
     expect(() => requireDeadline(-1, 'timeoutMs')).toThrow(ValidationError)
+  })
+})
+
+describe('clear and delete durations (issue 9 item 3)', () => {
+
+  it('refuse a poll interval beyond 2^31−1 ms with a ValidationError naming it', async () => {
+    const fake = createFakeTransport()
+    const agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} })
+    await expect(agentBay.session('s-1').deleteAsync({ pollIntervalMs: 3e9 })).rejects.toThrow(/pollIntervalMs must be a number of ms/)
+    await expect(agentBay.context.clearAsync('ctx-1', { pollIntervalMs: 3e9 })).rejects.toThrow(/pollIntervalMs must be a number of ms/)
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('delete waits with a timeoutMs beyond 2^31−1 ms instead of timing out at once', async () => {
+    const fake = createFakeTransport()
+    fake.respond('DeleteSessionAsync', jsonResponse({ ...okBody(), RequestId: 'del-1' }))
+    fake.respond('GetSessionDetail', (_request, index) => jsonResponse(okBody({ Status: index < 2 ? 'RUNNING' : 'FINISH' })))
+    const agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} })
+    await expect(agentBay.session('s-1').deleteAsync({ pollIntervalMs: 5, timeoutMs: 3e9 })).resolves.toMatchObject({ success: true, deleted: true })
+    expect(fake.requestsOf('GetSessionDetail')).toHaveLength(3)
   })
 })
