@@ -1,7 +1,7 @@
 import { fromEvent, lastValueFrom, takeUntil, tap, type Observable } from 'rxjs'
 import type { AgentBayFailure } from './errors/index.js'
 import { isAgentBayError } from './errors/agentbay-error.js'
-import { isValidationError } from './errors/validation-error.js'
+import { ValidationError, isValidationError } from './errors/validation-error.js'
 
 /** Options every Promise adapter accepts. */
 export interface AsyncOptions {
@@ -15,6 +15,11 @@ export interface AsyncOptions {
  * The listener is removed when the promise settles.
  */
 export function lastValueWithSignal<T>(source: Observable<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    requireAbortSignal(signal)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   if (signal === undefined) return lastValueFrom(source)
   if (signal.aborted) return Promise.reject(abortReason(signal))
   // Decided synchronously, so an abort that lands after the source ended (but before the
@@ -29,6 +34,19 @@ export function lastValueWithSignal<T>(source: Observable<T>, signal?: AbortSign
     (value) => (outcome === 'aborted' ? Promise.reject(abortReason(signal)) : value),
     (error: unknown) => Promise.reject(outcome === 'aborted' ? abortReason(signal) : error),
   )
+}
+
+/** `signal` must be an `AbortSignal` (or absent): `signal: {}` would otherwise never abort (issue 9). */
+export function requireAbortSignal(signal: unknown): asserts signal is AbortSignal | undefined {
+  if (signal === undefined) return
+  const looksLikeSignal =
+    signal instanceof AbortSignal ||
+    (typeof signal === 'object' &&
+      signal !== null &&
+      typeof (signal as AbortSignal).aborted === 'boolean' &&
+      typeof (signal as AbortSignal).addEventListener === 'function' &&
+      typeof (signal as AbortSignal).removeEventListener === 'function')
+  if (!looksLikeSignal) throw new ValidationError(`signal must be an AbortSignal (e.g. AbortController().signal), got ${signal === null ? 'null' : typeof signal}`)
 }
 
 const abortReason = (signal: AbortSignal): unknown =>

@@ -1,4 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
+import { MAX_DELAY_MS, isDelayMs } from './duration.js'
 import { ValidationError } from './errors/validation-error.js'
 import { redactText, registerSecret } from './transport/redact.js'
 import { DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_MS } from './wire/protocol.js'
@@ -126,9 +127,8 @@ export function resolveApiKey(options: AgentBayOptions = {}): string {
   return apiKey
 }
 
-/** Timers hold at most 2^31-1 ms: ky throws a RangeError above it and Node fires such timers at once. */
-const MAX_TIMEOUT_MS = 2_147_483_647
-const isTimeout = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_MS
+/** A per-attempt timeout is one timer: the shared single-delay rule (positive, at most `MAX_DELAY_MS`). */
+const isTimeout = (value: unknown): value is number => isDelayMs(value, true)
 
 /**
  * `timeoutMs`, else `AGENTBAY_TIMEOUT_MS`, else 60 s. Unlike the official TS SDK, which ignores an
@@ -138,7 +138,7 @@ const isTimeout = (value: unknown): value is number => typeof value === 'number'
 function resolveTimeout(option: unknown, fromEnv: string | undefined): number {
   if (option !== undefined) {
     if (!isTimeout(option)) {
-      throw new ValidationError(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${describeValue(option)}`)
+      throw new ValidationError(`timeoutMs must be a positive number of milliseconds up to ${MAX_DELAY_MS}, got ${describeValue(option)}`)
     }
     return option
   }
@@ -146,7 +146,7 @@ function resolveTimeout(option: unknown, fromEnv: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_MS
   const parsed = Number(text)
   if (!isTimeout(parsed)) {
-    throw new ValidationError(`AGENTBAY_TIMEOUT_MS must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(text)}`)
+    throw new ValidationError(`AGENTBAY_TIMEOUT_MS must be a positive number of milliseconds up to ${MAX_DELAY_MS}, got ${JSON.stringify(text)}`)
   }
   return parsed
 }
@@ -220,8 +220,8 @@ function normalizeRetry(retry: unknown): NormalizedRetry {
   }
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
     const value: unknown = merged[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-      throw new ValidationError(`retry.${key} must be a number of ms from 0 to ${MAX_TIMEOUT_MS}, got ${describeValue(value)}`)
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
+      throw new ValidationError(`retry.${key} must be a number of ms from 0 to ${MAX_DELAY_MS}, got ${describeValue(value)}`)
     }
   }
   if (!(merged.maxDelayMs >= merged.baseDelayMs)) {

@@ -7,7 +7,7 @@ export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig } from './
 export { endpointToBaseUrl, isLoopbackHost } from './config.js'
 
 // ---- context -------------------------------------------------------------------------------------
-export { ContextManager, type ContextManagerDeps, type SyncAsyncOptions } from './context/context-manager.js'
+export { ContextManager, type ContextManagerDeps, type SyncAsyncOptions, type SyncCallbackOptions } from './context/context-manager.js'
 export { toSyncResult, summarizeSync } from './context/sync-result.js'
 export { fixedSchedule, adaptiveSchedule, type PollSchedule, type AdaptiveScheduleOptions } from './context/poll-schedule.js'
 export { SYNC_DEFAULTS, type SyncOptions } from './context/sync-options.js'
@@ -16,7 +16,9 @@ export type {
   ContextInfoResult,
   ContextSyncResult,
   SyncTaskStatus,
+  SyncTriggerResult,
 } from './context/types.js'
+export { MAX_DELAY_MS } from './duration.js'
 export type { AsyncOptions } from './adapters.js'
 
 // ---- errors --------------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ export type {
   SessionStatus,
 } from './sessions/types.js'
 export { ToolError, isToolError } from './errors/index.js'
+export { SyncUnconfirmedError, isSyncUnconfirmedError } from './errors/index.js'
 
 // ---- sync policies -------------------------------------------------------------------------------
 export {

@@ -35,6 +35,9 @@ export class Session {
       rpc: client.rpc,
       scheduler: client.config.scheduler,
       logger: client.config.logger,
+      // What is mounted, when known (created here, or read by GetSession): an unscoped sync then
+      // knows what to expect without asking.
+      ...mountedIds(info),
     })
     this.fs = new FileSystem(sessionId, client.rpc)
     if (info.status !== undefined) this.status = info.status
@@ -62,4 +65,9 @@ export class Session {
   toJSON(): Record<string, unknown> {
     return { sessionId: this.sessionId, status: this.status }
   }
+}
+
+const mountedIds = (info: SessionInfo): { readonly mountedContextIds?: readonly string[] } => {
+  const ids = info.mountedContextIds ?? info.contexts?.map((context) => context.id)
+  return ids === undefined ? {} : { mountedContextIds: ids }
 }

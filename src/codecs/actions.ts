@@ -85,9 +85,12 @@ export const ListContextsBody = /*#__PURE__*/ t.intersection(
   'ListContextsBody',
 )
 
-/** protocol §3.12 + §4: absent (or JSON `null`) `Data` or `ContextStatus` means no tasks. */
+/**
+ * protocol §3.12 + §4: an absent `Data`, or an absent, null or empty `ContextStatus`, means no
+ * tasks. `Data: null` is not in the protocol and is a decode failure, never "no tasks" (issue 9).
+ */
 export const GetContextInfoBody = /*#__PURE__*/ t.partial(
-  { Data: t.union([t.partial({ ContextStatus: ContextStatusFromString }), t.null]) },
+  { Data: t.partial({ ContextStatus: ContextStatusFromString }) },
   'GetContextInfoBody',
 )
 

@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { SYNC_MODES, TASK_STATUS } from '../wire/protocol.js'
 import { JsonFromString } from './json-from-string.js'
 
 /** An integer (epoch seconds), without io-ts's `Int` brand so callers can build tasks from plain numbers. */
@@ -9,13 +10,37 @@ export const EpochSeconds = /*#__PURE__*/ new t.Type<number, number, unknown>(
   t.identity,
 )
 
+/**
+ * A string that must be exactly one of `values` (case-sensitive). Typed `string`, so callers can
+ * still build tasks from plain strings; decoding anything else fails with its path.
+ */
+const exactlyOneOf = (name: string, values: readonly string[]): t.Type<string, string, unknown> =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && values.includes(u),
+    (u, c) =>
+      typeof u === 'string' && values.includes(u)
+        ? t.success(u)
+        : t.failure(u, c, `expected one of ${values.map((value) => JSON.stringify(value)).join(', ')}, got ${JSON.stringify(u)}`),
+    t.identity,
+  )
+
+/** protocol §4: `taskType` is `upload` or `download`, lowercase; anything else is not a sync task we understand. */
+export const TaskType = /*#__PURE__*/ exactlyOneOf('TaskType', SYNC_MODES)
+/**
+ * protocol §4: `Success`/`Failed` are terminal (exact case); `Pending`/`Running` are in progress.
+ * Any other value is a decode failure: reading an unknown state as "in progress" or "done" could
+ * only guess (issue 9).
+ */
+export const TaskStatus = /*#__PURE__*/ exactlyOneOf('TaskStatus', Object.values(TASK_STATUS))
+
 /** One sync task as reported inside `ContextStatus` (protocol §4, camelCase). */
 export const ContextStatusData = /*#__PURE__*/ t.type(
   {
     contextId: t.string,
     path: t.string,
-    taskType: t.string,
-    status: t.string,
+    taskType: TaskType,
+    status: TaskStatus,
     errorMessage: t.string,
     startTime: EpochSeconds,
     finishTime: EpochSeconds,

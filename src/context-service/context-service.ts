@@ -15,6 +15,7 @@ import {
 } from 'rxjs'
 import type { AsyncOptions } from '../adapters.js'
 import type { NormalizedConfig } from '../config.js'
+import { deadlineTimer, requireDeadline, requireDelay } from '../duration.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Rpc } from '../transport/rpc.js'
@@ -366,8 +367,8 @@ export class ContextService {
       requireText(contextId, 'contextId')
       const pollIntervalMs = options.pollIntervalMs ?? CLEAR_DEFAULTS.pollIntervalMs
       const timeoutMs = options.timeoutMs ?? CLEAR_DEFAULTS.timeoutMs
-      requireDuration(pollIntervalMs, 'pollIntervalMs')
-      requireDuration(timeoutMs, 'timeoutMs')
+      requireDelay(pollIntervalMs, 'pollIntervalMs')
+      requireDeadline(timeoutMs, 'timeoutMs')
       const { scheduler } = this.deps.config
       return this.deps.rpc('ClearContext', { Id: contextId }).pipe(
         mergeMap((body) => {
@@ -376,7 +377,7 @@ export class ContextService {
             exhaustMap(() => this.fetchById(contextId)),
             map((fetched) => fetched.context.state),
           )
-          const deadline$ = timer(timeoutMs, scheduler).pipe(
+          const deadline$ = deadlineTimer(timeoutMs, scheduler).pipe(
             mergeMap(() =>
               throwError(
                 () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
@@ -434,12 +435,6 @@ export function requirePositiveInteger(value: unknown, name: string): void {
 /** The protocol documents no upper bound for page sizes, so none is invented here. */
 export function requirePageSize(value: unknown, name: string): void {
   requirePositiveInteger(value, name)
-}
-
-export function requireDuration(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValidationError(`${name} must be a number of ms ≥ 0, got ${String(value)}`)
-  }
 }
 
 function requireData(data: unknown): void {

@@ -1,34 +1,64 @@
-import { concatMap, defer, filter, map, mergeMap, startWith, tap, toArray, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs'
+import {
+  concat,
+  concatMap,
+  defer,
+  filter,
+  forkJoin,
+  map,
+  mergeMap,
+  of,
+  takeLast,
+  takeUntil,
+  tap,
+  throwIfEmpty,
+  type Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import type { AsyncOptions } from '../adapters.js'
-import { failureFields, lastValueWithSignal } from '../adapters.js'
+import { failureFields, lastValueWithSignal, requireAbortSignal } from '../adapters.js'
 import type { Logger } from '../config.js'
+import { deadlineTimer } from '../duration.js'
+import { RequestTimeoutError } from '../errors/request-timeout-error.js'
+import { SyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Rpc } from '../transport/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
-import { normalizeSyncOptions, type SyncOptions } from './sync-options.js'
-import { summarizeSync } from './sync-result.js'
+import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
+import { failedSyncResult, summarizeSync } from './sync-result.js'
 import { coalescerFor, type PollAnswer, type PollFreshness } from './poll-coalescer.js'
-import { watchTasks } from './task-watch.js'
-import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus } from './types.js'
+import { mountKey, watchTasks } from './task-watch.js'
+import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
 /** What a `ContextManager` needs from its client. */
 export interface ContextManagerDeps {
   readonly rpc: Rpc
   readonly scheduler: SchedulerLike
   readonly logger: Logger
+  /**
+   * Ids of the contexts mounted in the session, when the handle knows them (`agentBay.get`).
+   * Unknown: an unscoped sync asks `GetSession` (protocol §3.5).
+   */
+  readonly mountedContextIds?: readonly string[]
 }
 
-/** Options of `syncAsync`: the sync options, an `AbortSignal`, and the reference callback form. */
-export interface SyncAsyncOptions extends SyncOptions, AsyncOptions {
+/** Options of `syncAsync`: the sync options and an `AbortSignal`. */
+export type SyncAsyncOptions = SyncOptions & AsyncOptions
+
+/** The reference callback form of `syncAsync`. */
+export interface SyncCallbackOptions extends SyncAsyncOptions {
   /**
-   * Callback form: the promise resolves right after the trigger and `callback(success)` is called
-   * exactly once when the sync ends (also with `false` on failure or abort).
+   * Called exactly once with the outcome when the sync ends (`false` on failure, timeout, an
+   * unconfirmed sync or an abort). The promise itself only reports the trigger.
    */
-  readonly callback?: (success: boolean) => void
+  readonly callback: (success: boolean) => void
 }
 
 type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string } | { readonly kind: 'task'; readonly task: SyncTaskStatus }
+
+const INFO_FORM = 'info({ contextId, path, taskType })'
+const SYNC_ASYNC_FORM = 'syncAsync({ contextId, path, mode, signal, callback })'
 
 /**
  * Context sync for one session: `info()` and `sync()` as cold observables, with Promise adapters.
@@ -47,7 +77,9 @@ export class ContextManager {
    * unsubscribing aborts the request. Emits one result and completes; failures are errors.
    */
   info(filter: ContextInfoFilter = {}): Observable<ContextInfoResult> {
+    const argumentCount = arguments.length
     return defer(() => {
+      requireOptionsObject(filter, argumentCount, 'info', INFO_FORM)
       validateInfoFilter(filter)
       return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, filter))
     }).pipe(
@@ -61,24 +93,27 @@ export class ContextManager {
 
   /**
    * Triggers `SyncContext`, then polls `GetContextInfo` and emits this sync's tasks as they change.
-   * Completes when every task is terminal (a `Failed` task is emitted, not thrown), when no task
-   * shows up within the grace period, or when the poll budget runs out.
+   * Completes when the latest task of every mount is terminal (a `Failed` task is emitted, not
+   * thrown) or when the budget ends (a timeout: the fold sees a task still in progress). With
+   * nothing mounted in its scope it completes at once after the trigger; with contexts mounted and
+   * no task of this sync seen by the end of the budget it errors with `SyncUnconfirmedError`.
    */
   sync(options: SyncOptions = {}): Observable<SyncTaskStatus> {
-    return this.syncEvents(options).pipe(
+    const argumentCount = arguments.length
+    return this.syncEvents(options, argumentCount).pipe(
       filter((event): event is Extract<SyncEvent, { kind: 'task' }> => event.kind === 'task'),
       map((event) => event.task),
     )
   }
 
   /** Alias of `info()`, under the `$` name the product docs use for observables. */
-  info$(filter: ContextInfoFilter = {}): Observable<ContextInfoResult> {
-    return this.info(filter)
+  info$(...args: [filter?: ContextInfoFilter]): Observable<ContextInfoResult> {
+    return this.info(...args)
   }
 
   /** Alias of `sync()`, under the `$` name the product docs use for observables. */
-  sync$(options: SyncOptions = {}): Observable<SyncTaskStatus> {
-    return this.sync(options)
+  sync$(...args: [options?: SyncOptions]): Observable<SyncTaskStatus> {
+    return this.sync(...args)
   }
 
   /** Promise form of `info()`: remote failures resolve to `{ success: false, errorMessage, error }`. */
@@ -90,24 +125,39 @@ export class ContextManager {
   }
 
   /**
-   * Promise form of `sync()`, resolving to a `ContextSyncResult` when the sync ends; with
-   * `callback`, resolves right after the trigger and reports the outcome through the callback.
+   * Promise form of `sync()`, resolving to a `ContextSyncResult` when the sync ends. With
+   * `callback` (the reference form) it resolves right after the trigger to a `SyncTriggerResult`,
+   * which only says whether the sync started, and reports the outcome through the callback.
+   * Invalid arguments reject (and the callback is never called).
    */
-  syncAsync(options: SyncAsyncOptions = {}): Promise<ContextSyncResult> {
-    const { callback, signal, ...syncOptions } = options
+  syncAsync(options: SyncCallbackOptions): Promise<SyncTriggerResult>
+  syncAsync(options?: SyncAsyncOptions): Promise<ContextSyncResult>
+  syncAsync(options: SyncAsyncOptions | SyncCallbackOptions = {}): Promise<ContextSyncResult | SyncTriggerResult> {
+    try {
+      requireOptionsObject(options, arguments.length, 'syncAsync', SYNC_ASYNC_FORM)
+      requireAbortSignal(options.signal)
+      const { callback } = options as Partial<SyncCallbackOptions>
+      if (callback !== undefined && typeof callback !== 'function') {
+        throw new ValidationError(`callback must be a function (success: boolean) => void, got ${typeof callback}`)
+      }
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { callback, signal, ...syncOptions } = options as Partial<SyncCallbackOptions>
     if (callback === undefined) return this.syncResult(this.syncEvents(syncOptions), signal)
-    return new Promise<ContextSyncResult>((resolve, reject) => {
+    return new Promise<SyncTriggerResult>((resolve, reject) => {
       let triggered = false
       const events$ = this.syncEvents(syncOptions).pipe(
         tap((event) => {
           if (event.kind !== 'triggered') return
           triggered = true
-          resolve({ requestId: event.requestId, success: true, timedOut: false, tasks: [] })
+          resolve({ requestId: event.requestId, success: true, triggered: true })
         }),
       )
       this.syncResult(events$, signal).then(
         (outcome) => {
-          resolve(outcome) // no-op once resolved at the trigger; carries a trigger failure otherwise
+          // No-op once resolved at the trigger; otherwise the sync failed before it was triggered.
+          if (!outcome.success) resolve({ requestId: outcome.requestId, success: false, triggered: false, errorMessage: outcome.errorMessage ?? '', error: outcome.error as NonNullable<ContextSyncResult['error']> })
           this.reportOnce(callback, outcome.success)
         },
         (error: unknown) => {
@@ -122,9 +172,13 @@ export class ContextManager {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private syncEvents(options: SyncOptions): Observable<SyncEvent> {
+  private syncEvents(options: SyncOptions, argumentCount = 1): Observable<SyncEvent> {
     return defer(() => {
+      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM)
       const normalized = normalizeSyncOptions(options)
+      const { scheduler } = this.deps
+      // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
+      const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
       const scope = { contextId: normalized.contextId, path: normalized.path }
       // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
       let lastSentAt: number | undefined
@@ -136,11 +190,9 @@ export class ContextManager {
           }),
         )
       // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
-      const baseline$ = poll(this.deps.scheduler.now()).pipe(
-        map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))),
-      )
-      return baseline$.pipe(
-        concatMap((staleTasks) =>
+      const baseline$ = poll(scheduler.now()).pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
+      const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
+        concatMap(([staleTasks, expected]) =>
           this.deps
             .rpc('SyncContext', {
               SessionId: this.sessionId,
@@ -148,23 +200,48 @@ export class ContextManager {
               Path: normalized.path,
               Mode: normalized.mode,
             })
-            .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks }))),
+            .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks, expected }))),
         ),
-        mergeMap(({ requestId, staleTasks }) => {
-          const triggeredAt = this.deps.scheduler.now()
+      )
+      const triggerInTime$ =
+        deadline === undefined
+          ? trigger$
+          : trigger$.pipe(
+              takeUntil(deadlineTimer(normalized.budgetMs, scheduler)),
+              throwIfEmpty(() => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' })),
+            )
+      return triggerInTime$.pipe(
+        mergeMap(({ requestId, staleTasks, expected }) => {
+          const triggered = of<SyncEvent>({ kind: 'triggered', requestId })
+          // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
+          if (expected === 0) return triggered
+          const triggeredAt = scheduler.now()
           const tasks$ = watchTasks({
             poll: () => poll(triggeredAt),
             select: { ...scope, mode: normalized.mode, staleTasks },
             schedule: normalized.schedule,
             maxPolls: normalized.maxRetries,
-            budgetMs: normalized.budgetMs,
+            ...(deadline === undefined ? {} : { deadline }),
             noTaskGraceMs: normalized.noTaskGraceMs,
-            scheduler: this.deps.scheduler,
+            nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+            scheduler,
           }).pipe(map((task): SyncEvent => ({ kind: 'task', task: { ...task, requestId } })))
-          return tasks$.pipe(startWith<SyncEvent>({ kind: 'triggered', requestId }))
+          return concat(triggered, tasks$)
         }),
       )
     })
+  }
+
+  /**
+   * How many mounted contexts this sync expects tasks from (`undefined`: some, number unknown).
+   * A named `contextId` + `path` always expects its task; otherwise the session's mounts count,
+   * from the handle when it knows them, else from `GetSession` (protocol §3.5).
+   */
+  private expectedMounts(options: NormalizedSyncOptions): Observable<number | undefined> {
+    if (options.contextId !== undefined) return of(1)
+    if (this.deps.mountedContextIds !== undefined) return of(this.deps.mountedContextIds.length)
+    // A GetSession without a context list tells nothing: expect tasks rather than assume none.
+    return this.deps.rpc('GetSession', { SessionId: this.sessionId }).pipe(map((body) => body.Data.contexts?.length))
   }
 
   /**
@@ -181,9 +258,9 @@ export class ContextManager {
   }
 
   private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
-    return lastValueWithSignal(events$.pipe(foldSyncEvents()), signal).catch(
-      (error: unknown): ContextSyncResult => ({ ...failureFields(error), timedOut: false, tasks: [] }),
-    )
+    let requestId = ''
+    const remembered$ = events$.pipe(tap((event) => (requestId = event.kind === 'triggered' ? event.requestId : requestId)))
+    return lastValueWithSignal(remembered$.pipe(foldSyncEvents()), signal).catch((error: unknown) => failedSyncResult(error, requestId))
   }
 
   /** protocol §7.7: the reference may call a callback twice; ours is called once, even if it throws. */
@@ -196,16 +273,29 @@ export class ContextManager {
   }
 }
 
-/** Folds sync events into the reference result shape (`summarizeSync` keeps the last state per mount). */
-const foldSyncEvents = (): OperatorFunction<SyncEvent, ContextSyncResult> => (source) =>
-  source.pipe(
-    toArray(),
-    map((events) => {
-      const requestId = events.find((event) => event.kind === 'triggered')?.requestId ?? ''
-      const tasks = events.flatMap((event) => (event.kind === 'task' ? [pickContextStatusData(event.task)] : []))
-      return summarizeSync(requestId, tasks)
-    }),
+const unconfirmed = (expected: number | undefined, waitedMs: number, requestId: string): SyncUnconfirmedError =>
+  new SyncUnconfirmedError(
+    `no sync task appeared within ${Math.round(waitedMs)} ms of the trigger, although ${expected === undefined ? 'contexts are' : `${expected} context(s) are`} mounted in its scope: its outcome is unknown`,
+    { requestId }, // no action: SyncContext itself succeeded
   )
+
+/**
+ * Folds sync events into the reference result shape, keeping only the latest task per mount
+ * (memory bounded by the number of mounts, not by the length of the sync).
+ */
+const foldSyncEvents = (): OperatorFunction<SyncEvent, ContextSyncResult> => (source) =>
+  defer(() => {
+    let requestId = ''
+    const latest = new Map<string, ContextStatusData>()
+    return source.pipe(
+      tap((event) => {
+        if (event.kind === 'triggered') requestId = event.requestId
+        else latest.set(mountKey(event.task), pickContextStatusData(event.task)) // a mount keeps its first place
+      }),
+      takeLast(1),
+      map(() => summarizeSync(requestId, [...latest.values()])),
+    )
+  })
 
 const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string, string | undefined> => ({
   SessionId: sessionId,
@@ -215,6 +305,10 @@ const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string
 })
 
 function validateInfoFilter(filter: ContextInfoFilter): void {
+  for (const key of ['contextId', 'path'] as const) {
+    const value = filter[key]
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${key} must be a non-empty string`)
+  }
   if (filter.taskType !== undefined && !isSyncMode(filter.taskType)) {
     throw new ValidationError(`taskType must be 'upload' or 'download', got ${JSON.stringify(filter.taskType)}`)
   }

@@ -1,11 +1,15 @@
-import { map, toArray, type OperatorFunction } from 'rxjs'
+import { catchError, map, of, throwError, toArray, type OperatorFunction } from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
+import { failureFields } from '../adapters.js'
+import { isSyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
 import { TASK_STATUS, isTerminalStatus } from '../wire/protocol.js'
+import { mountKey } from './task-watch.js'
 import type { ContextSyncResult } from './types.js'
 
 /**
  * Folds a sync stream into a `ContextSyncResult`: `success` only when every task ended `Success`
- * and none was left in progress (a timeout).
+ * and none was left in progress (a timeout). A `SyncUnconfirmedError` (contexts mounted, no task
+ * seen) becomes `{ success: false, unconfirmed: true }`; other errors stay errors.
  *
  * @example
  * const result = await lastValueFrom(session.context.sync({ mode: 'upload' }).pipe(toSyncResult()))
@@ -19,6 +23,7 @@ export function toSyncResult(
       map((seen) =>
         summarizeSync(requestId || seen.find((task) => task.requestId)?.requestId || '', seen.map(pickContextStatusData)),
       ),
+      catchError((error: unknown) => (isSyncUnconfirmedError(error) ? of(failedSyncResult(error, requestId)) : throwError(() => error))),
     )
 }
 
@@ -30,10 +35,7 @@ export function toSyncResult(
  */
 export function summarizeSync(requestId: string, seen: readonly ContextStatusData[]): ContextSyncResult {
   const latest = new Map<string, ContextStatusData>()
-  for (const task of seen) {
-    const mount = JSON.stringify([task.contextId, task.path, task.taskType])
-    latest.set(mount, task) // a mount keeps the place where it first appeared
-  }
+  for (const task of seen) latest.set(mountKey(task), task) // a mount keeps the place where it first appeared
   const tasks = [...latest.values()]
   const unfinished = tasks.filter((task) => !isTerminalStatus(task.status))
   const timedOut = unfinished.length > 0
@@ -44,4 +46,19 @@ export function summarizeSync(requestId: string, seen: readonly ContextStatusDat
     ? `sync timed out with ${unfinished.length} task(s) still in progress`
     : failed.map((task) => `${task.taskType} ${task.contextId}:${task.path} failed: ${task.errorMessage || 'no reason given'}`).join('; ')
   return { requestId, success, timedOut, tasks, errorMessage }
+}
+
+/**
+ * A sync that ended in an error, in the result shape: remote failures and `SyncUnconfirmedError`
+ * (then `unconfirmed: true`) resolve; invalid arguments, aborts and bugs are rethrown.
+ */
+export function failedSyncResult(error: unknown, requestId = '', tasks: readonly ContextStatusData[] = []): ContextSyncResult {
+  const fields = failureFields(error)
+  return {
+    ...fields,
+    requestId: fields.requestId || requestId,
+    timedOut: false,
+    ...(isSyncUnconfirmedError(error) ? { unconfirmed: true } : {}),
+    tasks,
+  }
 }

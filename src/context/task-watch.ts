@@ -1,23 +1,8 @@
-import {
-  EMPTY,
-  catchError,
-  concat,
-  map,
-  concatMap,
-  defer,
-  mergeMap,
-  range,
-  scan,
-  takeWhile,
-  tap,
-  throwError,
-  timer,
-  type Observable,
-  type SchedulerLike,
-} from 'rxjs'
+import { EMPTY, concat, defer, map, mergeMap, takeWhile, throwError, type Observable, type SchedulerLike } from 'rxjs'
 import type { ContextStatusData } from '../codecs/context-status.js'
 import { isTransientError } from '../transport/rpc.js'
-import { isTerminalStatus, isSyncMode, type SyncMode } from '../wire/protocol.js'
+import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
+import { poll } from './poll.js'
 import type { PollSchedule } from './poll-schedule.js'
 
 // ---- model ---------------------------------------------------------------------------------
@@ -38,72 +23,78 @@ export interface TaskWatchOptions {
   readonly schedule: PollSchedule
   /** Poll budget; exhausting it completes the stream (a timeout, not an error). */
   readonly maxPolls: number
-  /** Budget of scheduled waiting in ms (the reference's `maxRetries × retryInterval`). Default: unbounded. */
-  readonly budgetMs?: number
-  /** If no counted task has appeared after this long, complete with nothing emitted. */
+  /**
+   * Wall-clock deadline in `scheduler.now()` units, the poll in flight included: when it passes the
+   * poll is aborted and the stream completes (a timeout, not an error). Default: none.
+   */
+  readonly deadline?: number
+  /** How long after the start tasks that look exactly like stale ones are still taken for stale (see `countedTasks`). */
   readonly noTaskGraceMs: number
+  /**
+   * The error when the watch ends without having seen a single counted task: tasks were expected,
+   * so their outcome is unknown (issue 9: never "no task seen" as success). Gets the ms waited.
+   */
+  readonly nothingSeen: (waitedMs: number) => Error
   readonly scheduler: SchedulerLike
 }
 
-interface WatchState {
+export interface WatchState {
   /** Last emitted state per task identity. */
   readonly emitted: ReadonlyMap<string, string>
+  /** Latest task per mount and direction (a newer task of a mount supersedes the older one). */
+  readonly latest: ReadonlyMap<string, ContextStatusData>
   readonly changed: readonly ContextStatusData[]
   readonly done: boolean
 }
 
+export const INITIAL_WATCH_STATE: WatchState = { emitted: new Map(), latest: new Map(), changed: [], done: false }
+
 // ---- the pipeline ----------------------------------------------------------------------------
 
 /**
- * Polls until every counted task is terminal, the budget runs out, or no task shows up within the
- * grace period. Emits a task when it first appears and whenever its state changes.
- * Transient poll failures skip that poll (the budget bounds them); other errors end the stream.
- * If no poll was answered at all, the sync's state is unknown: the stream errors with the last
- * poll failure rather than completing empty, which would read as "no tasks, success" (issue 6).
+ * Polls (lazily, on the one `poll` operator) until the latest task of every mount seen is terminal,
+ * or the budget (poll count or deadline) ends. Emits a task when it first appears and whenever its
+ * state changes. A task that vanishes keeps its last state, so a watch never ends on it.
+ * Transient poll failures skip that poll; other errors end the stream. Ending with nothing seen is
+ * never a quiet completion: if no poll was answered it errors with the last poll failure, else
+ * with `nothingSeen` (the caller expected tasks).
  */
 export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
   return defer(() => {
-    const startedAt = options.scheduler.now()
-    const initial: WatchState = { emitted: new Map(), changed: [], done: false }
-    const budgetMs = options.budgetMs ?? Infinity
-    let answered = false
-    let lastFailure: { readonly error: unknown } | undefined
-    const skipTransient = (error: unknown): Observable<never> => {
-      if (!isTransientError(error)) return throwError(() => error)
-      lastFailure = { error }
-      return EMPTY
-    }
-    const watch$ = range(0, options.maxPolls).pipe(
-      map((pollIndex) => options.schedule(pollIndex)),
-      scan((plan, delay) => ({ delay, waited: plan.waited + delay }), { delay: 0, waited: 0 }),
-      takeWhile((plan) => plan.waited <= budgetMs),
-      concatMap(({ delay }) =>
-        timer(delay, options.scheduler).pipe(
-          concatMap(() => options.poll().pipe(tap(() => (answered = true)), catchError(skipTransient))),
-        ),
-      ),
-      scan((state, tasks) => {
-        const graceOver = options.scheduler.now() - startedAt >= options.noTaskGraceMs
-        return nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver), graceOver)
-      }, initial),
-      takeWhile((state) => !state.done, true),
-      mergeMap((state) => state.changed),
+    const { scheduler } = options
+    const startedAt = scheduler.now()
+    let state = INITIAL_WATCH_STATE
+    const watch$ = poll({
+      request: options.poll,
+      schedule: options.schedule,
+      maxPolls: options.maxPolls,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      isTransient: isTransientError,
+      scheduler,
+    }).pipe(
+      map((tasks) => {
+        const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
+        state = nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver))
+        return state
+      }),
+      takeWhile((current) => !current.done, true),
+      mergeMap((current) => current.changed),
     )
-    const neverAnswered$ = defer(() => (answered || lastFailure === undefined ? EMPTY : throwError(() => lastFailure?.error)))
-    return concat(watch$, neverAnswered$)
+    const nothingSeen$ = defer(() => (state.latest.size > 0 ? EMPTY : throwError(() => options.nothingSeen(scheduler.now() - startedAt))))
+    return concat(watch$, nothingSeen$)
   })
 }
 
 // ---- rules, each testable alone ------------------------------------------------------------------
 
 /**
- * A task counts when it is an upload/download task of this sync's scope and not a stale one.
+ * A task counts when it is a task of this sync's scope and direction and not a stale one (task
+ * types other than upload/download never get here: they fail decoding, protocol §4).
  * `seen` holds the identities already emitted by this watch: such a task was seen in another
  * state after the trigger, so it is this sync's own even if it ends exactly like a stale one
  * (same mount, start and finish second, and status — back-to-back syncs, issue 6).
  */
 export function isCountedTask(task: ContextStatusData, select: TaskSelector, seen: ReadonlyMap<string, string> = new Map()): boolean {
-  if (!isSyncMode(task.taskType)) return false
   if (select.mode !== undefined && task.taskType !== select.mode) return false
   if (select.contextId !== undefined && task.contextId !== select.contextId) return false
   if (select.path !== undefined && task.path !== select.path) return false
@@ -139,19 +130,26 @@ export const taskIdentity = (task: ContextStatusData): string =>
 export const taskState = (task: ContextStatusData): string =>
   JSON.stringify([task.status, task.errorMessage, task.finishTime])
 
-/** Folds one poll's counted tasks into the watch state. */
-export function nextState(state: WatchState, counted: readonly ContextStatusData[], graceOver: boolean): WatchState {
+/** The key of a mount and direction: `GetContextInfo` shows the latest task of each. */
+export const mountKey = (task: ContextStatusData): string => JSON.stringify([task.contextId, task.path, task.taskType])
+
+/**
+ * Folds one poll's counted tasks into the watch state. Done when the latest task of every mount
+ * seen so far is terminal: one finished mount never ends a sync over several (issue 9).
+ */
+export function nextState(state: WatchState, counted: readonly ContextStatusData[]): WatchState {
   const emitted = new Map(state.emitted)
+  const latest = new Map(state.latest)
   const changed: ContextStatusData[] = []
   for (const task of counted) {
     const identity = taskIdentity(task)
     const current = taskState(task)
+    latest.set(mountKey(task), task)
     if (emitted.get(identity) !== current) {
       emitted.set(identity, current)
       changed.push(task)
     }
   }
-  const allTerminal = counted.length > 0 && counted.every((task) => isTerminalStatus(task.status))
-  const nothingToWaitFor = counted.length === 0 && emitted.size === 0 && graceOver
-  return { emitted, changed, done: allTerminal || nothingToWaitFor }
+  const done = latest.size > 0 && [...latest.values()].every((task) => isTerminalStatus(task.status))
+  return { emitted, latest, changed, done }
 }

@@ -33,9 +33,28 @@ export interface ContextSyncResult {
   readonly success: boolean
   /** The poll budget ran out while a task was still in progress. */
   readonly timedOut: boolean
+  /**
+   * Contexts are mounted in the sync's scope but no task of this sync appeared before the budget
+   * ended: the outcome is unknown, so `success` is false (issue 9). Absent otherwise.
+   */
+  readonly unconfirmed?: boolean
   /** The last known state of each task of this sync. */
   readonly tasks: readonly ContextStatusData[]
   readonly errorMessage?: string
   /** The typed error, when the sync failed remotely (Promise adapters only). */
   readonly error?: AgentBayFailure
 }
+
+/**
+ * What the callback form of `syncAsync` resolves to: it only reports the trigger. `triggered: true`
+ * means SyncContext was accepted, not that the sync succeeded; the callback reports that (issue 9).
+ */
+export type SyncTriggerResult =
+  | { readonly requestId: string; readonly success: true; readonly triggered: true }
+  | {
+      readonly requestId: string
+      readonly success: false
+      readonly triggered: false
+      readonly errorMessage: string
+      readonly error: AgentBayFailure
+    }

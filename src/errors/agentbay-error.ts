@@ -9,7 +9,7 @@ export interface ErrorDetails {
   readonly cause?: unknown
 }
 
-export type ErrorKind = 'api' | 'http' | 'throttling' | 'network' | 'timeout' | 'decode' | 'validation' | 'tool'
+export type ErrorKind = 'api' | 'http' | 'throttling' | 'network' | 'timeout' | 'decode' | 'validation' | 'tool' | 'unconfirmed'
 
 /**
  * Base of the tagged error family. `kind` discriminates; messages read
@@ -63,4 +63,5 @@ const ERROR_NAMES = new Set([
   'DecodeError',
   'ValidationError',
   'ToolError',
+  'SyncUnconfirmedError',
 ])

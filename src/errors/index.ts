@@ -7,6 +7,7 @@ export { RequestTimeoutError, isRequestTimeoutError } from './request-timeout-er
 export { DecodeError, isDecodeError } from './decode-error.js'
 export { ValidationError, isValidationError } from './validation-error.js'
 export { ToolError, isToolError } from './tool-error.js'
+export { SyncUnconfirmedError, isSyncUnconfirmedError } from './sync-unconfirmed-error.js'
 
 import type { ApiError } from './api-error.js'
 import type { DecodeError } from './decode-error.js'
@@ -16,6 +17,7 @@ import type { RequestTimeoutError } from './request-timeout-error.js'
 import type { ThrottlingError } from './throttling-error.js'
 import type { ValidationError } from './validation-error.js'
 import type { ToolError } from './tool-error.js'
+import type { SyncUnconfirmedError } from './sync-unconfirmed-error.js'
 
 /** Every error this SDK emits, as a union discriminated by `kind`. */
 export type AgentBayFailure =
@@ -27,3 +29,4 @@ export type AgentBayFailure =
   | DecodeError
   | ValidationError
   | ToolError
+  | SyncUnconfirmedError

@@ -2,13 +2,14 @@ import { SDK_VERSION } from '../version.js'
 import { EMPTY, catchError, concat, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
 import type { ContextStatusData } from '../codecs/context-status.js'
 import type { PollSchedule } from '../context/poll-schedule.js'
-import { summarizeSync } from '../context/sync-result.js'
-import { taskIdentity, watchTasks } from '../context/task-watch.js'
+import { failedSyncResult, summarizeSync } from '../context/sync-result.js'
+import { mountKey, watchTasks } from '../context/task-watch.js'
 import type { ContextSyncResult } from '../context/types.js'
-import { failureFields } from '../adapters.js'
 import { requireOptions } from '../context-service/options-argument.js'
 import type { NormalizedConfig } from '../config.js'
+import { requireDelay } from '../duration.js'
 import { ApiError } from '../errors/api-error.js'
+import { SyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { serializePersistenceDataList } from '../policy/context-sync.js'
 import type { Rpc } from '../transport/rpc.js'
@@ -54,10 +55,14 @@ export function createSessionEvents(client: SessionClient, options: CreateSessio
           throw new ApiError(body.Data.ErrMsg ?? 'the service reported Data.Success=false', { action: 'CreateMcpSession', requestId })
         }
         const sessionId = body.Data.SessionId
-        const info: SessionInfo = body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }
+        const info: SessionInfo = {
+          ...(body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }),
+          // What the session was created with: its unscoped syncs need not ask GetSession (issue 9).
+          mountedContextIds: (options.contextSync ?? []).map((sync) => sync.contextId),
+        }
         const created: SessionCreateEvent = { kind: 'created', requestId, session: makeSession(sessionId, info) }
         if (mounts === 0) return of(created, { kind: 'session', requestId, session: makeSession(sessionId, info) } as const)
-        return concat(of(created), waitForDownloads(client, sessionId, requestId, wait, info, makeSession))
+        return concat(of(created), waitForDownloads(client, sessionId, requestId, mounts, wait, info, makeSession))
       }),
     )
   })
@@ -98,22 +103,23 @@ function normalizeDownloadWait(options: DownloadWaitOptions = {}): NormalizedDow
   const maxPolls = options.maxPolls ?? DOWNLOAD_WAIT_DEFAULTS.maxPolls
   const noTaskGraceMs = options.noTaskGraceMs ?? DOWNLOAD_WAIT_DEFAULTS.noTaskGraceMs
   if (!Number.isInteger(maxPolls) || maxPolls < 1) throw new ValidationError(`downloadWait.maxPolls must be an integer ≥ 1, got ${String(maxPolls)}`)
-  if (!Number.isFinite(noTaskGraceMs) || noTaskGraceMs < 0) {
-    throw new ValidationError(`downloadWait.noTaskGraceMs must be a number of ms ≥ 0, got ${String(noTaskGraceMs)}`)
-  }
+  requireDelay(noTaskGraceMs, 'downloadWait.noTaskGraceMs')
+  if (options.schedule !== undefined && typeof options.schedule !== 'function') throw new ValidationError('downloadWait.schedule must be a function')
   return { maxPolls, noTaskGraceMs, schedule: options.schedule ?? downloadWaitSchedule() }
 }
 
 /**
  * The creation-time download wait (protocol §5.3), on the one polling pipeline. Only download
  * tasks count; there are no stale tasks in a new session. Failed and timed-out downloads are
- * reported in `downloads` (protocol §7.4), and a poll that fails for good is reported the same
- * way instead of erroring, because the session exists and the caller must be able to delete it.
+ * reported in `downloads` (protocol §7.4), and so are a poll that fails for good and a wait that
+ * never saw a download task although `mounts` contexts download (`unconfirmed`), instead of
+ * erroring, because the session exists and the caller must be able to delete it.
  */
 function waitForDownloads(
   client: SessionClient,
   sessionId: string,
   requestId: string,
+  mounts: number,
   wait: NormalizedDownloadWait,
   info: SessionInfo,
   makeSession: SessionFactory,
@@ -128,12 +134,14 @@ function waitForDownloads(
       schedule: wait.schedule,
       maxPolls: wait.maxPolls,
       noTaskGraceMs: wait.noTaskGraceMs,
+      nothingSeen: (waitedMs) =>
+        new SyncUnconfirmedError(`no download task appeared within ${Math.round(waitedMs)} ms, although ${mounts} mounted context(s) download at creation`, { requestId }),
       scheduler: client.config.scheduler,
     }).pipe(
-      tap((task) => latest.set(taskIdentity(task), task)),
+      tap((task) => latest.set(mountKey(task), task)),
       map((task): SessionCreateEvent => ({ kind: 'task', task })),
       catchError((error: unknown) => {
-        failure = { ...failureFields(error), requestId, timedOut: false, tasks: [...latest.values()] }
+        failure = failedSyncResult(error, requestId, [...latest.values()])
         return EMPTY
       }),
     )

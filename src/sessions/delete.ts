@@ -7,8 +7,8 @@ import { isAgentBayError } from '../errors/agentbay-error.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { isTransientError } from '../transport/rpc.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
-import { requireDuration } from '../context-service/context-service.js'
 import { requireOptions } from '../context-service/options-argument.js'
+import { deadlineTimer, requireDeadline, requireDelay } from '../duration.js'
 import type { SessionClient } from './create.js'
 import type { DeleteSessionOptions, DeleteSessionResult } from './types.js'
 
@@ -27,8 +27,8 @@ export function deleteSession(client: SessionClient, sessionId: string, context:
     requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })')
     const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs
     const timeoutMs = options.timeoutMs ?? DELETE_DEFAULTS.timeoutMs
-    requireDuration(pollIntervalMs, 'pollIntervalMs')
-    requireDuration(timeoutMs, 'timeoutMs')
+    requireDelay(pollIntervalMs, 'pollIntervalMs')
+    requireDeadline(timeoutMs, 'timeoutMs')
     const upload$: Observable<ContextSyncResult | undefined> = options.syncContext === true ? uploadFirst(context, options) : of(undefined)
     return upload$.pipe(
       concatMap((upload) => {
@@ -96,7 +96,7 @@ export function waitUntilGone(client: SessionClient, sessionId: string, requestI
     filter((gone) => gone),
     map(() => true as const),
   )
-  const deadline$ = timer(timeoutMs, scheduler).pipe(
+  const deadline$ = deadlineTimer(timeoutMs, scheduler).pipe(
     mergeMap(() =>
       throwError(() => new RequestTimeoutError(`session ${sessionId} still exists ${timeoutMs} ms after DeleteSessionAsync`, { action: 'DeleteSessionAsync', requestId })),
     ),

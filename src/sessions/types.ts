@@ -16,6 +16,8 @@ export interface SessionInfo {
   readonly resourceUrl?: string
   /** Contexts mounted in the session (GetSession `Data.contexts`). */
   readonly contexts?: readonly { readonly id: string; readonly name: string }[]
+  /** Ids of the contexts the session was created with (from `create`); what an unscoped sync expects. */
+  readonly mountedContextIds?: readonly string[]
   /** Outcome of the creation-time download of mounted contexts (only on sessions from `create`). */
   readonly downloads?: ContextSyncResult
 }
@@ -26,7 +28,11 @@ export interface DownloadWaitOptions {
   readonly maxPolls?: number
   /** Delay before each poll. Default: at once, then 500 ms growing ×1.1 per poll up to 5 s. */
   readonly schedule?: PollSchedule
-  /** Done with nothing to wait for if no download task appears within this many ms. Default 3000. */
+  /**
+   * Kept for symmetry with `sync()` (a new session has no earlier tasks to mistake). The wait never
+   * ends early for lack of a task: if no download task appears within `maxPolls`, `downloads` is
+   * `{ success: false, unconfirmed: true }`. Default 3000.
+   */
   readonly noTaskGraceMs?: number
 }
 

@@ -23,6 +23,7 @@ const succeeded = task({ status: 'Success', startTime: 1_700_000_100, finishTime
 
 /** GetContextInfo answers by virtual time: the task runs from the first trigger and succeeds at `doneAt`. */
 function serverWithTaskDoneAt(doneAt: number): void {
+  fake.respond('GetSession', jsonResponse(okBody({ SessionId: 's-1', contexts: [{ id: 'ctx-1', name: 'data' }] })))
   let triggered = false
   fake.respond('SyncContext', () => {
     triggered = true

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, DecodeError, ApiError, fixedSchedule, type SyncOptions } from '../../src/index.js'
+import { AgentBay, DecodeError, ApiError, SyncUnconfirmedError, fixedSchedule, type SyncOptions } from '../../src/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 import type { ContextStatusData } from '../../src/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
@@ -28,6 +28,12 @@ function pollsAnswer(...lists: (readonly ContextStatusData[] | Error | string)[]
     return scheduler.createColdObservable('-(a|)', { a: jsonResponse(contextInfoBody(entry ?? [])) })
   })
   fake.respond('SyncContext', () => scheduler.createColdObservable('-(a|)', { a: jsonResponse({ ...okBody(), RequestId: 'sync-1' }) }))
+  mounted('ctx-1')
+}
+
+/** GetSession answers at once with these contexts mounted (what an unscoped sync expects tasks from). */
+function mounted(...contextIds: string[]): void {
+  fake.respond('GetSession', jsonResponse(okBody({ SessionId: 's-1', contexts: contextIds.map((id) => ({ id, name: `name-${id}` })) })))
 }
 
 const running = task({ status: 'Running', startTime: 1_700_000_100 })
@@ -90,17 +96,25 @@ describe('sync() in virtual time', () => {
     })
   })
 
-  it('completes with nothing emitted when no task of this sync shows up within the grace period', () => {
+  it('errors with SyncUnconfirmedError, never an empty success, when contexts are mounted and no task of this sync ever shows up', () => {
     scheduler.run(({ expectObservable }) => {
       pollsAnswer([], [])
-      // grace 25 ms from the trigger answer at 2: polls answered at 3, 14, 25 (23 ms), 36 (34 ms) → done.
-      expectObservable(sessionFor().context.sync(FAST)).toBe('------------------------------------|')
+      // issue 9: the grace period no longer ends the watch; the budget does (5 polls, answered at 3, 14, 25, 36, 47).
+      expectObservable(sessionFor().context.sync(FAST)).toBe(
+        '47ms #',
+        undefined,
+        new SyncUnconfirmedError(
+          'no sync task appeared within 45 ms of the trigger, although 1 context(s) are mounted in its scope: its outcome is unknown',
+          { requestId: 'sync-1' },
+        ),
+      )
     })
   })
 
   it('retries a poll that failed transiently (503) within the budget and still sees the task finish', () => {
     scheduler.run(({ expectObservable }) => {
       fake.respond('SyncContext', () => scheduler.createColdObservable('-(a|)', { a: jsonResponse({ ...okBody(), RequestId: 'sync-1' }) }))
+      mounted('ctx-1')
       fake.respond('GetContextInfo', (_request, index) => {
         // baseline, then a 503 on every attempt of the first poll (rpc retries 3 times), then the task.
         const body =
@@ -109,7 +123,8 @@ describe('sync() in virtual time', () => {
           jsonResponse(contextInfoBody([succeeded]))
         return scheduler.createColdObservable('-(a|)', { a: body })
       })
-      const sync$ = sessionFor().context.sync({ ...FAST, maxRetries: 4 })
+      // The budget (4 × 200 ms) is a deadline: it must leave room for the backoff of the first poll.
+      const sync$ = sessionFor().context.sync({ ...FAST, maxRetries: 4, retryInterval: 200 })
       // poll 0's attempts answer at 3, 154, 455 (backoff 150 ms then 300 ms with random 0.5) and it is skipped;
       // poll 1 goes out 10 ms later and sees the task finished.
       expectObservable(sync$).toBe('466ms (a|)', { a: withId(succeeded) })
@@ -146,6 +161,7 @@ describe('sync() in virtual time', () => {
     scheduler.run(({ expectObservable, cold, expectSubscriptions }) => {
       const pollAnswer = cold('-(a|)', { a: jsonResponse(contextInfoBody([running])) })
       fake.respond('SyncContext', () => cold('-(a|)', { a: jsonResponse({ ...okBody(), RequestId: 'sync-1' }) }))
+      mounted('ctx-1')
       fake.respond('GetContextInfo', () => pollAnswer)
       expectObservable(sessionFor().context.sync(FAST), '^-------------!').toBe('---a', { a: withId(running) })
       // baseline 0–1, poll 0 at 2–3; poll 1 leaves at 13 and is aborted at 14, before its answer is delivered.

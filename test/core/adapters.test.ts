@@ -8,6 +8,7 @@ import {
   DecodeError,
   HttpError,
   ValidationError,
+  fixedSchedule,
   summarizeSync,
   toSyncResult,
   type ContextStatusData,
@@ -18,8 +19,9 @@ import { failureFields, lastValueWithSignal } from '../../src/adapters.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
-// Real time, but tiny: polls 1 ms apart, a handful at most, no grace wait.
-const FAST: SyncOptions = { retryInterval: 1, maxRetries: 5, noTaskGraceMs: 0 }
+// Real time, but tiny: polls 1 ms apart, a handful at most, no grace wait. The budget is a
+// wall-clock deadline (5 × 400 ms), generous so a loaded machine never hits it: the poll count ends first.
+const FAST: SyncOptions = { retryInterval: 400, maxRetries: 5, noTaskGraceMs: 0, schedule: fixedSchedule(1) }
 
 const running = task({ status: 'Running', startTime: 1_700_000_100 })
 const succeeded = task({ status: 'Success', startTime: 1_700_000_100, finishTime: 1_700_000_105 })
@@ -37,7 +39,14 @@ const logger: Logger = { debug: () => undefined, warn: (...args: unknown[]) => w
 const contextOf = () =>
   new AgentBay({ apiKey: 'ak-adapter-key', env: {}, transport: fake.transport, retry: { attempts: 1 }, logger }).session('s-1').context
 
-const syncAccepted = (): void => fake.respond('SyncContext', jsonResponse({ ...okBody(), RequestId: 'sync-1' }))
+const syncAccepted = (): void => {
+  fake.respond('SyncContext', jsonResponse({ ...okBody(), RequestId: 'sync-1' }))
+  mounted('ctx-1')
+}
+
+/** GetSession answers with these contexts mounted (what an unscoped sync expects tasks from). */
+const mounted = (...contextIds: string[]): void =>
+  fake.respond('GetSession', jsonResponse(okBody({ SessionId: 's-1', contexts: contextIds.map((id) => ({ id, name: `name-${id}` })) })))
 
 /** GetContextInfo answers: entry i answers poll i (0 = the baseline before the trigger); the last repeats. */
 function polls(...answers: (readonly ContextStatusData[] | RawResponse | Observable<RawResponse>)[]): void {
@@ -160,6 +169,7 @@ describe('syncAsync', () => {
 
   it('resolves success false with the typed error when the trigger is refused', async () => {
     fake.respond('SyncContext', jsonResponse({ Success: false, Code: 'InvalidSession', Message: 'gone', RequestId: 'r-t' }))
+    mounted('ctx-1')
     polls([])
     const result = await contextOf().syncAsync(FAST)
     expect(result).toMatchObject({ requestId: 'r-t', success: false, timedOut: false, tasks: [] })
@@ -187,7 +197,7 @@ describe('syncAsync', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
     expect(fake.requestsOf('GetContextInfo').map((request) => request.state)).toEqual(['answered', 'cancelled'])
     await settle()
-    expect(fake.requests).toHaveLength(3) // nothing more goes out after the abort
+    expect(fake.requests).toHaveLength(4) // baseline, GetSession, trigger, poll: nothing more goes out after the abort
     fake.verify()
   })
 })
@@ -200,7 +210,8 @@ describe('syncAsync with a callback', () => {
     const { calls, firstCall, callback } = recordingCallback()
 
     const result = await contextOf().syncAsync({ ...FAST, callback })
-    expect(result).toEqual({ requestId: 'sync-1', success: true, timedOut: false, tasks: [] })
+    // issue 9 item 11: the promise only reports the trigger, and says so.
+    expect(result).toEqual({ requestId: 'sync-1', success: true, triggered: true })
     expect(calls).toEqual([])
 
     await pollsSent(2)
@@ -215,7 +226,7 @@ describe('syncAsync with a callback', () => {
     syncAccepted()
     polls([], [failed])
     const { calls, firstCall, callback } = recordingCallback()
-    await expect(contextOf().syncAsync({ ...FAST, callback })).resolves.toMatchObject({ success: true, requestId: 'sync-1' })
+    await expect(contextOf().syncAsync({ ...FAST, callback })).resolves.toEqual({ success: true, triggered: true, requestId: 'sync-1' })
     await expect(firstCall).resolves.toBe(false)
     await settle()
     expect(calls).toEqual([false])
@@ -233,11 +244,12 @@ describe('syncAsync with a callback', () => {
 
   it('resolves with the failure and calls the callback once with false when the trigger is refused', async () => {
     fake.respond('SyncContext', jsonResponse({ Code: 'InternalError' }, 500))
+    mounted('ctx-1')
     polls([])
     const { calls, callback } = recordingCallback()
     const result = await contextOf().syncAsync({ ...FAST, callback })
-    expect(result).toMatchObject({ success: false, timedOut: false })
-    expect(result.error).toBeInstanceOf(HttpError)
+    expect(result).toMatchObject({ success: false, triggered: false })
+    expect(result.success ? undefined : result.error).toBeInstanceOf(HttpError)
     await settle()
     expect(calls).toEqual([false])
   })

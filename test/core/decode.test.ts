@@ -263,7 +263,6 @@ describe('GetContextInfo and the three ContextStatus layers (protocol §4)', () 
     ['a null ContextStatus', infoBody(null)],
     ['ContextStatus "[]"', infoBody('[]')],
     ['a data envelope with "[]"', infoBody(contextStatus(dataItem([])))],
-    ['a null Data', { RequestId: 'r', Success: true, Data: null }],
   ])('reads %s as no tasks', (_label, body) => {
     expect(decode('GetContextInfo', body).Data?.ContextStatus ?? []).toEqual([])
   })
@@ -284,9 +283,32 @@ describe('GetContextInfo and the three ContextStatus layers (protocol §4)', () 
     expect(decode('GetContextInfo', infoBody(status)).Data?.ContextStatus).toEqual([EXAMPLE_TASKS[1], EXAMPLE_TASKS[0]])
   })
 
-  it('keeps unknown status and task types as data (the watch decides what counts)', () => {
-    const tasks = [{ ...EXAMPLE_TASKS[0], status: 'Pending', taskType: 'custom' }]
+  it('keeps every status and task type the protocol defines (§4)', () => {
+    const tasks = ['Pending', 'Running', 'Success', 'Failed'].flatMap((status) =>
+      ['upload', 'download'].map((taskType) => ({ ...EXAMPLE_TASKS[0], status, taskType })),
+    )
     expect(decode('GetContextInfo', infoBody(contextStatus(dataItem(tasks)))).Data?.ContextStatus).toEqual(tasks)
+  })
+
+  // issue 9: these used to be dropped as "not a sync task" and the sync read "no tasks" as success.
+  it.each([
+    ['a capitalised taskType', { taskType: 'Upload' }, 'taskType', /expected one of "upload", "download", got "Upload"/],
+    ['an unknown taskType', { taskType: 'custom' }, 'taskType', /got "custom"/],
+    ['a lowercase status', { status: 'success' }, 'status', /expected one of "Pending", "Running", "Success", "Failed", got "success"/],
+    ['an unknown status', { status: 'Done' }, 'status', /got "Done"/],
+    ['an empty status', { status: '' }, 'status', /got ""/],
+  ])('fails with a DecodeError naming the field for %s', (_label, change, field, message) => {
+    const tasks = [EXAMPLE_TASKS[0], { ...EXAMPLE_TASKS[1], ...change }]
+    const error = thrown(() => decode('GetContextInfo', infoBody(contextStatus(dataItem(tasks)))))
+    expect(error).toBeInstanceOf(DecodeError)
+    expect(error).toMatchObject({ path: `Data.ContextStatus[0].data[1].${field}` })
+    expect(error.message).toMatch(message)
+  })
+
+  it('fails with a DecodeError at Data for a null Data (the protocol has no such form; issue 9)', () => {
+    const error = thrown(() => decode('GetContextInfo', { RequestId: 'r', Success: true, Data: null }))
+    expect(error).toBeInstanceOf(DecodeError)
+    expect(error).toMatchObject({ path: 'Data' })
   })
 
   it('fails with the io-ts path of the bad field: Data.ContextStatus[0].data[1].status', () => {

@@ -19,9 +19,13 @@ const parse = (text: string): { ok: true; value: unknown } | { ok: false } => {
 }
 
 const TASK_STRING_FIELDS = ['contextId', 'path', 'taskType', 'status', 'errorMessage'] as const
+const TASK_TYPES: readonly unknown[] = ['upload', 'download']
+const TASK_STATUSES: readonly unknown[] = ['Pending', 'Running', 'Success', 'Failed']
 const isTask = (value: unknown): boolean =>
   isObject(value) &&
   TASK_STRING_FIELDS.every((field) => typeof value[field] === 'string') &&
+  TASK_TYPES.includes(value['taskType']) &&
+  TASK_STATUSES.includes(value['status']) &&
   isInteger(value['startTime']) &&
   isInteger(value['finishTime'])
 
@@ -36,7 +40,7 @@ function oracle(status: number, text: string): unknown[] | undefined {
   }
   if (envelope['HttpStatusCode'] !== undefined && typeof envelope['HttpStatusCode'] !== 'number') return undefined
   const data = envelope['Data']
-  if (data === undefined || data === null) return []
+  if (data === undefined) return []
   if (!isObject(data)) return undefined
   const layer1 = data['ContextStatus']
   if (layer1 === undefined || layer1 === null || layer1 === '') return []
@@ -79,8 +83,9 @@ function checkGetContextInfo(status: number, text: string): void {
 const taskArb: fc.Arbitrary<ContextStatusData> = fc.record({
   contextId: fc.string(),
   path: fc.string(),
-  taskType: fc.oneof(fc.constantFrom('upload', 'download', 'custom'), fc.string()),
-  status: fc.oneof(fc.constantFrom('Pending', 'Running', 'Success', 'Failed'), fc.string()),
+  // protocol §4 as decoded since issue 9: exactly these spellings; anything else is a DecodeError.
+  taskType: fc.constantFrom('upload', 'download'),
+  status: fc.constantFrom('Pending', 'Running', 'Success', 'Failed'),
   errorMessage: fc.string(),
   startTime: fc.maxSafeInteger(),
   finishTime: fc.maxSafeInteger(),

@@ -10,6 +10,7 @@ import { firstValueFrom, type Observable, type Subscription } from 'rxjs'
 import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorTaskRecord } from '../../src/emulator/index.js'
 import {
   AgentBay,
+  adaptiveSchedule,
   isAgentBayError,
   isValidationError,
   type AgentBayClientOptions,
@@ -30,8 +31,12 @@ export const TIMEOUT_MS = 2000
 export const SHORT_TIMEOUT_MS = 120
 /** What the `latency` fault adds: well past `SHORT_TIMEOUT_MS`. */
 export const LATENCY_MS = 400
-/** Sync settings: adaptive schedule from 50 ms, budget 10 × 50 = 500 ms of waiting. */
-export const SYNC: SyncOptions = { mode: 'upload', retryInterval: 50, maxRetries: 10, noTaskGraceMs: 300 }
+/**
+ * Sync settings: adaptive schedule from 50 ms, at most 10 polls. The budget is a wall-clock
+ * deadline that includes requests in flight (issue 9), so it gets room for a loaded machine:
+ * 10 × 500 ms = 5 s.
+ */
+export const SYNC: SyncOptions = { mode: 'upload', retryInterval: 500, schedule: adaptiveSchedule({ retryInterval: 50 }), maxRetries: 10, noTaskGraceMs: 300 }
 /** The emulator holds each task phase this long (pending, then running). */
 export const TASK_DELAY_MS = 20
 export const MOUNT = '/home/wuying/data'

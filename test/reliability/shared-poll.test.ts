@@ -4,11 +4,12 @@
 import { firstValueFrom, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coalescerFor } from '../../src/context/poll-coalescer.js'
-import type { ContextSyncResult, Session, SyncOptions } from '../../src/index.js'
+import { adaptiveSchedule, type ContextSyncResult, type Session, type SyncOptions } from '../../src/index.js'
 import { createClient, sessionWithMount, startHarness, until, type Harness, type TestClient } from './helpers.js'
 
 const N = 10
-const SHARED_SYNC: SyncOptions = { mode: 'upload', retryInterval: 50, maxRetries: 40, noTaskGraceMs: 500 }
+// The budget is a wall-clock deadline including requests in flight (issue 9): 40 × 250 ms, polls still from 50 ms.
+const SHARED_SYNC: SyncOptions = { mode: 'upload', retryInterval: 250, schedule: adaptiveSchedule({ retryInterval: 50 }), maxRetries: 40, noTaskGraceMs: 500 }
 
 let harness: Harness
 let client: TestClient

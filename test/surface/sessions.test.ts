@@ -123,14 +123,29 @@ describe('agentBay.create(): the download wait', () => {
     expect(fake.requestsOf('GetContextInfo')).toHaveLength(0)
   })
 
-  it('ignores upload tasks and non-sync tasks while waiting for downloads', async () => {
+  it('ignores upload tasks while waiting for downloads', async () => {
     fake.respond('CreateMcpSession', created())
     const other = task({ taskType: 'upload', status: 'Running' })
-    const custom = task({ taskType: 'custom', status: 'Running' })
-    pollsAnswer([other, custom, download({ status: 'Success', finishTime: 1 })])
+    pollsAnswer([other, download({ status: 'Success', finishTime: 1 })])
     const result = await client().createAsync(mount)
     expect(result.success).toBe(true)
     expect(result.downloads?.tasks).toHaveLength(1)
+  })
+
+  it('reports a task type the protocol does not define as a failed download (a DecodeError), not as "no tasks" (issue 9)', async () => {
+    fake.respond('CreateMcpSession', created())
+    pollsAnswer([task({ taskType: 'custom', status: 'Running' }), download({ status: 'Success', finishTime: 1 })])
+    const result = await client().createAsync(mount)
+    expect(result).toMatchObject({ success: false, session: { sessionId: 'session-1' }, downloads: { success: false, error: { name: 'DecodeError' } } })
+  })
+
+  it('reports a wait that never saw a download task of a mounted context as unconfirmed, never as success (issue 9)', async () => {
+    fake.respond('CreateMcpSession', created())
+    pollsAnswer([])
+    const result = await client().createAsync(mount)
+    expect(result).toMatchObject({ success: false, session: { sessionId: 'session-1' }, downloads: { success: false, unconfirmed: true, timedOut: false, tasks: [] } })
+    expect(result.errorMessage).toMatch(/no download task appeared/)
+    expect(fake.requestsOf('GetContextInfo')).toHaveLength(FAST_WAIT.maxPolls)
   })
 })
 
@@ -230,7 +245,10 @@ describe('session.delete()', () => {
     fake.respond('SyncContext', jsonResponse({ ...okBody(), RequestId: 'sync-1' }))
     fake.respond('DeleteSessionAsync', jsonResponse(okBody()))
     fake.respond('GetSessionDetail', jsonResponse({ Success: false, Code: 'InvalidMcpSession.NotFound' }, 400))
+    mounted()
   }
+  /** The upload before delete is unscoped: it asks GetSession what is mounted (issue 9). */
+  const mounted = () => fake.respond('GetSession', jsonResponse(okBody({ SessionId: 's-1', contexts: [{ id: 'ctx-1', name: 'data' }] })))
   const FAST_SYNC = { retryInterval: 0, maxRetries: 3, noTaskGraceMs: 0 }
 
   it('with syncContext, uploads first; a failed upload keeps the session and is reported', async () => {
@@ -255,6 +273,7 @@ describe('session.delete()', () => {
     fake.respond('SyncContext', jsonResponse(okBody()))
     fake.respond('DeleteSessionAsync', jsonResponse({ ...okBody(), RequestId: 'del-2' }))
     fake.respond('GetSessionDetail', jsonResponse(okBody({ Status: 'FINISH' })))
+    mounted()
     const result = await client().session('s-1').deleteAsync({ syncContext: true, sync: FAST_SYNC, pollIntervalMs: 1 })
     expect(result).toMatchObject({ success: true, deleted: true, requestId: 'del-2', upload: { success: true, tasks: [uploaded] } })
   })

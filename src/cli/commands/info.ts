@@ -1,5 +1,8 @@
-import { exhaustMap, takeWhile, tap, timer } from 'rxjs'
+import { asyncScheduler, takeWhile, tap } from 'rxjs'
+import { poll } from '../../context/poll.js'
+import { fixedSchedule } from '../../context/poll-schedule.js'
 import type { ContextInfoFilter, ContextStatusData } from '../../context/types.js'
+import { MAX_DELAY_MS } from '../../duration.js'
 import { isTerminalStatus, type SyncMode } from '../../wire/protocol.js'
 import { lastValueUntilAborted } from '../abort.js'
 import type { CommandContext } from '../command-context.js'
@@ -46,15 +49,18 @@ export async function infoCommand(ctx: CommandContext, options: InfoCommandOptio
   }
 
   const interval = options.interval ?? 1000
-  if (!Number.isFinite(interval) || interval < 100) throw new UsageError('--interval must be at least 100 (ms)')
+  // One timer per wait: above 2^31−1 ms Node would fire it at once (issue 9).
+  if (!Number.isFinite(interval) || interval < 100 || interval > MAX_DELAY_MS) {
+    throw new UsageError(`--interval must be between 100 and ${MAX_DELAY_MS} (ms)`)
+  }
   const started = Date.now()
   const watcher = changeWatcher()
   const changes: (ContextStatusData & { readonly atMs: number })[] = []
   let latest: readonly ContextStatusData[] = []
   let polls = 0
   ctx.out.line(ctx.out.color.dim(`Watching session ${options.session} every ${interval} ms (Ctrl-C to stop)`))
-  const poll$ = timer(0, interval).pipe(
-    exhaustMap(() => manager.info(filter)), // a slow poll is never overlapped by the next one
+  // The shared poll operator: the next poll leaves `interval` ms after the previous one answered.
+  const poll$ = poll({ request: () => manager.info(filter), schedule: fixedSchedule(interval), scheduler: asyncScheduler }).pipe(
     tap((info) => {
       polls++
       latest = info.contextStatusData

@@ -1,4 +1,5 @@
 import { finalize, tap, type Observable } from 'rxjs'
+import { adaptiveSchedule } from '../../context/poll-schedule.js'
 import { toSyncResult } from '../../context/sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus } from '../../context/types.js'
 import type { SyncOptions } from '../../context/sync-options.js'
@@ -20,8 +21,10 @@ export interface SyncCommandOptions {
   readonly timeout?: number
 }
 
-/** Poll delay the CLI's `--timeout` divides into (the reference's 1.5 s, protocol §5.2). */
+/** The interval the CLI's poll timing derives from (the reference's 1.5 s, protocol §5.2). */
 const RETRY_INTERVAL_MS = 1500
+/** The shortest delay of that schedule (`adaptiveSchedule`'s first delay after the immediate poll). */
+const MIN_POLL_DELAY_MS = 100
 
 /**
  * `agentbay-rx sync --session ID [--context ID --path P] [--mode upload|download] [--timeout S]`:
@@ -47,10 +50,18 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
   if (!result.success) throw new OutcomeError(`sync failed: ${result.errorMessage ?? 'unknown reason'}`)
 }
 
-/** `--timeout` as the SDK's poll budget (`maxRetries × retryInterval` ≈ the timeout). */
-export function budgetFor(timeoutMs: number): { readonly retryInterval: number; readonly maxRetries: number } {
-  const retryInterval = Math.min(RETRY_INTERVAL_MS, timeoutMs)
-  return { retryInterval, maxRetries: Math.max(1, Math.ceil(timeoutMs / retryInterval)) }
+/**
+ * `--timeout` as the SDK's budget: `maxRetries × retryInterval` is exactly the timeout, which the
+ * SDK enforces as a wall-clock deadline (requests in flight included), so `--timeout 10` ends in
+ * about 10 s. Polls are scheduled lazily, so a huge timeout costs no memory (issue 9).
+ */
+export function budgetFor(timeoutMs: number): Required<Pick<SyncOptions, 'retryInterval' | 'maxRetries' | 'schedule'>> {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a positive number of seconds')
+  // The default schedule's timing, and more polls than it can make in time: the deadline binds, not the count.
+  const schedule = adaptiveSchedule({ retryInterval: RETRY_INTERVAL_MS })
+  const maxRetries = Math.ceil(timeoutMs / MIN_POLL_DELAY_MS) + 1
+  if (!Number.isSafeInteger(maxRetries)) throw new UsageError('--timeout is too large')
+  return { retryInterval: timeoutMs / maxRetries, maxRetries, schedule }
 }
 
 /** Follows a sync stream with live progress; resolves to its result. Ctrl-C stops it (exit 130). */
@@ -77,7 +88,8 @@ export async function followSync(
 export function syncSummary(out: Output, result: ContextSyncResult, elapsedMs: number): string[] {
   const { color } = out
   const request = result.requestId ? color.dim(` (requestId ${result.requestId})`) : ''
-  if (result.tasks.length === 0) return [`${color.green('✔')} nothing to sync: no task appeared${request}`]
+  if (result.unconfirmed === true) return [`${color.red('✖')} sync unconfirmed after ${formatDuration(elapsedMs)}: ${result.errorMessage ?? 'no sync task appeared'}${request}`]
+  if (result.success && result.tasks.length === 0) return [`${color.green('✔')} nothing to sync: no context is mounted in scope${request}`]
   if (result.success) {
     return [`${color.green('✔')} ${result.tasks.length} task(s) succeeded in ${formatDuration(elapsedMs)}${request}`]
   }

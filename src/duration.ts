@@ -1,0 +1,47 @@
+import { concatMap, defer, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { ValidationError } from './errors/validation-error.js'
+
+/**
+ * The longest single timer: Node's `setTimeout`/`setInterval` fire at once above 2^31−1 ms and
+ * ky throws a RangeError. Every single delay (a poll interval, a per-request timeout) must fit.
+ */
+export const MAX_DELAY_MS = 2_147_483_647
+
+/** A number of ms a single timer can wait: finite, ≥ 0 (or > 0 with `positive`), ≤ `MAX_DELAY_MS`. */
+export const isDelayMs = (value: unknown, positive = false): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && (positive ? value > 0 : value >= 0) && value <= MAX_DELAY_MS
+
+/**
+ * The one check for a single delay option; throws a `ValidationError` naming the option.
+ * Runs inside `defer`, before any request.
+ */
+export function requireDelay(value: unknown, name: string, positive = false): asserts value is number {
+  if (!isDelayMs(value, positive)) {
+    throw new ValidationError(`${name} must be a number of ms ${positive ? '> 0' : '≥ 0'} and ≤ ${MAX_DELAY_MS}, got ${String(value)}`)
+  }
+}
+
+/**
+ * The one check for a total budget (a deadline): any finite number of ms ≥ 0. It may exceed
+ * `MAX_DELAY_MS` because `deadlineTimer` waits for it in chained steps.
+ */
+export function requireDeadline(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValidationError(`${name} must be a finite number of ms ≥ 0, got ${String(value)}`)
+  }
+}
+
+/**
+ * `timer(dueMs)` that also waits correctly beyond `MAX_DELAY_MS`: it chains timers of at most that
+ * length, measuring what is left on `scheduler` each time (a plain timer would fire at once).
+ */
+export function deadlineTimer(dueMs: number, scheduler: SchedulerLike): Observable<0> {
+  return defer(() => {
+    const end = scheduler.now() + dueMs
+    const waitRest = (): Observable<0> => {
+      const left = end - scheduler.now()
+      return left <= MAX_DELAY_MS ? timer(Math.max(0, left), scheduler) : timer(MAX_DELAY_MS, scheduler).pipe(concatMap(waitRest))
+    }
+    return waitRest()
+  })
+}
