@@ -16,7 +16,16 @@ import type {
   SessionPage,
   SessionPageOptions,
 } from './sessions/types.js'
+import { createRedactor } from './redact.js'
+import {
+  coalescingInterceptor,
+  loggingInterceptor,
+  redactingInterceptor,
+  redactingLogger,
+  retryingInterceptor,
+} from './transport/interceptors.js'
 import { createKyTransport } from './transport/ky-transport.js'
+import { PollCoalescer } from './transport/poll-coalescer.js'
 import { createRpc, type Rpc } from './transport/rpc.js'
 import type { Transport } from './transport/transport.js'
 import { Session } from './session.js'
@@ -48,12 +57,25 @@ export class AgentBay {
   readonly rpc: Rpc
   /** Contexts: lookup, lifecycle, paging, files, clear. */
   readonly context: ContextService
+  /** @internal This client's shared polls (tests check that none is left in flight). */
+  readonly coalescer: PollCoalescer
 
   /** Throws `ValidationError` (naming the option) for a missing key or any mistyped option. */
   constructor(options: AgentBayClientOptions = {}) {
     this.config = normalizeConfig(options)
-    const transport = optionalFunction(options.transport, 'transport') ?? createKyTransport(this.config, resolveApiKey(options))
-    this.rpc = createRpc(transport, this.config, optionalFunction(options.random, 'random'))
+    const customTransport = optionalFunction(options.transport, 'transport')
+    const apiKey = customTransport === undefined ? resolveApiKey(options) : typeof options.apiKey === 'string' ? options.apiKey : undefined
+    // State of this client only (issue 10): its key lives in the redactor's closure, its polls in its coalescer.
+    const redactor = createRedactor(apiKey === undefined ? [] : [apiKey])
+    const logger = redactingLogger(this.config.logger, redactor)
+    this.coalescer = new PollCoalescer(this.config.scheduler)
+    const transport = customTransport ?? createKyTransport(this.config, apiKey ?? '', redactor)
+    this.rpc = createRpc(transport, [
+      redactingInterceptor(redactor),
+      coalescingInterceptor(this.coalescer),
+      retryingInterceptor(this.config.retry, this.config.scheduler, logger, optionalFunction(options.random, 'random')),
+      loggingInterceptor(logger, this.config.scheduler),
+    ])
     this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 

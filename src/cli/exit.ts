@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander'
 import { isAgentBayError, isValidationError } from '../errors/index.js'
-import { redactText } from '../transport/redact.js'
+import { redactText, type Redactor } from '../transport/redact.js'
 
 /**
  * Exit codes of `agentbay-rx`: 0 success; 1 remote failure (API/HTTP/network errors, a sync with
@@ -51,25 +51,26 @@ export function errorKind(error: unknown): string {
 
 /**
  * The one line printed on stderr for a failure: `agentbay-rx: <message>`, redacted. With
- * `verbose`, the stack (also redacted) and the cause chain follow.
+ * `verbose`, the stack (also redacted) and the cause chain follow. `redact`: the run's redactor, which
+ * knows the key the run was given.
  */
-export function errorText(error: unknown, verbose: boolean): string {
+export function errorText(error: unknown, verbose: boolean, redact: Redactor['text'] = redactText): string {
   const message = error instanceof Error ? error.message : String(error)
   // Commander's messages already start with "error: ".
-  const line = redactText(`agentbay-rx: ${message.replace(/^error: /, '')}`.split('\n')[0] ?? '')
+  const line = redact(`agentbay-rx: ${message.replace(/^error: /, '')}`.split('\n')[0] ?? '')
   if (!verbose || !(error instanceof Error)) return line
   const details: string[] = [line]
   let current: unknown = error
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    details.push(redactText(current.stack ?? `${current.name}: ${current.message}`))
+    details.push(redact(current.stack ?? `${current.name}: ${current.message}`))
     current = current.cause
   }
   return details.join('\n')
 }
 
 /** What `--json` prints on stdout when a command fails: exactly one document, like a success. */
-export function errorDocument(error: unknown): Record<string, unknown> {
+export function errorDocument(error: unknown, redact: Redactor['text'] = redactText): Record<string, unknown> {
   const base = isAgentBayError(error) ? error.toJSON() : { name: error instanceof Error ? error.name : 'Error' }
   const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error)
-  return { ok: false, exitCode: exitCodeFor(error), error: { ...base, kind: errorKind(error), message: redactText(message) } }
+  return { ok: false, exitCode: exitCodeFor(error), error: { ...base, kind: errorKind(error), message: redact(message) } }
 }

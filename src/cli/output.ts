@@ -1,5 +1,5 @@
 import pc from 'picocolors'
-import { redactText } from '../transport/redact.js'
+import { redactText, type Redactor } from '../transport/redact.js'
 import type { CliIo, CliStream } from './io.js'
 
 /** picocolors' colour functions (no-ops when colours are off). */
@@ -17,6 +17,8 @@ export class Output {
   constructor(
     readonly io: CliIo,
     readonly json: boolean,
+    /** The run's redactor (it knows the run's key); by default the credential patterns only. */
+    private readonly redact: Redactor['text'] = redactText,
   ) {
     const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== ''
     const forceColor = io.env['FORCE_COLOR'] !== undefined && io.env['FORCE_COLOR'] !== '0'
@@ -35,7 +37,7 @@ export class Output {
 
   /** A human-only line (dropped with `--json`). */
   line(text = ''): void {
-    if (!this.json) this.io.stdout.write(`${redactText(text)}\n`)
+    if (!this.json) this.io.stdout.write(`${this.redact(text)}\n`)
   }
 
   /**
@@ -55,7 +57,7 @@ export class Output {
   document(value: unknown): void {
     if (!this.json || this.documentWritten) return
     this.documentWritten = true
-    this.io.stdout.write(`${redactText(JSON.stringify(value, null, 2))}\n`)
+    this.io.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`)
   }
 
   get hasDocument(): boolean {
@@ -64,6 +66,6 @@ export class Output {
 
   /** A line on stderr (warnings, the error line). */
   warn(text: string): void {
-    this.io.stderr.write(`${redactText(text)}\n`)
+    this.io.stderr.write(`${this.redact(text)}\n`)
   }
 }

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander'
+import { createRedactor } from '../transport/redact.js'
 import { EXIT, errorDocument, errorText, exitCodeFor } from './exit.js'
 import type { CliIo } from './io.js'
 import { Output } from './output.js'
@@ -15,7 +16,9 @@ import { buildProgram } from './program.js'
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // Known before parsing, so that even a usage error honours --json and --verbose.
   const flags = argv.slice(0, endOfOptions(argv))
-  const out = new Output(io, flags.includes('--json'))
+  // The run's own redactor: it scrubs the key this run was given wherever it appears, even bare.
+  const redact = createRedactor(runKeys(flags, io.env)).text
+  const out = new Output(io, flags.includes('--json'), redact)
   const verbose = flags.includes('--verbose')
   const signal = io.signal ?? new AbortController().signal
   try {
@@ -24,9 +27,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     const code = exitCodeFor(error)
     if (code === EXIT.ok) return code // --help, --version
-    out.document(errorDocument(error))
+    out.document(errorDocument(error, redact))
     // `context` without a subcommand: commander already printed the help on stderr.
-    if (!(error instanceof CommanderError && error.code === 'commander.help')) out.warn(errorText(error, verbose))
+    if (!(error instanceof CommanderError && error.code === 'commander.help')) out.warn(errorText(error, verbose, redact))
     return code
   }
 }
@@ -34,4 +37,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 const endOfOptions = (argv: readonly string[]): number => {
   const at = argv.indexOf('--')
   return at === -1 ? argv.length : at
+}
+
+/** The API keys this run may hold: `--api-key <key>`, `--api-key=<key>` and `AGENTBAY_API_KEY`. */
+const runKeys = (flags: readonly string[], env: CliIo['env']): string[] => {
+  const keys: string[] = []
+  flags.forEach((flag, index) => {
+    if (flag === '--api-key' && flags[index + 1] !== undefined) keys.push(flags[index + 1] as string)
+    else if (flag.startsWith('--api-key=')) keys.push(flag.slice('--api-key='.length))
+  })
+  const fromEnv = env['AGENTBAY_API_KEY']
+  if (fromEnv !== undefined) keys.push(fromEnv)
+  return keys
 }

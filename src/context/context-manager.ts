@@ -23,11 +23,11 @@ import { deadlineTimer } from '../duration.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { SyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../errors/validation-error.js'
+import { PollCursor } from '../transport/poll-coalescer.js'
 import type { Rpc } from '../transport/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
 import { failedSyncResult, summarizeSync } from './sync-result.js'
-import { coalescerFor, type PollAnswer, type PollFreshness } from './poll-coalescer.js'
 import { mountKey, watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
@@ -181,16 +181,10 @@ export class ContextManager {
       const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
       const scope = { contextId: normalized.contextId, path: normalized.path }
       // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
-      let lastSentAt: number | undefined
-      const poll = (notBefore: number): Observable<readonly ContextStatusData[]> =>
-        this.pollTasks(scope, { notBefore, ...(lastSentAt === undefined ? {} : { after: lastSentAt }) }).pipe(
-          map(({ answer, sentAt }) => {
-            lastSentAt = sentAt
-            return answer
-          }),
-        )
+      const cursor = new PollCursor()
+      const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
       // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
-      const baseline$ = poll(scheduler.now()).pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
+      const baseline$ = poll().pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
       const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
         concatMap(([staleTasks, expected]) =>
           this.deps
@@ -215,9 +209,9 @@ export class ContextManager {
           const triggered = of<SyncEvent>({ kind: 'triggered', requestId })
           // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
           if (expected === 0) return triggered
-          const triggeredAt = scheduler.now()
+          cursor.restart()
           const tasks$ = watchTasks({
-            poll: () => poll(triggeredAt),
+            poll,
             select: { ...scope, mode: normalized.mode, staleTasks },
             schedule: normalized.schedule,
             maxPolls: normalized.maxRetries,
@@ -248,13 +242,8 @@ export class ContextManager {
    * One `GetContextInfo` poll of this session and scope, shared with identical polls of other
    * streams when fresh enough for this one (see `PollCoalescer`).
    */
-  private pollTasks(scope: ContextInfoFilter, freshness: PollFreshness): Observable<PollAnswer<readonly ContextStatusData[]>> {
-    const params = infoParams(this.sessionId, scope)
-    return coalescerFor<readonly ContextStatusData[]>(this.deps.rpc, this.deps.scheduler).poll(
-      JSON.stringify(params),
-      freshness,
-      () => this.deps.rpc('GetContextInfo', params).pipe(map((body) => body.Data?.ContextStatus ?? [])),
-    )
+  private pollTasks(scope: ContextInfoFilter, cursor: PollCursor): Observable<readonly ContextStatusData[]> {
+    return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
   private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {

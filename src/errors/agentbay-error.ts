@@ -1,4 +1,4 @@
-import { redactText } from '../transport/redact.js'
+import { redactText } from '../redact.js'
 
 /** What every AgentBay error may carry about the failed call. */
 export interface ErrorDetails {

@@ -1,4 +1,4 @@
-import { redactText } from '../transport/redact.js'
+import { redactText } from '../redact.js'
 import { AgentBayError, type ErrorDetails } from './agentbay-error.js'
 
 /**

@@ -3,7 +3,7 @@ import { Observable, throwError, timeout } from 'rxjs'
 import type { NormalizedConfig } from '../config.js'
 import { NetworkError } from '../errors/network-error.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
-import { redactText } from './redact.js'
+import type { Redactor } from '../redact.js'
 import type { RawResponse, RpcRequest, Transport } from './transport.js'
 import { buildWireRequest } from './wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
@@ -11,9 +11,10 @@ import { API_VERSION } from '../wire/protocol.js'
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
  * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), `timeout` = per-attempt `timeoutMs`.
- * The API key lives only in this closure, so no inspectable object holds it (issue 9 item 10).
+ * The API key lives only in this closure (and the client's redactor), so no inspectable object
+ * holds it (issue 9 item 10); failures are scrubbed with the client's redactor.
  */
-export function createKyTransport(config: NormalizedConfig, apiKey: string): Transport {
+export function createKyTransport(config: NormalizedConfig, apiKey: string, redactor: Redactor): Transport {
   const client = ky.create({
     retry: 0,
     throwHttpErrors: false,
@@ -56,7 +57,7 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string): Tra
         },
         (error: unknown) => {
           settled = true
-          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, config.timeoutMs))
+          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, config.timeoutMs, redactor))
         },
       )
       return () => {
@@ -80,10 +81,9 @@ const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
  * Maps ky/fetch failures to our error family. The raw error is not kept as `cause`: ky's
  * TimeoutError quotes the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
-export function classifyTransportError(action: string, error: unknown, timeoutMs: number): Error {
+export function classifyTransportError(action: string, error: unknown, timeoutMs: number, redactor: Redactor): Error {
   if (error instanceof TimeoutError) return timeoutError(action, timeoutMs)
-  const reason = describeCause(error)
-  return new NetworkError(redactText(reason), { action })
+  return new NetworkError(redactor.text(describeCause(error)), { action })
 }
 
 const describeCause = (error: unknown): string => {

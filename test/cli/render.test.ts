@@ -9,7 +9,7 @@ import { formatBytes, formatDuration, table, widthOf } from '../../src/cli/rende
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
 import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/index.js'
 import { runCli } from '../../src/cli/run.js'
-import { registerSecret } from '../../src/transport/redact.js'
+import { createRedactor } from '../../src/transport/redact.js'
 import { parseJson, runInProcess } from './helpers.js'
 
 const task = (status: string, errorMessage = '') => ({
@@ -41,10 +41,10 @@ describe('exit codes', () => {
   })
 
   it('prints one redacted line, and the stack only with --verbose', () => {
-    registerSecret('ak-render-secret-1234')
+    const redact = createRedactor(['ak-render-secret-1234']).text
     const error = new Error('GetContextInfo failed: token=abc key ak-render-secret-1234\nsecond line')
-    expect(errorText(error, false)).toBe('agentbay-rx: GetContextInfo failed: token=<redacted> key <redacted>')
-    const verbose = errorText(error, true)
+    expect(errorText(error, false, redact)).toBe('agentbay-rx: GetContextInfo failed: token=<redacted> key <redacted>')
+    const verbose = errorText(error, true, redact)
     expect(verbose.split('\n').length).toBeGreaterThan(2)
     expect(verbose).not.toContain('ak-render-secret-1234')
     expect(errorDocument(new HttpError('nope', { action: 'ListContexts', httpStatus: 401, code: 'InvalidApiKey' }))).toMatchObject({

@@ -1,5 +1,5 @@
-import { merge, mergeMap } from 'rxjs'
-import { PollCoalescer, type PollFreshness } from '../../src/context/poll-coalescer.js'
+import { defer, merge, mergeMap } from 'rxjs'
+import { PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/index.js'
@@ -78,39 +78,72 @@ describe('shared polling', () => {
     fake.verify()
   })
 
-  it('joins an in-flight poll only if it was sent at or after the caller\'s notBefore time', () => {
+  it('joins an in-flight poll only if it was sent after the reader\'s trigger', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const coalescer = new PollCoalescer<string>(scheduler)
+      const coalescer = new PollCoalescer(scheduler)
       let sent = 0
       const send = () => {
         sent += 1
         return cold('----(a|)', { a: `poll-${sent}` })
       }
-      const at = (frame: number, freshness: PollFreshness) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', freshness, send)))
-      // poll 1 leaves at 0; a caller at 2 with notBefore 0 joins it; a caller at 2 whose trigger was at 2 must not.
-      expectObservable(coalescer.poll('k', { notBefore: 0 }, send)).toBe('----(a|)', { a: { answer: 'poll-1', sentAt: 0 } })
-      expectObservable(at(2, { notBefore: 0 })).toBe('----(a|)', { a: { answer: 'poll-1', sentAt: 0 } })
-      expectObservable(at(2, { notBefore: 2 })).toBe('------(a|)', { a: { answer: 'poll-2', sentAt: 2 } })
+      const first = new PollCursor()
+      const joiner = new PollCursor()
+      const triggeredAt2 = new PollCursor()
+      const at = (frame: number, cursor: PollCursor, restart = false) =>
+        cold(`${'-'.repeat(frame)}(x|)`).pipe(
+          mergeMap(() => {
+            if (restart) cursor.restart()
+            return coalescer.poll('k', cursor, send)
+          }),
+        )
+      // poll 1 leaves at 0; a reader that has read nothing yet joins it at 2; one whose trigger was at 2 must not.
+      expectObservable(coalescer.poll('k', first, send)).toBe('----(a|)', { a: 'poll-1' })
+      expectObservable(at(2, joiner)).toBe('----(a|)', { a: 'poll-1' })
+      expectObservable(at(2, triggeredAt2, true)).toBe('------(a|)', { a: 'poll-2' })
     })
   })
 
-  it('reuses a recent answer sent after the caller\'s last poll, never the caller\'s own answer again, never a stale one', () => {
+  it('reuses a recent answer sent after the reader\'s last poll, never the reader\'s own answer again, never a stale one', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const coalescer = new PollCoalescer<string>(scheduler, 50)
+      const coalescer = new PollCoalescer(scheduler, 50)
       let sent = 0
       const send = () => {
         sent += 1
         return cold('-(a|)', { a: `poll-${sent}` })
       }
-      const at = (frame: number, freshness: PollFreshness) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', freshness, send)))
+      const sender = new PollCursor()
+      const other = new PollCursor()
+      const late = new PollCursor()
+      const at = (frame: number, cursor: PollCursor) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', cursor, send)))
       // poll 1 leaves at 10 and is answered at 11.
-      expectObservable(at(10, { notBefore: 0 })).toBe('-----------(a|)', { a: { answer: 'poll-1', sentAt: 10 } })
-      // another stream whose last poll left at 5 reuses it at 20 (9 ms old): no request.
-      expectObservable(at(20, { notBefore: 0, after: 5 })).toBe('--------------------(a|)', { a: { answer: 'poll-1', sentAt: 10 } })
-      // the stream that sent poll 1 must not get it again at 20: poll 2 leaves.
-      expectObservable(at(20, { notBefore: 0, after: 10 })).toBe('---------------------(a|)', { a: { answer: 'poll-2', sentAt: 20 } })
+      expectObservable(at(10, sender)).toBe('-----------(a|)', { a: 'poll-1' })
+      // another reader reuses it at 20 (9 ms old): no request.
+      expectObservable(at(20, other)).toBe('--------------------(a|)', { a: 'poll-1' })
+      // the reader that sent poll 1 must not get it again at 20: poll 2 leaves.
+      expectObservable(at(20, sender)).toBe('---------------------(a|)', { a: 'poll-2' })
       // at 100 poll 2's answer is 79 ms old, past maxAge 50: poll 3 leaves.
-      expectObservable(at(100, { notBefore: 0, after: 5 })).toBe(`${'-'.repeat(101)}(a|)`, { a: { answer: 'poll-3', sentAt: 100 } })
+      expectObservable(at(100, late)).toBe(`${'-'.repeat(101)}(a|)`, { a: 'poll-3' })
+    })
+  })
+
+  it('tells two polls sent in the same millisecond apart: a trigger after a poll never reuses it', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const coalescer = new PollCoalescer(scheduler)
+      let sent = 0
+      const send = () => {
+        sent += 1
+        return cold('(a|)', { a: `poll-${sent}` })
+      }
+      const before = new PollCursor()
+      const after = new PollCursor()
+      // Both at frame 0: poll 1 is answered, then the second reader's trigger answers, then it polls.
+      expectObservable(coalescer.poll('k', before, send)).toBe('(a|)', { a: 'poll-1' })
+      expectObservable(
+        defer(() => {
+          after.restart()
+          return coalescer.poll('k', after, send)
+        }),
+      ).toBe('(a|)', { a: 'poll-2' })
     })
   })
 

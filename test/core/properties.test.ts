@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ContextStatusFromString, RESPONSE_CODECS, isAgentBayError, type ContextStatusData } from '../../src/index.js'
 import { decodeResponse } from '../../src/transport/decode-response.js'
-import { redactText, registerSecret } from '../../src/transport/redact.js'
+import { createRedactor, redactText } from '../../src/redact.js'
 
 // ---- an oracle written independently of the codecs (protocol §2.1, §2.3, §4) ---------------------
 
@@ -267,14 +267,13 @@ describe('redactText', () => {
     )
   })
 
-  it('removes a registered key wherever it appears, bare or URL-encoded', () => {
+  it("removes a client's key wherever it appears, bare or URL-encoded", () => {
     const registeredKeyArb = fc
       .string({ minLength: 8, maxLength: 40 })
       .filter((key) => !/[<>]/.test(key) && !'<redacted>'.includes(key) && key.trim() === key)
     fc.assert(
       fc.property(fc.string(), registeredKeyArb, fc.string(), fc.boolean(), (before, key, after, encoded) => {
-        registerSecret(key)
-        const out = redactText(`${before}${encoded ? encodeURIComponent(key) : key}${after}`)
+        const out = createRedactor([key]).text(`${before}${encoded ? encodeURIComponent(key) : key}${after}`)
         expect(out).not.toContain(key)
         if (encodeURIComponent(key) !== key) expect(out).not.toContain(encodeURIComponent(key))
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { redactUrl } from '../../src/index.js'
-import { redactText } from '../../src/transport/redact.js'
+import { redactText } from '../../src/redact.js'
 
 describe('redaction of presigned URLs', () => {
   it('scrubs the credentials of S3, OSS and emulator presigned URLs', () => {

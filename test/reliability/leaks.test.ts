@@ -5,7 +5,6 @@
 import fc from 'fast-check'
 import { lastValueFrom, type Observable, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coalescerFor } from '../../src/context/poll-coalescer.js'
 import type { FaultKind } from '../../src/emulator/index.js'
 import { AgentBay, type Session } from '../../src/index.js'
 import { SYNC, busySockets, createClient, flushMicrotasks, rejectionRecorder, sessionWithMount, until, type TestClient } from './helpers.js'
@@ -104,7 +103,7 @@ describe('resource leaks', () => {
     await quiesce(emulator)
     await sleep(20)
     const baseline = resources()
-    const coalescer = coalescerFor(client.agentBay.rpc, client.agentBay.config.scheduler)
+    const coalescer = client.agentBay.coalescer
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         await emulator.setFaults(s.fault === null ? [] : { rules: [{ ...s.fault, latencyMs: 150, retryAfterSeconds: 0 }], seed: 7 })

@@ -3,7 +3,6 @@
 // last subscriber leaves.
 import { firstValueFrom, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coalescerFor } from '../../src/context/poll-coalescer.js'
 import { adaptiveSchedule, type ContextSyncResult, type Session, type SyncOptions } from '../../src/index.js'
 import { createClient, sessionWithMount, startHarness, until, type Harness, type TestClient } from './helpers.js'
 
@@ -62,7 +61,7 @@ describe('shared polling over HTTP', () => {
 
   it('stops the shared poll when the last subscriber leaves', async () => {
     await harness.quiesce()
-    const coalescer = coalescerFor(client.agentBay.rpc, client.agentBay.config.scheduler)
+    const coalescer = client.agentBay.coalescer
     const handle = client.agentBay.session(session.sessionId)
     const subscriptions: Subscription[] = []
     for (let i = 0; i < N; i += 1) subscriptions.push(handle.context.sync(SHARED_SYNC).subscribe())
