@@ -51,9 +51,13 @@ export interface AgentBayClientOptions extends AgentBayOptions {
  * const { session } = await agentBay.createAsync({ contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }] })
  */
 export class AgentBay {
-  /** Resolved configuration. It holds no API key: only the transport's closure does (issue 9 item 10). */
+  /** Resolved configuration. It holds no API key: only the closures of the transport and the redactor do (issue 9 item 10). */
   readonly config: NormalizedConfig
-  /** Calls one action through transport → decode; the building block of every service. */
+  /**
+   * Calls one action through this client's interceptors (redaction → coalescing → retry →
+   * logging) and transport → decode; the building block of every service. Per-call options ride
+   * on the call: `rpc('GetContextInfo', params, { retry: false })`.
+   */
   readonly rpc: Rpc
   /** Contexts: lookup, lifecycle, paging, files, clear. */
   readonly context: ContextService
@@ -64,12 +68,12 @@ export class AgentBay {
   constructor(options: AgentBayClientOptions = {}) {
     this.config = normalizeConfig(options)
     const customTransport = optionalFunction(options.transport, 'transport')
-    const apiKey = customTransport === undefined ? resolveApiKey(options) : typeof options.apiKey === 'string' ? options.apiKey : undefined
+    const apiKey = resolveApiKey(options)
     // State of this client only (issue 10): its key lives in the redactor's closure, its polls in its coalescer.
-    const redactor = createRedactor(apiKey === undefined ? [] : [apiKey])
+    const redactor = createRedactor([apiKey])
     const logger = redactingLogger(this.config.logger, redactor)
     this.coalescer = new PollCoalescer(this.config.scheduler)
-    const transport = customTransport ?? createKyTransport(this.config, apiKey ?? '', redactor)
+    const transport = customTransport ?? createKyTransport(this.config, apiKey, redactor)
     this.rpc = createRpc(transport, [
       redactingInterceptor(redactor),
       coalescingInterceptor(this.coalescer),
