@@ -1,6 +1,6 @@
-import { defer, merge, mergeMap } from 'rxjs'
+import { merge, mergeMap, type Observable } from 'rxjs'
 import { PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
-import { TestScheduler } from 'rxjs/testing'
+import { TestScheduler, type RunHelpers } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
@@ -81,21 +81,11 @@ describe('shared polling', () => {
   it('joins an in-flight poll only if it was sent after the reader\'s trigger', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const coalescer = new PollCoalescer(scheduler)
-      let sent = 0
-      const send = () => {
-        sent += 1
-        return cold('----(a|)', { a: `poll-${sent}` })
-      }
+      const send = countingSend(cold, '----(a|)')
       const first = new PollCursor()
       const joiner = new PollCursor()
       const triggeredAt2 = new PollCursor()
-      const at = (frame: number, cursor: PollCursor, restart = false) =>
-        cold(`${'-'.repeat(frame)}(x|)`).pipe(
-          mergeMap(() => {
-            if (restart) cursor.restart()
-            return coalescer.poll('k', cursor, send)
-          }),
-        )
+      const at = pollsAt(cold, coalescer, send)
       // poll 1 leaves at 0; a reader that has read nothing yet joins it at 2; one whose trigger was at 2 must not.
       expectObservable(coalescer.poll('k', first, send)).toBe('----(a|)', { a: 'poll-1' })
       expectObservable(at(2, joiner)).toBe('----(a|)', { a: 'poll-1' })
@@ -106,15 +96,11 @@ describe('shared polling', () => {
   it('reuses a recent answer sent after the reader\'s last poll, never the reader\'s own answer again, never a stale one', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const coalescer = new PollCoalescer(scheduler, 50)
-      let sent = 0
-      const send = () => {
-        sent += 1
-        return cold('-(a|)', { a: `poll-${sent}` })
-      }
+      const send = countingSend(cold, '-(a|)')
       const sender = new PollCursor()
       const other = new PollCursor()
       const late = new PollCursor()
-      const at = (frame: number, cursor: PollCursor) => cold(`${'-'.repeat(frame)}(x|)`).pipe(mergeMap(() => coalescer.poll('k', cursor, send)))
+      const at = pollsAt(cold, coalescer, send)
       // poll 1 leaves at 10 and is answered at 11.
       expectObservable(at(10, sender)).toBe('-----------(a|)', { a: 'poll-1' })
       // another reader reuses it at 20 (9 ms old): no request.
@@ -129,23 +115,34 @@ describe('shared polling', () => {
   it('tells two polls sent in the same millisecond apart: a trigger after a poll never reuses it', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const coalescer = new PollCoalescer(scheduler)
-      let sent = 0
-      const send = () => {
-        sent += 1
-        return cold('(a|)', { a: `poll-${sent}` })
-      }
+      const send = countingSend(cold, '(a|)')
       const before = new PollCursor()
       const after = new PollCursor()
       // Both at frame 0: poll 1 is answered, then the second reader's trigger answers, then it polls.
-      expectObservable(coalescer.poll('k', before, send)).toBe('(a|)', { a: 'poll-1' })
-      expectObservable(
-        defer(() => {
-          after.restart()
-          return coalescer.poll('k', after, send)
-        }),
-      ).toBe('(a|)', { a: 'poll-2' })
+      expectObservable(pollsAt(cold, coalescer, send)(0, before)).toBe('(a|)', { a: 'poll-1' })
+      expectObservable(pollsAt(cold, coalescer, send)(0, after, true)).toBe('(a|)', { a: 'poll-2' })
     })
   })
+
+  /** A `send` for the coalescer: answers `poll-<n>` after `marble`, n counting the polls sent. */
+  function countingSend(cold: RunHelpers['cold'], marble: string): () => Observable<string> {
+    let sent = 0
+    return () => {
+      sent += 1
+      return cold(marble, { a: `poll-${sent}` })
+    }
+  }
+
+  /** Polls `k` at `frame` with `cursor`, restarting the cursor first (its trigger) when `restart`. */
+  function pollsAt(cold: RunHelpers['cold'], coalescer: PollCoalescer, send: () => Observable<string>) {
+    return (frame: number, cursor: PollCursor, restart = false): Observable<string> =>
+      cold(`${'-'.repeat(frame)}(x|)`).pipe(
+        mergeMap(() => {
+          if (restart) cursor.restart()
+          return coalescer.poll('k', cursor, send)
+        }),
+      )
+  }
 
   function countPollsFor(subscribers: number): { polls: number; results: unknown[][] } {
     scheduler = createTestScheduler()
