@@ -1,4 +1,4 @@
-import { merge, mergeMap, type Observable } from 'rxjs'
+import { merge, mergeMap, tap, type Observable } from 'rxjs'
 import { PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
 import { TestScheduler, type RunHelpers } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -76,6 +76,27 @@ describe('shared polling', () => {
     // baseline, polls at 2, 13 (answered at 14 for the remaining subscriber), 24 (aborted when the last one left)
     expect(states).toEqual(['answered', 'answered', 'answered', 'cancelled'])
     fake.verify()
+  })
+
+  it("never gives a sync a poll another sync sent in the same millisecond before this sync's trigger answered", () => {
+    // The task exists from the moment A's trigger answers (frame 5). B's baseline leaves at frame 5 too,
+    // just before that answer, and is answered at once: it must not count as A's first poll after the trigger.
+    let taskExists = false
+    fake.respond('SyncContext', (_request, call) =>
+      scheduler.createColdObservable(call === 0 ? '-----(a|)' : `${'-'.repeat(100)}(a|)`, { a: jsonResponse({ ...okBody(), RequestId: `sync-${call + 1}` }) }).pipe(
+        tap(() => (taskExists = taskExists || call === 0)),
+      ),
+    )
+    fake.respond('GetContextInfo', () => jsonResponse(contextInfoBody(taskExists ? [running] : [])))
+    const scoped: SyncOptions = { ...FAST, contextId: 'ctx-1', path: running.path }
+    scheduler.run(({ cold, expectObservable }) => {
+      const session = agentBay.session('s-1')
+      expectObservable(cold('-----(x|)').pipe(mergeMap(() => session.context.sync(scoped))), '^ 20ms !').toBe('')
+      // A polls as soon as its trigger answers: a fresh poll, which sees the task.
+      expectObservable(session.context.sync(scoped), '^ 20ms !').toBe('-----a', { a: { ...running, requestId: 'sync-1' } })
+    })
+    // A's baseline (0), B's baseline (5), A's polls at 5 and 15: nothing reused across A's trigger.
+    expect(fake.requestsOf('GetContextInfo')).toHaveLength(4)
   })
 
   it('joins an in-flight poll only if it was sent after the reader\'s trigger', () => {
