@@ -1,6 +1,5 @@
 import { EMPTY, concat, defer, map, mergeMap, takeWhile, throwError, type Observable, type SchedulerLike } from 'rxjs'
 import type { ContextStatusData } from '../codecs/context-status.js'
-import { isTransientError } from '../transport/rpc.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
 import { poll } from './poll.js'
 import type { PollSchedule } from './poll-schedule.js'
@@ -69,7 +68,6 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
       schedule: options.schedule,
       maxPolls: options.maxPolls,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      isTransient: isTransientError,
       scheduler,
     }).pipe(
       map((tasks) => {

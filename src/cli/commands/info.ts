@@ -59,7 +59,8 @@ export async function infoCommand(ctx: CommandContext, options: InfoCommandOptio
   let latest: readonly ContextStatusData[] = []
   let polls = 0
   ctx.out.line(ctx.out.color.dim(`Watching session ${options.session} every ${interval} ms (Ctrl-C to stop)`))
-  // The shared poll operator: the next poll leaves `interval` ms after the previous one answered.
+  // The shared poll operator: the next poll leaves `interval` ms after the previous one answered,
+  // and a transient failure skips a poll, as in every other wait.
   const poll$ = poll({ request: () => manager.info(filter), schedule: fixedSchedule(interval), scheduler: asyncScheduler }).pipe(
     tap((info) => {
       polls++
