@@ -2,7 +2,7 @@
 import { take, type SchedulerLike } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { poll } from '../../src/context/poll.js'
+import { poll, pollUntil } from '../../src/context/poll.js'
 import { fixedSchedule } from '../../src/context/poll-schedule.js'
 import { MAX_DELAY_MS, deadlineTimer, isDelayMs, requireDeadline, requireDelay } from '../../src/duration.js'
 import { AgentBay, HttpError, ValidationError } from '../../src/index.js'
@@ -96,6 +96,32 @@ describe('poll()', () => {
         kind: 'validation',
         message: 'schedule(0) must return a number of ms ≥ 0, got NaN',
       })
+    })
+  })
+})
+
+describe('pollUntil() (issue 10 item 2)', () => {
+  const timedOut = new Error('still waiting')
+
+  it('emits each answer up to the first that meets the stop condition, then sends nothing more', () => {
+    let requests = 0
+    scheduler.run(({ expectObservable, cold }) => {
+      const answers$ = pollUntil({
+        request: () => cold('-(a|)', { a: ++requests }),
+        schedule: fixedSchedule(5),
+        until: (answer) => answer === 2,
+        timeoutError: () => timedOut,
+        scheduler,
+      })
+      expectObservable(answers$).toBe('-a 5ms (b|)', { a: 1, b: 2 })
+    })
+    expect(requests).toBe(2)
+  })
+
+  it('errors with timeoutError when the budget ends before the stop condition', () => {
+    scheduler.run(({ expectObservable, cold }) => {
+      const answers$ = pollUntil({ request: () => cold('-(a|)', { a: 0 }), schedule: fixedSchedule(5), maxPolls: 2, until: () => false, timeoutError: () => timedOut, scheduler })
+      expectObservable(answers$).toBe('-a 5ms (a#)', { a: 0 }, timedOut)
     })
   })
 })
