@@ -1,21 +1,8 @@
-import {
-  concatMap,
-  defer,
-  distinctUntilChanged,
-  exhaustMap,
-  filter,
-  map,
-  merge,
-  mergeMap,
-  startWith,
-  takeWhile,
-  throwError,
-  timer,
-  type Observable,
-} from 'rxjs'
+import { concatMap, defer, distinctUntilChanged, filter, map, startWith, type Observable } from 'rxjs'
 import type { AsyncOptions } from '../adapters.js'
 import type { NormalizedConfig } from '../config.js'
-import { deadlineTimer, requireDeadline, requireDelay } from '../duration.js'
+import { pollUntil } from '../context/poll.js'
+import { requireDeadline, requireDelay } from '../duration.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import type { Rpc } from '../transport/rpc.js'
@@ -359,8 +346,9 @@ export class ContextService {
   }
 
   /**
-   * The clear pipeline: trigger once, then probe on a timer. The deadline is merged in as an error
-   * source; `takeWhile(…, true)` ends everything (deadline included) at the first `available`.
+   * The clear pipeline: trigger once, then probe `GetContext` on the one `poll` operator, each probe
+   * `pollIntervalMs` after the previous answer (the first after the trigger, as the reference does:
+   * clearing takes time). `timeoutMs` counts from the trigger's answer.
    */
   private clearStates(contextId: string, options: ClearOptions): Observable<ClearResult> {
     return defer(() => {
@@ -371,21 +359,19 @@ export class ContextService {
       requireDeadline(timeoutMs, 'timeoutMs')
       const { scheduler } = this.deps.config
       return this.deps.rpc('ClearContext', { Id: contextId }).pipe(
-        mergeMap((body) => {
+        concatMap((body) => {
           const requestId = body.RequestId ?? ''
-          const probes$ = timer(pollIntervalMs, pollIntervalMs, scheduler).pipe(
-            exhaustMap(() => this.fetchById(contextId)),
-            map((fetched) => fetched.context.state),
-          )
-          const deadline$ = deadlineTimer(timeoutMs, scheduler).pipe(
-            mergeMap(() =>
-              throwError(
-                () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
-              ),
-            ),
-          )
-          return merge(probes$.pipe(startWith<ContextState>('clearing'), distinctUntilChanged()), deadline$).pipe(
-            takeWhile((state) => state !== 'available', true),
+          const states$ = pollUntil({
+            request: () => this.fetchById(contextId).pipe(map((fetched) => fetched.context.state)),
+            schedule: () => pollIntervalMs,
+            deadline: scheduler.now() + timeoutMs,
+            until: (state) => state === 'available',
+            timeoutError: () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
+            scheduler,
+          })
+          return states$.pipe(
+            startWith<ContextState>('clearing'),
+            distinctUntilChanged(),
             map((state): ClearResult => ({ requestId, contextId, state })),
           )
         }),

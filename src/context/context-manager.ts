@@ -7,15 +7,13 @@ import {
   map,
   mergeMap,
   of,
-  takeLast,
   takeUntil,
   tap,
   throwIfEmpty,
   type Observable,
-  type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs'
-import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
+import type { ContextStatusData } from '../codecs/context-status.js'
 import type { AsyncOptions } from '../adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../adapters.js'
 import type { Logger } from '../config.js'
@@ -27,8 +25,8 @@ import { PollCursor } from '../transport/poll-coalescer.js'
 import type { Rpc } from '../transport/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
-import { failedSyncResult, summarizeSync } from './sync-result.js'
-import { mountKey, watchTasks } from './task-watch.js'
+import { failedSyncResult, foldSyncTasks, syncResultOf } from './sync-result.js'
+import { watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
 /** What a `ContextManager` needs from its client. */
@@ -56,6 +54,7 @@ export interface SyncCallbackOptions extends SyncAsyncOptions {
 }
 
 type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string } | { readonly kind: 'task'; readonly task: SyncTaskStatus }
+const isTaskEvent = (event: SyncEvent): event is Extract<SyncEvent, { kind: 'task' }> => event.kind === 'task'
 
 const INFO_FORM = 'info({ contextId, path, taskType })'
 const SYNC_ASYNC_FORM = 'syncAsync({ contextId, path, mode, signal, callback })'
@@ -101,7 +100,7 @@ export class ContextManager {
   sync(options: SyncOptions = {}): Observable<SyncTaskStatus> {
     const argumentCount = arguments.length
     return this.syncEvents(options, argumentCount).pipe(
-      filter((event): event is Extract<SyncEvent, { kind: 'task' }> => event.kind === 'task'),
+      filter(isTaskEvent),
       map((event) => event.task),
     )
   }
@@ -246,10 +245,19 @@ export class ContextManager {
     return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
+  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTasks`), under the trigger's requestId. */
   private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
     let requestId = ''
-    const remembered$ = events$.pipe(tap((event) => (requestId = event.kind === 'triggered' ? event.requestId : requestId)))
-    return lastValueWithSignal(remembered$.pipe(foldSyncEvents()), signal).catch((error: unknown) => failedSyncResult(error, requestId))
+    const tasks$ = events$.pipe(
+      tap((event) => (requestId = event.kind === 'triggered' ? event.requestId : requestId)),
+      filter(isTaskEvent),
+      map((event) => event.task),
+    )
+    const result$ = tasks$.pipe(
+      foldSyncTasks(),
+      map((fold) => syncResultOf(fold, requestId)),
+    )
+    return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))
   }
 
   /** protocol §7.7: the reference may call a callback twice; ours is called once, even if it throws. */
@@ -267,24 +275,6 @@ const unconfirmed = (expected: number | undefined, waitedMs: number, requestId: 
     `no sync task appeared within ${Math.round(waitedMs)} ms of the trigger, although ${expected === undefined ? 'contexts are' : `${expected} context(s) are`} mounted in its scope: its outcome is unknown`,
     { requestId }, // no action: SyncContext itself succeeded
   )
-
-/**
- * Folds sync events into the reference result shape, keeping only the latest task per mount
- * (memory bounded by the number of mounts, not by the length of the sync).
- */
-const foldSyncEvents = (): OperatorFunction<SyncEvent, ContextSyncResult> => (source) =>
-  defer(() => {
-    let requestId = ''
-    const latest = new Map<string, ContextStatusData>()
-    return source.pipe(
-      tap((event) => {
-        if (event.kind === 'triggered') requestId = event.requestId
-        else latest.set(mountKey(event.task), pickContextStatusData(event.task)) // a mount keeps its first place
-      }),
-      takeLast(1),
-      map(() => summarizeSync(requestId, [...latest.values()])),
-    )
-  })
 
 const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string, string | undefined> => ({
   SessionId: sessionId,

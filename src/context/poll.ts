@@ -10,6 +10,7 @@ import {
   map,
   takeLast,
   takeUntil,
+  takeWhile,
   tap,
   throwError,
   type Observable,
@@ -17,9 +18,21 @@ import {
 } from 'rxjs'
 import { deadlineTimer } from '../duration.js'
 import { ValidationError } from '../errors/validation-error.js'
+import { isTransientError } from '../transport/rpc.js'
 import type { PollSchedule } from './poll-schedule.js'
 
-/** How `poll` repeats a request. */
+/**
+ * How `poll` repeats a request. A caller passes only what differs between waits (request,
+ * schedule, budget); the rules for faults are the operator's own, the same for every wait:
+ *
+ * - A transient failure (`isTransientError`: network, timeout, 5xx, throttling — already retried
+ *   inside the rpc) skips that poll; the next one goes out on schedule, within the budget.
+ * - Any other failure ends the wait at once with that error.
+ * - The deadline is wall-clock time on `scheduler`, the request in flight included: when it
+ *   passes, that request is unsubscribed (aborted) and polling ends.
+ * - Polling that ends with no poll answered and some failed errors with the last failure, never
+ *   with an empty completion or a made-up outcome.
+ */
 export interface PollOptions<T> {
   /** One poll: emits its answer and completes (only the last value counts). */
   readonly request: () => Observable<T>
@@ -32,8 +45,6 @@ export interface PollOptions<T> {
    * the request is unsubscribed (aborted) and the stream completes. Default: none.
    */
   readonly deadline?: number
-  /** Failures that skip one poll instead of ending the stream (the budget bounds them). Default: none. */
-  readonly isTransient?: (error: unknown) => boolean
   readonly scheduler: SchedulerLike
 }
 
@@ -53,7 +64,6 @@ export function poll<T>(options: PollOptions<T>): Observable<T> {
   return defer(() => {
     const { scheduler } = options
     const maxPolls = options.maxPolls ?? Infinity
-    const isTransient = options.isTransient ?? (() => false)
     let answered = false
     let lastFailure: { readonly error: unknown } | undefined
 
@@ -63,7 +73,7 @@ export function poll<T>(options: PollOptions<T>): Observable<T> {
         concatMap(() => options.request().pipe(takeLast(1))),
         map((value): Step<T> => ({ index, answered: true, value })),
         catchError((error: unknown) => {
-          if (!isTransient(error)) return throwError(() => error)
+          if (!isTransientError(error)) return throwError(() => error)
           lastFailure = { error }
           return EMPTY
         }),
@@ -88,4 +98,26 @@ function delayBefore(schedule: PollSchedule, index: number): number {
     throw new ValidationError(`schedule(${index}) must return a number of ms ≥ 0, got ${String(delay)}`)
   }
   return delay
+}
+
+/** `poll` with a stop condition, for waits that must reach it (clear, delete). */
+export interface PollUntilOptions<T> extends PollOptions<T> {
+  /** The stop condition: the first answer that meets it is the last one emitted, and nothing more is sent. */
+  readonly until: (answer: T) => boolean
+  /** The error when polling ended (deadline or `maxPolls`) before an answer met `until`. */
+  readonly timeoutError: () => Error
+}
+
+/** Polls until an answer meets `until` (emitting every answer up to it), else errors with `timeoutError()`. */
+export function pollUntil<T>(options: PollUntilOptions<T>): Observable<T> {
+  return defer(() => {
+    let reached = false
+    const answers$ = poll(options).pipe(
+      takeWhile((answer) => {
+        reached = options.until(answer)
+        return !reached
+      }, true),
+    )
+    return concat(answers$, defer(() => (reached ? EMPTY : throwError(options.timeoutError))))
+  })
 }

@@ -1,15 +1,16 @@
-import { catchError, map, of, throwError, toArray, type OperatorFunction } from 'rxjs'
+import { catchError, last, map, of, scan, throwError, type OperatorFunction } from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../codecs/context-status.js'
 import { failureFields } from '../adapters.js'
 import { isSyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
 import { TASK_STATUS, isTerminalStatus } from '../wire/protocol.js'
-import { mountKey } from './task-watch.js'
+import { INITIAL_WATCH_STATE, latestTasks, nextState, type WatchState } from './task-model.js'
 import type { ContextSyncResult } from './types.js'
 
 /**
  * Folds a sync stream into a `ContextSyncResult`: `success` only when every task ended `Success`
  * and none was left in progress (a timeout). A `SyncUnconfirmedError` (contexts mounted, no task
- * seen) becomes `{ success: false, unconfirmed: true }`; other errors stay errors.
+ * seen) becomes `{ success: false, unconfirmed: true }`; other errors stay errors. The fold is
+ * the watch's own reducer (`foldSyncTasks`), so it keeps the latest task per mount, as the watch does.
  *
  * @example
  * const result = await lastValueFrom(session.context.sync({ mode: 'upload' }).pipe(toSyncResult()))
@@ -19,13 +20,33 @@ export function toSyncResult(
 ): OperatorFunction<ContextStatusData & { readonly requestId?: string }, ContextSyncResult> {
   return (source) =>
     source.pipe(
-      toArray(),
-      map((seen) =>
-        summarizeSync(requestId || seen.find((task) => task.requestId)?.requestId || '', seen.map(pickContextStatusData)),
-      ),
+      foldSyncTasks(),
+      map((fold) => syncResultOf(fold, requestId)),
       catchError((error: unknown) => (isSyncUnconfirmedError(error) ? of(failedSyncResult(error, requestId)) : throwError(() => error))),
     )
 }
+
+/** A sync's tasks folded by the one reducer, with the first `requestId` a task carried. */
+export interface SyncFold {
+  readonly tasks: WatchState<ContextStatusData>
+  readonly requestId: string
+}
+
+export const INITIAL_SYNC_FOLD: SyncFold = { tasks: INITIAL_WATCH_STATE, requestId: '' }
+
+/** One step of the sync fold: the watch's reducer (`nextState`) for one task. */
+export const foldSyncTask = (fold: SyncFold, task: ContextStatusData & { readonly requestId?: string }): SyncFold => ({
+  tasks: nextState(fold.tasks, [task]),
+  requestId: fold.requestId || task.requestId || '',
+})
+
+/** Folds a task stream with `foldSyncTask`; emits the final fold once it completes (the initial one for no tasks). */
+export const foldSyncTasks = (): OperatorFunction<ContextStatusData & { readonly requestId?: string }, SyncFold> => (source) =>
+  source.pipe(scan(foldSyncTask, INITIAL_SYNC_FOLD), last(null, INITIAL_SYNC_FOLD))
+
+/** The result of a folded sync; `requestId`, when given, wins over the one the tasks carried. */
+export const syncResultOf = (fold: SyncFold, requestId?: string): ContextSyncResult =>
+  summarizeLatest(requestId || fold.requestId, latestTasks(fold.tasks).map(pickContextStatusData))
 
 /**
  * The result for a sync whose tasks ended in these states. Only the last task seen per mount and
@@ -34,9 +55,11 @@ export function toSyncResult(
  * (issue 6: overlapping syncs were reported as timed out).
  */
 export function summarizeSync(requestId: string, seen: readonly ContextStatusData[]): ContextSyncResult {
-  const latest = new Map<string, ContextStatusData>()
-  for (const task of seen) latest.set(mountKey(task), task) // a mount keeps the place where it first appeared
-  const tasks = [...latest.values()]
+  return summarizeLatest(requestId, latestTasks(nextState(INITIAL_WATCH_STATE, seen)))
+}
+
+/** The result for the latest task of each mount. */
+function summarizeLatest(requestId: string, tasks: ContextStatusData[]): ContextSyncResult {
   const unfinished = tasks.filter((task) => !isTerminalStatus(task.status))
   const timedOut = unfinished.length > 0
   const failed = tasks.filter((task) => task.status === TASK_STATUS.failed)

@@ -1,11 +1,11 @@
 import { EMPTY, concat, defer, map, mergeMap, takeWhile, throwError, type Observable, type SchedulerLike } from 'rxjs'
 import type { ContextStatusData } from '../codecs/context-status.js'
-import { isTransientError } from '../transport/rpc.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
 import { poll } from './poll.js'
 import type { PollSchedule } from './poll-schedule.js'
+import { INITIAL_WATCH_STATE, nextState, taskIdentity, taskState, type WatchState } from './task-model.js'
 
-// ---- model ---------------------------------------------------------------------------------
+// ---- options (the task model itself is in task-model.ts) ----------------------------------
 
 /** Which tasks a watch counts. */
 export interface TaskSelector {
@@ -38,17 +38,6 @@ export interface TaskWatchOptions {
   readonly scheduler: SchedulerLike
 }
 
-export interface WatchState {
-  /** Last emitted state per task identity. */
-  readonly emitted: ReadonlyMap<string, string>
-  /** Latest task per mount and direction (a newer task of a mount supersedes the older one). */
-  readonly latest: ReadonlyMap<string, ContextStatusData>
-  readonly changed: readonly ContextStatusData[]
-  readonly done: boolean
-}
-
-export const INITIAL_WATCH_STATE: WatchState = { emitted: new Map(), latest: new Map(), changed: [], done: false }
-
 // ---- the pipeline ----------------------------------------------------------------------------
 
 /**
@@ -63,13 +52,12 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
   return defer(() => {
     const { scheduler } = options
     const startedAt = scheduler.now()
-    let state = INITIAL_WATCH_STATE
+    let state: WatchState = INITIAL_WATCH_STATE
     const watch$ = poll({
       request: options.poll,
       schedule: options.schedule,
       maxPolls: options.maxPolls,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      isTransient: isTransientError,
       scheduler,
     }).pipe(
       map((tasks) => {
@@ -122,34 +110,3 @@ export function countedTasks(
 /** The same terminal task as seen before the trigger: same identity and the same final state. */
 export const isSameFinishedTask = (before: ContextStatusData, now: ContextStatusData): boolean =>
   isTerminalStatus(before.status) && taskIdentity(before) === taskIdentity(now) && taskState(before) === taskState(now)
-
-export const taskIdentity = (task: ContextStatusData): string =>
-  JSON.stringify([task.contextId, task.path, task.taskType, task.startTime])
-
-/** What a subscriber cares about changing (issue 2: status, error message, finish time). */
-export const taskState = (task: ContextStatusData): string =>
-  JSON.stringify([task.status, task.errorMessage, task.finishTime])
-
-/** The key of a mount and direction: `GetContextInfo` shows the latest task of each. */
-export const mountKey = (task: ContextStatusData): string => JSON.stringify([task.contextId, task.path, task.taskType])
-
-/**
- * Folds one poll's counted tasks into the watch state. Done when the latest task of every mount
- * seen so far is terminal: one finished mount never ends a sync over several (issue 9).
- */
-export function nextState(state: WatchState, counted: readonly ContextStatusData[]): WatchState {
-  const emitted = new Map(state.emitted)
-  const latest = new Map(state.latest)
-  const changed: ContextStatusData[] = []
-  for (const task of counted) {
-    const identity = taskIdentity(task)
-    const current = taskState(task)
-    latest.set(mountKey(task), task)
-    if (emitted.get(identity) !== current) {
-      emitted.set(identity, current)
-      changed.push(task)
-    }
-  }
-  const done = latest.size > 0 && [...latest.values()].every((task) => isTerminalStatus(task.status))
-  return { emitted, latest, changed, done }
-}

@@ -1,9 +1,9 @@
 import { SDK_VERSION } from '../version.js'
 import { EMPTY, catchError, concat, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
-import type { ContextStatusData } from '../codecs/context-status.js'
 import type { PollSchedule } from '../context/poll-schedule.js'
-import { failedSyncResult, summarizeSync } from '../context/sync-result.js'
-import { mountKey, watchTasks } from '../context/task-watch.js'
+import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from '../context/sync-result.js'
+import { latestTasks } from '../context/task-model.js'
+import { watchTasks } from '../context/task-watch.js'
 import type { ContextSyncResult } from '../context/types.js'
 import { requireOptions } from '../context-service/options-argument.js'
 import type { NormalizedConfig } from '../config.js'
@@ -125,7 +125,8 @@ function waitForDownloads(
   makeSession: SessionFactory,
 ): Observable<SessionCreateEvent> {
   return defer(() => {
-    const latest = new Map<string, ContextStatusData>()
+    // The watch's tasks, folded by the one reducer as they come: a failure later still reports them.
+    let fold = INITIAL_SYNC_FOLD
     const poll = () => client.rpc('GetContextInfo', { SessionId: sessionId }).pipe(map((body) => body.Data?.ContextStatus ?? []))
     let failure: ContextSyncResult | undefined
     const tasks$ = watchTasks({
@@ -138,15 +139,15 @@ function waitForDownloads(
         new SyncUnconfirmedError(`no download task appeared within ${Math.round(waitedMs)} ms, although ${mounts} mounted context(s) download at creation`, { requestId }),
       scheduler: client.config.scheduler,
     }).pipe(
-      tap((task) => latest.set(mountKey(task), task)),
+      tap((task) => (fold = foldSyncTask(fold, task))),
       map((task): SessionCreateEvent => ({ kind: 'task', task })),
       catchError((error: unknown) => {
-        failure = failedSyncResult(error, requestId, [...latest.values()])
+        failure = failedSyncResult(error, requestId, latestTasks(fold.tasks))
         return EMPTY
       }),
     )
     const ready$ = defer(() => {
-      const downloads = failure ?? summarizeSync(requestId, [...latest.values()])
+      const downloads = failure ?? syncResultOf(fold, requestId)
       if (!downloads.success) client.config.logger.warn(`session ${sessionId}: context download incomplete: ${downloads.errorMessage ?? ''}`)
       return of<SessionCreateEvent>({ kind: 'session', requestId, session: makeSession(sessionId, { ...info, downloads }), downloads })
     })

@@ -1,14 +1,15 @@
-import { catchError, concatMap, defer, exhaustMap, filter, map, merge, mergeMap, of, take, throwError, timer, type Observable } from 'rxjs'
+import { catchError, concatMap, defer, filter, map, of, throwError, type Observable } from 'rxjs'
 import { failureFields } from '../adapters.js'
 import type { ContextManager } from '../context/context-manager.js'
+import { pollUntil } from '../context/poll.js'
+import { fixedSchedule } from '../context/poll-schedule.js'
 import { toSyncResult } from '../context/sync-result.js'
 import type { ContextSyncResult } from '../context/types.js'
 import { isAgentBayError } from '../errors/agentbay-error.js'
 import { RequestTimeoutError } from '../errors/request-timeout-error.js'
-import { isTransientError } from '../transport/rpc.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
 import { requireOptions } from '../context-service/options-argument.js'
-import { deadlineTimer, requireDeadline, requireDelay } from '../duration.js'
+import { requireDeadline, requireDelay } from '../duration.js'
 import type { SessionClient } from './create.js'
 import type { DeleteSessionOptions, DeleteSessionResult } from './types.js'
 
@@ -79,27 +80,30 @@ function uploadFirst(context: ContextManager, options: DeleteSessionOptions): Ob
  */
 export const failedUpload = (error: unknown): ContextSyncResult => ({ ...failureFields(error), timedOut: false, tasks: [] })
 
-/** Polls `GetSessionDetail` until the session is gone; errors with `RequestTimeoutError` after `timeoutMs`. */
+/**
+ * Probes `GetSessionDetail` every `pollIntervalMs` (counted from the previous answer) until the
+ * session is gone, on the one `poll` operator: a transient probe failure skips that probe, any
+ * other error ends the wait, and after `timeoutMs` (the probe in flight included, and aborted) it
+ * errors with `RequestTimeoutError`.
+ */
 export function waitUntilGone(client: SessionClient, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {
-  const { scheduler } = client.config
-  const probes$ = timer(0, pollIntervalMs, scheduler).pipe(
-    exhaustMap(() =>
+  return defer(() => {
+    const { scheduler } = client.config
+    const isGone$ = (): Observable<boolean> =>
       client.rpc('GetSessionDetail', { SessionId: sessionId }).pipe(
         map((body) => body.Data.Status === SESSION_STATUS_FINISH),
-        catchError((error: unknown) => {
-          if (isAgentBayError(error) && error.code === CODE_SESSION_NOT_FOUND) return of(true)
-          // Transient failures already had their retries in rpc; the next probe tries again.
-          return isTransientError(error) ? of(false) : throwError(() => error)
-        }),
-      ),
-    ),
-    filter((gone) => gone),
-    map(() => true as const),
-  )
-  const deadline$ = deadlineTimer(timeoutMs, scheduler).pipe(
-    mergeMap(() =>
-      throwError(() => new RequestTimeoutError(`session ${sessionId} still exists ${timeoutMs} ms after DeleteSessionAsync`, { action: 'DeleteSessionAsync', requestId })),
-    ),
-  )
-  return merge(probes$, deadline$).pipe(take(1))
+        catchError((error: unknown) => (isAgentBayError(error) && error.code === CODE_SESSION_NOT_FOUND ? of(true) : throwError(() => error))),
+      )
+    return pollUntil({
+      request: isGone$,
+      schedule: fixedSchedule(pollIntervalMs),
+      deadline: scheduler.now() + timeoutMs,
+      until: (gone) => gone,
+      timeoutError: () => new RequestTimeoutError(`session ${sessionId} still exists ${timeoutMs} ms after DeleteSessionAsync`, { action: 'DeleteSessionAsync', requestId }),
+      scheduler,
+    }).pipe(
+      filter((gone) => gone),
+      map(() => true as const),
+    )
+  })
 }

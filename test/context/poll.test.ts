@@ -2,7 +2,7 @@
 import { take, type SchedulerLike } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { poll } from '../../src/context/poll.js'
+import { poll, pollUntil } from '../../src/context/poll.js'
 import { fixedSchedule } from '../../src/context/poll-schedule.js'
 import { MAX_DELAY_MS, deadlineTimer, isDelayMs, requireDeadline, requireDelay } from '../../src/duration.js'
 import { AgentBay, HttpError, ValidationError } from '../../src/index.js'
@@ -27,7 +27,6 @@ function recording(delays: number[]): SchedulerLike {
 }
 
 const transient = new HttpError('busy', { httpStatus: 503 })
-const isTransient = (error: unknown) => error === transient
 
 describe('poll()', () => {
   it('sends the next request only after the previous answered, and nothing once unsubscribed', () => {
@@ -71,14 +70,14 @@ describe('poll()', () => {
   it('skips transient failures and goes on', () => {
     scheduler.run(({ expectObservable, cold }) => {
       let index = 0
-      const polls$ = poll({ request: () => (index++ === 0 ? cold('-#', undefined, transient) : cold('-(a|)', { a: 'x' })), schedule: fixedSchedule(5), maxPolls: 2, isTransient, scheduler })
+      const polls$ = poll({ request: () => (index++ === 0 ? cold('-#', undefined, transient) : cold('-(a|)', { a: 'x' })), schedule: fixedSchedule(5), maxPolls: 2, scheduler })
       expectObservable(polls$).toBe('-------(a|)', { a: 'x' })
     })
   })
 
   it('errors with the last failure when every poll failed, never completing empty', () => {
     scheduler.run(({ expectObservable, cold }) => {
-      const polls$ = poll({ request: () => cold('-#', undefined, transient), schedule: fixedSchedule(5), maxPolls: 3, isTransient, scheduler })
+      const polls$ = poll({ request: () => cold('-#', undefined, transient), schedule: fixedSchedule(5), maxPolls: 3, scheduler })
       expectObservable(polls$).toBe('-------------#', undefined, transient)
     })
   })
@@ -86,7 +85,7 @@ describe('poll()', () => {
   it('ends at once on a failure that is not transient', () => {
     scheduler.run(({ expectObservable, cold }) => {
       const fatal = new Error('fatal')
-      expectObservable(poll({ request: () => cold('-#', undefined, fatal), schedule: fixedSchedule(5), maxPolls: 3, isTransient, scheduler })).toBe('-#', undefined, fatal)
+      expectObservable(poll({ request: () => cold('-#', undefined, fatal), schedule: fixedSchedule(5), maxPolls: 3, scheduler })).toBe('-#', undefined, fatal)
     })
   })
 
@@ -97,6 +96,32 @@ describe('poll()', () => {
         kind: 'validation',
         message: 'schedule(0) must return a number of ms ≥ 0, got NaN',
       })
+    })
+  })
+})
+
+describe('pollUntil() (issue 10 item 2)', () => {
+  const timedOut = new Error('still waiting')
+
+  it('emits each answer up to the first that meets the stop condition, then sends nothing more', () => {
+    let requests = 0
+    scheduler.run(({ expectObservable, cold }) => {
+      const answers$ = pollUntil({
+        request: () => cold('-(a|)', { a: ++requests }),
+        schedule: fixedSchedule(5),
+        until: (answer) => answer === 2,
+        timeoutError: () => timedOut,
+        scheduler,
+      })
+      expectObservable(answers$).toBe('-a 5ms (b|)', { a: 1, b: 2 })
+    })
+    expect(requests).toBe(2)
+  })
+
+  it('errors with timeoutError when the budget ends before the stop condition', () => {
+    scheduler.run(({ expectObservable, cold }) => {
+      const answers$ = pollUntil({ request: () => cold('-(a|)', { a: 0 }), schedule: fixedSchedule(5), maxPolls: 2, until: () => false, timeoutError: () => timedOut, scheduler })
+      expectObservable(answers$).toBe('-a 5ms (a#)', { a: 0 }, timedOut)
     })
   })
 })

@@ -236,8 +236,8 @@ describe('agentBay.context.clear() in virtual time', () => {
   it('emits clearing, then each new state, and completes when available', () => {
     scheduler.run(({ expectObservable }) => {
       states('clearing', 'pre-available', 'pre-available', 'available')
-      // trigger answers at 1; probes leave at 11, 21, 31, 41 and answer a frame later.
-      expectObservable(client({ scheduler }).context.clear('SdkCtx-1', { pollIntervalMs: 10, timeoutMs: 100 })).toBe('-a 20ms b 19ms (c|)', {
+      // trigger answers at 1; each probe leaves 10 ms after the previous answer (11, 22, 33, 44) and answers a frame later.
+      expectObservable(client({ scheduler }).context.clear('SdkCtx-1', { pollIntervalMs: 10, timeoutMs: 100 })).toBe('-a 21ms b 21ms (c|)', {
         a: 'clearing',
         b: 'pre-available',
         c: 'available',

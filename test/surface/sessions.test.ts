@@ -204,8 +204,8 @@ describe('session.delete()', () => {
         ),
       )
       const delete$ = client({ scheduler }).session('s-1').delete({ pollIntervalMs: 10, timeoutMs: 100 })
-      // delete answers at 1; probes leave at 1, 11, 21 and answer a frame later.
-      expectObservable(delete$).toBe('----------------------(a|)', { a: { requestId: 'del-1', success: true, deleted: true } })
+      // delete answers at 1; probes leave at 1, then 10 ms after each answer (12, 23), and answer a frame later.
+      expectObservable(delete$).toBe('------------------------(a|)', { a: { requestId: 'del-1', success: true, deleted: true } })
     })
     expect(fake.requestsOf('DeleteSessionAsync')[0]?.params).toEqual({ SessionId: 's-1' })
     expect(fake.requestsOf('GetSessionDetail')[0]?.params).toEqual({ SessionId: 's-1' })

@@ -1,15 +1,16 @@
 import { asyncScheduler, takeWhile, tap } from 'rxjs'
 import { poll } from '../../context/poll.js'
 import { fixedSchedule } from '../../context/poll-schedule.js'
+import { INITIAL_WATCH_STATE, nextState, type WatchState } from '../../context/task-model.js'
 import type { ContextInfoFilter, ContextStatusData } from '../../context/types.js'
 import { MAX_DELAY_MS } from '../../duration.js'
-import { isTerminalStatus, type SyncMode } from '../../wire/protocol.js'
+import type { SyncMode } from '../../wire/protocol.js'
 import { lastValueUntilAborted } from '../abort.js'
 import type { CommandContext } from '../command-context.js'
 import { InterruptedError, UsageError } from '../exit.js'
 import type { Output } from '../output.js'
 import { formatEpoch, table } from '../render/format.js'
-import { paintStatus, taskKey, taskLabel } from '../render/task-progress.js'
+import { paintStatus, taskLabel } from '../render/task-progress.js'
 
 /** Options of `agentbay-rx info`. */
 export interface InfoCommandOptions {
@@ -54,24 +55,27 @@ export async function infoCommand(ctx: CommandContext, options: InfoCommandOptio
     throw new UsageError(`--interval must be between 100 and ${MAX_DELAY_MS} (ms)`)
   }
   const started = Date.now()
-  const watcher = changeWatcher()
+  let tasks: WatchState = INITIAL_WATCH_STATE
   const changes: (ContextStatusData & { readonly atMs: number })[] = []
   let latest: readonly ContextStatusData[] = []
   let polls = 0
   ctx.out.line(ctx.out.color.dim(`Watching session ${options.session} every ${interval} ms (Ctrl-C to stop)`))
-  // The shared poll operator: the next poll leaves `interval` ms after the previous one answered.
+  // The shared poll operator: the next poll leaves `interval` ms after the previous one answered,
+  // and a transient failure skips a poll, as in every other wait.
   const poll$ = poll({ request: () => manager.info(filter), schedule: fixedSchedule(interval), scheduler: asyncScheduler }).pipe(
     tap((info) => {
       polls++
       latest = info.contextStatusData
-      for (const task of watcher(info.contextStatusData)) {
+      // The watch's own reducer: the tasks that are new or changed since the previous poll.
+      tasks = nextState(tasks, info.contextStatusData)
+      for (const task of tasks.changed) {
         const atMs = Date.now() - started
         changes.push({ ...task, atMs })
         ctx.out.line(`  [${(atMs / 1000).toFixed(1).padStart(5)}s] ${taskLabel(task)}  ${paintStatus(ctx.out.color, task.status)}${task.errorMessage ? ` (${task.errorMessage})` : ''}`)
       }
     }),
   )
-  const done = (): boolean => options.untilDone === true && latest.length > 0 && latest.every((task) => isTerminalStatus(task.status))
+  const done = (): boolean => options.untilDone === true && tasks.done
   try {
     await lastValueUntilAborted(poll$.pipe(takeWhile(() => !done(), true)), ctx.signal)
   } catch (error) {
@@ -80,19 +84,6 @@ export async function infoCommand(ctx: CommandContext, options: InfoCommandOptio
   ctx.out.result({ ok: true, sessionId: options.session, polls, changes, contextStatusData: latest }, () =>
     ctx.out.color.dim(`${polls} poll(s), ${changes.length} change(s)`),
   )
-}
-
-/** Returns the tasks that are new or changed since the previous call. */
-export function changeWatcher(): (tasks: readonly ContextStatusData[]) => ContextStatusData[] {
-  const last = new Map<string, string>()
-  return (tasks) =>
-    tasks.filter((task) => {
-      const key = taskKey(task)
-      const state = `${task.status}\u0000${task.errorMessage}\u0000${task.finishTime}`
-      if (last.get(key) === state) return false
-      last.set(key, state)
-      return true
-    })
 }
 
 /** The tasks as an aligned table (or a note when there are none). */

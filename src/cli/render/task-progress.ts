@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress'
+import { INITIAL_WATCH_STATE, mountKey, nextState, type WatchState } from '../../context/task-model.js'
 import type { ContextStatusData } from '../../context/types.js'
 import { TASK_STATUS, isTerminalStatus } from '../../wire/protocol.js'
 import type { Colors, Output } from '../output.js'
@@ -29,9 +30,6 @@ export function createTaskProgress(out: Output, options: TaskProgressOptions = {
 /** `upload  SdkCtx-1:/home/wuying/data`: how a task is named everywhere in the CLI. */
 export const taskLabel = (task: ContextStatusData): string => `${task.taskType.padEnd(8)} ${task.contextId}:${task.path}`
 
-/** One key per task of a sync (type, context, path). */
-export const taskKey = (task: ContextStatusData): string => `${task.taskType}\u0000${task.contextId}\u0000${task.path}`
-
 /** A status word, coloured by meaning. */
 export function paintStatus(color: Colors, status: string): string {
   switch (status) {
@@ -52,13 +50,12 @@ function lineProgress(out: Output, options: TaskProgressOptions): TaskProgress {
   const now = options.now ?? Date.now
   const indent = options.indent ?? '  '
   const started = now()
-  const last = new Map<string, string>()
+  let tasks: WatchState = INITIAL_WATCH_STATE
   return {
     update(task) {
-      const key = taskKey(task)
-      const state = `${task.status}\u0000${task.errorMessage}`
-      if (last.get(key) === state) return
-      last.set(key, state)
+      // The watch's own reducer: a line only for a task that is new or whose state changed.
+      tasks = nextState(tasks, [task])
+      if (tasks.changed.length === 0) return
       const reason = task.errorMessage ? ` (${task.errorMessage})` : ''
       out.line(`${indent}${out.color.dim(`[${formatDuration(now() - started).padStart(6)}]`)} ${taskLabel(task)}  ${paintStatus(out.color, task.status)}${reason}`)
     },
@@ -125,7 +122,7 @@ function liveProgress(out: Output, options: TaskProgressOptions): TaskProgress {
   return {
     update(task) {
       if (stopped) return
-      const key = taskKey(task)
+      const key = mountKey(task)
       const existing = bars.get(key)
       if (existing === undefined) {
         const state: BarState = { bar: multibar.create(2, stepOf(task.status), { key }), task, firstSeen: now(), finishedAt: undefined }

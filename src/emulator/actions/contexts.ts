@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ContextStatusFromString, pickContextStatusData } from '../../codecs/context-status.js'
+import { mountKey } from '../../context/task-model.js'
 import { SYNC_MODES } from '../../wire/protocol.js'
 import type { EmulatorCore } from '../core.js'
 import { contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
@@ -111,7 +112,7 @@ export const getContextInfo: Handler = async (params, scope) => {
     if (contextId !== undefined && task.contextId !== contextId) continue
     if (path !== undefined && normalizeMountPath(task.path) !== path) continue
     if (taskType !== undefined && task.taskType !== taskType) continue
-    latest.set(`${task.contextId}\n${normalizeMountPath(task.path)}\n${task.taskType}`, task)
+    latest.set(mountKey({ ...task, path: normalizeMountPath(task.path) }), task)
   }
   return { data: { ContextStatus: ContextStatusFromString.encode([...latest.values()].map(pickContextStatusData)) } }
 }
