@@ -27,7 +27,7 @@ module.exports = async function runFlow(format, { AgentBay, startEmulator, creat
     })
     assert.ok(success && session, `createAsync: ${errorMessage}`)
     try {
-      assert.ok((await session.fs.writeFile(`${MOUNT}/hello.txt`, `from ${format}\n`)).success, 'writeFile')
+      assert.ok((await session.fs.writeFileAsync(`${MOUNT}/hello.txt`, `from ${format}\n`)).success, 'writeFile')
       const sync = await session.context.syncAsync({ ...FAST_SYNC, mode: 'upload' })
       assert.equal(sync.success, true, `syncAsync: ${sync.errorMessage}`)
       assert.deepEqual(sync.tasks.map((task) => [task.contextId, task.taskType, task.status]), [[created.id, 'upload', 'Success']])

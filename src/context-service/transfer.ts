@@ -6,7 +6,7 @@ import { redactText, redactUrl } from '../transport/redact.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
-/** What `uploadFile` accepts. A `Readable` is streamed; give `contentLength` if the storage needs it. */
+/** What `upload`/`uploadAsync` accept. A `Readable` is streamed; give `contentLength` if the storage needs it. */
 export type UploadData = Uint8Array | string | Readable
 
 /** Bytes moved so far; `totalBytes` when known (upload: the data's length; download: Content-Length). */
