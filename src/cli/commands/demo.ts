@@ -6,7 +6,7 @@ import { filter, tap } from 'rxjs'
 import { AgentBay } from '../../agentbay.js'
 import { fixedSchedule } from '../../context/poll-schedule.js'
 import type { ContextSyncResult } from '../../context/types.js'
-import { startEmulator, type Emulator } from '../../emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
 import type { Session } from '../../session.js'
 import type { SessionCreateEvent } from '../../sessions/types.js'
 import { lastValueUntilAborted } from '../abort.js'
@@ -77,6 +77,7 @@ export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}
   const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-demo-'))
   let emulator: Emulator | undefined
   try {
+    const { startEmulator } = await import('../../emulator/index.js') // loaded only for the demo
     emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, ...EMULATOR_PACING })
     let requests = 0
     const countingFetch: typeof fetch = (input, init) => {
