@@ -10,8 +10,9 @@ const MOUNT = '/home/wuying/data'
 const FAST_SYNC = { retryInterval: 50, maxRetries: 400, noTaskGraceMs: 5000 }
 const FAST_WAIT = { schedule: () => 50, maxPolls: 400, noTaskGraceMs: 5000 }
 
-module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, lastValueFrom }) {
+module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom }) {
   assert.equal(typeof createFakeTransport, 'function', 'agentbay-rx/testing exports createFakeTransport')
+  assert.equal(typeof wire.RESPONSE_CODECS.GetContextInfo.decode, 'function', 'agentbay-rx/wire exports the response codecs')
   const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-rx-consumer-'))
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, taskDelayMs: 20 })
   try {
