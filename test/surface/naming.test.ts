@@ -1,8 +1,18 @@
 import { fileURLToPath } from 'node:url'
 import { isObservable, of } from 'rxjs'
 import ts from 'typescript'
-import { describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  AgentBay,
+  type AgentBayFailure,
+  type ContextInfoResult,
+  type ContextSyncResult,
+  type CreateSessionResult,
+  type DeleteSessionResult,
+  type FailureFields,
+  type Outcome,
+  type SyncTriggerResult,
+} from '../../src/index.js'
 import { jsonResponse } from '../../src/testing/index.js'
 
 // issue 10 item 5: one naming rule. An unsuffixed method returns a cold Observable, its Promise form
@@ -113,5 +123,20 @@ describe('one naming rule for the public API (issue 10 item 5)', () => {
         if (name.endsWith('Async') && name !== 'downloadStreamAsync') expect(names, `${owner}.${name}`).toContain(name.slice(0, -'Async'.length))
       }
     }
+  })
+})
+
+describe('one Promise result shape (issue 10 item 5)', () => {
+  /** What every `…Async` resolves to, whatever else it carries. */
+  type OneShape = { readonly requestId: string; readonly success: boolean; readonly errorMessage?: string | undefined; readonly error?: AgentBayFailure | undefined }
+
+  it('every Promise result type is { requestId, success, errorMessage?, error? } and its failure is FailureFields', () => {
+    expectTypeOf<Outcome<{ readonly requestId: string; readonly value: number }>>().toExtend<OneShape>()
+    expectTypeOf<ContextInfoResult>().toExtend<OneShape>()
+    expectTypeOf<ContextSyncResult>().toExtend<OneShape>()
+    expectTypeOf<SyncTriggerResult>().toExtend<OneShape>()
+    expectTypeOf<CreateSessionResult>().toExtend<OneShape>()
+    expectTypeOf<DeleteSessionResult>().toExtend<OneShape>()
+    expectTypeOf<Extract<Outcome<{ readonly requestId: string }>, { success: false }>>().toEqualTypeOf<FailureFields>()
   })
 })
