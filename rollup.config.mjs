@@ -27,11 +27,16 @@ const bundleEsmOnly = () => ({
   },
 })
 
+// The package's entry points. Each output format is built as ONE graph, so code the entries share
+// (the SDK, the protocol) lands once in `dist/chunks/` instead of once per entry (issue 10 item 8).
 const entries = {
   index: 'src/index.ts',
   emulator: 'src/emulator/index.ts',
   testing: 'src/testing/index.ts',
+  wire: 'src/wire/index.ts',
 }
+// The `agentbay-rx` bin is ESM only; it loads the emulator entry lazily (demo and emulator commands).
+const esmEntries = { ...entries, cli: 'src/cli/main.ts' }
 
 const tsPlugin = () =>
   typescript({
@@ -45,22 +50,23 @@ const tsPlugin = () =>
 
 export default [
   {
-    input: entries,
+    input: esmEntries,
     external,
     plugins: [tsPlugin()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      sourcemap: true,
+      banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
   },
   {
     input: entries,
     external: externalForCjs,
     plugins: [bundleEsmOnly(), tsPlugin()],
     output: { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
-  },
-  {
-    input: { cli: 'src/cli/main.ts' },
-    external,
-    plugins: [tsPlugin()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/cli-[name]-[hash].js', banner: '#!/usr/bin/env node' },
   },
   // `.d.ts` for `import`, `.d.cts` for `require`: under node16/nodenext a CommonJS consumer must not
   // be handed ESM-flavoured types (the package is `"type": "module"`).

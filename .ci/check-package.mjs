@@ -3,7 +3,8 @@
 // - `import` and `require`, on this Node and on the oldest Node `engines` admits, construct a client
 //   and run a real info, sync and context.get against the package's own emulator (consumer/flow.cjs);
 // - the bin starts on that oldest Node;
-// - TypeScript finds the types of all three entry points under every moduleResolution.
+// - TypeScript finds the types of every entry point under every moduleResolution;
+// - package.json `exports`, `typesVersions` and the tarball agree on the entry points (issue 10 item 6).
 import { execFile } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,6 +40,31 @@ function minimumNode(range) {
   return `${match[1]}.${match[2]}.${match[3] ?? 0}`
 }
 
+/**
+ * The entry points `exports` declares (`.` → index, `./wire` → wire, …), checked against
+ * `typesVersions` (node10 resolution) and the file layout, so a new entry cannot ship half-declared.
+ */
+function entryPoints(manifest) {
+  const subpaths = new Map()
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (subpath === './package.json') continue
+    const name = subpath === '.' ? 'index' : subpath.slice(2)
+    const expected = {
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+    }
+    if (JSON.stringify(target) !== JSON.stringify(expected)) throw new Error(`exports["${subpath}"] should be ${JSON.stringify(expected)}`)
+    const typesVersion = manifest.typesVersions['*'][name]
+    if (name !== 'index' && JSON.stringify(typesVersion) !== JSON.stringify([`./dist/${name}.d.ts`])) {
+      throw new Error(`typesVersions["*"]["${name}"] should be ["./dist/${name}.d.ts"] (node10 resolution of agentbay-rx/${name})`)
+    }
+    subpaths.set(subpath === '.' ? 'agentbay-rx' : `agentbay-rx/${name}`, name)
+  }
+  const undeclared = Object.keys(manifest.typesVersions['*']).filter((name) => !manifest.exports[`./${name}`])
+  if (undeclared.length > 0) throw new Error(`typesVersions names entries that exports lacks: ${undeclared.join(', ')}`)
+  return subpaths
+}
+
 /** Typechecks consumer/types.ts, copied as each of `extensions`, under one moduleResolution. */
 async function typecheck(resolution, module, extensions) {
   // nodenext also checks the shipped .d.ts/.d.cts themselves (without the DOM lib); the others skip
@@ -69,10 +95,11 @@ try {
   const [{ filename, files }] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, env })).stdout)
   const shipped = new Set(files.map((file) => file.path))
   const required = ['LICENSE', 'README.md', 'dist/THIRD-PARTY-LICENSES.txt', 'dist/cli.js']
-  for (const entry of ['index', 'emulator', 'testing']) required.push(...['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => `dist/${entry}.${ext}`))
+  const subpaths = entryPoints(pkg)
+  for (const entry of subpaths.values()) required.push(...['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => `dist/${entry}.${ext}`))
   const missing = required.filter((path) => !shipped.has(path))
   if (missing.length > 0) throw new Error(`the tarball lacks ${missing.join(', ')}`)
-  console.log(`ok   ${filename}: ${files.length} files, LICENSE and both module formats with their types (${seconds(started)})`)
+  console.log(`ok   ${filename}: ${files.length} files, LICENSE and both module formats with their types for ${[...subpaths.keys()].join(', ')} (${seconds(started)})`)
 
   mkdirSync(project)
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))

@@ -20,8 +20,8 @@ const session = await firstValueFrom(
     ],
   }),
 )
-await session.fs.writeFile('/home/wuying/models/weights.bin', new Uint8Array(64 * 1024).fill(7))
-await session.fs.writeFile('/home/wuying/logs/run.log', 'epoch 1: ok\n')
+await session.fs.writeFileAsync('/home/wuying/models/weights.bin', new Uint8Array(64 * 1024).fill(7))
+await session.fs.writeFileAsync('/home/wuying/logs/run.log', 'epoch 1: ok\n')
 
 const syncOf = (contextId: string, path: string) => session.context.sync({ contextId, path, mode: 'upload' })
 

@@ -1,5 +1,5 @@
 // Creating a session with context sync: the context is mounted at a path, downloaded on creation
-// (the wait follows the download tasks), and uploaded per its sync policy. `create$` shows the
+// (the wait follows the download tasks), and uploaded per its sync policy. `create({ observe: 'events' })` shows the
 // steps; `createAsync` is the Promise form, and reports a failed download instead of hiding it.
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/create-session.ts
@@ -8,7 +8,7 @@ import { AgentBay, syncPolicy, type ContextSync } from '../src/index.js'
 
 const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-create-${Date.now()}`))
-await agentBay.context.uploadFile(context.id, 'seed/hello.txt', 'hello from storage\n')
+await agentBay.context.uploadAsync(context.id, 'seed/hello.txt', 'hello from storage\n')
 
 const contextSync: ContextSync[] = [
   {
@@ -21,7 +21,7 @@ const contextSync: ContextSync[] = [
 
 // Observable: `created` as soon as the session exists, each download task, then `session` when ready.
 const ready = await lastValueFrom(
-  agentBay.create$({ contextSync, labels: { example: 'create-session' } }).pipe(
+  agentBay.create({ observe: 'events', contextSync, labels: { example: 'create-session' } }).pipe(
     tap((event) => {
       if (event.kind === 'created') console.log(`created ${event.session.sessionId.slice(0, 8)}…`)
       if (event.kind === 'task') console.log(`  download ${event.task.path}: ${event.task.status}`)
@@ -30,7 +30,7 @@ const ready = await lastValueFrom(
   ),
 )
 console.log(`ready: downloads success=${ready.downloads?.success}`)
-const seeded = await ready.session.fs.readFile('/home/wuying/work/seed/hello.txt')
+const seeded = await ready.session.fs.readFileAsync('/home/wuying/work/seed/hello.txt')
 console.log(`the mounted file reads: ${seeded.success ? seeded.content.trim() : seeded.errorMessage}`)
 
 // Promise form.

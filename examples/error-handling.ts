@@ -57,6 +57,6 @@ try {
 
 // 5. Promise forms resolve remote failures to values; a tool error carries the tool's text.
 const session = await firstValueFrom(agentBay.create())
-const read = await session.fs.readFile('/home/wuying/no-such-file.txt')
+const read = await session.fs.readFileAsync('/home/wuying/no-such-file.txt')
 if (!read.success) console.log(`tool: ${isToolError(read.error)} — ${read.error.name}: ${read.errorMessage}`)
 await session.deleteAsync()

@@ -1,5 +1,5 @@
 // Files in a context's storage without a session: presigned upload and download URLs.
-// `uploadFile`/`downloadFile` are the Promise forms; `upload$` reports progress while it streams.
+// `uploadAsync`/`downloadAsync` are the Promise forms; `upload` (the Observable) reports progress while it streams.
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/presigned-files.ts
 import { createHash } from 'node:crypto'
@@ -10,23 +10,23 @@ const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-files-${Date.now()}`))
 
 // Promise forms.
-const uploaded = await agentBay.context.uploadFile(context.id, 'docs/readme.txt', 'presigned hello\n', { contentType: 'text/plain' })
-console.log(`uploadFile: success=${uploaded.success} bytes=${uploaded.success ? uploaded.transferredBytes : 0}`)
-const downloaded = await agentBay.context.downloadFile(context.id, 'docs/readme.txt')
-console.log(`downloadFile: ${downloaded.success ? new TextDecoder().decode(downloaded.data).trim() : downloaded.errorMessage}`)
+const uploaded = await agentBay.context.uploadAsync(context.id, 'docs/readme.txt', 'presigned hello\n', { contentType: 'text/plain' })
+console.log(`uploadAsync: success=${uploaded.success} bytes=${uploaded.success ? uploaded.transferredBytes : 0}`)
+const downloaded = await agentBay.context.downloadAsync(context.id, 'docs/readme.txt')
+console.log(`downloadAsync: ${downloaded.success ? new TextDecoder().decode(downloaded.data).trim() : downloaded.errorMessage}`)
 
 // Observable with progress, for a larger file.
 const big = new Uint8Array(1024 * 1024).map((_, i) => i % 251)
 let progressEvents = 0
 await lastValueFrom(
-  agentBay.context.upload$(context.id, 'data/big.bin', big).pipe(
+  agentBay.context.upload(context.id, 'data/big.bin', big).pipe(
     tap((event) => {
       if (event.kind === 'progress') progressEvents++
-      else console.log(`upload$: ${event.transferredBytes} bytes after ${progressEvents} progress event(s)`)
+      else console.log(`upload: ${event.transferredBytes} bytes after ${progressEvents} progress event(s)`)
     }),
   ),
 )
-const back = await agentBay.context.downloadFile(context.id, 'data/big.bin')
+const back = await agentBay.context.downloadAsync(context.id, 'data/big.bin')
 const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 console.log(`round trip: ${back.success && sha(back.data) === sha(big) ? 'same sha256' : 'MISMATCH'}`)
 

@@ -12,7 +12,7 @@ const { context } = created
 
 const { session, success } = await agentBay.createAsync({ contextSync: [{ contextId: context.id, path: '/home/wuying/data' }] })
 if (!success || session === undefined) throw new Error('session creation failed')
-await session.fs.writeFile('/home/wuying/data/notes.md', '# notes\n')
+await session.fs.writeFileAsync('/home/wuying/data/notes.md', '# notes\n')
 
 // Promise: info and sync.
 const info = await session.context.infoAsync()

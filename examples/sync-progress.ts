@@ -9,7 +9,7 @@ import { AgentBay, toSyncResult } from '../src/index.js'
 const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-sync-${Date.now()}`))
 const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/home/wuying/data' }] }))
-await session.fs.writeFile('/home/wuying/data/report.txt', 'quarterly numbers\n')
+await session.fs.writeFileAsync('/home/wuying/data/report.txt', 'quarterly numbers\n')
 
 const started = Date.now()
 const result = await lastValueFrom(

@@ -1,7 +1,8 @@
-import { filter, map, type Observable } from 'rxjs'
+import { defer, filter, map, type Observable } from 'rxjs'
 import { failureFields, lastValueWithSignal, type AsyncOptions } from './adapters.js'
 import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from './config.js'
 import { ContextService } from './context-service/context-service.js'
+import { ValidationError } from './errors/validation-error.js'
 import { requireOptions } from './context-service/options-argument.js'
 import { toOutcome, type Outcome } from './context-service/outcome.js'
 import { createSessionEvents } from './sessions/create.js'
@@ -30,6 +31,11 @@ import { createRpc, type Rpc } from './transport/rpc.js'
 import type { Transport } from './transport/transport.js'
 import { Session } from './session.js'
 
+/** What `create()` emits: the ready `Session` (default) or every creation event. */
+export type CreateObserve = 'session' | 'events'
+
+const isReady = (event: SessionCreateEvent): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'
+
 /** Options of `new AgentBay()`, plus the transport seam used by `agentbay-rx/testing`. */
 export interface AgentBayClientOptions extends AgentBayOptions {
   /** Replace the HTTP transport (tests: `createFakeTransport()` from `agentbay-rx/testing`). */
@@ -41,7 +47,7 @@ export interface AgentBayClientOptions extends AgentBayOptions {
 /**
  * The AgentBay client. Reads configuration once, at construction (never at import).
  *
- * Sessions: `create` / `create$` / `createAsync`, `get` / `getAsync`, `list` / `listPage` /
+ * Sessions: `create` / `createAsync`, `get` / `getAsync`, `list` / `listPage` /
  * `listPageAsync`; contexts: `context`. Observables are cold; each `…Async` is the Promise form,
  * where remote failures resolve to `{ success: false, errorMessage, error }` and invalid
  * arguments reject with `ValidationError`.
@@ -93,16 +99,21 @@ export class AgentBay {
   /**
    * Creates a session and, when contexts are mounted, waits for their downloads. Emits the ready
    * `Session`; check `session.downloads?.success` (a failed download does not error, so the
-   * session is never lost). Use `create$` to follow the download tasks.
+   * session is never lost). With `observe: 'events'` it emits the creation's progress instead:
+   * `created`, then each download `task` update, then `session`.
    */
-  create(options: CreateSessionOptions = {}): Observable<Session> {
-    return this.create$(options).pipe(
-      filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'),
-      map((event) => event.session),
-    )
+  create(options: CreateSessionOptions & { readonly observe: 'events' }): Observable<SessionCreateEvent>
+  create(options?: CreateSessionOptions & { readonly observe?: 'session' }): Observable<Session>
+  create(options: CreateSessionOptions & { readonly observe?: CreateObserve } = {}): Observable<Session | SessionCreateEvent> {
+    return defer(() => {
+      const { observe = 'session', ...createOptions } = requireOptions(options, 'agentBay.create(options)', "agentBay.create({ imageId, labels, contextSync, observe: 'events' })")
+      if (observe !== 'session' && observe !== 'events') throw new ValidationError(`observe must be 'session' or 'events', got ${JSON.stringify(observe)}`)
+      const events$ = createSessionEvents(this, createOptions, this.makeSession)
+      return observe === 'events' ? events$ : events$.pipe(filter(isReady), map((event) => event.session))
+    })
   }
 
-  /** The creation stream: `created`, then each download `task` update, then `session`. */
+  /** @deprecated Use `create({ ...options, observe: 'events' })`: `$` no longer names an event stream. */
   create$(options: CreateSessionOptions = {}): Observable<SessionCreateEvent> {
     return createSessionEvents(this, options, this.makeSession)
   }
@@ -113,7 +124,7 @@ export class AgentBay {
    */
   async createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
     const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })')
-    const ready$ = this.create$(createOptions).pipe(filter((event): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'))
+    const ready$ = createSessionEvents(this, createOptions, this.makeSession).pipe(filter(isReady))
     return lastValueWithSignal(ready$, signal).then(
       ({ requestId, session, downloads }): CreateSessionResult => {
         if (downloads === undefined) return { requestId, success: true, session }

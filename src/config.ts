@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
 import { MAX_DELAY_MS, isDelayMs } from './duration.js'
 import { ValidationError } from './errors/validation-error.js'
-import { redactText } from './transport/redact.js'
+import { redactText } from './redact.js'
 import { DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_MS } from './wire/protocol.js'
 
 /** Something that logs; `console` fits. Messages are already redacted. */

@@ -1,25 +1,27 @@
-// agentbay-rx: RxJS-first client for AgentBay contexts. Named exports only (style §12).
+// agentbay-rx: RxJS-first client for AgentBay contexts. Named exports only (style §12). The root holds
+// what a user calls; codecs, protocol constants and the seams below the client are in
+// `agentbay-rx/wire` (src/wire/index.ts). Surface changes show in test/api/*.api.md (issue 10 item 6).
 
 // ---- client --------------------------------------------------------------------------------------
-export { AgentBay, type AgentBayClientOptions } from './agentbay.js'
+export { AgentBay, type AgentBayClientOptions, type CreateObserve } from './agentbay.js'
 export { Session } from './session.js'
-export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig } from './config.js'
-export { endpointToBaseUrl, isLoopbackHost } from './config.js'
+export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig, NormalizedRetry } from './config.js'
 
 // ---- context -------------------------------------------------------------------------------------
-export { ContextManager, type ContextManagerDeps, type SyncAsyncOptions, type SyncCallbackOptions } from './context/context-manager.js'
+export { ContextManager, type SyncAsyncOptions, type SyncCallbackOptions } from './context/context-manager.js'
 export { toSyncResult, summarizeSync } from './context/sync-result.js'
 export { fixedSchedule, adaptiveSchedule, type PollSchedule, type AdaptiveScheduleOptions } from './context/poll-schedule.js'
 export { SYNC_DEFAULTS, type SyncOptions } from './context/sync-options.js'
 export type {
   ContextInfoFilter,
   ContextInfoResult,
+  ContextStatusData,
   ContextSyncResult,
   SyncTaskStatus,
   SyncTriggerResult,
 } from './context/types.js'
 export { MAX_DELAY_MS } from './duration.js'
-export type { AsyncOptions } from './adapters.js'
+export type { AsyncOptions, FailureFields } from './adapters.js'
 
 // ---- errors --------------------------------------------------------------------------------------
 export {
@@ -40,31 +42,22 @@ export {
   isDecodeError,
   isValidationError,
   type AgentBayFailure,
+  type ErrorDetails,
   type ErrorKind,
 } from './errors/index.js'
 
-// ---- codecs --------------------------------------------------------------------------------------
-export { ContextStatusData, ContextStatusFromString, EpochSeconds } from './codecs/context-status.js'
-export { JsonFromString } from './codecs/json-from-string.js'
-export { Envelope } from './codecs/envelope.js'
-export { ContextRecord, ContextFileRecord, RESPONSE_CODECS } from './codecs/actions.js'
-export { decodeContextStatusData, decodeContextStatus } from './codecs/from-dict.js'
-
-// ---- transport (for custom transports) -----------------------------------------------------------
+// ---- transport (the `transport` option) -----------------------------------------------------------
 export type { Transport, RawResponse, RpcRequest } from './transport/transport.js'
-export type { Rpc, RpcResponse } from './transport/rpc.js'
-export { redactUrl } from './transport/redact.js'
 
 // ---- version ------------------------------------------------------------------------------------
 export { SDK_VERSION } from './version.js'
 
-// ---- wire ----------------------------------------------------------------------------------------
-export { API_VERSION, DEFAULT_ENDPOINT, TASK_STATUS, type Action, type SyncMode } from './wire/protocol.js'
+// ---- protocol values users pass ------------------------------------------------------------------
+export type { Action, SyncMode } from './wire/protocol.js'
 
 // ---- context service (agentBay.context) ----------------------------------------------------------
-export { ContextService, CLEAR_DEFAULTS, type ContextServiceDeps } from './context-service/context-service.js'
+export { ContextService, CLEAR_DEFAULTS } from './context-service/context-service.js'
 export type { Outcome } from './context-service/outcome.js'
-export { walkPages, type Page } from './context-service/paging.js'
 export type {
   Acknowledged,
   ClearOptions,
@@ -91,7 +84,7 @@ export type {
 } from './context-service/transfer.js'
 
 // ---- sessions ------------------------------------------------------------------------------------
-export { FileSystem, parseDirectoryListing, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from './sessions/file-system.js'
+export { FileSystem, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from './sessions/file-system.js'
 export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from './sessions/create.js'
 export { DELETE_DEFAULTS } from './sessions/delete.js'
 export { SESSION_STATUSES } from './sessions/types.js'
@@ -120,7 +113,6 @@ export {
   LIFECYCLES,
   UPLOAD_MODES,
   UPLOAD_STRATEGIES,
-  serializePolicy,
   syncPolicy,
   validateSyncPolicy,
   type BWList,
@@ -138,4 +130,4 @@ export {
   type UploadStrategy,
   type WhiteList,
 } from './policy/sync-policy.js'
-export { serializePersistenceDataList, type ContextSync } from './policy/context-sync.js'
+export type { ContextSync } from './policy/context-sync.js'

@@ -10,8 +10,9 @@ const MOUNT = '/home/wuying/data'
 const FAST_SYNC = { retryInterval: 50, maxRetries: 400, noTaskGraceMs: 5000 }
 const FAST_WAIT = { schedule: () => 50, maxPolls: 400, noTaskGraceMs: 5000 }
 
-module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, lastValueFrom }) {
+module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom }) {
   assert.equal(typeof createFakeTransport, 'function', 'agentbay-rx/testing exports createFakeTransport')
+  assert.equal(typeof wire.RESPONSE_CODECS.GetContextInfo.decode, 'function', 'agentbay-rx/wire exports the response codecs')
   const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-rx-consumer-'))
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, taskDelayMs: 20 })
   try {
@@ -27,7 +28,7 @@ module.exports = async function runFlow(format, { AgentBay, startEmulator, creat
     })
     assert.ok(success && session, `createAsync: ${errorMessage}`)
     try {
-      assert.ok((await session.fs.writeFile(`${MOUNT}/hello.txt`, `from ${format}\n`)).success, 'writeFile')
+      assert.ok((await session.fs.writeFileAsync(`${MOUNT}/hello.txt`, `from ${format}\n`)).success, 'writeFile')
       const sync = await session.context.syncAsync({ ...FAST_SYNC, mode: 'upload' })
       assert.equal(sync.success, true, `syncAsync: ${sync.errorMessage}`)
       assert.deepEqual(sync.tasks.map((task) => [task.contextId, task.taskType, task.status]), [[created.id, 'upload', 'Success']])

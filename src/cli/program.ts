@@ -13,7 +13,7 @@ import {
 import { demoCommand } from './commands/demo.js'
 import { SDK_VERSION } from '../version.js'
 import { collectFault, emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
-import { FAULT_SPEC_HELP } from '../emulator/index.js'
+import { FAULT_SPEC_HELP } from '../emulator/fault-spec.js'
 import { infoCommand } from './commands/info.js'
 import { sessionCreateCommand, sessionDeleteCommand, sessionListCommand } from './commands/session.js'
 import { syncCommand } from './commands/sync.js'

@@ -197,10 +197,10 @@ export class ContextService {
    * streamed. Emits `{ kind: 'progress', transferredBytes, totalBytes? }` as the body is sent, then
    * `{ kind: 'done', … }`. Unsubscribing aborts the transfer.
    */
-  upload$(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
+  upload(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
     return defer(() => {
       requireData(data)
-      requireOptions(options, 'context.upload$(contextId, path, data, options)', 'context.upload$(contextId, path, data, { contentLength })')
+      requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })')
       if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
         throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
       }
@@ -211,9 +211,9 @@ export class ContextService {
   /**
    * Downloads the file at `path`: asks for a presigned URL, then GETs it. Emits progress per chunk
    * and finally `{ kind: 'done', data }` with all the bytes. For files too large to hold in
-   * memory use `downloadFileStream`. Unsubscribing aborts the transfer.
+   * memory use `downloadStreamAsync`. Unsubscribing aborts the transfer.
    */
-  download$(contextId: string, path: string): Observable<DownloadEvent> {
+  download(contextId: string, path: string): Observable<DownloadEvent> {
     return this.getFileDownloadUrl(contextId, path).pipe(
       concatMap((presigned) => getPresigned(this.fetch(), presigned.url, presigned.requestId)),
     )
@@ -283,21 +283,21 @@ export class ContextService {
     return toOutcome(this.deleteFile(contextId, path), signal)
   }
 
-  /** Promise form of `upload$`: resolves when the PUT succeeded. */
-  async uploadFile(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
-    const { signal, ...transfer } = requireOptions(options, 'context.uploadFile(contextId, path, data, options)', 'context.uploadFile(contextId, path, data, { contentLength, signal })')
-    return toOutcome(this.upload$(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
+  /** Promise form of `upload`: resolves when the PUT succeeded. */
+  async uploadAsync(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
+    const { signal, ...transfer } = requireOptions(options, 'context.uploadAsync(contextId, path, data, options)', 'context.uploadAsync(contextId, path, data, { contentLength, signal })')
+    return toOutcome(this.upload(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
-  /** Promise form of `download$`: resolves with all the bytes. */
-  async downloadFile(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
-    const { signal } = asyncOptions(options, 'downloadFile(contextId, path, options)')
-    return toOutcome(this.download$(contextId, path).pipe(filter(isDone), map(withoutKind)), signal)
+  /** Promise form of `download`: resolves with all the bytes. */
+  async downloadAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
+    const { signal } = asyncOptions(options, 'downloadAsync(contextId, path, options)')
+    return toOutcome(this.download(contextId, path).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
   /** Stream form: resolves once the GET answered 200, with the body as a Node `Readable`; nothing is buffered. */
-  async downloadFileStream(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
-    const { signal } = asyncOptions(options, 'downloadFileStream(contextId, path, options)')
+  async downloadStreamAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
+    const { signal } = asyncOptions(options, 'downloadStreamAsync(contextId, path, options)')
     const opened$ = this.getFileDownloadUrl(contextId, path).pipe(
       concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, signal)),
     )
@@ -308,6 +308,33 @@ export class ContextService {
   async clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
     const { signal, ...rest } = clearOptions(options, 'clearAsync')
     return toOutcome(this.clearStates(contextId, rest), signal)
+  }
+
+  // ---- deprecated names (before the one naming rule, issue 10) --------------------------------
+
+  /** @deprecated Use `upload()`: an unsuffixed method is the Observable. */
+  upload$(...args: Parameters<ContextService['upload']>): Observable<UploadEvent> {
+    return this.upload(...args)
+  }
+
+  /** @deprecated Use `download()`: an unsuffixed method is the Observable. */
+  download$(...args: Parameters<ContextService['download']>): Observable<DownloadEvent> {
+    return this.download(...args)
+  }
+
+  /** @deprecated Use `uploadAsync()`: the Promise form is `…Async`. */
+  uploadFile(...args: Parameters<ContextService['uploadAsync']>): ReturnType<ContextService['uploadAsync']> {
+    return this.uploadAsync(...args)
+  }
+
+  /** @deprecated Use `downloadAsync()`: the Promise form is `…Async`. */
+  downloadFile(...args: Parameters<ContextService['downloadAsync']>): ReturnType<ContextService['downloadAsync']> {
+    return this.downloadAsync(...args)
+  }
+
+  /** @deprecated Use `downloadStreamAsync()`: the Promise form is `…Async`. */
+  downloadFileStream(...args: Parameters<ContextService['downloadStreamAsync']>): ReturnType<ContextService['downloadStreamAsync']> {
+    return this.downloadStreamAsync(...args)
   }
 
   // ---- internals -----------------------------------------------------------------------------

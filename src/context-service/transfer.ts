@@ -2,11 +2,11 @@ import { Readable } from 'node:stream'
 import { Observable } from 'rxjs'
 import { HttpError } from '../errors/http-error.js'
 import { NetworkError } from '../errors/network-error.js'
-import { redactText, redactUrl } from '../transport/redact.js'
+import { redactText, redactUrl } from '../redact.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
-/** What `uploadFile` accepts. A `Readable` is streamed; give `contentLength` if the storage needs it. */
+/** What `upload`/`uploadAsync` accept. A `Readable` is streamed; give `contentLength` if the storage needs it. */
 export type UploadData = Uint8Array | string | Readable
 
 /** Bytes moved so far; `totalBytes` when known (upload: the data's length; download: Content-Length). */

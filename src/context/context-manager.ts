@@ -105,12 +105,12 @@ export class ContextManager {
     )
   }
 
-  /** Alias of `info()`, under the `$` name the product docs use for observables. */
+  /** @deprecated Use `info()`: an unsuffixed method is the Observable (one naming rule, issue 10). */
   info$(...args: [filter?: ContextInfoFilter]): Observable<ContextInfoResult> {
     return this.info(...args)
   }
 
-  /** Alias of `sync()`, under the `$` name the product docs use for observables. */
+  /** @deprecated Use `sync()`: an unsuffixed method is the Observable (one naming rule, issue 10). */
   sync$(...args: [options?: SyncOptions]): Observable<SyncTaskStatus> {
     return this.sync(...args)
   }

@@ -28,14 +28,13 @@ export interface WriteFileOptions extends AsyncOptions {
  * `session.fs`: files inside the running session, over `CallMcpTool` (`read_file`, `write_file`,
  * `list_directory`, `delete_file`, `create_directory`).
  *
- * The Promise methods (`readFile`, `writeFile`, …) are the primary API and resolve to
- * `{ success, requestId, …, errorMessage?, error? }` like the reference SDK (a tool reporting
- * `isError` gives `success: false` with a `ToolError`); each has an Observable twin with a `$`
- * suffix that emits the value once and errors with the typed error.
+ * Each method (`readFile`, `writeFile`, …) returns a cold Observable that emits the value once and
+ * errors with the typed error (a tool reporting `isError` gives a `ToolError`); its Promise form
+ * `…Async` resolves to `{ success, requestId, …, errorMessage?, error? }` like the reference SDK.
  *
  * @example
- * await session.fs.writeFile('/home/wuying/data/a.bin', new Uint8Array([1, 2, 3]))
- * const read = await session.fs.readBytes('/home/wuying/data/a.bin')
+ * await session.fs.writeFileAsync('/home/wuying/data/a.bin', new Uint8Array([1, 2, 3]))
+ * const read = await session.fs.readBytesAsync('/home/wuying/data/a.bin')
  */
 export class FileSystem {
   constructor(
@@ -46,7 +45,7 @@ export class FileSystem {
   // ---- observables ---------------------------------------------------------------------------
 
   /** Calls any MCP tool of the session; `isError: true` becomes a `ToolError`. */
-  callTool$(name: string, args: Readonly<Record<string, unknown>>): Observable<ToolOutput> {
+  callTool(name: string, args: Readonly<Record<string, unknown>>): Observable<ToolOutput> {
     return defer(() => {
       requireText(name, 'tool name')
       return this.rpc('CallMcpTool', { SessionId: this.sessionId, Name: name, Args: JSON.stringify(args) })
@@ -60,73 +59,73 @@ export class FileSystem {
     )
   }
 
-  readFile$(path: string, options: Pick<ReadFileOptions, 'encoding'> = {}): Observable<string> {
-    return defer(() => this.read(path, readOptions(options, 'readFile$').encoding)).pipe(map((out) => out.text))
+  readFile(path: string, options: Pick<ReadFileOptions, 'encoding'> = {}): Observable<string> {
+    return defer(() => this.read(path, readOptions(options, 'readFile').encoding)).pipe(map((out) => out.text))
   }
 
   /** The file's bytes (read as base64 and decoded). */
-  readBytes$(path: string): Observable<Uint8Array> {
+  readBytes(path: string): Observable<Uint8Array> {
     return this.read(path, 'base64').pipe(map((out) => decodeBase64(out.text)))
   }
 
   /** Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. */
-  writeFile$(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
+  writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
-      const { mode = 'overwrite' } = writeOptions(options, 'writeFile$')
+      const { mode = 'overwrite' } = writeOptions(options, 'writeFile')
       if (mode !== 'overwrite' && mode !== 'append') throw new ValidationError(`mode must be 'overwrite' or 'append', got ${JSON.stringify(mode)}`)
-      if (typeof content === 'string') return this.callTool$('write_file', { path, content, mode })
+      if (typeof content === 'string') return this.callTool('write_file', { path, content, mode })
       if (content instanceof Uint8Array) {
-        return this.callTool$('write_file', { path, content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'), mode, encoding: 'base64' })
+        return this.callTool('write_file', { path, content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'), mode, encoding: 'base64' })
       }
       throw new ValidationError('content must be a string or a Uint8Array')
     })
   }
 
   /** Entries from the tool's `[DIR] name` / `[FILE] name` lines. */
-  listDirectory$(path: string): Observable<DirectoryEntry[]> {
+  listDirectory(path: string): Observable<DirectoryEntry[]> {
     return this.withPath('list_directory', path).pipe(map((out) => parseDirectoryListing(out.text)))
   }
 
-  deleteFile$(path: string): Observable<ToolOutput> {
+  deleteFile(path: string): Observable<ToolOutput> {
     return this.withPath('delete_file', path)
   }
 
-  createDirectory$(path: string): Observable<ToolOutput> {
+  createDirectory(path: string): Observable<ToolOutput> {
     return this.withPath('create_directory', path)
   }
 
   // ---- Promise forms -------------------------------------------------------------------------
 
-  async readFile(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
-    const { encoding, signal } = readOptions(options, 'readFile')
+  async readFileAsync(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
+    const { encoding, signal } = readOptions(options, 'readFileAsync')
     return toOutcome(this.read(path, encoding).pipe(map((out) => ({ requestId: out.requestId, content: out.text }))), signal)
   }
 
-  async readBytes(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
-    const { signal } = signalOnly(options, 'readBytes')
+  async readBytesAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
+    const { signal } = signalOnly(options, 'readBytesAsync')
     return toOutcome(this.read(path, 'base64').pipe(map((out) => ({ requestId: out.requestId, data: decodeBase64(out.text) }))), signal)
   }
 
-  async writeFile(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal, ...write } = writeOptions(options, 'writeFile')
-    return toOutcome(this.writeFile$(path, content, write).pipe(map(requestIdOnly)), signal)
+  async writeFileAsync(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal, ...write } = writeOptions(options, 'writeFileAsync')
+    return toOutcome(this.writeFile(path, content, write).pipe(map(requestIdOnly)), signal)
   }
 
-  async listDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
-    const { signal } = signalOnly(options, 'listDirectory')
+  async listDirectoryAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
+    const { signal } = signalOnly(options, 'listDirectoryAsync')
     const listed$ = this.withPath('list_directory', path).pipe(map((out) => ({ requestId: out.requestId, entries: parseDirectoryListing(out.text) })))
     return toOutcome(listed$, signal)
   }
 
-  async deleteFile(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal } = signalOnly(options, 'deleteFile')
-    return toOutcome(this.deleteFile$(path).pipe(map(requestIdOnly)), signal)
+  async deleteFileAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal } = signalOnly(options, 'deleteFileAsync')
+    return toOutcome(this.deleteFile(path).pipe(map(requestIdOnly)), signal)
   }
 
-  async createDirectory(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal } = signalOnly(options, 'createDirectory')
-    return toOutcome(this.createDirectory$(path).pipe(map(requestIdOnly)), signal)
+  async createDirectoryAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal } = signalOnly(options, 'createDirectoryAsync')
+    return toOutcome(this.createDirectory(path).pipe(map(requestIdOnly)), signal)
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -137,14 +136,14 @@ export class FileSystem {
       if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'base64') {
         throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${JSON.stringify(encoding)}`)
       }
-      return this.callTool$('read_file', encoding === undefined ? { path } : { path, encoding })
+      return this.callTool('read_file', encoding === undefined ? { path } : { path, encoding })
     })
   }
 
   private withPath(tool: string, path: string): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
-      return this.callTool$(tool, { path })
+      return this.callTool(tool, { path })
     })
   }
 }

@@ -47,7 +47,7 @@ export interface CreateSessionOptions {
 }
 
 /**
- * The stream of `create$`: `created` as soon as CreateMcpSession answered (so the caller always
+ * What `create({ observe: 'events' })` emits: `created` as soon as CreateMcpSession answered (so the caller always
  * holds a handle to clean up), `task` for each download task update, then `session` once ready.
  */
 export type SessionCreateEvent =

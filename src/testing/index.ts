@@ -11,3 +11,4 @@ export {
   type RecordedRequest,
 } from './fake-transport.js'
 export type { RawResponse, RpcRequest, Transport } from '../transport/transport.js'
+export type { ContextStatusData } from '../context/types.js'

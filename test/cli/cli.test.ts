@@ -112,7 +112,7 @@ describe('agentbay-rx against the emulator', () => {
     expect(session).toMatchObject({ ok: true, downloads: { success: true } })
     const sessionId = session['sessionId'] as string
 
-    await new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} }).session(sessionId).fs.writeFile('/home/wuying/data/hello.txt', 'hi')
+    await new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} }).session(sessionId).fs.writeFileAsync('/home/wuying/data/hello.txt', 'hi')
     const [sync, list] = await Promise.all([run('process', 'sync', '--session', sessionId, '--mode', 'upload'), run('in-process', 'context', 'list')])
     expect(sync).toMatchObject({ ok: true, success: true, timedOut: false, mode: 'upload', sessionId })
     expect(sync['tasks']).toEqual([expect.objectContaining({ contextId, path: '/home/wuying/data', taskType: 'upload', status: 'Success' })])

@@ -9,7 +9,7 @@ import { formatBytes, formatDuration, table, widthOf } from '../../src/cli/rende
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
 import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/index.js'
 import { runCli } from '../../src/cli/run.js'
-import { createRedactor } from '../../src/transport/redact.js'
+import { createRedactor } from '../../src/redact.js'
 import { parseJson, runInProcess } from './helpers.js'
 
 const task = (status: string, errorMessage = '') => ({

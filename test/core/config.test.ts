@@ -1,7 +1,8 @@
 import { inspect } from 'node:util'
 import { asyncScheduler, firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { AgentBay, ValidationError, endpointToBaseUrl, isLoopbackHost, type AgentBayClientOptions } from '../../src/index.js'
+import { AgentBay, ValidationError, type AgentBayClientOptions } from '../../src/index.js'
+import { endpointToBaseUrl, isLoopbackHost } from '../../src/wire/index.js'
 import { AGENTBAY_OPTION_KEYS, DEFAULT_RETRY, normalizeConfig, resolveApiKey } from '../../src/config.js'
 import { createFakeTransport } from '../../src/testing/index.js'
 

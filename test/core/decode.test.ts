@@ -8,11 +8,8 @@ import {
   HttpError,
   NetworkError,
   RequestTimeoutError,
-  RESPONSE_CODECS,
   ThrottlingError,
   ValidationError,
-  decodeContextStatus,
-  decodeContextStatusData,
   isAgentBayError,
   isApiError,
   isDecodeError,
@@ -21,8 +18,13 @@ import {
   isRequestTimeoutError,
   isThrottlingError,
   isValidationError,
-  type Action,
 } from '../../src/index.js'
+import {
+  RESPONSE_CODECS,
+  decodeContextStatus,
+  decodeContextStatusData,
+  type Action,
+} from '../../src/wire/index.js'
 import { decodeResponse } from '../../src/transport/decode-response.js'
 import { createFakeTransport, jsonResponse } from '../../src/testing/index.js'
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ContextStatusFromString, RESPONSE_CODECS, isAgentBayError, type ContextStatusData } from '../../src/index.js'
+import { isAgentBayError, type ContextStatusData } from '../../src/index.js'
+import { ContextStatusFromString, RESPONSE_CODECS } from '../../src/wire/index.js'
 import { decodeResponse } from '../../src/transport/decode-response.js'
 import { createRedactor, redactText } from '../../src/redact.js'
 

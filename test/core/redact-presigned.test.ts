@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redactUrl } from '../../src/index.js'
+import { redactUrl } from '../../src/wire/index.js'
 import { redactText } from '../../src/redact.js'
 
 describe('redaction of presigned URLs', () => {

@@ -8,9 +8,9 @@ import {
   NetworkError,
   RequestTimeoutError,
   ThrottlingError,
-  redactUrl,
   type AgentBayClientOptions,
 } from '../../src/index.js'
+import { redactUrl } from '../../src/wire/index.js'
 import { parseRetryAfter } from '../../src/transport/decode-response.js'
 import { createRedactor } from '../../src/redact.js'
 import { retryDelayMs } from '../../src/transport/retry.js'

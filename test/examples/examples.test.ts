@@ -12,7 +12,7 @@ const EXPECTED: Record<string, readonly RegExp[]> = {
   'cancel.ts': [/takeUntil: stopped after \d+ update\(s\); requests sent after the stop: 0/, /syncAsync rejected: AbortError/, /infoAsync within the deadline: success=true/],
   'promise-and-callback.ts': [/infoAsync: success=true/, /syncAsync: success=true tasks=1/, /callback: success=true/, /unknown session: success=false kind=http/],
   'create-session.ts': [/download \/home\/wuying\/work: Success/, /ready: downloads success=true/, /the mounted file reads: hello from storage/, /createAsync: success=true downloads=1/],
-  'presigned-files.ts': [/uploadFile: success=true bytes=16/, /downloadFile: presigned hello/, /upload\$: 1048576 bytes/, /round trip: same sha256/, /listFiles \/docs: readme\.txt \(16 B\)/],
+  'presigned-files.ts': [/uploadAsync: success=true bytes=16/, /downloadAsync: presigned hello/, /upload: 1048576 bytes/, /round trip: same sha256/, /listFiles \/docs: readme\.txt \(16 B\)/],
   'error-handling.ts': [/validation: true — ValidationError, nothing was sent/, /not found: true — HttpError 400 Context\.NotFound/, /wrong key: key not printed — HttpError 401/, /network: NetworkError/, /tool: true — ToolError/],
 }
 

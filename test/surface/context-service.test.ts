@@ -69,7 +69,7 @@ describe('agentBay.context: lookup and lifecycle requests', () => {
     agentBay.context.get('x')
     agentBay.context.list()
     agentBay.context.clear('SdkCtx-1')
-    agentBay.context.upload$('SdkCtx-1', '/a', 'x')
+    agentBay.context.upload('SdkCtx-1', '/a', 'x')
     expect(fake.requests).toHaveLength(0)
   })
 
@@ -156,7 +156,7 @@ describe('agentBay.context files', () => {
   it('a non-2xx PUT is an HttpError whose message never contains the presigned query', async () => {
     fake.respond('GetContextFileUploadUrl', jsonResponse(okBody({ Url: 'https://oss.example/bucket/key?Signature=s3cr3t&OSSAccessKeyId=AK&Expires=1' })))
     const fetchStub = (async () => new Response('denied', { status: 403 })) as typeof fetch
-    const result = await client({ fetch: fetchStub }).context.uploadFile('SdkCtx-1', '/a.txt', 'hello')
+    const result = await client({ fetch: fetchStub }).context.uploadAsync('SdkCtx-1', '/a.txt', 'hello')
     expect(result.success).toBe(false)
     expect(result.error?.name).toBe('HttpError')
     expect(result.error?.httpStatus).toBe(403)
@@ -169,12 +169,12 @@ describe('agentBay.context files', () => {
     const fetchStub = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })
     }) as typeof fetch
-    const result = await client({ fetch: fetchStub }).context.downloadFile('SdkCtx-1', '/a.txt')
+    const result = await client({ fetch: fetchStub }).context.downloadAsync('SdkCtx-1', '/a.txt')
     expect(result).toMatchObject({ success: false, error: { name: 'NetworkError' } })
     expect(result.errorMessage).toContain('ECONNREFUSED')
   })
 
-  it('upload$ emits progress with the total, then done; the PUT carries Content-Length', async () => {
+  it('upload emits progress with the total, then done; the PUT carries Content-Length', async () => {
     fake.respond('GetContextFileUploadUrl', jsonResponse({ ...okBody({ Url: 'https://oss.example/k' }), RequestId: 'u-1' }))
     const seen: { length?: string | null; bytes?: number } = {}
     const fetchStub = (async (_url: string, init: RequestInit) => {
@@ -183,14 +183,14 @@ describe('agentBay.context files', () => {
       return new Response(null, { status: 200, headers: { etag: '"e1"' } })
     }) as unknown as typeof fetch
     const data = new Uint8Array(150 * 1024).fill(7)
-    const events = await lastValueFrom(client({ fetch: fetchStub }).context.upload$('SdkCtx-1', '/big.bin', data).pipe(toArray()))
+    const events = await lastValueFrom(client({ fetch: fetchStub }).context.upload('SdkCtx-1', '/big.bin', data).pipe(toArray()))
     expect(seen).toEqual({ length: String(data.byteLength), bytes: data.byteLength })
     expect(events[0]).toEqual({ kind: 'progress', transferredBytes: 0, totalBytes: data.byteLength })
     expect(events.at(-2)).toEqual({ kind: 'progress', transferredBytes: data.byteLength, totalBytes: data.byteLength })
     expect(events.at(-1)).toEqual({ kind: 'done', requestId: 'u-1', transferredBytes: data.byteLength, etag: '"e1"' })
   })
 
-  it('unsubscribing from upload$ mid-body aborts the PUT', async () => {
+  it('unsubscribing from upload mid-body aborts the PUT', async () => {
     fake.respond('GetContextFileUploadUrl', jsonResponse(okBody({ Url: 'https://oss.example/k' })))
     let signal: AbortSignal | undefined
     const fetchStub = ((_url: string, init: RequestInit) => {
@@ -198,21 +198,21 @@ describe('agentBay.context files', () => {
       return new Promise<Response>(() => undefined)
     }) as unknown as typeof fetch
     const events: unknown[] = []
-    const subscription = client({ fetch: fetchStub }).context.upload$('SdkCtx-1', '/a', new Uint8Array(10)).subscribe((e) => events.push(e))
+    const subscription = client({ fetch: fetchStub }).context.upload('SdkCtx-1', '/a', new Uint8Array(10)).subscribe((e) => events.push(e))
     await new Promise((resolve) => setImmediate(resolve))
     subscription.unsubscribe()
     expect(signal?.aborted).toBe(true)
     expect(events).toEqual([{ kind: 'progress', transferredBytes: 0, totalBytes: 10 }])
   })
 
-  it('unsubscribing from download$ aborts the transfer', async () => {
+  it('unsubscribing from download aborts the transfer', async () => {
     fake.respond('GetContextFileDownloadUrl', jsonResponse(okBody({ Url: 'https://oss.example/k' })))
     let signal: AbortSignal | undefined
     const fetchStub = ((_url: string, init: RequestInit) => {
       signal = init.signal ?? undefined
       return new Promise<Response>(() => undefined)
     }) as unknown as typeof fetch
-    const subscription = client({ fetch: fetchStub }).context.download$('SdkCtx-1', '/a').subscribe()
+    const subscription = client({ fetch: fetchStub }).context.download('SdkCtx-1', '/a').subscribe()
     await new Promise((resolve) => setImmediate(resolve))
     expect(signal?.aborted).toBe(false)
     subscription.unsubscribe()

@@ -60,10 +60,10 @@ describe('the canonical persistence flow', () => {
     binary.set([0, 0xff, 0x80, 0x0a, 0x0d], 0) // bytes a text round trip would mangle
 
     const a = await createSession({ contextSync: [{ contextId: context.id, path: MOUNT }], labels: { flow: 'persist' } })
-    expect((await a.fs.createDirectory(`${MOUNT}/nested/deeper`)).success).toBe(true)
-    expect((await a.fs.writeFile(`${MOUNT}/notes.txt`, 'héllo wörld\nline 2\n')).success).toBe(true)
-    expect((await a.fs.writeFile(`${MOUNT}/notes.txt`, 'appended\n', { mode: 'append' })).success).toBe(true)
-    expect((await a.fs.writeFile(`${MOUNT}/nested/deeper/blob.bin`, binary)).success).toBe(true)
+    expect((await a.fs.createDirectoryAsync(`${MOUNT}/nested/deeper`)).success).toBe(true)
+    expect((await a.fs.writeFileAsync(`${MOUNT}/notes.txt`, 'héllo wörld\nline 2\n')).success).toBe(true)
+    expect((await a.fs.writeFileAsync(`${MOUNT}/notes.txt`, 'appended\n', { mode: 'append' })).success).toBe(true)
+    expect((await a.fs.writeFileAsync(`${MOUNT}/nested/deeper/blob.bin`, binary)).success).toBe(true)
 
     const upload = await a.context.syncAsync({ ...SYNC, mode: 'upload' })
     expect(upload).toMatchObject({ success: true, timedOut: false })
@@ -77,21 +77,21 @@ describe('the canonical persistence flow', () => {
     expect(b.downloads?.tasks.map((t) => [t.taskType, t.status])).toEqual([['download', 'Success']])
     const session = b.session as Session
 
-    const text = await session.fs.readFile(`${MOUNT}/notes.txt`)
+    const text = await session.fs.readFileAsync(`${MOUNT}/notes.txt`)
     expect(text).toMatchObject({ success: true, content: 'héllo wörld\nline 2\nappended\n' })
-    const bytes = await firstValueFrom(session.fs.readBytes$(`${MOUNT}/nested/deeper/blob.bin`))
+    const bytes = await firstValueFrom(session.fs.readBytes(`${MOUNT}/nested/deeper/blob.bin`))
     expect(sha256(bytes)).toBe(sha256(binary))
-    expect(await firstValueFrom(session.fs.listDirectory$(MOUNT))).toEqual([
+    expect(await firstValueFrom(session.fs.listDirectory(MOUNT))).toEqual([
       { name: 'nested', isDirectory: true },
       { name: 'notes.txt', isDirectory: false },
     ])
     expect((await firstValueFrom(agentBay.get(session.sessionId))).contexts).toEqual([{ id: context.id, name: context.name }])
   })
 
-  it('create$ streams the download task before the ready session', async () => {
+  it("create({ observe: 'events' }) streams the download task before the ready session", async () => {
     const context = await newContext('stream')
-    await agentBay.context.uploadFile(context.id, '/a.txt', 'a')
-    const events = await lastValueFrom(agentBay.create$({ contextSync: [{ contextId: context.id, path: MOUNT }], downloadWait: WAIT }).pipe(toArray()))
+    await agentBay.context.uploadAsync(context.id, '/a.txt', 'a')
+    const events = await lastValueFrom(agentBay.create({ observe: 'events', contextSync: [{ contextId: context.id, path: MOUNT }], downloadWait: WAIT }).pipe(toArray()))
     const last = events.at(-1)
     if (last?.kind === 'session') liveSessions.add(last.session)
     expect(events[0]?.kind).toBe('created')
@@ -104,11 +104,11 @@ describe('delete with syncContext', () => {
   it('uploads the mounted context first and reports it, then the session is gone', async () => {
     const context = await newContext('del-sync')
     const session = await createSession({ contextSync: [{ contextId: context.id, path: MOUNT }] })
-    await session.fs.writeFile(`${MOUNT}/saved.txt`, 'kept on delete')
+    await session.fs.writeFileAsync(`${MOUNT}/saved.txt`, 'kept on delete')
     const result = await deleteSession(session, { syncContext: true })
     expect(result).toMatchObject({ success: true, deleted: true, upload: { success: true } })
     expect(result.upload?.tasks.some((t) => t.taskType === 'upload' && t.status === 'Success')).toBe(true)
-    const downloaded = await agentBay.context.downloadFile(context.id, '/saved.txt')
+    const downloaded = await agentBay.context.downloadAsync(context.id, '/saved.txt')
     expect(downloaded.success && new TextDecoder().decode(downloaded.data)).toBe('kept on delete')
   })
 })
@@ -118,8 +118,8 @@ describe('sync policies', () => {
     const context = await newContext('policy')
     const policy = { bwList: { whiteLists: [{ path: '', excludePaths: ['cache'] }] }, uploadPolicy: { autoUpload: false } }
     const session = await createSession({ contextSync: [{ contextId: context.id, path: MOUNT, policy }] })
-    await session.fs.writeFile(`${MOUNT}/keep.txt`, 'keep')
-    await session.fs.writeFile(`${MOUNT}/cache/skip.txt`, 'skip')
+    await session.fs.writeFileAsync(`${MOUNT}/keep.txt`, 'keep')
+    await session.fs.writeFileAsync(`${MOUNT}/cache/skip.txt`, 'skip')
     expect(await session.context.syncAsync({ ...SYNC, mode: 'upload' })).toMatchObject({ success: true })
     const root = await firstValueFrom(agentBay.context.listFiles(context.id, '/'))
     expect(root.entries.map((e) => e.fileName)).toEqual(['keep.txt'])
@@ -183,19 +183,19 @@ describe('context files and clear', () => {
   it('uploads 5 MiB through a presigned URL and downloads identical bytes (bytes, progress and stream forms)', async () => {
     const context = await newContext('big')
     const data = new Uint8Array(randomBytes(5 * 1024 * 1024))
-    const uploadEvents = await lastValueFrom(agentBay.context.upload$(context.id, '/big/blob.bin', data).pipe(toArray()))
+    const uploadEvents = await lastValueFrom(agentBay.context.upload(context.id, '/big/blob.bin', data).pipe(toArray()))
     expect(uploadEvents.at(-1)).toMatchObject({ kind: 'done', transferredBytes: data.byteLength })
     expect(uploadEvents.length).toBeGreaterThan(10) // progress as the body goes out
 
-    const downloaded = await agentBay.context.downloadFile(context.id, '/big/blob.bin')
+    const downloaded = await agentBay.context.downloadAsync(context.id, '/big/blob.bin')
     expect(downloaded.success && sha256(downloaded.data)).toBe(sha256(data))
 
-    const events = await lastValueFrom(agentBay.context.download$(context.id, '/big/blob.bin').pipe(toArray()))
+    const events = await lastValueFrom(agentBay.context.download(context.id, '/big/blob.bin').pipe(toArray()))
     const progress = events.filter((e) => e.kind === 'progress').map((e) => e.transferredBytes)
     expect(progress).toEqual([...progress].sort((x, y) => x - y))
     expect(events.at(-1)).toMatchObject({ kind: 'done', transferredBytes: data.byteLength })
 
-    const opened = await agentBay.context.downloadFileStream(context.id, '/big/blob.bin')
+    const opened = await agentBay.context.downloadStreamAsync(context.id, '/big/blob.bin')
     if (!opened.success) throw opened.error
     const hash = createHash('sha256')
     for await (const chunk of opened.stream) hash.update(chunk as Buffer)
@@ -204,26 +204,26 @@ describe('context files and clear', () => {
     const listing = await agentBay.context.listFilesAsync(context.id, '/big')
     expect(listing).toMatchObject({ success: true, entries: [{ filePath: '/big/blob.bin', size: data.byteLength }] })
     expect((await agentBay.context.deleteFileAsync(context.id, '/big/blob.bin')).success).toBe(true)
-    expect((await agentBay.context.downloadFile(context.id, '/big/blob.bin')).success).toBe(false)
+    expect((await agentBay.context.downloadAsync(context.id, '/big/blob.bin')).success).toBe(false)
   })
 
   it('streams a Readable upload, with and without a declared length', async () => {
     const context = await newContext('readable')
     const chunks = [randomBytes(100_000), randomBytes(50_000), randomBytes(7)]
     const whole = Buffer.concat(chunks)
-    const chunked = await agentBay.context.uploadFile(context.id, '/chunked.bin', Readable.from(chunks))
+    const chunked = await agentBay.context.uploadAsync(context.id, '/chunked.bin', Readable.from(chunks))
     expect(chunked).toMatchObject({ success: true, transferredBytes: whole.byteLength })
-    const sized = await agentBay.context.uploadFile(context.id, '/sized.bin', Readable.from(chunks), { contentLength: whole.byteLength })
+    const sized = await agentBay.context.uploadAsync(context.id, '/sized.bin', Readable.from(chunks), { contentLength: whole.byteLength })
     expect(sized.success).toBe(true)
     for (const name of ['/chunked.bin', '/sized.bin']) {
-      const back = await agentBay.context.downloadFile(context.id, name)
+      const back = await agentBay.context.downloadAsync(context.id, name)
       expect(back.success && sha256(back.data)).toBe(sha256(whole))
     }
   })
 
   it('clear() goes through clearing and ends available with the data gone', async () => {
     const context = await newContext('clear')
-    await agentBay.context.uploadFile(context.id, '/x.txt', 'x')
+    await agentBay.context.uploadAsync(context.id, '/x.txt', 'x')
     const states = await lastValueFrom(agentBay.context.clear(context.id, { pollIntervalMs: 10, timeoutMs: 5000 }).pipe(toArray()))
     expect(states[0]).toBe('clearing')
     expect(states.at(-1)).toBe('available')

@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_SYNC_POLICY,
   ValidationError,
-  serializePersistenceDataList,
-  serializePolicy,
   syncPolicy,
   validateSyncPolicy,
   type SyncPolicy,
 } from '../../src/index.js'
+import { serializePersistenceDataList, serializePolicy } from '../../src/wire/index.js'
 
 describe('syncPolicy()', () => {
   it('gives the protocol §6 defaults when called without arguments', () => {

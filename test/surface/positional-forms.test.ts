@@ -76,10 +76,10 @@ describe('the official SDK positional forms name the form to use', () => {
     expect(sent).toEqual([])
   })
 
-  it("fs.writeFile(path, text, 'append') does not silently overwrite", async () => {
-    const error = await validationErrorOf(() => session.fs.writeFile('/a.txt', 'more', 'append' as never))
-    expect(error.message).toContain("fs.writeFile(path, content, { mode: 'append' })")
-    await validationErrorOf(() => session.fs.writeFile$('/a.txt', 'more', 'append' as never))
+  it("fs.writeFileAsync(path, text, 'append') does not silently overwrite", async () => {
+    const error = await validationErrorOf(() => session.fs.writeFileAsync('/a.txt', 'more', 'append' as never))
+    expect(error.message).toContain("fs.writeFileAsync(path, content, { mode: 'append' })")
+    await validationErrorOf(() => session.fs.writeFile('/a.txt', 'more', 'append' as never))
     expect(sent).toEqual([])
   })
 
@@ -109,10 +109,10 @@ describe('every method taking an options object refuses anything else', () => {
     'context.getFileUploadUrlAsync': (bad) => agentBay.context.getFileUploadUrlAsync('SdkCtx-1', '/a', bad as never),
     'context.getFileDownloadUrlAsync': (bad) => agentBay.context.getFileDownloadUrlAsync('SdkCtx-1', '/a', bad as never),
     'context.deleteFileAsync': (bad) => agentBay.context.deleteFileAsync('SdkCtx-1', '/a', bad as never),
-    'context.upload$': (bad) => agentBay.context.upload$('SdkCtx-1', '/a', 'x', bad as never),
-    'context.uploadFile': (bad) => agentBay.context.uploadFile('SdkCtx-1', '/a', 'x', bad as never),
-    'context.downloadFile': (bad) => agentBay.context.downloadFile('SdkCtx-1', '/a', bad as never),
-    'context.downloadFileStream': (bad) => agentBay.context.downloadFileStream('SdkCtx-1', '/a', bad as never),
+    'context.upload': (bad) => agentBay.context.upload('SdkCtx-1', '/a', 'x', bad as never),
+    'context.uploadAsync': (bad) => agentBay.context.uploadAsync('SdkCtx-1', '/a', 'x', bad as never),
+    'context.downloadAsync': (bad) => agentBay.context.downloadAsync('SdkCtx-1', '/a', bad as never),
+    'context.downloadStreamAsync': (bad) => agentBay.context.downloadStreamAsync('SdkCtx-1', '/a', bad as never),
     'context.clear': (bad) => agentBay.context.clear('SdkCtx-1', bad as never),
     'context.clearAsync': (bad) => agentBay.context.clearAsync('SdkCtx-1', bad as never),
     'agentBay.create': (bad) => agentBay.create(bad as never),
@@ -124,14 +124,14 @@ describe('every method taking an options object refuses anything else', () => {
     'agentBay.listPageAsync': (bad) => agentBay.listPageAsync(bad as never),
     'session.delete': (bad) => session.delete(bad as never),
     'session.deleteAsync': (bad) => session.deleteAsync(bad as never),
-    'fs.readFile$': (bad) => session.fs.readFile$('/a', bad as never),
     'fs.readFile': (bad) => session.fs.readFile('/a', bad as never),
-    'fs.readBytes': (bad) => session.fs.readBytes('/a', bad as never),
-    'fs.writeFile$': (bad) => session.fs.writeFile$('/a', 'x', bad as never),
+    'fs.readFileAsync': (bad) => session.fs.readFileAsync('/a', bad as never),
+    'fs.readBytesAsync': (bad) => session.fs.readBytesAsync('/a', bad as never),
     'fs.writeFile': (bad) => session.fs.writeFile('/a', 'x', bad as never),
-    'fs.listDirectory': (bad) => session.fs.listDirectory('/a', bad as never),
-    'fs.deleteFile': (bad) => session.fs.deleteFile('/a', bad as never),
-    'fs.createDirectory': (bad) => session.fs.createDirectory('/a', bad as never),
+    'fs.writeFileAsync': (bad) => session.fs.writeFileAsync('/a', 'x', bad as never),
+    'fs.listDirectoryAsync': (bad) => session.fs.listDirectoryAsync('/a', bad as never),
+    'fs.deleteFileAsync': (bad) => session.fs.deleteFileAsync('/a', bad as never),
+    'fs.createDirectoryAsync': (bad) => session.fs.createDirectoryAsync('/a', bad as never),
   }
 
   it.each(Object.keys(calls))('%s(…, true | 7 | "x" | null | []) errors through the library with a ValidationError, before any request', async (name) => {

@@ -73,12 +73,12 @@ describe('agentBay.create(): the download wait', () => {
     fake.respond('GetContextInfo', (_request, index) => jsonResponse(contextInfoBody(lists[Math.min(index, lists.length - 1)] ?? [])))
   const mount = { contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }], downloadWait: FAST_WAIT }
 
-  it('create$ emits created, each download task change, then the session with a successful result', async () => {
+  it("create({ observe: 'events' }) emits created, each download task change, then the session with a successful result", async () => {
     fake.respond('CreateMcpSession', created())
     const pending = download({ status: 'Pending' })
     const done = download({ status: 'Success', finishTime: 1_700_000_010 })
     pollsAnswer([pending], [pending], [done])
-    const events = await lastValueFrom(client().create$(mount).pipe(toArray()))
+    const events = await lastValueFrom(client().create({ ...mount, observe: 'events' }).pipe(toArray()))
     expect(events.map((e) => e.kind)).toEqual(['created', 'task', 'task', 'session'])
     const last = events.at(-1) as Extract<SessionCreateEvent, { kind: 'session' }>
     expect(last.downloads).toMatchObject({ success: true, timedOut: false, tasks: [done] })
@@ -286,8 +286,8 @@ describe('session.fs over CallMcpTool', () => {
   it('writeFile sends text as is and bytes as base64 with encoding base64', async () => {
     fake.respond('CallMcpTool', toolAnswer('ok'))
     const fs = client().session('s-1').fs
-    await fs.writeFile('/d/a.txt', 'héllo', { mode: 'append' })
-    await fs.writeFile('/d/b.bin', new Uint8Array([0, 255, 1]))
+    await fs.writeFileAsync('/d/a.txt', 'héllo', { mode: 'append' })
+    await fs.writeFileAsync('/d/b.bin', new Uint8Array([0, 255, 1]))
     expect(fake.requestsOf('CallMcpTool')[0]?.params).toMatchObject({ SessionId: 's-1', Name: 'write_file' })
     expect(argsOf(0)).toEqual({ path: '/d/a.txt', content: 'héllo', mode: 'append' })
     expect(argsOf(1)).toEqual({ path: '/d/b.bin', content: 'AP8B', mode: 'overwrite', encoding: 'base64' })
@@ -300,11 +300,11 @@ describe('session.fs over CallMcpTool', () => {
       return toolAnswer(args.encoding === 'base64' ? 'AP8B' : 'hello')
     })
     const fs = client().session('s-1').fs
-    expect(await fs.readFile('/d/a.txt')).toMatchObject({ success: true, content: 'hello' })
-    const bytes = await fs.readBytes('/d/b.bin')
+    expect(await fs.readFileAsync('/d/a.txt')).toMatchObject({ success: true, content: 'hello' })
+    const bytes = await fs.readBytesAsync('/d/b.bin')
     expect(bytes.success && [...bytes.data]).toEqual([0, 255, 1])
     expect(argsOf(1)).toEqual({ path: '/d/b.bin', encoding: 'base64' })
-    expect(await firstValueFrom(fs.listDirectory$('/d'))).toEqual([
+    expect(await firstValueFrom(fs.listDirectory('/d'))).toEqual([
       { name: 'sub', isDirectory: true },
       { name: 'a b.txt', isDirectory: false },
     ])
@@ -313,16 +313,16 @@ describe('session.fs over CallMcpTool', () => {
   it('isError: true becomes a ToolError (error in the $ form, success false in the Promise form)', async () => {
     fake.respond('CallMcpTool', toolAnswer('/d/missing: no such file or directory', true))
     const fs = client().session('s-1').fs
-    await expect(firstValueFrom(fs.readFile$('/d/missing'))).rejects.toBeInstanceOf(ToolError)
-    const result = await fs.deleteFile('/d/missing')
+    await expect(firstValueFrom(fs.readFile('/d/missing'))).rejects.toBeInstanceOf(ToolError)
+    const result = await fs.deleteFileAsync('/d/missing')
     expect(result).toMatchObject({ success: false, error: { name: 'ToolError', tool: 'delete_file' } })
     expect(result.errorMessage).toContain('no such file or directory')
   })
 
   it('rejects an empty path or a bad mode before any request', async () => {
     const fs = client().session('s-1').fs
-    await expect(fs.createDirectory('')).rejects.toBeInstanceOf(ValidationError)
-    await expect(fs.writeFile('/a', 'x', { mode: 'truncate' as never })).rejects.toBeInstanceOf(ValidationError)
+    await expect(fs.createDirectoryAsync('')).rejects.toBeInstanceOf(ValidationError)
+    await expect(fs.writeFileAsync('/a', 'x', { mode: 'truncate' as never })).rejects.toBeInstanceOf(ValidationError)
     expect(fake.requests).toHaveLength(0)
   })
 })

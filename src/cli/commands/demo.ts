@@ -6,7 +6,7 @@ import { filter, tap } from 'rxjs'
 import { AgentBay } from '../../agentbay.js'
 import { fixedSchedule } from '../../context/poll-schedule.js'
 import type { ContextSyncResult } from '../../context/types.js'
-import { startEmulator, type Emulator } from '../../emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
 import type { Session } from '../../session.js'
 import type { SessionCreateEvent } from '../../sessions/types.js'
 import { lastValueUntilAborted } from '../abort.js'
@@ -77,6 +77,7 @@ export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}
   const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-demo-'))
   let emulator: Emulator | undefined
   try {
+    const { startEmulator } = await import('../../emulator/index.js') // loaded only for the demo
     emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, ...EMULATOR_PACING })
     let requests = 0
     const countingFetch: typeof fetch = (input, init) => {
@@ -129,7 +130,7 @@ export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}
     let filesVerified = 0
     let bytesVerified = 0
     for (const file of files) {
-      const data = await until(b.session.fs.readBytes$(file.path))
+      const data = await until(b.session.fs.readBytes(file.path))
       const sha256 = sha256Hex(data)
       const same = sha256 === file.sha256 && data.length === file.data.length
       if (same) {
@@ -193,7 +194,7 @@ function stepper(out: Output): (text: string) => void {
   return (text) => out.line(`${out.color.cyan(`${String(++n).padStart(2)}.`)} ${text}`)
 }
 
-/** `create$` with the download tasks shown live; resolves to the ready session and its tasks. */
+/** `create({ observe: 'events' })` with the download tasks shown live; resolves to the ready session and its tasks. */
 async function createWithProgress(
   agentBay: AgentBay,
   contextSync: readonly { readonly contextId: string; readonly path: string }[],
@@ -205,7 +206,7 @@ async function createWithProgress(
   try {
     const ready = await lastValueUntilAborted(
       agentBay
-        .create$({ contextSync, downloadWait: { schedule: fixedSchedule(POLL_MS), noTaskGraceMs: 2000 } })
+        .create({ observe: 'events', contextSync, downloadWait: { schedule: fixedSchedule(POLL_MS), noTaskGraceMs: 2000 } })
         .pipe(
           tap((event) => {
             if (event.kind === 'task') progress.update(event.task)
@@ -238,7 +239,7 @@ async function writeChunked(session: Session, file: DemoFile, out: Output, signa
   try {
     for (let offset = 0; offset === 0 || offset < file.data.length; offset += WRITE_CHUNK) {
       const chunk = file.data.subarray(offset, offset + WRITE_CHUNK)
-      await lastValueUntilAborted(session.fs.writeFile$(file.path, chunk, { mode: offset === 0 ? 'overwrite' : 'append' }), signal)
+      await lastValueUntilAborted(session.fs.writeFile(file.path, chunk, { mode: offset === 0 ? 'overwrite' : 'append' }), signal)
       progress?.advance(chunk.length)
     }
   } finally {

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander'
-import { parseFaultSpec, runEmulatorFromCli, type EmulatorCliOptions, type FaultRule } from '../../emulator/index.js'
+// Only the fault syntax is loaded with the CLI; the emulator itself is imported when this command runs.
+import { parseFaultSpec } from '../../emulator/fault-spec.js'
+import type { EmulatorCliOptions, FaultRule } from '../../emulator/index.js'
 import type { CommandContext } from '../command-context.js'
 
 /** Options of `agentbay-rx emulator` (the API key comes from the global `--api-key`). */
@@ -61,6 +63,7 @@ export async function emulatorCommand(ctx: CommandContext, options: EmulatorComm
     log: (line) => (out.json ? void ctx.io.stderr.write(`${line}\n`) : void ctx.io.stdout.write(`${line}\n`)),
     ...(signals === undefined ? {} : { signals }),
   }
+  const { runEmulatorFromCli } = await import('../../emulator/index.js')
   const handle = await runEmulatorFromCli(cliOptions)
   if (signal.aborted) void handle.stop() // Ctrl-C during start-up
   out.document({

@@ -31,7 +31,8 @@ export async function sessionCreateCommand(ctx: CommandContext, options: Session
   const mounts = options.mount ?? []
   if (mounts.length > 0) ctx.out.line(`${ctx.out.color.bold('Creating')} session, downloading ${mounts.length} mounted context(s)`)
   const progress = createTaskProgress(ctx.out)
-  const create$ = ctx.client().create$({
+  const create$ = ctx.client().create({
+    observe: 'events',
     ...(options.image === undefined ? {} : { imageId: options.image }),
     ...(options.label === undefined ? {} : { labels: options.label }),
     ...(mounts.length === 0 ? {} : { contextSync: mounts }),

@@ -1,0 +1,28 @@
+// agentbay-rx/wire: the protocol as data — constants, io-ts codecs, decoders, serialisers — and the
+// seams below the client (transport and rpc types, constructor deps), for the few who build on the
+// wire directly: custom transports, proxies, other emulators. Users of the client need only the root
+// entry. Named exports only (style §12); changes show in test/api/wire.api.md (issue 10 item 6).
+
+// ---- protocol ------------------------------------------------------------------------------------
+export { ACTIONS, API_VERSION, DEFAULT_ENDPOINT, SYNC_MODES, TASK_STATUS, type Action, type SyncMode } from './protocol.js'
+
+// ---- codecs and decoding -------------------------------------------------------------------------
+export { ContextStatusData, ContextStatusFromString, EpochSeconds } from '../codecs/context-status.js'
+export { JsonFromString } from '../codecs/json-from-string.js'
+export { Envelope } from '../codecs/envelope.js'
+export { ContextRecord, ContextFileRecord, RESPONSE_CODECS, type ResponseBody } from '../codecs/actions.js'
+export { decodeContextStatusData, decodeContextStatus } from '../codecs/from-dict.js'
+
+// ---- request serialisation -----------------------------------------------------------------------
+export { serializePolicy } from '../policy/sync-policy.js'
+export { serializePersistenceDataList } from '../policy/context-sync.js'
+export { parseDirectoryListing } from '../sessions/file-system.js'
+export { endpointToBaseUrl, isLoopbackHost } from '../config.js'
+export { redactUrl } from '../redact.js'
+
+// ---- seams below the client ----------------------------------------------------------------------
+export type { Transport, RawResponse, RpcRequest } from '../transport/transport.js'
+export type { Rpc, RpcResponse } from '../transport/rpc.js'
+export type { ContextManagerDeps } from '../context/context-manager.js'
+export type { ContextServiceDeps } from '../context-service/context-service.js'
+export { walkPages, type Page } from '../context-service/paging.js'
