@@ -38,7 +38,7 @@ export const createMcpSession: Handler = async (params, scope) => {
   })
   await mkdir(core.layout.sessionRoot(sessionId), { recursive: true })
   // protocol §5.3/§8: download every mounted context whose policy allows it, visible before we answer.
-  const downloads = mounts.filter((mount) => mount.policy.autoDownload)
+  const downloads = mounts.filter((mount) => mount.policy.downloadPolicy.autoDownload)
   if (downloads.length > 0)
     await core.runner.start(tenantId, sessionId, downloads.map((mount) => ({ ...mount, taskType: 'download' as const })), 'create', scope.requestId)
   return {
@@ -137,7 +137,7 @@ export const listSession: Handler = async (params, scope) => {
 export async function finishDeletion(core: EmulatorCore, tenantId: string, sessionId: string): Promise<void> {
   const session = core.store.state.tenants.get(tenantId)?.sessions.get(sessionId)
   if (session === undefined) return
-  const uploads = session.mounts.filter((mount) => mount.policy.autoUpload)
+  const uploads = session.mounts.filter((mount) => mount.policy.uploadPolicy.autoUpload)
   if (uploads.length > 0) {
     const started = await core.runner.start(tenantId, sessionId, uploads.map((mount) => ({ ...mount, taskType: 'upload' as const })), 'delete')
     await started.done
