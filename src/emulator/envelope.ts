@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type * as t from 'io-ts'
 import type { RESPONSE_CODECS } from '../codecs/actions.js'
+import type { Envelope } from '../codecs/envelope.js'
 import { CODE_OK, type Action } from '../wire/protocol.js'
 
 /** A JSON response body (protocol §2.1). */
@@ -63,11 +64,17 @@ type OfficialSdkData<A extends Action> = A extends keyof OfficialSdkDataFields ?
 /** A RequestId in the service's shape: `557DCB66-03AA-1907-AFBC-4B62939AC4A9`. */
 export const newRequestId = (): string => randomUUID().toUpperCase()
 
-/** protocol §2.1: exact JSON types, `Code: "ok"` on success; `body` (an `ActionBody`) follows the envelope fields. */
+/**
+ * protocol §2.1: exact JSON types, `Code: "ok"` on success. Envelope fields are named by the SDK's
+ * `Envelope` codec; `body` is the handler's `ActionBody`, which follows them.
+ */
 export function successBody(requestId: string, body: object): Body {
-  return { RequestId: requestId, Success: true, Code: CODE_OK, Message: '', HttpStatusCode: 200, ...body }
+  const envelope: Envelope = { RequestId: requestId, Success: true, Code: CODE_OK, Message: '', HttpStatusCode: 200 }
+  return { ...envelope, ...body }
 }
 
+/** protocol §2.1–2.2: a refusal, in the fields of the SDK's `Envelope` codec. */
 export function errorBody(requestId: string, code: string, message: string, httpStatus: number): Body {
-  return { RequestId: requestId, Success: false, Code: code, Message: message, HttpStatusCode: httpStatus }
+  const envelope: Envelope = { RequestId: requestId, Success: false, Code: code, Message: message, HttpStatusCode: httpStatus }
+  return envelope
 }
