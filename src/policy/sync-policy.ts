@@ -214,7 +214,9 @@ export function serializePolicy(policy: SyncPolicy): string {
  * `null` takes its default (TS browser context, Go `omitempty`); `whiteLists` empty means the
  * default; `"true"`/`"false"` strings count as booleans (the TS core's coercion, §2.3). Anything
  * else fails with the path of the field, e.g. `bwList.whiteLists[0].path`: wrong types, values
- * outside the §6 enumerations, and wildcards in paths, which the SDKs reject too.
+ * outside the §6 enumerations, and wildcards in paths, which the SDKs reject too. Written as one
+ * `t.Type` rather than composed from `t.type`/`t.partial`, because every level needs "missing or
+ * `null` means the default" and the first failure must be stable (see `readPolicy`).
  *
  * @example
  * SyncPolicyFromJson.decode('{"uploadPolicy":{"autoUpload":false}}') // Right: defaults elsewhere
