@@ -104,6 +104,7 @@ describe('which failures a read action retries', () => {
 })
 
 describe('which actions are retried', () => {
+  // Spelled out rather than read from READ_ACTIONS: a dropped or misspelt entry there must fail here.
   const reads: Action[] = [
     'GetSession',
     'GetSessionDetail',

@@ -11,21 +11,13 @@ import { decodeOrThrow, describeErrors, pathOf } from '../../src/codecs/decode.j
 import { ApiError, DecodeError, HttpError, ThrottlingError, type Action } from '../../src/index.js'
 import { jsonResponse, task } from '../../src/testing/index.js'
 import { decodeResponse, optional, parseRetryAfter } from '../../src/transport/decode-response.js'
+import { thrown } from '../helpers/thrown.js'
 
 // How a response becomes a typed error, with exact messages, paths and fields
 // (src/transport/decode-response.ts, src/codecs/decode.ts, src/codecs/context-status.ts).
 
 const decode = (action: Action, body: unknown, status = 200, retryAfter?: string) =>
   decodeResponse(action, RESPONSE_CODECS[action], jsonResponse(body, status, retryAfter))
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a throw')
-}
 
 /** The io-ts errors of decoding `value` with `codec`; fails when it decodes. */
 function errorsOf(codec: t.Mixed, value: unknown): t.Errors {
