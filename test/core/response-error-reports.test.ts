@@ -115,6 +115,13 @@ describe('decode failures', () => {
   it('prefer a codec’s own message, and say "invalid value" when there is no error to read', () => {
     expect(describeErrors(errorsOf(EpochSeconds, 1.5))).toEqual({ path: '', reason: 'expected integer epoch seconds' })
     expect(describeErrors([])).toEqual({ path: '', reason: 'invalid value' })
+    expect(describeErrors([{ value: 1, context: [] }])).toEqual({ path: '', reason: 'expected a valid value, got number 1' })
+  })
+
+  it('name the task-level codec that failed inside ContextStatus', () => {
+    const status = (data: string) => ({ Success: true, Data: { ContextStatus: JSON.stringify([{ type: 'data', data }]) } })
+    expect(decodeError(() => decode('GetContextInfo', status('[null]'))).message).toContain('expected ContextStatusData, got null')
+    expect(decodeError(() => decode('GetContextInfo', status('{}'))).message).toContain('expected TaskListFromString, got an object')
   })
 
   it('name object keys that contain digits as keys, and numeric keys as indexes', () => {
