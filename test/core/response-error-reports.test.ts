@@ -118,10 +118,12 @@ describe('decode failures', () => {
     expect(describeErrors([{ value: 1, context: [] }])).toEqual({ path: '', reason: 'expected a valid value, got number 1' })
   })
 
-  it('name the envelope-item or task-level codec that failed inside ContextStatus', () => {
+  it('name the ContextStatus codec that failed: the whole list, an envelope item, or a task', () => {
     const status = (data: string) => ({ Success: true, Data: { ContextStatus: JSON.stringify([{ type: 'data', data }]) } })
     expect(decodeError(() => decode('GetContextInfo', status('[null]'))).message).toContain('expected ContextStatusData, got null')
     expect(decodeError(() => decode('GetContextInfo', status('{}'))).message).toContain('expected TaskListFromString, got an object')
+    const notAList = { Success: true, Data: { ContextStatus: '{"type":"data"}' } }
+    expect(decodeError(() => decode('GetContextInfo', notAList)).message).toContain('expected ContextStatusFromString, got an object')
     const notAnItem = { Success: true, Data: { ContextStatus: '[5]' } }
     expect(decodeError(() => decode('GetContextInfo', notAnItem)).message).toContain('expected ContextStatusEnvelopeItem, got number 5')
   })
