@@ -1,0 +1,200 @@
+import { NEVER, mergeMap, type Observable } from 'rxjs'
+import type { TestScheduler } from 'rxjs/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_MAX_AGE_MS, PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
+import { createTestScheduler } from '../helpers/marbles.js'
+
+// What PollCoalescer shares, for how long, with which reader, and what it forgets
+// (src/transport/poll-coalescer.ts). Each reader holds a PollCursor (one sync's position).
+
+let scheduler: TestScheduler
+
+beforeEach(() => {
+  scheduler = createTestScheduler()
+})
+
+/** A coalescer whose `send` answers with `answer(n)` for the n-th request (1-based), counting requests. */
+function setUp(answer: (n: number) => Observable<string>, maxAgeMs?: number) {
+  const coalescer = new PollCoalescer(scheduler, maxAgeMs)
+  const sent = { count: 0 }
+  const send = (): Observable<string> => {
+    sent.count += 1
+    return answer(sent.count)
+  }
+  /** Polls `key` with `cursor` at virtual time `frame`; `restart` first when the reader's trigger answered then. */
+  const pollAt = (frame: number, cursor: PollCursor, { key = 'k', restart = false } = {}): Observable<string> =>
+    scheduler.createColdObservable(`${'-'.repeat(frame)}(x|)`).pipe(
+      mergeMap(() => {
+        if (restart) cursor.restart()
+        return coalescer.poll(key, cursor, send)
+      }),
+    )
+  return { coalescer, sent, pollAt }
+}
+
+const silence = (frames: number): string => '-'.repeat(frames)
+
+describe('PollCoalescer: how long an answer is shared', () => {
+  it('reuses an answer exactly maxAgeMs old, and polls again one ms later', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt, sent } = setUp((n) => cold('-(a|)', { a: `poll-${n}` }), 50)
+      const [sender, exactlyMaxAge, oneMsOlder] = [new PollCursor(), new PollCursor(), new PollCursor()]
+      // poll 1 leaves at 10 and is answered at 11: its age counts from the answer, not the request.
+      expectObservable(pollAt(10, sender)).toBe(`${silence(11)}(a|)`, { a: 'poll-1' })
+      expectObservable(pollAt(61, exactlyMaxAge)).toBe(`${silence(61)}(a|)`, { a: 'poll-1' })
+      expectObservable(pollAt(62, oneMsOlder)).toBe(`${silence(63)}(a|)`, { a: 'poll-2' })
+      scheduler.schedule(() => expect(sent.count).toBe(2), 70)
+    })
+  })
+
+  it('defaults to answers at most 100 ms old', () => {
+    expect(DEFAULT_MAX_AGE_MS).toBe(100)
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt } = setUp((n) => cold('-(a|)', { a: `poll-${n}` }))
+      const [sender, exactlyMaxAge, oneMsOlder] = [new PollCursor(), new PollCursor(), new PollCursor()]
+      expectObservable(pollAt(0, sender)).toBe('-(a|)', { a: 'poll-1' })
+      expectObservable(pollAt(101, exactlyMaxAge)).toBe(`${silence(101)}(a|)`, { a: 'poll-1' })
+      expectObservable(pollAt(102, oneMsOlder)).toBe(`${silence(103)}(a|)`, { a: 'poll-2' })
+    })
+  })
+
+  it('never reuses a failed poll: the next reader sends its own', () => {
+    const failure = new Error('poll failed')
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt, sent } = setUp((n) => (n === 1 ? cold('-#', undefined, failure) : cold('-(a|)', { a: `poll-${n}` })))
+      expectObservable(pollAt(0, new PollCursor())).toBe('-#', undefined, failure)
+      expectObservable(pollAt(3, new PollCursor())).toBe('----(a|)', { a: 'poll-2' })
+      scheduler.schedule(() => expect(sent.count).toBe(2), 10)
+    })
+  })
+
+  it('keeps polls of different keys apart', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt } = setUp((n) => cold('--(a|)', { a: `poll-${n}` }))
+      expectObservable(pollAt(0, new PollCursor(), { key: 'session-a' })).toBe('--(a|)', { a: 'poll-1' })
+      expectObservable(pollAt(1, new PollCursor(), { key: 'session-b' })).toBe('---(a|)', { a: 'poll-2' })
+    })
+  })
+
+  it('counts only polls in flight in `size`', () => {
+    scheduler.run(({ cold }) => {
+      // poll 1 (key a) runs from 0 to 3, poll 2 (key b) from 1 to 9
+      const { coalescer, pollAt, sent } = setUp((n) => cold(n === 1 ? '---(a|)' : '--------(a|)', { a: `poll-${n}` }))
+      pollAt(0, new PollCursor(), { key: 'a' }).subscribe()
+      pollAt(1, new PollCursor(), { key: 'b' }).subscribe()
+      pollAt(2, new PollCursor(), { key: 'b' }).subscribe() // joins poll 2
+      const sizes: number[] = []
+      for (const frame of [0, 2, 5, 10]) scheduler.schedule(() => sizes.push(coalescer.size), frame)
+      scheduler.schedule(() => expect({ sizes, sent: sent.count }).toEqual({ sizes: [1, 2, 1, 0], sent: 2 }), 11)
+    })
+  })
+
+  it('a poll aborted by its last reader does not evict the newer poll that replaced it', () => {
+    scheduler.run(({ expectObservable }) => {
+      const { pollAt, sent } = setUp(() => NEVER)
+      const [first, triggeredAt2, late] = [new PollCursor(), new PollCursor(), new PollCursor()]
+      // poll 1 leaves at 0; a reader whose trigger answered at 2 cannot use it and sends poll 2, which replaces it
+      expectObservable(pollAt(0, first), '^---!').toBe('')
+      expectObservable(pollAt(2, triggeredAt2, { restart: true }), '^-------!').toBe('')
+      // poll 1 is aborted at 4; a reader at 6 that may use poll 2 joins it instead of sending poll 3
+      expectObservable(pollAt(6, late), '^-------!').toBe('')
+      scheduler.schedule(() => expect(sent.count).toBe(2), 7)
+    })
+  })
+
+  it('aborts a poll when its last reader leaves, and the next reader sends a new one', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt, sent } = setUp((n) => cold('----(a|)', { a: `poll-${n}` }))
+      expectObservable(pollAt(0, new PollCursor()), '^-!').toBe('')
+      expectObservable(pollAt(3, new PollCursor())).toBe(`${silence(7)}(a|)`, { a: 'poll-2' })
+      scheduler.schedule(() => expect(sent.count).toBe(2), 12)
+    })
+  })
+})
+
+describe('PollCursor: which shared polls a reader may take', () => {
+  it('never gives a reader the same answer twice', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt } = setUp((n) => cold('-(a|)', { a: `poll-${n}` }))
+      const reader = new PollCursor()
+      expectObservable(pollAt(0, reader)).toBe('-(a|)', { a: 'poll-1' })
+      // poll 1's answer is 4 ms old, well within maxAge, but this reader has it already.
+      expectObservable(pollAt(5, reader)).toBe(`${silence(6)}(a|)`, { a: 'poll-2' })
+    })
+  })
+
+  it('gives a reader nothing sent before restart(), answered or in flight', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt } = setUp((n) => cold('---(a|)', { a: `poll-${n}` }))
+      const [other, answeredBefore, inFlightBefore] = [new PollCursor(), new PollCursor(), new PollCursor()]
+      // poll 1 leaves at 0, answered at 3
+      expectObservable(pollAt(0, other)).toBe('---(a|)', { a: 'poll-1' })
+      // in flight at 1, but this reader's trigger answered at 1: poll 2 leaves
+      expectObservable(pollAt(1, inFlightBefore, { restart: true })).toBe('----(a|)', { a: 'poll-2' })
+      // at 10 poll 2's answer (at 4) is recent, but sent before this reader's trigger at 10: poll 3 leaves
+      expectObservable(pollAt(10, answeredBefore, { restart: true })).toBe(`${silence(13)}(a|)`, { a: 'poll-3' })
+    })
+  })
+
+  it('a new reader joins a poll still in flight, but reuses no answer sent before it was created', () => {
+    scheduler.run(({ cold }) => {
+      const { readAt, sent } = setUpReaders(() => cold('---(a|)'))
+      readAt(0, 'k', () => new PollCursor())
+      // created at 1, while poll 1 is in flight: joins it
+      readAt(1, 'k', () => new PollCursor())
+      // created at 5, after poll 1 was answered at 3: that answer is older than the reader
+      readAt(5, 'k', () => new PollCursor())
+      scheduler.schedule(() => expect({ read: sent.read, sent: sent.count }).toEqual({ read: [1, 1, 2], sent: 2 }), 20)
+    })
+  })
+
+  it('once it has read, a reader joins no poll in flight sent before its position', () => {
+    scheduler.run(({ cold }) => {
+      // poll 1 (key a) from 0 to 2; poll 2 (key b) from 1 to 6; poll 3 (key b) from 4
+      const { readAt, sent } = setUpReaders((n) => cold(n === 1 ? '--(a|)' : '-----(a|)'))
+      readAt(0, 'a', () => new PollCursor())
+      readAt(1, 'b', () => new PollCursor())
+      // created at 1, after both polls left: joins poll 1 in flight (its first read) ...
+      const reader = readAt(1, 'a', () => new PollCursor())
+      // ... then, having read it, no longer joins poll 2 (in flight, but sent before the reader was created)
+      readAt(4, 'b', reader)
+      scheduler.schedule(() => expect({ read: sent.read, sent: sent.count }).toEqual({ read: [1, 1, 2, 3], sent: 3 }), 20)
+    })
+  })
+
+  it('reading an older poll in flight does not move a reader back before its creation', () => {
+    scheduler.run(({ cold }) => {
+      // poll 1 (key a) from 0 to 5; poll 2 (key b) from 1 to 2, then answered and reusable
+      const { readAt, sent } = setUpReaders((n) => cold(n === 1 ? '-----(a|)' : '-(a|)'))
+      readAt(0, 'a', () => new PollCursor())
+      readAt(1, 'b', () => new PollCursor())
+      // created at 3 (after poll 2 was sent): joins poll 1 in flight, answered at 5 ...
+      const reader = readAt(3, 'a', () => new PollCursor())
+      // ... and still must not reuse poll 2's answer at 6, sent before the reader existed
+      readAt(6, 'b', reader)
+      scheduler.schedule(() => expect({ read: sent.read, sent: sent.count }).toEqual({ read: [2, 1, 1, 3], sent: 3 }), 20)
+    })
+  })
+})
+
+/**
+ * Readers created at given virtual times: `readAt(frame, key, cursor)` polls then, creating the
+ * cursor then if given a factory, and returns a getter usable as a later reader's cursor. The n-th
+ * request answers `n`; `sent.read` lists the answers in the order readers got them.
+ */
+function setUpReaders(answerAfter: (n: number) => Observable<string>) {
+  const coalescer = new PollCoalescer(scheduler)
+  const sent = { count: 0, read: [] as number[] }
+  const send = (): Observable<number> => {
+    sent.count += 1
+    const n = sent.count
+    return answerAfter(n).pipe(mergeMap(() => [n]))
+  }
+  const readAt = (frame: number, key: string, cursorOf: () => PollCursor): (() => PollCursor) => {
+    let cursor: PollCursor | undefined
+    const get = (): PollCursor => (cursor ??= cursorOf())
+    scheduler.schedule(() => coalescer.poll(key, get(), send).subscribe((n) => sent.read.push(n)), frame)
+    return get
+  }
+  return { readAt, sent }
+}
