@@ -1,0 +1,89 @@
+// Bad sync and info options get a ValidationError naming the option, before any request
+// (issue 9 item 17: these rules were only proved outside the core suites that mutation testing runs).
+import { describe, expect, it } from 'vitest'
+import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/context/sync-options.js'
+import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/index.js'
+import { createFakeTransport } from '../../src/testing/index.js'
+
+const refusal = (options: unknown) => {
+  try {
+    normalizeSyncOptions(options as SyncOptions)
+  } catch (error) {
+    return error instanceof ValidationError ? error.message : `not a ValidationError: ${String(error)}`
+  }
+  return 'accepted'
+}
+
+describe('requireOptionsObject', () => {
+  it.each([
+    ['null', null, 1, 'the first null'],
+    ['an array', [], 1, 'the first an array'],
+    ['a string', 'ctx-1', 1, 'the first the string "ctx-1"'],
+    ['a number', 3, 1, 'the first a number'],
+    ['an object among two arguments', {}, 2, 'the first a object'],
+  ])('refuses %s, naming the call form and what it got', (_label, value, count, got) => {
+    expect(() => requireOptionsObject(value, count, 'sync', SYNC_FORM)).toThrow(new ValidationError(`sync() takes one options object: ${SYNC_FORM}; got ${count} argument(s), ${got}`))
+  })
+
+  it('accepts one object, or nothing at all', () => {
+    expect(() => requireOptionsObject({}, 1, 'sync', SYNC_FORM)).not.toThrow()
+    expect(() => requireOptionsObject(undefined, 0, 'sync', SYNC_FORM)).not.toThrow()
+    expect(() => requireOptionsObject(undefined, 1, 'sync', SYNC_FORM)).not.toThrow()
+  })
+})
+
+describe('normalizeSyncOptions', () => {
+  it('names sync() when it is given something other than an options object', () => {
+    expect(refusal('ctx-1')).toBe(`sync() takes one options object: ${SYNC_FORM}; got 1 argument(s), the first the string "ctx-1"`)
+  })
+
+  it.each([
+    ['contextId', { contextId: '', path: '/data' }],
+    ['contextId', { contextId: '   ', path: '/data' }],
+    ['contextId', { contextId: 7, path: '/data' }],
+    ['path', { contextId: 'ctx-1', path: '' }],
+    ['path', { contextId: 'ctx-1', path: ' \t' }],
+    ['path', { contextId: 'ctx-1', path: 7 }],
+  ])('refuses a %s that is not a non-empty string: %o', (name, options) => {
+    expect(refusal(options)).toBe(`${name} must be a non-empty string`)
+  })
+
+  it('refuses an unknown mode, showing it', () => {
+    expect(refusal({ mode: 'sideways' })).toBe(`mode must be 'upload' or 'download', got "sideways"`)
+  })
+
+  it('takes maxRetries 1 and refuses 0, showing it', () => {
+    expect(normalizeSyncOptions({ maxRetries: 1 }).maxRetries).toBe(1)
+    expect(refusal({ maxRetries: 0 })).toBe('maxRetries must be an integer ≥ 1, got 0')
+  })
+
+  it('refuses a schedule that is not a function', () => {
+    expect(refusal({ schedule: 100 })).toBe('schedule must be a function (pollIndex) => delay in ms')
+  })
+})
+
+describe('info() filters', () => {
+  const info = (filter: unknown): Promise<unknown> => {
+    const fake = createFakeTransport()
+    const agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} })
+    return agentBay
+      .session('s-1')
+      .context.infoAsync(filter as ContextInfoFilter)
+      .finally(() => expect(fake.requests).toHaveLength(0))
+  }
+
+  it.each([
+    ['contextId', { contextId: '' }],
+    ['contextId', { contextId: '  ' }],
+    ['contextId', { contextId: 7 }],
+    ['path', { path: '' }],
+    ['path', { path: ' ' }],
+    ['path', { path: 7 }],
+  ])('refuses a %s that is not a non-empty string: %o', async (name, filter) => {
+    await expect(info(filter)).rejects.toThrow(new ValidationError(`${name} must be a non-empty string`))
+  })
+
+  it('refuses an unknown taskType, showing it', async () => {
+    await expect(info({ taskType: 'sideways' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "sideways"`))
+  })
+})
