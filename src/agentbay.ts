@@ -7,16 +7,7 @@ import { requireOptions } from './context-service/options-argument.js'
 import { toOutcome, type Outcome } from './context-service/outcome.js'
 import { createSessionEvents } from './sessions/create.js'
 import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, getSession, listSessionPage, listSessions } from './sessions/lookup.js'
-import type {
-  CreateSessionOptions,
-  CreateSessionResult,
-  SessionCreateEvent,
-  SessionFetched,
-  SessionInfo,
-  SessionListOptions,
-  SessionPage,
-  SessionPageOptions,
-} from './sessions/types.js'
+import type { CreateSessionOptions, SessionInfo, SessionListOptions, SessionPageOptions } from './sessions/types.js'
 import { createRedactor } from './redact.js'
 import {
   coalescingInterceptor,
@@ -29,7 +20,7 @@ import { createKyTransport } from './transport/ky-transport.js'
 import { PollCoalescer } from './transport/poll-coalescer.js'
 import { createRpc, type Rpc } from './transport/rpc.js'
 import type { Transport } from './transport/transport.js'
-import { Session } from './session.js'
+import { Session, type CreateSessionResult, type SessionCreateEvent, type SessionFetched, type SessionPage } from './session.js'
 
 /** What `create()` emits: the ready `Session` (default) or every creation event. */
 export type CreateObserve = 'session' | 'events'

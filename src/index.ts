@@ -4,7 +4,7 @@
 
 // ---- client --------------------------------------------------------------------------------------
 export { AgentBay, type AgentBayClientOptions, type CreateObserve } from './agentbay.js'
-export { Session } from './session.js'
+export { Session, type CreateSessionResult, type SessionCreateEvent, type SessionFetched, type SessionPage } from './session.js'
 export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig, NormalizedRetry } from './config.js'
 
 // ---- context -------------------------------------------------------------------------------------
@@ -90,16 +90,12 @@ export { DELETE_DEFAULTS } from './sessions/delete.js'
 export { SESSION_STATUSES } from './sessions/types.js'
 export type {
   CreateSessionOptions,
-  CreateSessionResult,
   DeleteSessionOptions,
   DeleteSessionResult,
   DirectoryEntry,
   DownloadWaitOptions,
-  SessionCreateEvent,
-  SessionFetched,
   SessionInfo,
   SessionListOptions,
-  SessionPage,
   SessionPageOptions,
   SessionStatus,
 } from './sessions/types.js'

@@ -1,16 +1,18 @@
 import type { Observable } from 'rxjs'
 import type { AsyncOptions } from './adapters.js'
 import { failureFields, lastValueWithSignal } from './adapters.js'
-import type { AgentBay } from './agentbay.js'
 import { ContextManager } from './context/context-manager.js'
+import type { ContextStatusData } from './codecs/context-status.js'
 import type { ContextSyncResult } from './context/types.js'
+import type { AgentBayFailure } from './errors/index.js'
 import { requireOptions } from './context-service/options-argument.js'
 import { deleteSession } from './sessions/delete.js'
 import { FileSystem } from './sessions/file-system.js'
-import type { DeleteSessionOptions, DeleteSessionResult, SessionInfo } from './sessions/types.js'
+import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInfo } from './sessions/types.js'
 
 /**
- * A session handle. `context` syncs the session's mounted contexts, `fs` reads and writes its
+ * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
+ * client builds sessions, sessions never reach back into it. `context` syncs the session's mounted contexts, `fs` reads and writes its
  * files, `delete()` ends it. The informational fields are what the service said when the handle
  * was made (`agentBay.session(id)` makes no call and knows none of them).
  *
@@ -28,18 +30,18 @@ export class Session {
 
   constructor(
     readonly sessionId: string,
-    protected readonly client: AgentBay,
+    protected readonly deps: SessionDeps,
     info: SessionInfo = {},
   ) {
     this.context = new ContextManager(sessionId, {
-      rpc: client.rpc,
-      scheduler: client.config.scheduler,
-      logger: client.config.logger,
+      rpc: deps.rpc,
+      scheduler: deps.config.scheduler,
+      logger: deps.config.logger,
       // What is mounted, when known (created here, or read by GetSession): an unscoped sync then
       // knows what to expect without asking.
       ...mountedIds(info),
     })
-    this.fs = new FileSystem(sessionId, client.rpc)
+    this.fs = new FileSystem(sessionId, deps.rpc)
     if (info.status !== undefined) this.status = info.status
     if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
     if (info.contexts !== undefined) this.contexts = info.contexts
@@ -53,7 +55,7 @@ export class Session {
    * delete itself are errors.
    */
   delete(options: DeleteSessionOptions = {}): Observable<DeleteSessionResult> {
-    return deleteSession(this.client, this.sessionId, this.context, options)
+    return deleteSession(this.deps, this.sessionId, this.context, options)
   }
 
   /** Promise form of `delete()`: remote failures resolve to `{ success: false, deleted: false, … }`. */
@@ -70,4 +72,44 @@ export class Session {
 const mountedIds = (info: SessionInfo): { readonly mountedContextIds?: readonly string[] } => {
   const ids = info.mountedContextIds ?? info.contexts?.map((context) => context.id)
   return ids === undefined ? {} : { mountedContextIds: ids }
+}
+
+/** Builds a `Session` from what the service said (the client passes its own). */
+export type SessionFactory = (sessionId: string, info: SessionInfo) => Session
+
+/**
+ * What `create({ observe: 'events' })` emits: `created` as soon as CreateMcpSession answered (so the caller always
+ * holds a handle to clean up), `task` for each download task update, then `session` once ready.
+ */
+export type SessionCreateEvent =
+  | { readonly kind: 'created'; readonly requestId: string; readonly session: Session }
+  | { readonly kind: 'task'; readonly task: ContextStatusData }
+  | { readonly kind: 'session'; readonly requestId: string; readonly session: Session; readonly downloads?: ContextSyncResult }
+
+/**
+ * The Promise result of `createAsync`. Unlike the official SDKs, a failed or timed-out download of a
+ * mounted context makes `success` false (with `errorMessage` and `downloads`), and `session` is still
+ * set so the caller can delete it.
+ */
+export interface CreateSessionResult {
+  readonly requestId: string
+  readonly success: boolean
+  readonly session?: Session
+  readonly errorMessage?: string
+  readonly error?: AgentBayFailure
+  readonly downloads?: ContextSyncResult
+}
+
+/** A `GetSession` / `ListSession` answer wrapped for the Promise forms. */
+export interface SessionFetched {
+  readonly requestId: string
+  readonly session: Session
+}
+
+export interface SessionPage {
+  readonly requestId: string
+  readonly sessions: readonly Session[]
+  readonly nextToken?: string
+  readonly maxResults?: number
+  readonly totalCount?: number
 }

@@ -25,4 +25,5 @@ export type { Transport, RawResponse, RpcRequest } from '../transport/transport.
 export type { Rpc, RpcResponse } from '../transport/rpc.js'
 export type { ContextManagerDeps } from '../context/context-manager.js'
 export type { ContextServiceDeps } from '../context-service/context-service.js'
+export type { SessionDeps } from '../sessions/types.js'
 export { walkPages, type Page } from '../context-service/paging.js'
