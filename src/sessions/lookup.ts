@@ -1,9 +1,8 @@
 import { defer, map, type Observable } from 'rxjs'
-import { requirePageSize, requireText } from '../context-service/context-service.js'
-import { requireOptions } from '../context-service/options-argument.js'
-import { walkPages } from '../context-service/paging.js'
-import { ValidationError } from '../errors/validation-error.js'
-import type { Session, SessionFactory, SessionFetched, SessionPage } from '../session.js'
+import { requireOptions, requirePageSize, requireText } from '../shared/arguments.js'
+import { walkPages } from '../rpc/paging.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
 import { serializeLabels } from './create.js'
 import { SESSION_STATUSES, type SessionDeps, type SessionListOptions, type SessionPageOptions } from './types.js'
 

@@ -1,11 +1,11 @@
-import type { ContextStatusData } from '../codecs/context-status.js'
-import type { PollSchedule } from '../context/poll-schedule.js'
-import type { SyncOptions } from '../context/sync-options.js'
-import type { ContextSyncResult } from '../context/types.js'
-import type { AgentBayFailure } from '../errors/index.js'
-import type { ContextSync } from '../policy/context-sync.js'
-import type { NormalizedConfig } from '../config.js'
-import type { Rpc } from '../transport/rpc.js'
+import type { ContextStatusData } from '../wire/codecs/context-status.js'
+import type { PollSchedule } from '../rpc/poll-schedule.js'
+import type { SyncOptions } from '../sync/sync-options.js'
+import type { ContextSyncResult } from '../sync/types.js'
+import type { AgentBayFailure } from '../shared/errors/index.js'
+import type { ContextSync } from '../wire/policy/context-sync.js'
+import type { NormalizedConfig } from '../http/config.js'
+import type { Rpc } from '../rpc/rpc.js'
 
 /** What a session and the session functions need from the client: its rpc and a few settings. */
 export interface SessionDeps {

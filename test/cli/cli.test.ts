@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { firstValueFrom } from 'rxjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { TEST_KEY, parseJson, runCliProcess, runInProcess, testEmulator } from './helpers.js'
 
 type TestEmulator = Awaited<ReturnType<typeof testEmulator>>

@@ -7,9 +7,9 @@ import { EXIT, InterruptedError, OutcomeError, UsageError, errorDocument, errorT
 import { Output } from '../../src/cli/output.js'
 import { formatBytes, formatDuration, table, widthOf } from '../../src/cli/render/format.js'
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
-import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/index.js'
+import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/entries/index.js'
 import { runCli } from '../../src/cli/run.js'
-import { createRedactor } from '../../src/redact.js'
+import { createRedactor } from '../../src/shared/redact.js'
 import { parseJson, runInProcess } from './helpers.js'
 
 const task = (status: string, errorMessage = '') => ({

@@ -14,8 +14,8 @@ import {
   type ContextStatusData,
   type Logger,
   type SyncOptions,
-} from '../../src/index.js'
-import { failureFields, lastValueWithSignal } from '../../src/adapters.js'
+} from '../../src/entries/index.js'
+import { failureFields, lastValueWithSignal } from '../../src/shared/adapters.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

@@ -9,11 +9,11 @@ import {
   RequestTimeoutError,
   ThrottlingError,
   type AgentBayClientOptions,
-} from '../../src/index.js'
-import { redactUrl } from '../../src/wire/index.js'
-import { parseRetryAfter } from '../../src/transport/decode-response.js'
-import { createRedactor } from '../../src/redact.js'
-import { retryDelayMs } from '../../src/transport/retry.js'
+} from '../../src/entries/index.js'
+import { redactUrl } from '../../src/entries/wire.js'
+import { parseRetryAfter } from '../../src/wire/decode-response.js'
+import { createRedactor } from '../../src/shared/redact.js'
+import { retryDelayMs } from '../../src/rpc/retry.js'
 import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
 
 const KEY = 'ak-secret-123'

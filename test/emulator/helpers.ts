@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach } from 'vitest'
-import { ContextStatusFromString, type ContextStatusData } from '../../src/codecs/context-status.js'
+import { ContextStatusFromString, type ContextStatusData } from '../../src/wire/codecs/context-status.js'
 import { API_VERSION, QUERY_FIELDS, bearer, isAction, isTerminalStatus } from '../../src/wire/protocol.js'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 

@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { RESPONSE_CODECS } from '../../src/codecs/actions.js'
-import { Envelope } from '../../src/codecs/envelope.js'
+import { RESPONSE_CODECS } from '../../src/wire/codecs/actions.js'
+import { Envelope } from '../../src/wire/codecs/envelope.js'
 import { ACTIONS, API_VERSION, type Action } from '../../src/wire/protocol.js'
 import { createContext, createSession, eventually, ok, rpc, send, tool, useEmulator, waitForTasks } from './helpers.js'
 

@@ -4,7 +4,7 @@
 import { lastValueFrom } from 'rxjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EmulatorTaskRecord, FaultRule } from '../../src/emulator/index.js'
-import { isAgentBayError, type ContextStatusData, type Session } from '../../src/index.js'
+import { isAgentBayError, type ContextStatusData, type Session } from '../../src/entries/index.js'
 import {
   LATENCY_MS,
   SHORT_TIMEOUT_MS,

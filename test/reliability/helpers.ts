@@ -19,7 +19,7 @@ import {
   type Logger,
   type Session,
   type SyncOptions,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 
 // ---- settings --------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { lastValueFrom, type Observable, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FaultKind } from '../../src/emulator/index.js'
-import { AgentBay, type Session } from '../../src/index.js'
+import { AgentBay, type Session } from '../../src/entries/index.js'
 import { SYNC, busySockets, createClient, flushMicrotasks, rejectionRecorder, sessionWithMount, until, type TestClient } from './helpers.js'
 import { startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
 

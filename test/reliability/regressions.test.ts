@@ -1,6 +1,6 @@
 // Regressions found by the reliability suite (issue 6), reproduced over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Session } from '../../src/index.js'
+import type { Session } from '../../src/entries/index.js'
 import {
   SYNC,
   TIMEOUT_MS,

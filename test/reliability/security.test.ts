@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FaultRule } from '../../src/emulator/index.js'
-import { AgentBay, isAgentBayError, ValidationError, type Session } from '../../src/index.js'
+import { AgentBay, isAgentBayError, ValidationError, type Session } from '../../src/entries/index.js'
 import { MOUNT, SYNC, createClient, keyLeaks, sessionWithMount, startHarness, type Harness, type TestClient } from './helpers.js'
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')

@@ -3,7 +3,7 @@
 // last subscriber leaves.
 import { firstValueFrom, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adaptiveSchedule, type ContextSyncResult, type Session, type SyncOptions } from '../../src/index.js'
+import { adaptiveSchedule, type ContextSyncResult, type Session, type SyncOptions } from '../../src/entries/index.js'
 import { createClient, sessionWithMount, startHarness, until, type Harness, type TestClient } from './helpers.js'
 
 const N = 10

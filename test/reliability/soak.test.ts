@@ -3,7 +3,7 @@
 // `npm run soak` runs a longer one (SOAK_SYNCS=10000).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FaultRule } from '../../src/emulator/index.js'
-import { adaptiveSchedule, type Session, type SyncOptions } from '../../src/index.js'
+import { adaptiveSchedule, type Session, type SyncOptions } from '../../src/entries/index.js'
 import {
   checkSyncVerdict,
   createClient,

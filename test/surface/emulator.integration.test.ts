@@ -6,7 +6,7 @@ import { Readable } from 'node:stream'
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { AgentBay, type Context, type CreateSessionOptions, type Session, type SyncOptions } from '../../src/index.js'
+import { AgentBay, type Context, type CreateSessionOptions, type Session, type SyncOptions } from '../../src/entries/index.js'
 
 // Fast timing everywhere: the emulator holds each task 20 ms per phase.
 const SYNC: SyncOptions = { retryInterval: 20, maxRetries: 250, noTaskGraceMs: 1000 }

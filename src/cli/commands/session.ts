@@ -1,6 +1,6 @@
 import { filter, take, tap, toArray } from 'rxjs'
-import type { ContextSyncResult } from '../../context/types.js'
-import type { Session, SessionCreateEvent } from '../../session.js'
+import type { ContextSyncResult } from '../../sync/types.js'
+import type { Session, SessionCreateEvent } from '../../sessions/session.js'
 import type { SessionListOptions, SessionStatus } from '../../sessions/types.js'
 import { lastValueUntilAborted } from '../abort.js'
 import type { CommandContext } from '../command-context.js'
