@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { EMULATOR_CODES } from './errors.js'
+import type { Envelope } from '../wire/codecs/envelope.js'
 import { errorBody, type Body } from './envelope.js'
 import type { FaultRule } from './faults.js'
 
@@ -29,7 +30,7 @@ export function sendFault(res: ServerResponse, rule: FaultRule, requestId: strin
     case 'successFalse':
       return sendJson(res, 200, { ...errorBody(requestId, rule.code ?? EMULATOR_CODES.internalError, rule.message ?? 'Injected business failure', 200) })
     case 'successFalseNoCode':
-      return sendJson(res, 200, { RequestId: requestId, Success: false, Message: rule.message ?? 'Injected failure without code', HttpStatusCode: 200 })
+      return sendJson(res, 200, { RequestId: requestId, Success: false, Message: rule.message ?? 'Injected failure without code', HttpStatusCode: 200 } satisfies Envelope)
     case 'truncated': {
       const text = JSON.stringify(body ?? {})
       return sendText(res, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))))

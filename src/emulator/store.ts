@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { SyncMode } from '../wire/protocol.js'
 import { isSafeId } from './layout.js'
 import { isErrno } from './paths.js'
-import type { SyncPolicy } from './policy.js'
+import { syncPolicy, type SyncPolicy } from '../wire/policy/sync-policy.js'
 import { SerialQueue } from './serial.js'
 
 // ---- model -------------------------------------------------------------------------------------
@@ -204,12 +204,35 @@ function stateFromJson(parsed: unknown): EmulatorState {
     const sessions = new Map<string, SessionMeta>()
     for (const [id, session] of ownEntries(tenant['sessions'], 'sessions')) {
       const record = checkRecord(id, session, 'session')
-      sessions.set(id, { ...(record as unknown as SessionMeta), labels: new Map(ownEntries(record['labels'], 'labels') as [string, string][]) })
+      sessions.set(id, {
+        ...(record as unknown as SessionMeta),
+        labels: new Map(ownEntries(record['labels'], 'labels') as [string, string][]),
+        mounts: (record['mounts'] as MountMeta[] | undefined)?.map(upgradeMount) ?? [],
+      })
     }
     tenants.set(checkId(tenantId, 'tenant'), { contexts, sessions })
   }
   const nextSessionNumber = parsed['nextSessionNumber']
   return { version: 1, nextSessionNumber: typeof nextSessionNumber === 'number' ? nextSessionNumber : 1, tenants }
+}
+
+/**
+ * Mounts written before the emulator shared the SDK's policy model hold a flat
+ * `{autoUpload, autoDownload, uploadMode, syncLocalFile, whiteLists}`; read it as the same policy.
+ */
+function upgradeMount(mount: MountMeta): MountMeta {
+  const policy: unknown = mount.policy
+  if (!isObject(policy) || !('autoUpload' in policy) || 'uploadPolicy' in policy) return mount
+  const flat = policy as { autoUpload: boolean; autoDownload: boolean; uploadMode: 'File' | 'Archive'; syncLocalFile: boolean; whiteLists: SyncPolicy['bwList']['whiteLists'] }
+  return {
+    ...mount,
+    policy: syncPolicy({
+      uploadPolicy: { autoUpload: flat.autoUpload, uploadMode: flat.uploadMode },
+      downloadPolicy: { autoDownload: flat.autoDownload },
+      deletePolicy: { syncLocalFile: flat.syncLocalFile },
+      bwList: { whiteLists: flat.whiteLists },
+    }),
+  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

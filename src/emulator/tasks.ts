@@ -7,7 +7,8 @@ import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
 import type { DataLayout } from './layout.js'
 import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
-import { selectorFor, type SyncPolicy } from './policy.js'
+import type { SyncPolicy } from '../wire/policy/sync-policy.js'
+import { selectorFor } from './policy.js'
 import type { KeyedSerialQueue } from './serial.js'
 import { StateStore, type TaskMeta, type TaskTrigger } from './store.js'
 
@@ -177,7 +178,7 @@ export class SyncTaskRunner {
       bytesCopied += await copyFileAtomic(layout.tmpDir, join(source, ...file), join(dir, last(file)), copyOptions)
       filesCopied += 1
     }
-    if (spec.policy.syncLocalFile) {
+    if (spec.policy.deletePolicy.syncLocalFile) {
       // deletePolicy.syncLocalFile (§6): files the session no longer has leave the context too,
       // but only within the policy's whitelisted, non-excluded paths.
       const present = new Set(local.map(displayPath))

@@ -74,6 +74,7 @@ describe('wire format (protocol §1)', () => {
   it('answers every action with bodies the shared codecs accept (exact JSON types, §2.3)', async () => {
     const emulator = await env.start()
     const seen = new Set<Action>()
+    const topLevelKeys = new Map<Action, string[]>()
     const call = async (action: Action, params: Record<string, string> = {}) => {
       const answer = await rpc(emulator, 'ak-123', action, params)
       expect(answer.status, `${action}: ${answer.text}`).toBe(200)
@@ -81,6 +82,7 @@ describe('wire format (protocol §1)', () => {
       expect(codec.decode(answer.json)._tag, `${action}: ${answer.text}`).toBe('Right')
       expect(answer.json).toMatchObject({ Success: true, Code: 'ok', HttpStatusCode: 200 })
       seen.add(action)
+      topLevelKeys.set(action, Object.keys(answer.json))
       return answer.json
     }
     const contextId = (await call('GetContext', { Name: 'all', AllowCreate: 'true' }))['Data']['Id'] as string
@@ -107,6 +109,20 @@ describe('wire format (protocol §1)', () => {
     await call('ReleaseMcpSession', { SessionId: other })
     await call('DeleteContext', { Id: contextId })
     expect([...seen].sort()).toEqual([...ACTIONS].sort())
+    // Envelope first, then Data, then list fields, in this order: the handlers' typed bodies
+    // (issue 10 item 7) must not change a byte of what the official SDKs parse.
+    const envelope = ['RequestId', 'Success', 'Code', 'Message', 'HttpStatusCode']
+    const envelopeOnly = ['ModifyContext', 'DeleteContext', 'ClearContext', 'SyncContext', 'DeleteContextFile', 'DeleteSessionAsync', 'ReleaseMcpSession']
+    for (const action of ACTIONS) {
+      const expected = envelopeOnly.includes(action)
+        ? envelope
+        : action === 'ListContexts' || action === 'ListSession'
+          ? [...envelope, 'Data', 'NextToken', 'MaxResults', 'TotalCount']
+          : action === 'DescribeContextFiles'
+            ? [...envelope, 'Data', 'Count']
+            : [...envelope, 'Data']
+      expect(topLevelKeys.get(action), action).toEqual(expected)
+    }
   })
 })
 

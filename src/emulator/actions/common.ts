@@ -1,11 +1,22 @@
 import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionNotFound } from '../errors.js'
-import type { ActionResult } from '../envelope.js'
+import type * as t from 'io-ts'
+import type { ContextRecord } from '../../wire/codecs/actions.js'
+import type { Action } from '../../wire/protocol.js'
+import type { ActionBody } from '../envelope.js'
 import type { RequestScope } from '../core.js'
 import type { Params } from '../params.js'
 import { emptyTenant, type ContextMeta, type SessionMeta, type TaskMeta, type TenantState } from '../store.js'
 
-/** An action handler: parameters in, `Data` out, `RpcFailure` for refusals. */
-export type Handler = (params: Params, scope: RequestScope) => Promise<ActionResult>
+/**
+ * The handler of action `A`: parameters in, the body the SDK's codec for `A` reads out,
+ * `RpcFailure` for refusals. Declare handlers with an explicit `Promise<ActionBody<A>>` return
+ * type: TypeScript checks a returned object literal for unknown (misspelt) fields only against a
+ * declared return type, not when it infers one and compares it afterwards.
+ */
+export type Handler<A extends Action> = BodyHandler<ActionBody<A>>
+
+/** Handlers compare by the body they answer, so actions that share a codec can share a handler. */
+export type BodyHandler<Body> = (params: Params, scope: RequestScope) => Promise<Body>
 
 /** The caller's tenant as currently stored (empty when it has nothing yet). */
 export const tenantOf = (scope: RequestScope): TenantState =>
@@ -32,7 +43,7 @@ export function contextById(scope: RequestScope, contextId: string): ContextMeta
 }
 
 /** protocol §3.7: the wire shape of a context. */
-export const contextRecord = (context: ContextMeta): Record<string, string> => ({
+export const contextRecord = (context: ContextMeta): t.OutputOf<typeof ContextRecord> => ({
   Id: context.id,
   Name: context.name,
   State: context.state,

@@ -4,20 +4,22 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ContextStatusFromString, pickContextStatusData } from '../../wire/codecs/context-status.js'
 import { mountKey } from '../../wire/task-model.js'
 import { SYNC_MODES } from '../../wire/protocol.js'
-import type { EmulatorCore } from '../core.js'
+import type { EmulatorCore, RequestScope } from '../core.js'
+import type { ActionBody } from '../envelope.js'
 import { contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
+import type { Params } from '../params.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
-import { DEFAULT_SYNC_POLICY } from '../policy.js'
+import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
 import { StateStore, type ContextMeta, type TaskMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
-import { contextById, contextRecord, liveSession, page, runningSession, tenantOf, type Handler } from './common.js'
+import { contextById, contextRecord, liveSession, page, runningSession, tenantOf } from './common.js'
 
 // ---- context CRUD ------------------------------------------------------------------------------
 
 /** protocol §3.7: by `ContextId`, or by `Name` (created when `AllowCreate` is true). */
-export const getContext: Handler = async (params, scope) => {
+export async function getContext(params: Params, scope: RequestScope): Promise<ActionBody<'GetContext'>> {
   const contextId = params.optional('ContextId')
-  if (contextId !== undefined) return { data: contextRecord(contextById(scope, contextId)) }
+  if (contextId !== undefined) return { Data: contextRecord(contextById(scope, contextId)) }
   const name = params.optional('Name')
   if (name === undefined) throw missingParameter('Name')
   const allowCreate = params.boolean('AllowCreate', false)
@@ -31,11 +33,11 @@ export const getContext: Handler = async (params, scope) => {
     tenant.contexts.set(created.id, created)
     return created
   })
-  return { data: contextRecord(context) }
+  return { Data: contextRecord(context) }
 }
 
 /** protocol §3.8: paginated; `SessionId` restricts to the contexts that session mounts. */
-export const listContexts: Handler = async (params, scope) => {
+export async function listContexts(params: Params, scope: RequestScope): Promise<ActionBody<'ListContexts'>> {
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
   const sessionId = params.optional('SessionId')
   let contexts = [...tenantOf(scope).contexts.values()]
@@ -44,11 +46,11 @@ export const listContexts: Handler = async (params, scope) => {
     contexts = contexts.filter((context) => mounted.has(context.id))
   }
   const { items, nextToken } = page(contexts, params.optional('NextToken'), maxResults)
-  return { data: items.map(contextRecord), top: { NextToken: nextToken, MaxResults: maxResults, TotalCount: contexts.length } }
+  return { Data: items.map(contextRecord), NextToken: nextToken, MaxResults: maxResults, TotalCount: contexts.length }
 }
 
 /** protocol §3.9: rename. Names are unique per tenant, since GetContext looks them up by name. */
-export const modifyContext: Handler = async (params, scope) => {
+export async function modifyContext(params: Params, scope: RequestScope): Promise<ActionBody<'ModifyContext'>> {
   const id = params.required('Id')
   const name = params.required('Name')
   await scope.core.store.mutate((draft) => {
@@ -63,7 +65,7 @@ export const modifyContext: Handler = async (params, scope) => {
 }
 
 /** protocol §3.10: removes the record, then its storage (a crash in between only leaves an orphan directory). */
-export const deleteContext: Handler = async (params, scope) => {
+export async function deleteContext(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteContext'>> {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
@@ -74,7 +76,7 @@ export const deleteContext: Handler = async (params, scope) => {
 }
 
 /** protocol §3.11: `clearing` now, files removed, `available` after `clearDelayMs`. */
-export const clearContext: Handler = async (params, scope) => {
+export async function clearContext(params: Params, scope: RequestScope): Promise<ActionBody<'ClearContext'>> {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
     const context = StateStore.tenant(draft, scope.tenantId).contexts.get(id)
@@ -102,7 +104,7 @@ export async function finishClearing(core: EmulatorCore, tenantId: string, conte
  * Only the latest task per (contextId, path, taskType) is listed: an old `Failed` task would
  * otherwise fail every later wait of the official SDKs, which do not filter by start time (§7.3).
  */
-export const getContextInfo: Handler = async (params, scope) => {
+export async function getContextInfo(params: Params, scope: RequestScope): Promise<ActionBody<'GetContextInfo'>> {
   const session = liveSession(scope, params.required('SessionId'))
   const contextId = params.optional('ContextId')
   const path = optionalMountPath(params.optional('Path'))
@@ -114,7 +116,7 @@ export const getContextInfo: Handler = async (params, scope) => {
     if (taskType !== undefined && task.taskType !== taskType) continue
     latest.set(mountKey({ ...task, path: normalizeMountPath(task.path) }), task)
   }
-  return { data: { ContextStatus: ContextStatusFromString.encode([...latest.values()].map(pickContextStatusData)) } }
+  return { Data: { ContextStatus: ContextStatusFromString.encode([...latest.values()].map(pickContextStatusData)) } }
 }
 
 /**
@@ -123,7 +125,7 @@ export const getContextInfo: Handler = async (params, scope) => {
  * the matching mounts (lenient: Python does not enforce the pair, §5.1); neither means all mounts.
  * Without `Mode` the direction is upload. Explicit syncs ignore autoUpload/autoDownload.
  */
-export const syncContext: Handler = async (params, scope) => {
+export async function syncContext(params: Params, scope: RequestScope): Promise<ActionBody<'SyncContext'>> {
   const session = runningSession(scope, params.required('SessionId'))
   const contextId = params.optional('ContextId')
   const path = optionalMountPath(params.optional('Path'))

@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto'
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type * as t from 'io-ts'
+import type { ContextFileRecord } from '../../wire/codecs/actions.js'
+import type { RequestScope } from '../core.js'
+import type { ActionBody } from '../envelope.js'
 import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
+import type { Params } from '../params.js'
 import { displayPath, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
 import { callFileTool } from '../tools.js'
-import { contextById, runningSession, type Handler } from './common.js'
+import { contextById, runningSession, type BodyHandler, type Handler } from './common.js'
 
 /** protocol §3.14: one folder level, paginated by `PageNumber`/`PageSize`; `Count` is the total. */
-export const describeContextFiles: Handler = async (params, scope) => {
+export async function describeContextFiles(params: Params, scope: RequestScope): Promise<ActionBody<'DescribeContextFiles'>> {
   const context = contextById(scope, params.required('ContextId'))
   const parent = toSegments(params.optional('ParentFolderPath') ?? '/', 'ParentFolderPath')
   const pageNumber = params.integer('PageNumber', 1, 1, 1_000_000)
@@ -25,7 +30,7 @@ export const describeContextFiles: Handler = async (params, scope) => {
   }
   const slice = names.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
   const data = await Promise.all(
-    slice.map(async ({ name, isFolder }) => {
+    slice.map(async ({ name, isFolder }): Promise<t.OutputOf<typeof ContextFileRecord>> => {
       const info = await stat(join(folder, name))
       const filePath = displayPath([...parent, name])
       return {
@@ -40,27 +45,27 @@ export const describeContextFiles: Handler = async (params, scope) => {
       }
     }),
   )
-  return { data, top: { Count: names.length } }
+  return { Data: data, Count: names.length }
 }
 
 /** protocol §3.15: a URL on the emulator itself, HMAC-signed, valid `presignTtlSeconds`. */
 const presignedUrl =
-  (operation: PresignedOperation): Handler =>
-  async (params, scope) => {
+  (operation: PresignedOperation): BodyHandler<ActionBody<'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl'>> =>
+  async (params, scope): Promise<ActionBody<'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl'>> => {
     const context = contextById(scope, params.required('ContextId'))
     const filePath = params.required('FilePath')
     if (toSegments(filePath, 'FilePath').length === 0) throw invalidParameter('FilePath', 'must name a file')
     const expires = epochSeconds() + scope.core.options.presignTtlSeconds
     const url = scope.core.presigner.sign(scope.core.baseUrl(), { operation, contextId: context.id, filePath, expires })
     // ExpireTime is epoch seconds (the TS type comment of §3.15), not a duration.
-    return { data: { Url: url, ExpireTime: expires } }
+    return { Data: { Url: url, ExpireTime: expires } }
   }
 
-export const getContextFileUploadUrl: Handler = presignedUrl('put')
-export const getContextFileDownloadUrl: Handler = presignedUrl('get')
+export const getContextFileUploadUrl: Handler<'GetContextFileUploadUrl'> = presignedUrl('put')
+export const getContextFileDownloadUrl: Handler<'GetContextFileDownloadUrl'> = presignedUrl('get')
 
 /** protocol §3.16: a file, or a folder with everything below it. */
-export const deleteContextFile: Handler = async (params, scope) => {
+export async function deleteContextFile(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteContextFile'>> {
   const context = contextById(scope, params.required('ContextId'))
   const segments = toSegments(params.required('FilePath'), 'FilePath')
   if (segments.length === 0) throw invalidParameter('FilePath', 'must name a file')
@@ -74,7 +79,7 @@ export const deleteContextFile: Handler = async (params, scope) => {
 }
 
 /** Session file tools over MCP (`Name`, `Args` as a JSON string). */
-export const callMcpTool: Handler = async (params, scope) => {
+export async function callMcpTool(params: Params, scope: RequestScope): Promise<ActionBody<'CallMcpTool'>> {
   const session = runningSession(scope, params.required('SessionId'))
   const name = params.required('Name')
   const args = params.json('Args') ?? {}
@@ -82,5 +87,5 @@ export const callMcpTool: Handler = async (params, scope) => {
     sandboxRoot: scope.core.layout.sessionRoot(session.id),
     tmpDir: scope.core.layout.tmpDir,
   })
-  return { data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
+  return { Data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
 }

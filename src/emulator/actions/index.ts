@@ -1,5 +1,6 @@
 import type { Action } from '../../wire/protocol.js'
-import type { Handler } from './common.js'
+import type { ActionBody } from '../envelope.js'
+import type { BodyHandler } from './common.js'
 import { clearContext, deleteContext, getContext, getContextInfo, listContexts, modifyContext, syncContext } from './contexts.js'
 import {
   callMcpTool,
@@ -31,7 +32,7 @@ export const HANDLERS = {
   GetContextFileDownloadUrl: getContextFileDownloadUrl,
   DeleteContextFile: deleteContextFile,
   CallMcpTool: callMcpTool,
-} as const satisfies Record<Action, Handler>
+} as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
 
 export type { Handler } from './common.js'
 export { finishDeletion } from './sessions.js'

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
+import type * as t from 'io-ts'
+import type { SessionListItem } from '../../wire/codecs/actions.js'
 import { SESSION_STATUS_FINISH } from '../../wire/protocol.js'
-import type { EmulatorCore } from '../core.js'
+import type { EmulatorCore, RequestScope } from '../core.js'
+import type { ActionBody, SessionResourceFields } from '../envelope.js'
 import { contextNotFound, invalidParameter, sessionNotFound } from '../errors.js'
+import type { Params } from '../params.js'
 import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
 import { FILE_TOOLS } from '../tools.js'
-import { liveSession, page, tenantOf, type Handler } from './common.js'
+import { liveSession, page, tenantOf } from './common.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
 const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
@@ -15,7 +19,7 @@ const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', '
 // ---- handlers ----------------------------------------------------------------------------------
 
 /** protocol §3.1 */
-export const createMcpSession: Handler = async (params, scope) => {
+export async function createMcpSession(params: Params, scope: RequestScope): Promise<ActionBody<'CreateMcpSession'>> {
   const { core, tenantId } = scope
   const imageId = params.optional('ImageId') ?? 'linux_latest'
   const labels = params.labels('Labels')
@@ -38,11 +42,11 @@ export const createMcpSession: Handler = async (params, scope) => {
   })
   await mkdir(core.layout.sessionRoot(sessionId), { recursive: true })
   // protocol §5.3/§8: download every mounted context whose policy allows it, visible before we answer.
-  const downloads = mounts.filter((mount) => mount.policy.autoDownload)
+  const downloads = mounts.filter((mount) => mount.policy.downloadPolicy.autoDownload)
   if (downloads.length > 0)
     await core.runner.start(tenantId, sessionId, downloads.map((mount) => ({ ...mount, taskType: 'download' as const })), 'create', scope.requestId)
   return {
-    data: {
+    Data: {
       ...resourceFields(core, sessionId),
       LinkUrl: '',
       ToolList: TOOL_LIST,
@@ -53,7 +57,7 @@ export const createMcpSession: Handler = async (params, scope) => {
 }
 
 /** protocol §3.2 (and §3.3: ReleaseMcpSession behaves the same in the emulator). */
-export const deleteSessionAsync: Handler = async (params, scope) => {
+export async function deleteSessionAsync(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteSessionAsync'>> {
   const { core, tenantId } = scope
   const sessionId = params.required('SessionId')
   const startedNow = await core.store.mutate((draft) => {
@@ -68,11 +72,11 @@ export const deleteSessionAsync: Handler = async (params, scope) => {
 }
 
 /** protocol §3.5 */
-export const getSession: Handler = async (params, scope) => {
+export async function getSession(params: Params, scope: RequestScope): Promise<ActionBody<'GetSession'>> {
   const session = liveSession(scope, params.required('SessionId'))
   const contexts = tenantOf(scope).contexts
   return {
-    data: {
+    Data: {
       ...resourceFields(scope.core, session.id),
       Success: true,
       Status: session.status,
@@ -83,14 +87,14 @@ export const getSession: Handler = async (params, scope) => {
 }
 
 /** protocol §3.4: the delete-wait probe. */
-export const getSessionDetail: Handler = async (params, scope) => {
+export async function getSessionDetail(params: Params, scope: RequestScope): Promise<ActionBody<'GetSessionDetail'>> {
   const sessionId = params.required('SessionId')
   const session = tenantOf(scope).sessions.get(sessionId)
   if (session === undefined) throw sessionNotFound(sessionId)
   const deleted = session.status === 'DELETED'
   if (deleted && scope.core.options.deletedSessionDetail === 'notFound') throw sessionNotFound(sessionId)
   return {
-    data: {
+    Data: {
       Status: deleted ? SESSION_STATUS_FINISH : session.status,
       Aliuid: '',
       ApikeyId: '',
@@ -111,7 +115,7 @@ export const getSessionDetail: Handler = async (params, scope) => {
 }
 
 /** protocol §3.6 */
-export const listSession: Handler = async (params, scope) => {
+export async function listSession(params: Params, scope: RequestScope): Promise<ActionBody<'ListSession'>> {
   const filter = params.labels('Labels')
   const status = params.oneOf('Status', LIST_STATUSES)
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
@@ -122,8 +126,10 @@ export const listSession: Handler = async (params, scope) => {
   )
   const { items, nextToken } = page(matching, params.optional('NextToken'), maxResults)
   return {
-    data: items.map((session) => ({ SessionId: session.id, SessionStatus: session.status })),
-    top: { NextToken: nextToken, MaxResults: maxResults, TotalCount: matching.length },
+    Data: items.map((session): t.OutputOf<typeof SessionListItem> => ({ SessionId: session.id, SessionStatus: session.status })),
+    NextToken: nextToken,
+    MaxResults: maxResults,
+    TotalCount: matching.length,
   }
 }
 
@@ -137,7 +143,7 @@ export const listSession: Handler = async (params, scope) => {
 export async function finishDeletion(core: EmulatorCore, tenantId: string, sessionId: string): Promise<void> {
   const session = core.store.state.tenants.get(tenantId)?.sessions.get(sessionId)
   if (session === undefined) return
-  const uploads = session.mounts.filter((mount) => mount.policy.autoUpload)
+  const uploads = session.mounts.filter((mount) => mount.policy.uploadPolicy.autoUpload)
   if (uploads.length > 0) {
     const started = await core.runner.start(tenantId, sessionId, uploads.map((mount) => ({ ...mount, taskType: 'upload' as const })), 'delete')
     await started.done
@@ -175,7 +181,7 @@ function parsePersistenceDataList(value: unknown): MountMeta[] {
   })
 }
 
-const resourceFields = (core: EmulatorCore, sessionId: string): Record<string, unknown> => ({
+const resourceFields = (core: EmulatorCore, sessionId: string): SessionResourceFields => ({
   SessionId: sessionId,
   ResourceUrl: `${core.baseUrl()}resource/${sessionId}`,
   AppInstanceId: `ai-${sessionId}`,

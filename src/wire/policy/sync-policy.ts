@@ -1,3 +1,4 @@
+import * as t from 'io-ts'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -196,8 +197,54 @@ function checkPath(path: unknown, at: string): void {
  */
 export function serializePolicy(policy: SyncPolicy): string {
   validateSyncPolicy(policy)
+  return SyncPolicyFromJson.encode(policy)
+}
+
+// ---- wire codec ----------------------------------------------------------------------------------
+
+/**
+ * The `Policy` field of a `PersistenceDataList` item (protocol §6), both ways, shared by the SDK
+ * (encode, through `serializePolicy`) and the emulator (decode).
+ *
+ * Encoding writes every part field by field, keys in protocol order, so the output never carries
+ * stray keys or depends on the caller's key order.
+ *
+ * Decoding is a tolerant reader of every serialization §6 lists: a JSON string (double-encoded
+ * too; blank means the defaults), an object, `null` or nothing; any part or field missing or
+ * `null` takes its default (TS browser context, Go `omitempty`); `whiteLists` empty means the
+ * default; `"true"`/`"false"` strings count as booleans (the TS core's coercion, §2.3). Anything
+ * else fails with the path of the field, e.g. `bwList.whiteLists[0].path`: wrong types, values
+ * outside the §6 enumerations, and wildcards in paths, which the SDKs reject too. Written as one
+ * `t.Type` rather than composed from `t.type`/`t.partial`, because every level needs "missing or
+ * `null` means the default" and the first failure must be stable (see `readPolicy`).
+ *
+ * @example
+ * SyncPolicyFromJson.decode('{"uploadPolicy":{"autoUpload":false}}') // Right: defaults elsewhere
+ * @see serializePolicy
+ */
+export const SyncPolicyFromJson = /*#__PURE__*/ new t.Type<SyncPolicy, string, unknown>(
+  'SyncPolicyFromJson',
+  (u): u is SyncPolicy => {
+    try {
+      validateSyncPolicy(u as SyncPolicy)
+      return true
+    } catch {
+      return false
+    }
+  },
+  (u, c) => {
+    try {
+      return t.success(readPolicy(u, c))
+    } catch (error) {
+      if (error instanceof PolicyFieldError) return t.failure(error.value, error.context, error.message)
+      throw error
+    }
+  },
+  (policy) => JSON.stringify(wirePolicy(policy)),
+)
+
+function wirePolicy(policy: SyncPolicy): Record<string, unknown> {
   const { uploadPolicy: up, downloadPolicy: down, deletePolicy: del, extractPolicy: ex, recyclePolicy: rec } = policy
-  // Built field by field so the output never carries stray keys or depends on the caller's key order.
   const wire: Record<string, unknown> = {
     uploadPolicy: { autoUpload: up.autoUpload, uploadStrategy: up.uploadStrategy, uploadMode: up.uploadMode },
     downloadPolicy: { autoDownload: down.autoDownload, downloadStrategy: down.downloadStrategy },
@@ -207,7 +254,136 @@ export function serializePolicy(policy: SyncPolicy): string {
     bwList: { whiteLists: policy.bwList.whiteLists.map((item) => ({ path: item.path, excludePaths: [...item.excludePaths] })) },
   }
   if (policy.mappingPolicy !== undefined) wire['mappingPolicy'] = { path: policy.mappingPolicy.path }
-  return JSON.stringify(wire)
+  return wire
+}
+
+/** A decode failure at one field; caught in `SyncPolicyFromJson.validate` and turned into `t.failure`. */
+class PolicyFieldError extends Error {
+  constructor(
+    readonly value: unknown,
+    readonly context: t.Context,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+type JsonObject = Record<string, unknown>
+const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
+const absent = (value: unknown): value is null | undefined => value === undefined || value === null
+const at = (c: t.Context, key: string | number): t.Context => t.appendContext(c, String(key), t.unknown, undefined)
+const fail = (value: unknown, c: t.Context, message: string): never => {
+  throw new PolicyFieldError(value, c, message)
+}
+
+/**
+ * The checks run in a fixed order (the order the emulator has always reported them in), so the
+ * first failure of a policy with several is stable: parts, upload mode, the switches the emulator
+ * acts on, the white list, then the fields it only records.
+ */
+function readPolicy(raw: unknown, c: t.Context): SyncPolicy {
+  let value = raw
+  // A JSON string inside the JSON array (§3.1); tolerate one extra level of encoding.
+  for (let depth = 0; typeof value === 'string' && depth < 2; depth++) {
+    if (value.trim() === '') return DEFAULT_SYNC_POLICY
+    try {
+      value = JSON.parse(value) as unknown
+    } catch {
+      fail(raw, c, 'not valid JSON')
+    }
+  }
+  if (absent(value)) return DEFAULT_SYNC_POLICY
+  if (!isRecord(value)) return fail(value, c, 'expected a JSON object')
+  const part = (key: keyof SyncPolicy): JsonObject => {
+    const found = value[key]
+    if (absent(found)) return {}
+    return isRecord(found) ? found : fail(found, c, `${key} must be an object`)
+  }
+  const up = part('uploadPolicy')
+  const down = part('downloadPolicy')
+  const del = part('deletePolicy')
+  const bw = part('bwList')
+  const ex = part('extractPolicy')
+  const rec = part('recyclePolicy')
+  const mapping = value['mappingPolicy']
+  if (!absent(mapping) && !isRecord(mapping)) fail(mapping, c, 'mappingPolicy must be an object')
+  const d = DEFAULT_SYNC_POLICY
+  const uploadMode = oneOf(up['uploadMode'], UPLOAD_MODES, d.uploadPolicy.uploadMode, c, 'uploadMode')
+  const inPart = (key: string, field: string): t.Context => at(at(c, key), field)
+  const autoUpload = bool(up['autoUpload'], d.uploadPolicy.autoUpload, inPart('uploadPolicy', 'autoUpload'))
+  const autoDownload = bool(down['autoDownload'], d.downloadPolicy.autoDownload, inPart('downloadPolicy', 'autoDownload'))
+  const syncLocalFile = bool(del['syncLocalFile'], d.deletePolicy.syncLocalFile, inPart('deletePolicy', 'syncLocalFile'))
+  const whiteLists = readWhiteLists(bw['whiteLists'], inPart('bwList', 'whiteLists'))
+  const policy: SyncPolicy = {
+    uploadPolicy: {
+      autoUpload,
+      uploadStrategy: oneOf(up['uploadStrategy'], UPLOAD_STRATEGIES, d.uploadPolicy.uploadStrategy, c, 'uploadStrategy'),
+      uploadMode,
+    },
+    downloadPolicy: {
+      autoDownload,
+      downloadStrategy: oneOf(down['downloadStrategy'], DOWNLOAD_STRATEGIES, d.downloadPolicy.downloadStrategy, c, 'downloadStrategy'),
+    },
+    deletePolicy: { syncLocalFile },
+    extractPolicy: {
+      extract: bool(ex['extract'], d.extractPolicy.extract, inPart('extractPolicy', 'extract')),
+      deleteSrcFile: bool(ex['deleteSrcFile'], d.extractPolicy.deleteSrcFile, inPart('extractPolicy', 'deleteSrcFile')),
+      extractToCurrentFolder: bool(ex['extractToCurrentFolder'], d.extractPolicy.extractToCurrentFolder, inPart('extractPolicy', 'extractToCurrentFolder')),
+    },
+    recyclePolicy: {
+      lifecycle: oneOf(rec['lifecycle'], LIFECYCLES, d.recyclePolicy.lifecycle, c, 'lifecycle'),
+      paths: absent(rec['paths']) ? d.recyclePolicy.paths : readPaths(rec['paths'], inPart('recyclePolicy', 'paths')),
+    },
+    bwList: { whiteLists },
+  }
+  if (!isRecord(mapping)) return policy
+  const mappingPath = mapping['path']
+  if (typeof mappingPath !== 'string' || mappingPath.trim() === '') fail(mappingPath, inPart('mappingPolicy', 'path'), 'expected a non-empty string')
+  return { ...policy, mappingPolicy: { path: mappingPath as string } }
+}
+
+const bool = (value: unknown, fallback: boolean, c: t.Context): boolean => {
+  if (absent(value)) return fallback
+  if (typeof value === 'boolean') return value
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
+  return fail(value, c, 'expected a boolean')
+}
+
+/** An enumeration value; reported on the whole policy as `<name> must be A or B` (the emulator's wording). */
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, c: t.Context, name: string): T {
+  if (absent(value)) return fallback
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
+  const choices = allowed.length === 1 ? allowed[0]! : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]!}`
+  return fail(value, c, `${name} must be ${choices}`)
+}
+
+/** An exact path (protocol §6); `null` or missing means `''`, everything. */
+const readPath = (value: unknown, c: t.Context): string => {
+  if (absent(value)) return ''
+  if (typeof value !== 'string') return fail(value, c, 'expected a string')
+  if (WILDCARDS.test(value)) fail(value, c, 'wildcards are not supported')
+  return value
+}
+
+const readPaths = (value: unknown, c: t.Context): string[] => {
+  if (!Array.isArray(value)) return fail(value, c, 'expected an array')
+  return value.map((path: unknown, index) => readPath(path, at(c, index)))
+}
+
+const readWhiteLists = (value: unknown, c: t.Context): WhiteList[] => {
+  if (absent(value) || (Array.isArray(value) && value.length === 0)) return [...DEFAULT_SYNC_POLICY.bwList.whiteLists]
+  if (!Array.isArray(value)) return fail(value, c, 'expected an array')
+  return value.map((item: unknown, index) => {
+    const itemContext = at(c, index)
+    if (!isRecord(item)) return fail(item, itemContext, 'expected an object')
+    const excludes = item['excludePaths']
+    const excludesContext = at(itemContext, 'excludePaths')
+    if (!absent(excludes) && !Array.isArray(excludes)) fail(excludes, excludesContext, 'expected an array')
+    return {
+      path: readPath(item['path'], at(itemContext, 'path')),
+      excludePaths: absent(excludes) ? [] : readPaths(excludes, excludesContext),
+    }
+  })
 }
 
 /** The object without its `undefined` values, so they never override a default (style §5). */
