@@ -6,7 +6,7 @@ import { ValidationError } from '../shared/errors/validation-error.js'
 import { requireOptions } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { createSessionEvents } from '../sessions/create.js'
-import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, getSession, listSessionPage, listSessions } from '../sessions/lookup.js'
+import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
 import type { CreateSessionOptions, SessionInfo, SessionListOptions, SessionPageOptions } from '../sessions/types.js'
 import { createRedactor } from '../shared/redact.js'
 import {
@@ -135,12 +135,12 @@ export class AgentBay {
 
   /** GetSession → a `Session` with its status, resource URL and mounted contexts. */
   get(sessionId: string): Observable<Session> {
-    return getSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
+    return fetchSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
   }
 
   async getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
     const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })')
-    return toOutcome(getSession(this, sessionId, this.makeSession), signal)
+    return toOutcome(fetchSession(this, sessionId, this.makeSession), signal)
   }
 
   /** Every matching session, pages fetched lazily: `list().pipe(take(5))` sends one request. */

@@ -16,7 +16,7 @@ export const SESSION_PAGE_OPTION_KEYS = [...SESSION_LIST_OPTION_KEYS, 'nextToken
 export const LIST_SESSIONS_FORM = "agentBay.list({ labels: { project: 'x' }, maxResults: 20 })"
 
 /** GetSession → a `Session` carrying status, resource URL and mounted contexts (protocol §3.5). */
-export function getSession(client: SessionDeps, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
+export function fetchSession(client: SessionDeps, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
   return defer(() => {
     requireText(sessionId, 'sessionId')
     return client.rpc('GetSession', { SessionId: sessionId })
