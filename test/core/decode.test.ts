@@ -27,22 +27,13 @@ import {
 } from '../../src/entries/wire.js'
 import { decodeResponse } from '../../src/wire/decode-response.js'
 import { createFakeTransport, jsonResponse } from '../../src/testing/index.js'
+import { thrown } from '../helpers/thrown.js'
 
 const KEY = 'ak-decode-secret-77'
 
 /** Decodes `body` (object → JSON text, string as is) as the answer to `action`. */
 const decode = <A extends Action>(action: A, body: unknown, status = 200, retryAfter?: string) =>
   decodeResponse(action, RESPONSE_CODECS[action], jsonResponse(body, status, retryAfter))
-
-/** The error `fn` throws, failing the test when it does not throw. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a throw')
-}
 
 // protocol §4, the decoded example (typescript/tests/unit/context-manager.test.ts)
 const EXAMPLE_TASKS = [
