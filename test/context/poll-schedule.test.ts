@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adaptiveSchedule, fixedSchedule } from '../../src/index.js'
+import { adaptiveSchedule, fixedSchedule } from '../../src/entries/index.js'
 
 // The delay before each poll (src/context/poll-schedule.ts); pure functions, no scheduler needed.
 

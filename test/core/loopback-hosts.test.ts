@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLoopbackHost } from '../../src/wire/index.js'
+import { isLoopbackHost } from '../../src/entries/wire.js'
 
 // Where plain http is allowed without allowInsecureHttp: the edges of 127.0.0.0/8 and ::1 (src/config.ts).
 
