@@ -25,10 +25,11 @@ export interface SyncOptions {
   /** Poll timing. Default `adaptiveSchedule({ retryInterval })`; `fixedSchedule(retryInterval)` is the reference's. */
   readonly schedule?: PollSchedule
   /**
-   * Until this many ms after the trigger, a task that looks exactly like one finished before the
-   * trigger is taken for the earlier sync's; after it, such a task counts as this sync's (task times
-   * have one-second resolution). It never ends the watch: with contexts mounted, polling goes on
-   * until a task of this sync is seen to finish or the budget ends. Default 3000.
+   * How long after the trigger a task of this sync may take to appear. With contexts mounted and no
+   * task seen by then, the sync ends as unconfirmed (`SyncUnconfirmedError`; never success). Until
+   * then, a task that looks exactly like one finished before the trigger is taken for the earlier
+   * sync's; after it, such a task counts as this sync's (task times have one-second resolution).
+   * Default 3000.
    */
   readonly noTaskGraceMs?: number
 }

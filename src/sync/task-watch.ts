@@ -28,7 +28,11 @@ export interface TaskWatchOptions {
    * poll is aborted and the stream completes (a timeout, not an error). Default: none.
    */
   readonly deadline?: number
-  /** How long after the start tasks that look exactly like stale ones are still taken for stale (see `countedTasks`). */
+  /**
+   * How long after the start a task of this sync may take to appear: with none seen by then the
+   * watch ends with `nothingSeen`. Until then, tasks that look exactly like stale ones are taken for
+   * stale (see `countedTasks`).
+   */
   readonly noTaskGraceMs: number
   /**
    * The error when the watch ends without having seen a single counted task: tasks were expected,
@@ -42,7 +46,7 @@ export interface TaskWatchOptions {
 
 /**
  * Polls (lazily, on the one `poll` operator) until the latest task of every mount seen is terminal,
- * or the budget (poll count or deadline) ends. Emits a task when it first appears and whenever its
+ * the budget (poll count or deadline) ends, or no task appeared within the grace period. Emits a task when it first appears and whenever its
  * state changes. A task that vanishes keeps its last state, so a watch never ends on it.
  * Transient poll failures skip that poll; other errors end the stream. Ending with nothing seen is
  * never a quiet completion: if no poll was answered it errors with the last poll failure, else
@@ -63,10 +67,11 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
       map((tasks) => {
         const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
         state = nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver))
-        return state
+        // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
+        return { changed: state.changed, end: state.done || (graceOver && state.latest.size === 0) }
       }),
-      takeWhile((current) => !current.done, true),
-      mergeMap((current) => current.changed),
+      takeWhile((step) => !step.end, true),
+      mergeMap((step) => step.changed),
     )
     const nothingSeen$ = defer(() => (state.latest.size > 0 ? EMPTY : throwError(() => options.nothingSeen(scheduler.now() - startedAt))))
     return concat(watch$, nothingSeen$)

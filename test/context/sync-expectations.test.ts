@@ -155,12 +155,13 @@ describe('what a sync expects (issue 9 item 4)', () => {
     expect(result).toEqual({ requestId: 'sync-1', success: true, timedOut: false, tasks: [] })
   })
 
-  it('with a context mounted and no task of this sync by the end of the budget: SyncUnconfirmedError, never success', () => {
+  it('with a context mounted and no task of this sync within the grace period: SyncUnconfirmedError at the first poll past it, never success', () => {
     scheduler.run(({ expectObservable }) => {
       triggerAnswers()
       mounted(['ctx-1', 'ctx-2'])
       pollsAnswer([])
-      expectObservable(sessionFor().context.sync(FAST)).toBe('47ms #', undefined, unconfirmedError(45, '2 context(s) are'))
+      // Grace 25 ms from the trigger (answered at 2); polls answered at 13, 24, 35: the last is past it.
+      expectObservable(sessionFor().context.sync(FAST)).toBe('36ms #', undefined, unconfirmedError(34, '2 context(s) are'))
     })
   })
 
@@ -188,7 +189,7 @@ describe('what a sync expects (issue 9 item 4)', () => {
       triggerAnswers()
       mounted(undefined)
       pollsAnswer([])
-      expectObservable(sessionFor().context.sync(FAST)).toBe('47ms #', undefined, unconfirmedError(45, 'contexts are'))
+      expectObservable(sessionFor().context.sync(FAST)).toBe('36ms #', undefined, unconfirmedError(34, 'contexts are'))
     })
   })
 
@@ -211,8 +212,8 @@ describe('what a sync expects (issue 9 item 4)', () => {
     expect(fake.requestsOf('GetSession')).toHaveLength(1)
   })
 
-  it('a task that shows up 4 s after the trigger (past the 3 s grace) and then fails is reported as failed', () => {
-    scheduler.run(({ expectObservable }) => {
+  describe('a task that shows up 4 s after the trigger and then fails', () => {
+    const lateTask = () => {
       triggerAnswers()
       mounted(['ctx-1'])
       // Polls every 500 ms from the trigger (answered at 2): nothing until 4 s, then running, then failed.
@@ -221,15 +222,38 @@ describe('what a sync expects (issue 9 item 4)', () => {
         const tasks = index === 0 || now < 4002 ? [] : now < 5002 ? [running] : [failed]
         return later(jsonResponse(contextInfoBody(tasks)))
       })
-      const sync$ = sessionFor().context.sync({ maxRetries: 100, retryInterval: 500, schedule: fixedSchedule(500), noTaskGraceMs: 3000 })
-      expectObservable(sync$.pipe(toSyncResult())).toBe('5013ms (a|)', {
-        a: {
-          requestId: 'sync-1',
-          success: false,
-          timedOut: false,
-          tasks: [failed],
-          errorMessage: 'upload ctx-1:/home/wuying/data failed: disk full',
-        },
+    }
+    const options = (noTaskGraceMs: number): SyncOptions => ({ maxRetries: 100, retryInterval: 500, schedule: fixedSchedule(500), noTaskGraceMs })
+
+    it('past a 3 s grace period: unconfirmed (success false) at the first poll past it, never success', () => {
+      scheduler.run(({ expectObservable }) => {
+        lateTask()
+        expectObservable(sessionFor().context.sync(options(3000)).pipe(toSyncResult())).toBe('3009ms (a|)', {
+          a: {
+            requestId: 'sync-1',
+            success: false,
+            timedOut: false,
+            unconfirmed: true,
+            tasks: [],
+            errorMessage: unconfirmedError(3007).message,
+            error: unconfirmedError(3007),
+          },
+        })
+      })
+    })
+
+    it('within a 5 s grace period: reported as failed', () => {
+      scheduler.run(({ expectObservable }) => {
+        lateTask()
+        expectObservable(sessionFor().context.sync(options(5000)).pipe(toSyncResult())).toBe('5013ms (a|)', {
+          a: {
+            requestId: 'sync-1',
+            success: false,
+            timedOut: false,
+            tasks: [failed],
+            errorMessage: 'upload ctx-1:/home/wuying/data failed: disk full',
+          },
+        })
       })
     })
   })
