@@ -16,7 +16,7 @@ import { READ_ACTIONS, createRpc, isTransientError, retryDelayMs } from '../../s
 import { ACTIONS, type Action } from '../../src/wire/protocol.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
-// Transport-level retries of read actions (src/transport/rpc.ts), in virtual time.
+// Transport-level retries of read actions (src/rpc/rpc.ts), in virtual time.
 
 const POLICY: NormalizedRetry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 }
 const NOT_JSON = jsonResponse('<html>busy</html>', 200)

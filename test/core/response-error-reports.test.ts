@@ -14,7 +14,7 @@ import { decodeResponse, optional, parseRetryAfter } from '../../src/wire/decode
 import { thrown } from '../helpers/thrown.js'
 
 // How a response becomes a typed error, with exact messages, paths and fields
-// (src/transport/decode-response.ts, src/codecs/decode.ts, src/codecs/context-status.ts).
+// (src/wire/decode-response.ts, src/wire/codecs/decode.ts, src/wire/codecs/context-status.ts).
 
 const decode = (action: Action, body: unknown, status = 200, retryAfter?: string) =>
   decodeResponse(action, RESPONSE_CODECS[action], jsonResponse(body, status, retryAfter))
