@@ -8,7 +8,7 @@ import { finishClearing, finishDeletion } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
-import { createRequestListener } from './http.js'
+import { createRequestListener, InFlightRequests } from './http.js'
 import { DataLayout } from './layout.js'
 import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
@@ -122,11 +122,12 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
   const faults = new FaultInjector(options.faults)
   const stats = new StatsRecorder()
   let closing = false
+  const inFlight = new InFlightRequests()
   // node:http rather than a framework: full control over chunked bodies and status lines,
   // sockets we can destroy mid-request for fault injection, and zero dependencies.
   const server: Server = createServer(
     { keepAlive: true },
-    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing }),
+    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, inFlight }),
   )
   const sockets = new Set<Socket>()
   server.on('connection', (socket) => {
@@ -157,6 +158,12 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
+    // A handler that started before the close may still be writing (a task record, a state file):
+    // wait for it and for whatever it started, so the data dir is at rest when close() resolves.
+    await inFlight.settled()
+    await runner.settled()
+    await background.settled()
+    await store.drain()
   }
 
   return {
