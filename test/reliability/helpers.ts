@@ -110,7 +110,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     emulator,
     logLines,
     handlersOpen,
-    async quiesce(timeoutMs = 5000) {
+    async quiesce(timeoutMs = 30_000) {
       // A request the client aborted may still sit in the emulator's socket buffer and be handled a
       // moment later: wait until the counters have stayed at rest for 25 ms.
       const deadline = Date.now() + timeoutMs
