@@ -42,7 +42,7 @@ beforeAll(async () => {
   emulator = await startRemoteEmulator({ taskDelayMs: 100 })
   client = createClient(emulator)
   ;({ session } = await sessionWithMount(client.agentBay, 'leaks'))
-}, 30_000)
+})
 
 afterAll(async () => {
   rejections.stop()
@@ -131,7 +131,7 @@ describe('resource leaks', () => {
     client.destroy()
     await until(() => count('TCPSocketWrap') === 0, 2000, () => `sockets: ${JSON.stringify(resources())}`)
     await until(async () => (await emulator.stats()).openConnections === 0, 2000, () => 'emulator connections still open')
-  }, 60_000)
+  })
 
   it('with the global fetch, unsubscribing mid-request closes the socket while the emulator still holds the request', async () => {
     const plain = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, env: {} })

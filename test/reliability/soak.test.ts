@@ -67,7 +67,7 @@ beforeAll(async () => {
   sessions = []
   for (let i = 0; i < CONCURRENCY; i += 1) sessions.push((await sessionWithMount(client.agentBay, `soak-${i}`)).session)
   await harness.quiesce()
-}, 60_000)
+})
 
 afterAll(async () => {
   rejections.stop()
