@@ -26,10 +26,12 @@ import {
 export const RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } as const
 /** Per-attempt timeout of ordinary clients: far above what the emulator needs on a loaded CI box. */
 export const TIMEOUT_MS = 2000
-/** Per-attempt timeout of the client used against the `latency` fault. */
-export const SHORT_TIMEOUT_MS = 120
+/** Per-attempt timeout of the client used against the `latency` fault: far above an unfaulted request on a loaded box. */
+export const SHORT_TIMEOUT_MS = 500
 /** What the `latency` fault adds: well past `SHORT_TIMEOUT_MS`. */
-export const LATENCY_MS = 400
+export const LATENCY_MS = 1500
+/** Slack of the hang deadlines below: they tell a hang from a slow machine, they do not measure speed. */
+const HANG_SLACK_MS = 15_000
 /** Sync settings: adaptive schedule from 50 ms, budget 10 × 50 = 500 ms of waiting. */
 export const SYNC: SyncOptions = { mode: 'upload', retryInterval: 50, maxRetries: 10, noTaskGraceMs: 300 }
 /** The emulator holds each task phase this long (pending, then running). */
@@ -38,15 +40,15 @@ export const MOUNT = '/home/wuying/data'
 
 /** Upper bound of one read call: every attempt times out, plus the largest backoffs, plus slack. */
 export function infoDeadlineMs(timeoutMs: number, retryAfterMs = 0): number {
-  return RETRY.attempts * timeoutMs + (RETRY.attempts - 1) * Math.max(RETRY.maxDelayMs, retryAfterMs) + 1000
+  return RETRY.attempts * timeoutMs + (RETRY.attempts - 1) * Math.max(RETRY.maxDelayMs, retryAfterMs) + HANG_SLACK_MS
 }
 
 /** Upper bound of one sync: baseline poll, trigger, then at most `maxRetries` polls and the waiting budget. */
 export function syncDeadlineMs(timeoutMs: number, options: SyncOptions = SYNC, retryAfterMs = 0): number {
-  const poll = infoDeadlineMs(timeoutMs, retryAfterMs) - 1000
+  const poll = infoDeadlineMs(timeoutMs, retryAfterMs) - HANG_SLACK_MS
   const polls = options.maxRetries ?? 150
   const budget = polls * (options.retryInterval ?? 1500)
-  return poll + timeoutMs + polls * poll + budget + (options.noTaskGraceMs ?? 0) + 1500
+  return poll + timeoutMs + polls * poll + budget + (options.noTaskGraceMs ?? 0) + HANG_SLACK_MS
 }
 
 // ---- a fetch whose sockets we own --------------------------------------------------------------------
@@ -57,9 +59,10 @@ export function syncDeadlineMs(timeoutMs: number, options: SyncOptions = SYNC, r
  * close them all with `agent.destroy()`. The global fetch keeps undici's pool out of reach.
  * `onResponse` sees each answer's action before the SDK does (used to arm faults after a trigger).
  */
-export function agentFetch(agent: Agent, onResponse?: (action: string, status: number) => void): typeof fetch {
+export function agentFetch(agent: Agent, onResponse?: (action: string, status: number) => void, onRequest?: (action: string) => void): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init)
+    onRequest?.(new URL(request.url).searchParams.get('Action') ?? '')
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
     const url = new URL(request.url)
     const requestHeaders: Record<string, string> = {}
@@ -154,6 +157,11 @@ export interface TestClient {
   readonly logger: ReturnType<typeof capturingLogger>
   /** Called with each answer's action before the SDK reads it. */
   onResponse: ((action: string, status: number) => void) | undefined
+  /**
+   * Requests this client sent, per action (`''` for presigned URLs). Counted as they leave, so
+   * "nothing sent afterwards" does not depend on when the emulator gets round to reading them.
+   */
+  readonly sent: Map<string, number>
   /** Closes the client's sockets (idle and busy). */
   destroy(): void
 }
@@ -166,6 +174,7 @@ export function createClient(target: { readonly apiKey: string; readonly endpoin
     agent,
     logger,
     onResponse: undefined,
+    sent: new Map(),
     agentBay: undefined as unknown as AgentBay,
     destroy: () => agent.destroy(),
   }
@@ -176,12 +185,20 @@ export function createClient(target: { readonly apiKey: string; readonly endpoin
     retry: RETRY,
     timeoutMs: TIMEOUT_MS,
     logger,
-    fetch: agentFetch(agent, (action, status) => client.onResponse?.(action, status)),
+    fetch: agentFetch(
+      agent,
+      (action, status) => client.onResponse?.(action, status),
+      (action) => void client.sent.set(action, (client.sent.get(action) ?? 0) + 1),
+    ),
     ...options,
   })
   Object.assign(client, { agentBay })
   return client
 }
+
+/** Requests `client` sent in total, or of one action. */
+export const requestsSent = (client: TestClient, action?: string): number =>
+  action === undefined ? [...client.sent.values()].reduce((sum, n) => sum + n, 0) : (client.sent.get(action) ?? 0)
 
 /** Requests the client has in flight (sockets assigned to a request). */
 export const busySockets = (agent: Agent): number => Object.values(agent.sockets).reduce((sum, list) => sum + (list?.length ?? 0), 0)
@@ -191,7 +208,7 @@ export async function sessionWithMount(agentBay: AgentBay, name: string): Promis
   const context = await firstValueFrom(agentBay.context.create(`${name}-${Math.random().toString(16).slice(2, 10)}`))
   const created = await agentBay.createAsync({
     contextSync: [{ contextId: context.id, path: MOUNT }],
-    downloadWait: { schedule: () => 20, maxPolls: 250, noTaskGraceMs: 2000 },
+    downloadWait: { schedule: () => 20, maxPolls: 1500, noTaskGraceMs: 2000 }, // 30 s of waits: never binds on a loaded box
   })
   if (!created.success || created.session === undefined) throw new Error(`session not created: ${created.errorMessage ?? ''}`)
   return { session: created.session, contextId: context.id }
