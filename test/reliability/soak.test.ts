@@ -28,7 +28,7 @@ const CONCURRENCY = Number(process.env['SOAK_CONCURRENCY'] ?? 25)
 const SEED = Number(process.env['SOAK_SEED'] ?? 42)
 // Load must not decide outcomes: a request times out only under the fault built for it (latency past
 // TIMEOUT_MS), and the sync budget (400 × 50 ms = 20 s) is far beyond a 2 × 10 ms task on a loaded box.
-const TIMEOUT_MS = 5000
+const TIMEOUT_MS = 10_000
 const SOAK_SYNC: SyncOptions = { mode: 'upload', retryInterval: 50, maxRetries: 400, noTaskGraceMs: 300 }
 /** A sync still pending this long is reported hung: six times the budget. */
 const HUNG_MS = 120_000
