@@ -77,7 +77,8 @@ export interface Emulator {
   idle(): Promise<void>
   /**
    * Stops accepting requests, lets tasks run up to `graceMs`, aborts the rest (recorded `Failed`),
-   * cancels timers, closes every socket and flushes state. Safe to call twice.
+   * cancels timers, closes every socket, waits for the request handlers already running and
+   * flushes state: nothing writes into `dataDir` once it resolves. Safe to call twice.
    */
   close(options?: CloseOptions): Promise<void>
 }
