@@ -29,6 +29,11 @@ export interface TestServer {
   received(count: number): Promise<SeenRequest[]>
   /** Resolves when request `index`'s exchange has ended (answered or closed by the client). */
   ended(index: number): Promise<SeenRequest['state']>
+  /**
+   * Resolves once no client connection is open. Unlike `ended(i)` it does not need request `i` to
+   * have arrived: a client timeout may fire before a loaded machine delivers the request.
+   */
+  disconnected(): Promise<void>
   /** Fails if any exchange is still open (Angular `HttpClientTestingBackend.verify`). */
   verify(): void
   close(): Promise<void>
@@ -84,6 +89,16 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
       handler?.(seen, res, req.socket)
     })
   })
+  const sockets = new Set<Socket>()
+  const disconnectWaiters: (() => void)[] = []
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => {
+      sockets.delete(socket)
+      // After this socket's own 'close' listeners (the response's), so request states are final.
+      if (sockets.size === 0) setImmediate(() => sockets.size === 0 && disconnectWaiters.splice(0).forEach((wake) => wake()))
+    })
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
@@ -103,6 +118,7 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
       if (seen.state !== 'open') return seen.state
       return new Promise((resolve) => endWaiters.set(index, [...(endWaiters.get(index) ?? []), resolve]))
     },
+    disconnected: () => new Promise<void>((resolve) => (sockets.size === 0 ? setImmediate(resolve) : disconnectWaiters.push(resolve))),
     verify() {
       const open = requests.filter((seen) => seen.state === 'open')
       if (open.length > 0) throw new Error(`requests still open: ${open.map((seen) => seen.url).join(', ')}`)
