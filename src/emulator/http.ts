@@ -35,7 +35,7 @@ export class InFlightRequests {
 
   track(handler: Promise<void>): void {
     this.handlers.add(handler)
-    void handler.finally(() => this.handlers.delete(handler)).catch(() => undefined)
+    void handler.finally(() => this.handlers.delete(handler))
   }
 
   async settled(): Promise<void> {
