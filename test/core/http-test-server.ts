@@ -30,10 +30,11 @@ export interface TestServer {
   /** Resolves when request `index`'s exchange has ended (answered or closed by the client). */
   ended(index: number): Promise<SeenRequest['state']>
   /**
-   * Resolves once no client connection is open. Unlike `ended(i)` it does not need request `i` to
-   * have arrived: a client timeout may fire before a loaded machine delivers the request.
+   * Like `ended(index)`, but a request the client gave up on before it arrived (a short client
+   * timeout on a loaded machine) resolves `'never-arrived'` once the client has closed every
+   * connection, instead of waiting for it forever.
    */
-  disconnected(): Promise<void>
+  endedOrNeverArrived(index: number): Promise<SeenRequest['state'] | 'never-arrived'>
   /** Fails if any exchange is still open (Angular `HttpClientTestingBackend.verify`). */
   verify(): void
   close(): Promise<void>
@@ -102,6 +103,12 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
+  const ended = async (index: number): Promise<SeenRequest['state']> => {
+    await received(index + 1)
+    const seen = requests[index] as SeenRequest
+    if (seen.state !== 'open') return seen.state
+    return new Promise((resolve) => endWaiters.set(index, [...(endWaiters.get(index) ?? []), resolve]))
+  }
   const received = async (count: number): Promise<SeenRequest[]> => {
     while (requests.length < count) await new Promise<void>((resolve) => waiters.push(resolve))
     return requests
@@ -112,13 +119,11 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
     port,
     requests,
     received,
-    async ended(index) {
-      await received(index + 1)
-      const seen = requests[index] as SeenRequest
-      if (seen.state !== 'open') return seen.state
-      return new Promise((resolve) => endWaiters.set(index, [...(endWaiters.get(index) ?? []), resolve]))
+    ended,
+    endedOrNeverArrived(index) {
+      const disconnected = new Promise<void>((resolve) => (sockets.size === 0 ? setImmediate(resolve) : disconnectWaiters.push(resolve)))
+      return Promise.race([ended(index), disconnected.then(() => requests[index]?.state ?? 'never-arrived')])
     },
-    disconnected: () => new Promise<void>((resolve) => (sockets.size === 0 ? setImmediate(resolve) : disconnectWaiters.push(resolve))),
     verify() {
       const open = requests.filter((seen) => seen.state === 'open')
       if (open.length > 0) throw new Error(`requests still open: ${open.map((seen) => seen.url).join(', ')}`)

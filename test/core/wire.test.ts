@@ -333,8 +333,8 @@ describe('transport failures', () => {
     )
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expect(error).toMatchObject({ kind: 'timeout', action: 'GetContextInfo' })
-    await srv.disconnected()
-    srv.verify() // the client closed what it opened (the request may not even have arrived, under load)
+    // Closed by the client (or, on a loaded machine, given up on before it even arrived).
+    expect(['closed-early', 'never-arrived']).toContain(await srv.endedOrNeverArrived(0))
   })
 
   it('counts the body in the timeout: headers on time, body never finished → RequestTimeoutError', async () => {
@@ -346,8 +346,7 @@ describe('transport failures', () => {
       firstValueFrom(clientFor(srv, { timeoutMs: 80, retry: { attempts: 1 } }).session('s-1').context.info()),
     )
     expect(error).toBeInstanceOf(RequestTimeoutError)
-    await srv.disconnected()
-    srv.verify()
+    expect(['closed-early', 'never-arrived']).toContain(await srv.endedOrNeverArrived(0))
   })
 
   it('retries timeouts of read actions within the attempt budget', async () => {
@@ -424,7 +423,7 @@ describe('the API key never leaks into errors', () => {
     const error = await rejectionOf(sync(clientFor(srv, { timeoutMs: 30 })))
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expectNoKey(error)
-    await srv.disconnected()
+    await srv.endedOrNeverArrived(0)
   })
 
   it('on a SyncContext connection reset and a refused connection', async () => {
