@@ -26,6 +26,21 @@ export interface HttpDeps {
   readonly faults: FaultInjector
   readonly stats: StatsRecorder
   readonly isClosing: () => boolean
+  readonly inFlight: InFlightRequests
+}
+
+/** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
+export class InFlightRequests {
+  private readonly handlers = new Set<Promise<void>>()
+
+  track(handler: Promise<void>): void {
+    this.handlers.add(handler)
+    void handler.finally(() => this.handlers.delete(handler))
+  }
+
+  async settled(): Promise<void> {
+    while (this.handlers.size > 0) await Promise.allSettled([...this.handlers])
+  }
 }
 
 /**
@@ -38,7 +53,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
     const started = Date.now()
     const url = new URL(req.url ?? '/', 'http://emulator.invalid')
     const route = url.pathname === '/' ? handleRpc : url.pathname.startsWith(FILES_ROUTE) ? handleFile : handleUnknownPath
-    route(deps, req, res, url)
+    const handler = route(deps, req, res, url)
       .catch((error: unknown) => {
         deps.core.options.log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`)
         if (!res.headersSent) sendJson(res, 500, errorBody(newRequestId(), EMULATOR_CODES.internalError, 'Internal emulator error', 500))
@@ -49,6 +64,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
         deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
       })
+    deps.inFlight.track(handler)
   }
 }
 

@@ -57,7 +57,7 @@ function polls(...answers: (readonly ContextStatusData[] | RawResponse | Observa
 }
 
 /** Resolves when `count` GetContextInfo requests have gone out. */
-const pollsSent = (count: number) => vi.waitFor(() => expect(fake.requestsOf('GetContextInfo').length).toBeGreaterThanOrEqual(count), { interval: 1 })
+const pollsSent = (count: number) => vi.waitFor(() => expect(fake.requestsOf('GetContextInfo').length).toBeGreaterThanOrEqual(count), { interval: 1, timeout: 30_000 })
 
 /** A callback that records its calls and lets the test await the first one. */
 function recordingCallback(behaviour: (success: boolean) => void = () => undefined) {

@@ -227,7 +227,7 @@ function parseContextStatus(contextStatus: string | undefined): Task[] {
 const terminal = (task: Task): boolean => task.status === 'Success' || task.status === 'Failed'
 
 /** Polls until `probe` yields a value (the SDKs' fixed-interval loops, much faster). */
-async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
