@@ -15,13 +15,7 @@ import type { SafeSegments } from './paths.js'
 
 /** Writes `data` to `dest` atomically. */
 export async function writeFileAtomic(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
-  const temp = tempPath(tmpDir)
-  try {
-    await writeFile(temp, data)
-    await rename(temp, dest)
-  } finally {
-    await rm(temp, { force: true })
-  }
+  await placeComplete(tmpDir, dest, data, rename)
 }
 
 /**
@@ -29,10 +23,20 @@ export async function writeFileAtomic(tmpDir: string, dest: string, data: string
  * hard-linked into place, and `link` fails with `EEXIST` instead of replacing an existing file.
  */
 export async function createFileExclusive(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
+  await placeComplete(tmpDir, dest, data, link)
+}
+
+/** Writes `data` to a temp file, then `place`s the complete file at `dest`; the temp never lingers. */
+async function placeComplete(
+  tmpDir: string,
+  dest: string,
+  data: string | Uint8Array,
+  place: (temp: string, dest: string) => Promise<void>,
+): Promise<void> {
   const temp = tempPath(tmpDir)
   try {
     await writeFile(temp, data)
-    await link(temp, dest)
+    await place(temp, dest)
   } finally {
     await rm(temp, { force: true })
   }
