@@ -7,7 +7,7 @@ import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnv
 
 /** Most bytes one `read_file` / `read_multiple_files` / `edit_file` call handles (the SDKs read in 50–60 KiB chunks). */
 export const MAX_READ_BYTES = 16 * 1024 * 1024
-/** Most paths one `search_files` answers with, so a huge sandbox cannot produce an unbounded reply. */
+/** Most paths one `search_files` answers with, so a huge sandbox cannot produce an unbounded reply (more is a tool error). */
 const MAX_SEARCH_RESULTS = 10_000
 
 /**
@@ -128,11 +128,12 @@ export const searchFilesTool: Tool = async (input, env) => {
     const visit = async (dir: string, relative: readonly string[]): Promise<void> => {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       for (const entry of entries) {
-        if (found.length >= MAX_SEARCH_RESULTS) return
         if (!entry.isDirectory() && !entry.isFile()) continue
         const path = [...relative, entry.name]
         if (excluded.some((exclude) => exclude(entry.name) || exclude(path.join('/')))) continue
         if (matches(entry.name)) found.push(displayPath([...segments, ...path]))
+        // Refused rather than cut short: a truncated list would read as the complete answer.
+        if (found.length > MAX_SEARCH_RESULTS) throw new ToolFailure(`more than ${MAX_SEARCH_RESULTS} matches; narrow the pattern or the path`)
         if (entry.isDirectory()) await visit(join(dir, entry.name), path)
       }
     }
