@@ -270,6 +270,29 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     expect(url.code).toBe('Context.NotFound')
   })
 
+  it('takes only the file_transfer type: POST without ContextTypes gets it, another type is InvalidParameter naming the field', async () => {
+    const emulator = await env.start()
+    const session = await createOfficialSession(emulator)
+    const { contextId } = await internalContext(session)
+    const posted = await session.client.invoke('GetAndLoadInternalContext', { body: { Authorization: session.auth, SessionId: session.sessionId } }, GetAndLoadInternalContextResponse)
+    expect(posted.body.data).toEqual([expect.objectContaining({ contextId, contextPath: '/tmp/file-transfer/', contextType: 'file_transfer' })])
+    const unknown = await failureOf(
+      session.client.invoke('GetAndLoadInternalContext', { method: 'GET', query: { Authorization: session.auth, ContextTypes: ['browser'], SessionId: session.sessionId } }, GetAndLoadInternalContextResponse),
+    )
+    expect(unknown).toMatchObject({ statusCode: 400 })
+    expect(unknown.message).toContain('ContextTypes.1')
+  })
+
+  it('a full SyncContext(SessionId), as delete(syncContext=true) sends, starts no task on it', async () => {
+    const emulator = await env.start()
+    const session = await createOfficialSession(emulator)
+    const { contextId } = await internalContext(session)
+    await callTool(session, 'write_file', { path: '/tmp/file-transfer/draft.txt', content: 'not for storage' })
+    await session.client.invoke('SyncContext', { query: { Authorization: session.auth }, body: { SessionId: session.sessionId } }, Envelope)
+    const info = await session.client.invoke('GetContextInfo', { body: { Authorization: session.auth, SessionId: session.sessionId } }, GetContextInfoResponse)
+    expect(parseContextStatus(info.body.data?.contextStatus as string | undefined).filter((task) => task.contextId === contextId)).toEqual([])
+  })
+
   it('is removed with its session', async () => {
     const emulator = await env.start()
     const session = await createOfficialSession(emulator)
