@@ -17,6 +17,14 @@ export interface ContextMeta {
   lastUsedAt: string
   /** `clearing` while ClearContext runs (§3.11); otherwise `available`. */
   state: 'available' | 'clearing'
+  /** Set on a session's internal context (GetAndLoadInternalContext): hidden from listings, removed with the session. */
+  readonly internal?: InternalContextOwner
+}
+
+/** The session (and purpose) an internal context belongs to. */
+export interface InternalContextOwner {
+  readonly type: 'file_transfer'
+  readonly sessionId: string
 }
 
 /** A context mounted into a session at `path` (a `PersistenceDataList` item, §3.1). */

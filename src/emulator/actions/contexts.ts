@@ -12,6 +12,7 @@ import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
 import { StateStore, type ContextMeta, type TaskMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
+import { fileTransferSyncSpec } from './file-transfer.js'
 import { contextById, contextRecord, liveSession, page, runningSession, tenantOf } from './common.js'
 
 // ---- context CRUD ------------------------------------------------------------------------------
@@ -40,7 +41,8 @@ export async function getContext(params: Params, scope: RequestScope): Promise<A
 export async function listContexts(params: Params, scope: RequestScope): Promise<ActionBody<'ListContexts'>> {
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
   const sessionId = params.optional('SessionId')
-  let contexts = [...tenantOf(scope).contexts.values()]
+  // Internal (file-transfer) contexts are the SDK's plumbing, not the user's data: never listed.
+  let contexts = [...tenantOf(scope).contexts.values()].filter((context) => context.internal === undefined)
   if (sessionId !== undefined) {
     const mounted = new Set(liveSession(scope, sessionId).mounts.map((mount) => mount.contextId))
     contexts = contexts.filter((context) => mounted.has(context.id))
@@ -130,6 +132,11 @@ export async function syncContext(params: Params, scope: RequestScope): Promise<
   const contextId = params.optional('ContextId')
   const path = optionalMountPath(params.optional('Path'))
   const mode = params.oneOf('Mode', SYNC_MODES) ?? 'upload'
+  const named = contextId === undefined ? undefined : contextById(scope, contextId)
+  if (named?.internal !== undefined) {
+    await scope.core.runner.start(scope.tenantId, session.id, [fileTransferSyncSpec(named, session.id, params.optional('Path'), mode)], 'sync', scope.requestId)
+    return {}
+  }
   let specs: TaskSpec[] = session.mounts
     .filter((mount) => (contextId === undefined || mount.contextId === contextId) && (path === undefined || normalizeMountPath(mount.path) === path))
     .map((mount) => ({ ...mount, taskType: mode }))
@@ -148,7 +155,7 @@ export async function syncContext(params: Params, scope: RequestScope): Promise<
 // ---- internals ---------------------------------------------------------------------------------
 
 const findByName = (contexts: ReadonlyMap<string, ContextMeta>, name: string): ContextMeta | undefined =>
-  [...contexts.values()].find((context) => context.name === name)
+  [...contexts.values()].find((context) => context.internal === undefined && context.name === name)
 
 const normalizeMountPath = (path: string): string => displayPath(toAbsoluteSegments(path, 'Path'))
 

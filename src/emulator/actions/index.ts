@@ -1,7 +1,8 @@
-import type { Action } from '../../wire/protocol.js'
+import { isAction, type Action } from '../../wire/protocol.js'
 import type { ActionBody } from '../envelope.js'
 import type { BodyHandler } from './common.js'
 import { clearContext, deleteContext, getContext, getContextInfo, listContexts, modifyContext, syncContext } from './contexts.js'
+import { getAndLoadInternalContext } from './file-transfer.js'
 import {
   callMcpTool,
   deleteContextFile,
@@ -33,6 +34,17 @@ export const HANDLERS = {
   DeleteContextFile: deleteContextFile,
   CallMcpTool: callMcpTool,
 } as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
+
+// ---- file transfer, which only the official SDKs call (issue 11 item 4) ---------------------------
+// Not in the wire `ACTIONS`: agentbay-rx's client never sends it, so it has no shared codec.
+
+const OFFICIAL_FILE_TRANSFER_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map<string, BodyHandler<object>>([
+  ['GetAndLoadInternalContext', getAndLoadInternalContext],
+])
+
+/** The handler of `action`, or `undefined` when the emulator does not know it (a `Map`: `__proto__` is no action). */
+export const handlerFor = (action: string): BodyHandler<object> | undefined =>
+  isAction(action) ? HANDLERS[action] : OFFICIAL_FILE_TRANSFER_HANDLERS.get(action)
 
 export type { Handler } from './common.js'
 export { finishDeletion } from './sessions.js'

@@ -12,6 +12,7 @@ import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
 import { FILE_TOOLS } from '../tools.js'
 import { liveSession, page, tenantOf } from './common.js'
+import { releaseInternalContexts } from './file-transfer.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
 const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
@@ -149,6 +150,7 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
     await started.done
   }
   if (core.background.signal.aborted) return
+  await releaseInternalContexts(core, tenantId, sessionId)
   await core.store.mutate((draft) => {
     const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return
