@@ -32,11 +32,15 @@ export function parseSyncPolicy(raw: unknown, field = 'Policy'): SyncPolicy {
 /** Decides whether a file (segments relative to the mount path) is covered by the policy's bwList. */
 export type PathSelector = (relative: SafeSegments) => boolean
 
+/**
+ * White-list paths are relative to the mount; each exclude is relative to its own white-list
+ * entry (protocol §6, corrected): `/src` minus `/node_modules` skips `<mount>/src/node_modules`.
+ */
 export function selectorFor(policy: SyncPolicy): PathSelector {
-  const entries = policy.bwList.whiteLists.map((entry) => ({
-    path: toSegments(entry.path, 'whiteLists.path'),
-    excludes: entry.excludePaths.map((exclude) => toSegments(exclude, 'excludePaths')),
-  }))
+  const entries = policy.bwList.whiteLists.map((entry) => {
+    const path = toSegments(entry.path, 'whiteLists.path')
+    return { path, excludes: entry.excludePaths.map((exclude) => [...path, ...toSegments(exclude, 'excludePaths')]) }
+  })
   return (relative) =>
     entries.some((entry) => isWithin(relative, entry.path) && !entry.excludes.some((exclude) => isWithin(relative, exclude)))
 }
