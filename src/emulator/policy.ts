@@ -1,17 +1,20 @@
 import { describeErrors } from '../wire/codecs/decode.js'
 import { SyncPolicyFromJson, type SyncPolicy } from '../wire/policy/sync-policy.js'
 import { invalidParameter } from './errors.js'
-import { isWithin, toSegments, type SafeSegments } from './paths.js'
+import { isWithin, toAbsoluteSegments, toSegments, type SafeSegments } from './paths.js'
 
 /**
  * Reads a `Policy` value (protocol §6) with the SDK's own codec, so both sides share one
  * definition, defaults included; any of the §6 serializations is accepted (see
- * `SyncPolicyFromJson`). White-list and exclude paths must also stay inside the mount.
+ * `SyncPolicyFromJson`). White-list and exclude paths must also stay inside the mount, and a
+ * `mappingPolicy.path` must be an absolute path (POSIX or Windows drive) that stays in a sandbox.
  *
  * Of the policy the emulator acts on `autoUpload`, `autoDownload`, `deletePolicy.syncLocalFile`
  * and `bwList`. `uploadMode: 'Archive'` is accepted but files are stored one by one, exactly as
  * with `'File'`: the observable result (files in the context) is the same. Strategies,
- * `extractPolicy`, `recyclePolicy` and `mappingPolicy` are checked and recorded, not acted on.
+ * `extractPolicy`, `recyclePolicy` and `mappingPolicy` are checked and recorded, not acted on:
+ * a context stores its files relative to the mount, so data written under `c:\…\Downloads`
+ * appears under any other mount path, mapped or not.
  */
 export function parseSyncPolicy(raw: unknown, field = 'Policy'): SyncPolicy {
   const decoded = SyncPolicyFromJson.decode(raw)
@@ -24,6 +27,8 @@ export function parseSyncPolicy(raw: unknown, field = 'Policy'): SyncPolicy {
     toSegments(entry.path, `${at}.path`)
     entry.excludePaths.forEach((exclude, i) => toSegments(exclude, `${at}.excludePaths[${i}]`))
   })
+  const mapping = decoded.right.mappingPolicy
+  if (mapping !== undefined) toAbsoluteSegments(mapping.path, `${field}.mappingPolicy.path`)
   return decoded.right
 }
 
