@@ -295,8 +295,8 @@ export function officialCalls(emulator: Emulator) {
       return ((answer.body.data ?? []) as { fileName: string }[]).map((file) => file.fileName)
     },
 
-    /** `agentBay.create` with `contextSync` items; waits for the create-time downloads (§5.3). */
-    async createSession(mounts: readonly OfficialMount[], imageId = 'linux_latest'): Promise<string> {
+    /** `agentBay.create` with `contextSync` items; waits for the create-time downloads (§5.3) unless told not to. */
+    async createSession(mounts: readonly OfficialMount[], imageId = 'linux_latest', { waitForDownloads = true } = {}): Promise<string> {
       const persistenceDataList = OpenApiUtil.arrayToStringWithSpecifiedStyle(
         mounts.map(
           (mount) =>
@@ -315,7 +315,7 @@ export function officialCalls(emulator: Emulator) {
         CreateMcpSessionResponse,
       )
       const sessionId = created.body.data.sessionId as string
-      if (mounts.length > 0) await waitForTasks(sessionId, 'download')
+      if (mounts.length > 0 && waitForDownloads) await waitForTasks(sessionId, 'download')
       return sessionId
     },
 
