@@ -8,11 +8,18 @@ import type { Emulator } from '../../src/emulator/index.js'
 import { useEmulator } from './helpers.js'
 import {
   body,
-  ClientError,
+  CallMcpToolResponse,
+  CreateMcpSessionResponse,
+  Envelope,
+  FileUrlResponse,
+  GetContextInfoResponse,
+  GetContextResponse,
+  ListContextsResponse,
   model,
   officialClient,
   parseContextStatus,
   poll,
+  refusal,
   response,
   terminal,
   type GeneratedLikeClient,
@@ -21,21 +28,12 @@ import {
 
 // ---- the SDK's models (`typescript/src/api/models/*`) ---------------------------------------------
 
-const Envelope = response(body(undefined))
 const GetAndLoadInternalContextResponse = response(
   body({
     type: 'array',
     itemType: model({ contextId: ['ContextId', 'string'], contextPath: ['ContextPath', 'string'], contextType: ['ContextType', 'string'] }),
   }),
 )
-const FileUrlResponse = response(body(model({ expireTime: ['ExpireTime', 'number'], url: ['Url', 'string'] })))
-const GetContextInfoResponse = response(body(model({ contextStatus: ['ContextStatus', 'string'] })))
-const CreateMcpSessionResponse = response(body(model({ sessionId: ['SessionId', 'string'], success: ['Success', 'boolean'] })))
-const ListContextsResponse = response(
-  body({ type: 'array', itemType: model({ id: ['Id', 'string'], name: ['Name', 'string'] }) }, { totalCount: ['TotalCount', 'number'] }),
-)
-const GetContextResponse = response(body(model({ id: ['Id', 'string'], name: ['Name', 'string'] })))
-const CallMcpToolResponse = response(body('any'))
 
 /** calls doc §4.2 #5: the success set of the SDK's file-transfer wait (case-insensitive). */
 const TRANSFER_DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete'])
@@ -123,17 +121,6 @@ async function callTool({ client, auth, sessionId }: OfficialSession, name: stri
   return { text: answer.body.data.content[0].text as string, isError: answer.body.data.isError as boolean }
 }
 
-const failureOf = (promise: Promise<unknown>): Promise<InstanceType<typeof ClientError>> =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail')
-    },
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(ClientError)
-      return error as InstanceType<typeof ClientError>
-    },
-  )
-
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
 // ---- tests ---------------------------------------------------------------------------------------
@@ -207,7 +194,7 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     const session = await createOfficialSession(emulator)
     const { contextId } = await internalContext(session)
     for (const Path of ['/home/wuying/secret.txt', '/tmp/file-transfer/', '/', undefined]) {
-      const failure = await failureOf(
+      const failure = await refusal(
         session.client.invoke(
           'SyncContext',
           { query: { Authorization: session.auth }, body: { ContextId: contextId, Mode: 'upload', SessionId: session.sessionId, ...(Path === undefined ? {} : { Path }) } },
@@ -245,7 +232,7 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     expect(others.contextId).not.toBe(owned.contextId)
 
     await uploadFile(owner, '/tmp/file-transfer/private.txt', Buffer.from('owner only'))
-    const failure = await failureOf(
+    const failure = await refusal(
       other.client.invoke(
         'SyncContext',
         { query: { Authorization: other.auth }, body: { ContextId: owned.contextId, Mode: 'upload', Path: '/tmp/file-transfer/private.txt', SessionId: other.sessionId } },
@@ -262,9 +249,9 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     const { contextId } = await internalContext(owner)
     const stranger: OfficialSession = { ...owner, auth: 'Bearer key-tenant-b' }
 
-    const load = await failureOf(internalContext(stranger))
+    const load = await refusal(internalContext(stranger))
     expect(load.code).toBe('InvalidMcpSession.NotFound')
-    const url = await failureOf(
+    const url = await refusal(
       stranger.client.invoke('GetContextFileUploadUrl', { body: { Authorization: stranger.auth, ContextId: contextId, FilePath: '/tmp/file-transfer/x' } }, FileUrlResponse),
     )
     expect(url.code).toBe('Context.NotFound')
@@ -276,7 +263,7 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     const { contextId } = await internalContext(session)
     const posted = await session.client.invoke('GetAndLoadInternalContext', { body: { Authorization: session.auth, SessionId: session.sessionId } }, GetAndLoadInternalContextResponse)
     expect(posted.body.data).toEqual([expect.objectContaining({ contextId, contextPath: '/tmp/file-transfer/', contextType: 'file_transfer' })])
-    const unknown = await failureOf(
+    const unknown = await refusal(
       session.client.invoke('GetAndLoadInternalContext', { method: 'GET', query: { Authorization: session.auth, ContextTypes: ['browser'], SessionId: session.sessionId } }, GetAndLoadInternalContextResponse),
     )
     expect(unknown).toMatchObject({ statusCode: 400 })

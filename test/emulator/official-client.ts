@@ -1,11 +1,14 @@
-// The official TS SDK's OpenAPI core, set up the way its generated `wuyingai` client does, for
-// tests that drive the emulator with the official request shapes (see official-core.test.ts).
-// Nothing here uses agentbay-rx's own client or codecs: the core and these models are the oracle.
+// The official TS SDK's OpenAPI core (`@alicloud/openapi-core` 1.0.4 + `@darabonba/typescript`
+// 1.0.5), set up the way its generated `wuyingai` client is, with response models typed like the
+// generated ones: the oracle every official-shape emulator test drives (see official-core.test.ts).
+// Nothing here uses agentbay-rx's own client or codecs.
 import * as openapiCore from '@alicloud/openapi-core'
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core'
 import * as $dara from '@darabonba/typescript'
 import { expect } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
+
+export { OpenApiUtil }
 
 // ---- the core, as the generated client uses it ----------------------------------------------
 
@@ -112,6 +115,96 @@ export const response = (Body: new (map?: Record<string, unknown>) => $dara.Mode
     body: ['body', Body],
   })
 
+export const ContextData = model({
+  createTime: ['CreateTime', 'string'],
+  id: ['Id', 'string'],
+  lastUsedTime: ['LastUsedTime', 'string'],
+  name: ['Name', 'string'],
+  osType: ['OsType', 'string'],
+  state: ['State', 'string'],
+})
+
+export const Envelope = response(body(undefined))
+export const CreateMcpSessionResponse = response(
+  body(
+    model({
+      appInstanceId: ['AppInstanceId', 'string'],
+      errMsg: ['ErrMsg', 'string'],
+      httpPort: ['HttpPort', 'string'],
+      linkUrl: ['LinkUrl', 'string'],
+      networkInterfaceIp: ['NetworkInterfaceIp', 'string'],
+      resourceId: ['ResourceId', 'string'],
+      resourceUrl: ['ResourceUrl', 'string'],
+      sessionId: ['SessionId', 'string'],
+      success: ['Success', 'boolean'],
+      token: ['Token', 'string'],
+      toolList: ['ToolList', 'string'],
+      vpcResource: ['VpcResource', 'boolean'],
+    }),
+  ),
+)
+export const GetContextInfoResponse = response(body(model({ contextStatus: ['ContextStatus', 'string'] })))
+export const GetContextResponse = response(body(ContextData))
+export const ListContextsResponse = response(
+  body({ type: 'array', itemType: ContextData }, {
+    maxResults: ['MaxResults', 'number'],
+    nextToken: ['NextToken', 'string'],
+    totalCount: ['TotalCount', 'number'],
+  }),
+)
+export const DescribeContextFilesResponse = response(
+  body(
+    {
+      type: 'array',
+      itemType: model({
+        fileId: ['FileId', 'string'],
+        fileName: ['FileName', 'string'],
+        filePath: ['FilePath', 'string'],
+        fileType: ['FileType', 'string'],
+        gmtCreate: ['GmtCreate', 'string'],
+        gmtModified: ['GmtModified', 'string'],
+        size: ['Size', 'number'],
+        status: ['Status', 'string'],
+      }),
+    },
+    { count: ['Count', 'number'] },
+  ),
+)
+export const FileUrlResponse = response(body(model({ expireTime: ['ExpireTime', 'number'], url: ['Url', 'string'] })))
+export const GetSessionDetailResponse = response(
+  body(
+    model({
+      aliuid: ['Aliuid', 'string'],
+      apikeyId: ['ApikeyId', 'string'],
+      appInstanceGroupId: ['AppInstanceGroupId', 'string'],
+      appInstanceId: ['AppInstanceId', 'string'],
+      appUserId: ['AppUserId', 'string'],
+      bizType: ['BizType', 'number'],
+      endReason: ['EndReason', 'string'],
+      id: ['Id', 'number'],
+      imageId: ['ImageId', 'string'],
+      imageType: ['ImageType', 'string'],
+      isDeleted: ['IsDeleted', 'number'],
+      policyId: ['PolicyId', 'string'],
+      regionId: ['RegionId', 'string'],
+      resourceConfigId: ['ResourceConfigId', 'string'],
+      status: ['Status', 'string'],
+    }),
+  ),
+)
+export const CallMcpToolResponse = response(body('any'))
+
+/** The SDK's `PersistenceDataList` item model; serialized with `arrayToStringWithSpecifiedStyle(…, "json")`. */
+export const PersistenceData = model({ contextId: ['ContextId', 'string'], path: ['Path', 'string'], policy: ['Policy', 'string'] })
+
+/** `PersistenceDataList` as the generated client serializes it (`arrayToStringWithSpecifiedStyle`, json). */
+export const persistenceDataList = (items: { contextId: string; path: string; policy?: string }[]): string =>
+  OpenApiUtil.arrayToStringWithSpecifiedStyle(
+    items.map((item) => new PersistenceData(item)),
+    'PersistenceDataList',
+    'json',
+  )
+
 // ---- SDK-side logic the tests reuse -------------------------------------------------------------
 
 export interface Task {
@@ -148,4 +241,128 @@ export async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs = 3
     if (Date.now() > deadline) throw new Error('condition not reached in time')
     await new Promise((resolve) => setTimeout(resolve, 15))
   }
+}
+
+// ---- the official SDK's high-level calls (official-sdk-calls.md), for one API key ----------------
+
+export interface OfficialMount {
+  readonly contextId: string
+  readonly path: string
+  /** A TS plain-object policy: serialized as given (protocol §6). */
+  readonly policy?: unknown
+}
+
+/**
+ * The calls the official TS SDK's `context`, `create`, `fileSystem`, `session.context` and
+ * `delete` make, with its parameter names and placements. Refusals surface as the core's
+ * `ClientError` (HTTP 4xx), as they do in the SDK before it catches them.
+ */
+export function officialCalls(emulator: Emulator) {
+  const client = officialClient(emulator)
+  const Authorization = `Bearer ${emulator.apiKey}`
+
+  const contextInfo = async (sessionId: string, fields: Record<string, string> = {}): Promise<Task[]> => {
+    const info = await client.invoke('GetContextInfo', { body: { Authorization, SessionId: sessionId, ...fields } }, GetContextInfoResponse)
+    return parseContextStatus(info.body.data?.contextStatus as string | undefined)
+  }
+
+  /** The §5.2 wait: tasks of `taskType` exist and are all terminal. */
+  const waitForTasks = (sessionId: string, taskType: 'upload' | 'download'): Promise<Task[]> =>
+    poll(async () => {
+      const tasks = (await contextInfo(sessionId)).filter((task) => task.taskType === taskType)
+      return tasks.length > 0 && tasks.every(terminal) ? tasks : undefined
+    })
+
+  const calls = {
+    client,
+    Authorization,
+
+    /** `agentBay.context.get(name, true)`: the context id. */
+    async context(name: string): Promise<string> {
+      const answer = await client.invoke('GetContext', { body: { AllowCreate: true, Authorization, Name: name } }, GetContextResponse)
+      return answer.body.data.id as string
+    },
+
+    /** `agentBay.context.delete(context)`. */
+    deleteContext: (contextId: string) => client.invoke('DeleteContext', { body: { Authorization, Id: contextId } }, Envelope),
+
+    /** `agentBay.context.uploadFile` style: a presigned PUT into the context. */
+    async seed(contextId: string, filePath: string, content: string): Promise<void> {
+      const url = await client.invoke('GetContextFileUploadUrl', { body: { Authorization, ContextId: contextId, FilePath: filePath } }, FileUrlResponse)
+      const put = await fetch(url.body.data.url as string, { method: 'PUT', body: content })
+      expect(put.status).toBe(200)
+    },
+
+    /** `DescribeContextFiles` of one folder: the names in it. */
+    async contextFiles(contextId: string, folder: string): Promise<string[]> {
+      const answer = await client.invoke(
+        'DescribeContextFiles',
+        { body: { Authorization, ContextId: contextId, PageNumber: 1, PageSize: 50, ParentFolderPath: folder } },
+        DescribeContextFilesResponse,
+      )
+      return ((answer.body.data ?? []) as { fileName: string }[]).map((file) => file.fileName)
+    },
+
+    /** `agentBay.create` with `contextSync` items; waits for the create-time downloads (§5.3) unless told not to. */
+    async createSession(mounts: readonly OfficialMount[], imageId = 'linux_latest', { waitForDownloads = true } = {}): Promise<string> {
+      const items = persistenceDataList(
+        mounts.map((mount) => ({
+          contextId: mount.contextId,
+          path: mount.path,
+          ...(mount.policy === undefined ? {} : { policy: JSON.stringify(mount.policy) }),
+        })),
+      )
+      const created = await client.invoke(
+        'CreateMcpSession',
+        { body: { Authorization, ImageId: imageId, PersistenceDataList: items } },
+        CreateMcpSessionResponse,
+      )
+      const sessionId = created.body.data.sessionId as string
+      if (mounts.length > 0 && waitForDownloads) await waitForTasks(sessionId, 'download')
+      return sessionId
+    },
+
+    /** `CallMcpTool` with `Args` as a JSON string; the tool's text and `isError`. */
+    async tool(sessionId: string, name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }> {
+      const answer = await client.invoke(
+        'CallMcpTool',
+        { body: { Args: JSON.stringify(args), Authorization, Name: name, SessionId: sessionId } },
+        CallMcpToolResponse,
+      )
+      return { text: answer.body.data.content[0].text as string, isError: answer.body.data.isError as boolean }
+    },
+
+    contextInfo,
+
+    /** `session.context.sync()`: `Authorization` in the query, the rest in the body; then the §5.2 wait. */
+    async sync(sessionId: string, fields: Record<string, string> = {}): Promise<Task[]> {
+      await client.invoke('SyncContext', { query: { Authorization }, body: { SessionId: sessionId, ...fields } }, Envelope)
+      return waitForTasks(sessionId, (fields['Mode'] as 'upload' | 'download' | undefined) ?? 'upload')
+    },
+
+    /** `session.delete(syncContext)` (official-sdk-calls §8), waiting until GetSessionDetail says it is gone. */
+    async deleteSession(sessionId: string, syncContext: boolean): Promise<void> {
+      if (syncContext) await calls.sync(sessionId)
+      await client.invoke('DeleteSessionAsync', { body: { Authorization, SessionId: sessionId } }, Envelope)
+      await poll(async () => {
+        try {
+          const detail = await client.invoke('GetSessionDetail', { query: { SessionId: sessionId }, body: { Authorization } }, GetSessionDetailResponse)
+          return detail.body.data.status === 'FINISH' ? true : undefined
+        } catch (error) {
+          return (error as { code?: unknown }).code === 'InvalidMcpSession.NotFound' ? true : undefined
+        }
+      })
+    },
+  }
+  return calls
+}
+
+/** The core's error for a refused call (HTTP 4xx): `code`, `statusCode`, `message`, and `data` = the whole body. */
+export async function refusal(call: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: Record<string, unknown> }> {
+  const error = await call.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  )
+  expect(error).toBeInstanceOf(ClientError)
+  return error as { code: string; statusCode: number; message: string; data: Record<string, unknown> }
 }

@@ -5,95 +5,29 @@
 // expect throws "type of X is mismatch"). Only the transport is switched to plain HTTP (§1.1).
 //
 // Nothing here uses agentbay-rx's own client or codecs: the core and these models are the oracle.
-import { OpenApiUtil } from '@alicloud/openapi-core'
 import { describe, expect, it } from 'vitest'
 import { useEmulator } from './helpers.js'
-import { body, ClientError, model, officialClient, parseContextStatus, poll, response, terminal, ThrottlingError } from './official-client.js'
-
-// ---- response models, typed as the SDK's generated models (`typescript/src/api/models/*`) --------
-
-const ContextData = model({
-  createTime: ['CreateTime', 'string'],
-  id: ['Id', 'string'],
-  lastUsedTime: ['LastUsedTime', 'string'],
-  name: ['Name', 'string'],
-  osType: ['OsType', 'string'],
-  state: ['State', 'string'],
-})
-
-const Envelope = response(body(undefined))
-const CreateMcpSessionResponse = response(
-  body(
-    model({
-      appInstanceId: ['AppInstanceId', 'string'],
-      errMsg: ['ErrMsg', 'string'],
-      httpPort: ['HttpPort', 'string'],
-      linkUrl: ['LinkUrl', 'string'],
-      networkInterfaceIp: ['NetworkInterfaceIp', 'string'],
-      resourceId: ['ResourceId', 'string'],
-      resourceUrl: ['ResourceUrl', 'string'],
-      sessionId: ['SessionId', 'string'],
-      success: ['Success', 'boolean'],
-      token: ['Token', 'string'],
-      toolList: ['ToolList', 'string'],
-      vpcResource: ['VpcResource', 'boolean'],
-    }),
-  ),
-)
-const GetContextInfoResponse = response(body(model({ contextStatus: ['ContextStatus', 'string'] })))
-const GetContextResponse = response(body(ContextData))
-const ListContextsResponse = response(
-  body({ type: 'array', itemType: ContextData }, {
-    maxResults: ['MaxResults', 'number'],
-    nextToken: ['NextToken', 'string'],
-    totalCount: ['TotalCount', 'number'],
-  }),
-)
-const DescribeContextFilesResponse = response(
-  body(
-    {
-      type: 'array',
-      itemType: model({
-        fileId: ['FileId', 'string'],
-        fileName: ['FileName', 'string'],
-        filePath: ['FilePath', 'string'],
-        fileType: ['FileType', 'string'],
-        gmtCreate: ['GmtCreate', 'string'],
-        gmtModified: ['GmtModified', 'string'],
-        size: ['Size', 'number'],
-        status: ['Status', 'string'],
-      }),
-    },
-    { count: ['Count', 'number'] },
-  ),
-)
-const FileUrlResponse = response(body(model({ expireTime: ['ExpireTime', 'number'], url: ['Url', 'string'] })))
-const GetSessionDetailResponse = response(
-  body(
-    model({
-      aliuid: ['Aliuid', 'string'],
-      apikeyId: ['ApikeyId', 'string'],
-      appInstanceGroupId: ['AppInstanceGroupId', 'string'],
-      appInstanceId: ['AppInstanceId', 'string'],
-      appUserId: ['AppUserId', 'string'],
-      bizType: ['BizType', 'number'],
-      endReason: ['EndReason', 'string'],
-      id: ['Id', 'number'],
-      imageId: ['ImageId', 'string'],
-      imageType: ['ImageType', 'string'],
-      isDeleted: ['IsDeleted', 'number'],
-      policyId: ['PolicyId', 'string'],
-      regionId: ['RegionId', 'string'],
-      resourceConfigId: ['ResourceConfigId', 'string'],
-      status: ['Status', 'string'],
-    }),
-  ),
-)
-const CallMcpToolResponse = response(body('any'))
-
-/** The SDK's `PersistenceDataList` item model; serialized with `arrayToStringWithSpecifiedStyle(…, "json")`. */
-const PersistenceData = model({ contextId: ['ContextId', 'string'], path: ['Path', 'string'], policy: ['Policy', 'string'] })
-
+import {
+  CallMcpToolResponse,
+  ClientError,
+  CreateMcpSessionResponse,
+  DescribeContextFilesResponse,
+  Envelope,
+  FileUrlResponse,
+  GetContextInfoResponse,
+  GetContextResponse,
+  GetSessionDetailResponse,
+  ListContextsResponse,
+  model,
+  OpenApiUtil,
+  PersistenceData,
+  ThrottlingError,
+  officialClient,
+  parseContextStatus,
+  poll,
+  response,
+  terminal,
+} from './official-client.js'
 
 const DATA_PATH = '/home/wuying/data'
 const POLICY = JSON.stringify({

@@ -26,8 +26,8 @@ async function uploadWith(env: ReturnType<typeof useEmulator>, policy: unknown, 
 describe('sync policy', () => {
   const env = useEmulator()
 
-  it('uploads only whitelisted paths, minus their excludePaths', async () => {
-    const policy = { bwList: { whiteLists: [{ path: '/docs', excludePaths: ['/docs/private'] }, { path: 'cfg.json' }] } }
+  it('uploads only whitelisted paths, minus their excludePaths (relative to the white-list entry, §6)', async () => {
+    const policy = { bwList: { whiteLists: [{ path: '/docs', excludePaths: ['/private'] }, { path: 'cfg.json' }] } }
     const { stored } = await uploadWith(env, policy, ['docs/a.md', 'docs/private/key.pem', 'docs/sub/b.md', 'cfg.json', 'other.txt'])
     expect(stored.sort()).toEqual(['cfg.json', 'docs/a.md', 'docs/sub/b.md'])
   })

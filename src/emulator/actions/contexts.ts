@@ -6,7 +6,7 @@ import { mountKey } from '../../wire/task-model.js'
 import { SYNC_MODES } from '../../wire/protocol.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
-import { contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
+import { contextInUse, contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
 import type { Params } from '../params.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
@@ -66,12 +66,23 @@ export async function modifyContext(params: Params, scope: RequestScope): Promis
   return {}
 }
 
-/** protocol §3.10: removes the record, then its storage (a crash in between only leaves an orphan directory). */
+/**
+ * protocol §3.10: removes the record, then its storage (a crash in between only leaves an orphan
+ * directory). A context a live session mounts is `in-use` for the real service (§3.7), so it is
+ * refused with `Context.InUse` rather than pulled from under the session: that session's uploads,
+ * the one at deletion included, would fail, and GetSession would list a mount without a name.
+ * Checked in the same mutation as the delete, so a concurrent CreateMcpSession cannot slip in.
+ */
 export async function deleteContext(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteContext'>> {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
-    if (!tenant.contexts.delete(id)) throw contextNotFound(id)
+    if (!tenant.contexts.has(id)) throw contextNotFound(id)
+    const user = [...tenant.sessions.values()].find(
+      (session) => session.status !== 'DELETED' && session.mounts.some((mount) => mount.contextId === id),
+    )
+    if (user !== undefined) throw contextInUse(id, user.id)
+    tenant.contexts.delete(id)
   })
   await scope.core.contextLocks.run(id, () => rm(scope.core.layout.contextDir(id), { recursive: true, force: true }))
   return {}

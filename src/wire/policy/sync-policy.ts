@@ -50,7 +50,11 @@ export interface RecyclePolicy {
   readonly lifecycle: Lifecycle
   readonly paths: readonly string[]
 }
-/** One white-listed path (relative to the mount path; `''` = everything) minus `excludePaths`. */
+/**
+ * One white-listed path (relative to the mount path; `''` = everything) minus `excludePaths`, each
+ * relative to this entry's `path` (protocol §6): `{ path: '/src', excludePaths: ['/node_modules'] }`
+ * skips `<mount>/src/node_modules`.
+ */
 export interface WhiteList {
   readonly path: string
   readonly excludePaths: readonly string[]
