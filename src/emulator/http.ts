@@ -4,8 +4,7 @@ import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pipeline } from 'node:stream/promises'
-import { isAction } from '../wire/protocol.js'
-import { HANDLERS } from './actions/index.js'
+import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
 import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
@@ -84,7 +83,8 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     if (error instanceof RpcFailure) return fail(error)
     throw error
   }
-  if (!isAction(action)) return fail(new RpcFailure(EMULATOR_CODES.unknownAction, `Specified api ${action} is not found`, 404))
+  const handler = handlerFor(action)
+  if (handler === undefined) return fail(new RpcFailure(EMULATOR_CODES.unknownAction, `Specified api ${action} is not found`, 404))
   if (deps.isClosing()) return fail(new RpcFailure(EMULATOR_CODES.serviceUnavailable, 'The emulator is shutting down', 503))
 
   const decision = deps.faults.decide(action)
@@ -102,7 +102,7 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
   let status = 200
   let answer: Body
   try {
-    answer = successBody(requestId, await HANDLERS[action](params, { core: deps.core, tenantId, requestId }))
+    answer = successBody(requestId, await handler(params, { core: deps.core, tenantId, requestId }))
   } catch (error) {
     if (!(error instanceof RpcFailure)) throw error
     status = error.httpStatus
