@@ -1,12 +1,19 @@
-// The official TS SDK's OpenAPI core and response models, shared by the issue-11 session tests.
-// Copied from official-core.test.ts (which keeps its own copy so that file stays untouched while
-// other branches edit it); see that file for why each piece looks the way it does.
+// The official TS SDK's OpenAPI core and its generated response models, as the emulator tests
+// drive them (test/emulator/official-core.test.ts and the issue-11 tests). Nothing here uses
+// agentbay-rx's own client or codecs: the core and these models are the oracle.
 import * as openapiCore from '@alicloud/openapi-core'
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core'
 import * as $dara from '@darabonba/typescript'
 import { expect } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 
+// ---- the core, as the generated client uses it ----------------------------------------------
+
+/**
+ * `@alicloud/openapi-core` is CommonJS with `exports.default = Client`. Under Node's ESM loader
+ * the default import is `module.exports` (so the class sits at `.default`); with a bundler-style
+ * interop it is the class itself. Accept both rather than depend on the loader.
+ */
 type OpenApiClass = typeof openapiCore.default.default
 const OpenApi: OpenApiClass = (() => {
   const candidate = (openapiCore as { default: unknown }).default
@@ -14,8 +21,14 @@ const OpenApi: OpenApiClass = (() => {
   if (typeof unwrapped !== 'function') throw new Error('cannot locate the OpenApi client class in @alicloud/openapi-core')
   return unwrapped as OpenApiClass
 })()
-export const { ClientError } = openapiCore
+export const { ClientError, ThrottlingError } = openapiCore
 
+/**
+ * What the official generated client (`typescript/src/api/client.ts`) does in its constructor:
+ * `_signatureAlgorithm = "v2"` routes `callApi` to `doRPCRequest` (Action, Format, Version,
+ * Timestamp, SignatureNonce in the query, protocol §1.2). Without it `callApi` would take the
+ * ACS3 `doRequest` path, which the official SDK never uses.
+ */
 export class GeneratedLikeClient extends OpenApi {
   constructor(config: $OpenApiUtil.Config) {
     super(config)
@@ -62,6 +75,8 @@ export function officialClient(emulator: Emulator, how: 'patch' | 'config' | 'ht
   if (how === 'patch') client._protocol = 'HTTP'
   return client
 }
+
+// ---- response models, typed as the SDK's generated models (`typescript/src/api/models/*`) --------
 
 export type FieldTypes = Record<string, [wireName: string, type: unknown]>
 
@@ -122,13 +137,15 @@ export const CallMcpToolResponse = response(body('any'))
 /** The SDK's `PersistenceDataList` item model; serialized with `arrayToStringWithSpecifiedStyle(…, "json")`. */
 export const PersistenceData = model({ contextId: ['ContextId', 'string'], path: ['Path', 'string'], policy: ['Policy', 'string'] })
 
-/** Serializes `PersistenceDataList` items as the generated client does (`arrayToStringWithSpecifiedStyle`, json). */
+/** `PersistenceDataList` as the generated client serializes it (`arrayToStringWithSpecifiedStyle`, json). */
 export const persistenceDataList = (items: { contextId: string; path: string; policy: string }[]): string =>
   OpenApiUtil.arrayToStringWithSpecifiedStyle(
     items.map((item) => new PersistenceData(item)),
     'PersistenceDataList',
     'json',
   )
+
+// ---- SDK-side logic the tests reuse -------------------------------------------------------------
 
 export interface Task {
   contextId: string
