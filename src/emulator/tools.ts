@@ -39,6 +39,34 @@ const TOOLS: Record<FileToolName, Tool> = {
   get_file_change: getFileChangeTool,
 }
 
+const STRING = { type: 'string' } as const
+const objectSchema = (properties: Record<string, object>, required: readonly string[]): object => ({ type: 'object', properties, required })
+
+/** The JSON Schema of each tool's `Args`, as `ToolList` / `ListMcpTools` advertise it (the arguments the tools read). */
+export const TOOL_INPUT_SCHEMAS: Record<FileToolName, object> = {
+  read_file: objectSchema(
+    { path: STRING, offset: { type: 'integer', minimum: 0 }, length: { type: 'integer', minimum: 0 }, format: { enum: ['text', 'binary'] } },
+    ['path'],
+  ),
+  write_file: objectSchema({ path: STRING, content: STRING, mode: { enum: ['overwrite', 'append', 'create_new'] } }, ['path', 'content']),
+  list_directory: objectSchema({ path: STRING }, ['path']),
+  delete_file: objectSchema({ path: STRING }, ['path']),
+  create_directory: objectSchema({ path: STRING }, ['path']),
+  get_file_info: objectSchema({ path: STRING }, ['path']),
+  move_file: objectSchema({ source: STRING, destination: STRING }, ['source', 'destination']),
+  edit_file: objectSchema(
+    {
+      path: STRING,
+      edits: { type: 'array', items: objectSchema({ oldText: STRING, newText: STRING }, ['oldText', 'newText']) },
+      dryRun: { type: 'boolean' },
+    },
+    ['path', 'edits'],
+  ),
+  read_multiple_files: objectSchema({ paths: { type: 'array', items: STRING } }, ['paths']),
+  search_files: objectSchema({ path: STRING, pattern: STRING, excludePatterns: { type: 'array', items: STRING } }, ['path', 'pattern']),
+  get_file_change: objectSchema({ path: STRING }, ['path']),
+}
+
 /**
  * Runs one session tool. Tool-level problems (missing file, bad argument, unknown or unsupported
  * tool) come back as `isError: true` with `Success` still true, like an MCP server (protocol §0.3);

@@ -181,6 +181,33 @@ describe('session actions of the official SDKs (issue 11 item 3)', () => {
     expect((JSON.parse(created.body.data.toolList as string) as Tool[]).map((tool) => tool.name)).toEqual(names)
   })
 
+  it('advertises each tool with its own arguments: move_file takes source/destination, read_multiple_files paths', async () => {
+    const emulator = await env.start()
+    const client = officialClient(emulator)
+    const auth = `Bearer ${emulator.apiKey}`
+    const sessionId = await newSession(client, auth)
+    const answer = await client.invoke('ListMcpTools', { body: { Authorization: auth, ImageId: 'linux_latest' } }, ListMcpToolsResponse)
+    const schemas = new Map(
+      (JSON.parse(answer.body.data as string) as Tool[]).map((tool) => [tool.name, tool.inputSchema as { properties: Record<string, unknown>; required: string[] }]),
+    )
+    expect(schemas.get('move_file')?.required).toEqual(['source', 'destination'])
+    expect(schemas.get('read_multiple_files')?.required).toEqual(['paths'])
+    expect(schemas.get('write_file')?.required).toEqual(['path', 'content'])
+
+    const call = async (name: string, args: Record<string, unknown>) =>
+      (await client.invoke('CallMcpTool', { body: { Args: JSON.stringify(args), Authorization: auth, Name: name, SessionId: sessionId } }, CallMcpToolResponse))
+        .body.data as { content: { text: string }[]; isError: boolean }
+    // Every advertised required argument is really required: without it the tool refuses.
+    for (const [name, schema] of schemas) {
+      expect(schema.required.length).toBeGreaterThan(0)
+      expect((await call(name, {})).isError).toBe(true)
+    }
+    // The advertised names are the ones the tools read.
+    expect((await call('write_file', { path: '/tmp/a.txt', content: 'moved' })).isError).toBe(false)
+    expect((await call('move_file', { source: '/tmp/a.txt', destination: '/tmp/b.txt' })).isError).toBe(false)
+    expect((await call('read_multiple_files', { paths: ['/tmp/b.txt'] })).content[0]!.text).toContain('moved')
+  })
+
   it('still answers unknown actions with InvalidAction.NotFound, and `__proto__` is no action', async () => {
     const emulator = await env.start()
     const client = officialClient(emulator)

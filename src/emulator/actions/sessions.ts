@@ -11,7 +11,7 @@ import type { Params } from '../params.js'
 import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
-import { FILE_TOOLS } from '../tools.js'
+import { FILE_TOOLS, TOOL_INPUT_SCHEMAS } from '../tools.js'
 import { liveSession, page, tenantOf } from './common.js'
 import { releaseInternalContexts } from './file-transfer.js'
 
@@ -251,8 +251,6 @@ const resourceFields = (core: EmulatorCore, sessionId: string): SessionResourceF
   VpcResource: false,
 })
 
-const PATH_SCHEMA = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }
-
 /** protocol §3.1: `ToolList` is a JSON *string* of tool descriptors; ListMcpTools answers the same. */
 const TOOL_LIST = JSON.stringify(
   FILE_TOOLS.map((name) => ({
@@ -260,7 +258,7 @@ const TOOL_LIST = JSON.stringify(
     server: 'filesystem',
     serverName: 'filesystem',
     description: `Emulated ${name.replace('_', ' ')} inside the session sandbox`,
-    inputSchema: PATH_SCHEMA,
+    inputSchema: TOOL_INPUT_SCHEMAS[name],
     tool: name,
   })),
 )
