@@ -179,6 +179,8 @@ describe('session actions of the official SDKs (issue 11 item 3)', () => {
     // The session's create-time ToolList names the same tools.
     const created = await client.invoke('CreateMcpSession', { body: { Authorization: auth, ImageId: 'linux_latest' } }, CreateMcpSessionResponse)
     expect((JSON.parse(created.body.data.toolList as string) as Tool[]).map((tool) => tool.name)).toEqual(names)
+    // No LinkUrl/Token (official-sdk-calls §0.4), so the SDKs send CallMcpTool rather than POST <LinkUrl>/callTool.
+    expect(created.body.data).toMatchObject({ linkUrl: '', token: '' })
   })
 
   it('advertises each tool with its own arguments: move_file takes source/destination, read_multiple_files paths', async () => {
