@@ -30,10 +30,10 @@ const bundleEsmOnly = () => ({
 // The package's entry points. Each output format is built as ONE graph, so code the entries share
 // (the SDK, the protocol) lands once in `dist/chunks/` instead of once per entry (issue 10 item 8).
 const entries = {
-  index: 'src/index.ts',
+  index: 'src/entries/index.ts',
   emulator: 'src/emulator/index.ts',
   testing: 'src/testing/index.ts',
-  wire: 'src/wire/index.ts',
+  wire: 'src/entries/wire.ts',
 }
 // The `agentbay-rx` bin is ESM only; it loads the emulator entry lazily (demo and emulator commands).
 const esmEntries = { ...entries, cli: 'src/cli/main.ts' }

@@ -4,7 +4,7 @@
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/cancel.ts
 import { firstValueFrom, lastValueFrom, takeUntil, tap, timer, toArray } from 'rxjs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { AgentBay } from '../src/index.js'
+import { AgentBay } from '../src/entries/index.js'
 
 let requests = 0
 const agentBay = new AgentBay({

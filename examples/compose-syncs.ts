@@ -4,7 +4,7 @@
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/compose-syncs.ts
 import { firstValueFrom, forkJoin, lastValueFrom, merge, tap, toArray } from 'rxjs'
-import { AgentBay, toSyncResult } from '../src/index.js'
+import { AgentBay, toSyncResult } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 const stamp = Date.now()

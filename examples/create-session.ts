@@ -4,7 +4,7 @@
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/create-session.ts
 import { firstValueFrom, lastValueFrom, tap, filter } from 'rxjs'
-import { AgentBay, syncPolicy, type ContextSync } from '../src/index.js'
+import { AgentBay, syncPolicy, type ContextSync } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-create-${Date.now()}`))

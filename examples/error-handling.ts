@@ -3,7 +3,7 @@
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/error-handling.ts
 import { firstValueFrom, lastValueFrom } from 'rxjs'
-import { AgentBay, isAgentBayError, isHttpError, isToolError, isValidationError } from '../src/index.js'
+import { AgentBay, isAgentBayError, isHttpError, isToolError, isValidationError } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 

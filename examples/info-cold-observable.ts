@@ -3,7 +3,7 @@
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/info-cold-observable.ts
 import { firstValueFrom, lastValueFrom } from 'rxjs'
-import { AgentBay } from '../src/index.js'
+import { AgentBay } from '../src/entries/index.js'
 
 // A counting fetch makes the requests visible. AgentBay reads AGENTBAY_ENDPOINT / AGENTBAY_API_KEY.
 let requests = 0

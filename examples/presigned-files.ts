@@ -4,7 +4,7 @@
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/presigned-files.ts
 import { createHash } from 'node:crypto'
 import { firstValueFrom, lastValueFrom, tap } from 'rxjs'
-import { AgentBay } from '../src/index.js'
+import { AgentBay } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-files-${Date.now()}`))

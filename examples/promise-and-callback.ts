@@ -3,7 +3,7 @@
 // arguments reject with a ValidationError.
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/promise-and-callback.ts
-import { AgentBay } from '../src/index.js'
+import { AgentBay } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 const created = await agentBay.context.createAsync(`example-promise-${Date.now()}`)

@@ -4,7 +4,7 @@
 //
 // Run: AGENTBAY_ENDPOINT=… AGENTBAY_API_KEY=… npx tsx examples/sync-progress.ts
 import { firstValueFrom, lastValueFrom, tap } from 'rxjs'
-import { AgentBay, toSyncResult } from '../src/index.js'
+import { AgentBay, toSyncResult } from '../src/entries/index.js'
 
 const agentBay = new AgentBay()
 const context = await firstValueFrom(agentBay.context.create(`example-sync-${Date.now()}`))

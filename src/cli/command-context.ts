@@ -1,5 +1,5 @@
-import { AgentBay } from '../agentbay.js'
-import { endpointToBaseUrl } from '../config.js'
+import { AgentBay } from '../client/agentbay.js'
+import { endpointToBaseUrl } from '../http/config.js'
 import { UsageError } from './exit.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander'
-import { isAgentBayError, isValidationError } from '../errors/index.js'
-import { redactText, type Redactor } from '../redact.js'
+import { isAgentBayError, isValidationError } from '../shared/errors/index.js'
+import { redactText, type Redactor } from '../shared/redact.js'
 
 /**
  * Exit codes of `agentbay-rx`: 0 success; 1 remote failure (API/HTTP/network errors, a sync with

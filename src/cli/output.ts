@@ -1,5 +1,5 @@
 import pc from 'picocolors'
-import { redactText, type Redactor } from '../redact.js'
+import { redactText, type Redactor } from '../shared/redact.js'
 import type { CliIo, CliStream } from './io.js'
 
 /** picocolors' colour functions (no-ops when colours are off). */

@@ -11,7 +11,7 @@ import {
   contextRenameCommand,
 } from './commands/context.js'
 import { demoCommand } from './commands/demo.js'
-import { SDK_VERSION } from '../version.js'
+import { SDK_VERSION } from '../shared/version.js'
 import { collectFault, emulatorCommand, type EmulatorCommandOptions } from './commands/emulator.js'
 import { FAULT_SPEC_HELP } from '../emulator/fault-spec.js'
 import { infoCommand } from './commands/info.js'

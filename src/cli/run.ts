@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander'
-import { createRedactor } from '../redact.js'
+import { createRedactor } from '../shared/redact.js'
 import { EXIT, errorDocument, errorText, exitCodeFor } from './exit.js'
 import type { CliIo } from './io.js'
 import { Output } from './output.js'

@@ -3,12 +3,12 @@ import type { Socket } from 'node:net'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TASK_STATUS } from '../wire/protocol.js'
-import { pickContextStatusData } from '../codecs/context-status.js'
+import { pickContextStatusData } from '../wire/codecs/context-status.js'
 import { finishClearing, finishDeletion } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
-import { createRequestListener } from './http.js'
+import { createRequestListener, InFlightRequests } from './http.js'
 import { DataLayout } from './layout.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
@@ -80,7 +80,8 @@ export interface Emulator {
   idle(): Promise<void>
   /**
    * Stops accepting requests, lets tasks run up to `graceMs`, aborts the rest (recorded `Failed`),
-   * cancels timers, closes every socket and flushes state. Safe to call twice.
+   * cancels timers, closes every socket, waits for the request handlers already running and
+   * flushes state: nothing writes into `dataDir` once it resolves. Safe to call twice.
    */
   close(options?: CloseOptions): Promise<void>
 }
@@ -139,11 +140,12 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const faults = new FaultInjector(options.faults)
   const stats = new StatsRecorder()
   let closing = false
+  const inFlight = new InFlightRequests()
   // node:http rather than a framework: full control over chunked bodies and status lines,
   // sockets we can destroy mid-request for fault injection, and zero dependencies.
   const server: Server = createServer(
     { keepAlive: true },
-    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing }),
+    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, inFlight }),
   )
   const sockets = new Set<Socket>()
   server.on('connection', (socket) => {
@@ -183,6 +185,13 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
+    // A handler that started before the close may still be writing (a task record, a state file):
+    // wait for it and for whatever it started, so the data dir is at rest when close() resolves
+    // and before the lock lets another emulator in.
+    await inFlight.settled()
+    await runner.settled()
+    await background.settled()
+    await store.drain()
     await lock.release()
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type * as t from 'io-ts'
-import type { RESPONSE_CODECS } from '../codecs/actions.js'
-import type { Envelope } from '../codecs/envelope.js'
+import type { RESPONSE_CODECS } from '../wire/codecs/actions.js'
+import type { Envelope } from '../wire/codecs/envelope.js'
 import { CODE_OK, type Action } from '../wire/protocol.js'
 
 /** A JSON response body (protocol §2.1). */

@@ -21,6 +21,8 @@ export const EMULATOR_CODES = {
   invalidSession: 'InvalidSession',
   /** HTTP 400: context name clash on rename/create. */
   invalidContext: 'InvalidContext',
+  /** HTTP 400: DeleteContext of a context a live (running or deleting) session mounts. */
+  contextInUse: 'Context.InUse',
   /** HTTP 400 (RPC) or 404 (presigned GET): no such file in the context. */
   fileNotFound: 'File.NotFound',
   /** HTTP 403: presigned URL token is wrong or was issued for another file/operation. */
@@ -29,6 +31,8 @@ export const EMULATOR_CODES = {
   tokenExpired: 'TokenExpired',
   /** HTTP 413: form body or upload exceeds the configured limit. */
   requestTooLarge: 'RequestTooLarge',
+  /** HTTP 400: an official action the emulator cannot serve (it runs no browser); never a 404. */
+  notSupported: 'NotSupportedByEmulator',
   /** HTTP 404/405: not `/` or `/files/…`, or a method those paths do not serve. */
   notFound: 'NotFound',
   methodNotAllowed: 'MethodNotAllowed',
@@ -73,3 +77,6 @@ export const sessionNotFound = (sessionId: string): RpcFailure =>
 
 export const contextNotFound = (what: string): RpcFailure =>
   new RpcFailure(EMULATOR_CODES.contextNotFound, `Context ${what} not found`)
+
+export const contextInUse = (contextId: string, sessionId: string): RpcFailure =>
+  new RpcFailure(EMULATOR_CODES.contextInUse, `Context ${contextId} is in use by session ${sessionId}; delete the session first`)

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { EMULATOR_CODES } from './errors.js'
-import type { Envelope } from '../codecs/envelope.js'
+import type { Envelope } from '../wire/codecs/envelope.js'
 import { errorBody, type Body } from './envelope.js'
 import type { FaultRule } from './faults.js'
 

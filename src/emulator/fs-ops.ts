@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { link, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
@@ -15,10 +15,28 @@ import type { SafeSegments } from './paths.js'
 
 /** Writes `data` to `dest` atomically. */
 export async function writeFileAtomic(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
+  await placeComplete(tmpDir, dest, data, rename)
+}
+
+/**
+ * Writes `data` to `dest` only if `dest` does not exist yet, atomically: the complete temp file is
+ * hard-linked into place, and `link` fails with `EEXIST` instead of replacing an existing file.
+ */
+export async function createFileExclusive(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
+  await placeComplete(tmpDir, dest, data, link)
+}
+
+/** Writes `data` to a temp file, then `place`s the complete file at `dest`; the temp never lingers. */
+async function placeComplete(
+  tmpDir: string,
+  dest: string,
+  data: string | Uint8Array,
+  place: (temp: string, dest: string) => Promise<void>,
+): Promise<void> {
   const temp = tempPath(tmpDir)
   try {
     await writeFile(temp, data)
-    await rename(temp, dest)
+    await place(temp, dest)
   } finally {
     await rm(temp, { force: true })
   }

@@ -4,8 +4,7 @@ import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pipeline } from 'node:stream/promises'
-import { isAction } from '../wire/protocol.js'
-import { HANDLERS } from './actions/index.js'
+import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
 import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
@@ -26,6 +25,21 @@ export interface HttpDeps {
   readonly faults: FaultInjector
   readonly stats: StatsRecorder
   readonly isClosing: () => boolean
+  readonly inFlight: InFlightRequests
+}
+
+/** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
+export class InFlightRequests {
+  private readonly handlers = new Set<Promise<void>>()
+
+  track(handler: Promise<void>): void {
+    this.handlers.add(handler)
+    void handler.finally(() => this.handlers.delete(handler))
+  }
+
+  async settled(): Promise<void> {
+    while (this.handlers.size > 0) await Promise.allSettled([...this.handlers])
+  }
 }
 
 /**
@@ -38,7 +52,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
     const started = Date.now()
     const url = new URL(req.url ?? '/', 'http://emulator.invalid')
     const route = url.pathname === '/' ? handleRpc : url.pathname.startsWith(FILES_ROUTE) ? handleFile : handleUnknownPath
-    route(deps, req, res, url)
+    const handler = route(deps, req, res, url)
       .catch((error: unknown) => {
         deps.core.options.log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`)
         if (!res.headersSent) sendJson(res, 500, errorBody(newRequestId(), EMULATOR_CODES.internalError, 'Internal emulator error', 500))
@@ -49,6 +63,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
         deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
       })
+    deps.inFlight.track(handler)
   }
 }
 
@@ -59,7 +74,7 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
   const fail = (failure: RpcFailure, headers: Record<string, string> = {}): void =>
     sendJson(res, failure.httpStatus, errorBody(requestId, failure.code, failure.message, failure.httpStatus), headers)
 
-  // protocol §1.1: POST for every action; GET only for GetAndLoadInternalContext (not emulated).
+  // protocol §1.1: POST for every action; GET only for GetAndLoadInternalContext (TS sends it so).
   if (req.method !== 'POST' && req.method !== 'GET')
     return fail(new RpcFailure(EMULATOR_CODES.methodNotAllowed, `Method ${req.method ?? ''} not allowed`, 405), { allow: 'POST, GET' })
 
@@ -84,7 +99,8 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     if (error instanceof RpcFailure) return fail(error)
     throw error
   }
-  if (!isAction(action)) return fail(new RpcFailure(EMULATOR_CODES.unknownAction, `Specified api ${action} is not found`, 404))
+  const handler = handlerFor(action)
+  if (handler === undefined) return fail(new RpcFailure(EMULATOR_CODES.unknownAction, `Specified api ${action} is not found`, 404))
   if (deps.isClosing()) return fail(new RpcFailure(EMULATOR_CODES.serviceUnavailable, 'The emulator is shutting down', 503))
 
   const decision = deps.faults.decide(action)
@@ -102,7 +118,7 @@ async function handleRpc(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
   let status = 200
   let answer: Body
   try {
-    answer = successBody(requestId, await HANDLERS[action](params, { core: deps.core, tenantId, requestId }))
+    answer = successBody(requestId, await handler(params, { core: deps.core, tenantId, requestId }))
   } catch (error) {
     if (!(error instanceof RpcFailure)) throw error
     status = error.httpStatus

@@ -18,7 +18,7 @@ export function toSegments(raw: string, field: string): SafeSegments {
   if (raw.includes('\0')) throw invalidPath(field, 'contains a NUL byte')
   if (raw.length > MAX_PATH_LENGTH) throw invalidPath(field, 'too long')
   // Backslashes would be ordinary characters on POSIX, but they read as separators to anyone
-  // thinking in Windows paths (and to the mappingPolicy of §6); refuse rather than surprise.
+  // thinking in Windows paths; outside a drive path (`windowsSegments`) refuse rather than surprise.
   if (raw.includes('\\')) throw invalidPath(field, 'contains a backslash')
   const segments: string[] = []
   for (const segment of raw.split('/')) {
@@ -30,10 +30,37 @@ export function toSegments(raw: string, field: string): SafeSegments {
   return segments
 }
 
-/** Like `toSegments`, for mount paths and tool paths, which must be absolute (`/home/wuying/data`). */
+/**
+ * Like `toSegments`, for mount paths and tool paths, which must be absolute: POSIX
+ * (`/home/wuying/data`) or, for sessions of another OS, a Windows drive path
+ * (`c:\Users\Administrator\Downloads`, official-sdk-calls §6) — see `windowsSegments`.
+ */
 export function toAbsoluteSegments(raw: string, field: string): SafeSegments {
-  if (!raw.startsWith('/')) throw invalidPath(field, "must be absolute (start with '/')")
+  if (WINDOWS_DRIVE.test(raw)) return windowsSegments(raw, field)
+  if (!raw.startsWith('/')) throw invalidPath(field, "must be absolute (start with '/' or a drive letter like 'c:\\')")
   return toSegments(raw, field)
+}
+
+/** `c:\…` or `C:/…`: a drive letter, a colon, then a separator (a rooted path on that drive). */
+const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/
+/** Characters Windows refuses in a file name (`:` would also open an alternate data stream). */
+const WINDOWS_FORBIDDEN = /[<>:"|?*\u0000-\u001f]/
+
+/**
+ * A Windows drive path lives in the sandbox under its drive as the first segment, lower-cased as
+ * the official examples write it (`C:\x` and `c:/x` are the same folder: `/c:/x`). Both
+ * separators count, as on Windows. Refused: `..`, names Windows forbids (a second drive `d:` or a
+ * stream `a:b` inside the path), and names ending in `.` or space, which Windows silently trims
+ * (`.. ` would be `..` there). Drive-relative (`d:x`), rooted without a drive (`\x`) and UNC
+ * (`\\server\share`) paths never get here: they do not match `WINDOWS_DRIVE`.
+ */
+function windowsSegments(raw: string, field: string): SafeSegments {
+  const [drive, ...rest] = toSegments(raw.replace(/\\/g, '/'), field)
+  for (const segment of rest) {
+    if (WINDOWS_FORBIDDEN.test(segment)) throw invalidPath(field, `has a name Windows forbids (${JSON.stringify(segment)})`)
+    if (/[. ]$/.test(segment)) throw invalidPath(field, 'has a name ending in a dot or space')
+  }
+  return [drive!.toLowerCase(), ...rest]
 }
 
 /** `/a/b` for display and for `FilePath`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { SyncMode } from '../wire/protocol.js'
 import { isSafeId } from './layout.js'
 import { isErrno } from './paths.js'
-import { syncPolicy, type SyncPolicy } from '../policy/sync-policy.js'
+import { syncPolicy, type SyncPolicy } from '../wire/policy/sync-policy.js'
 import { SerialQueue } from './serial.js'
 
 // ---- model -------------------------------------------------------------------------------------
@@ -17,6 +17,14 @@ export interface ContextMeta {
   lastUsedAt: string
   /** `clearing` while ClearContext runs (§3.11); otherwise `available`. */
   state: 'available' | 'clearing'
+  /** Set on a session's internal context (GetAndLoadInternalContext): hidden from listings, removed with the session. */
+  readonly internal?: InternalContextOwner
+}
+
+/** The session (and purpose) an internal context belongs to. */
+export interface InternalContextOwner {
+  readonly type: 'file_transfer'
+  readonly sessionId: string
 }
 
 /** A context mounted into a session at `path` (a `PersistenceDataList` item, §3.1). */

@@ -7,7 +7,7 @@ import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
 import type { DataLayout } from './layout.js'
 import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
-import type { SyncPolicy } from '../policy/sync-policy.js'
+import type { SyncPolicy } from '../wire/policy/sync-policy.js'
 import { selectorFor } from './policy.js'
 import type { KeyedSerialQueue } from './serial.js'
 import { StateStore, type TaskMeta, type TaskTrigger } from './store.js'
@@ -18,6 +18,11 @@ export interface TaskSpec {
   readonly path: string
   readonly policy: SyncPolicy
   readonly taskType: SyncMode
+  /**
+   * File transfer (calls doc §4): the context mirrors the sandbox from `/`, and only the file or
+   * folder at `path` is copied, to the same path on the other side.
+   */
+  readonly transfer?: boolean
 }
 
 /** Handles to the tasks just queued; `done` settles when all of them ended (never rejects). */
@@ -147,6 +152,7 @@ export class SyncTaskRunner {
     const { layout } = this.deps
     if (this.deps.store.state.tenants.get(tenantId)?.contexts.has(spec.contextId) !== true)
       throw new Error(`context ${spec.contextId} no longer exists`)
+    if (spec.transfer === true) return this.copyTransfer(sessionId, spec, signal)
     const mount = toAbsoluteSegments(spec.path, 'Path')
     const select = selectorFor(spec.policy)
     const sessionRoot = layout.sessionRoot(sessionId)
@@ -189,6 +195,29 @@ export class SyncTaskRunner {
       }
     }
     return { filesCopied, bytesCopied, filesDeleted }
+  }
+
+  /** One file or folder between sandbox and context at the same path; a missing source fails the task. */
+  private async copyTransfer(sessionId: string, spec: TaskSpec, signal: AbortSignal): Promise<Partial<TaskMeta>> {
+    const { layout } = this.deps
+    const target = toAbsoluteSegments(spec.path, 'Path')
+    const [fromRoot, toRoot] =
+      spec.taskType === 'download'
+        ? [layout.contextRoot(spec.contextId), layout.sessionRoot(sessionId)]
+        : [layout.sessionRoot(sessionId), layout.contextRoot(spec.contextId)]
+    const source = await resolveInside(fromRoot, target, 'Path')
+    const info = await lstatOrUndefined(source)
+    const where = spec.taskType === 'download' ? 'in the file-transfer context' : 'in the session'
+    if (info === undefined || !(info.isFile() || info.isDirectory())) throw new Error(`${displayPath(target)} not found ${where}`)
+    const files: SafeSegments[] = info.isFile() ? [[]] : await listFiles(source)
+    const copyOptions = { bytesPerSecond: this.deps.bytesPerSecond, signal }
+    let bytesCopied = 0
+    for (const file of files) {
+      const full = [...target, ...file]
+      const dir = await ensureDirInside(toRoot, full.slice(0, -1), 'Path')
+      bytesCopied += await copyFileAtomic(layout.tmpDir, join(source, ...file), join(dir, last(full)), copyOptions)
+    }
+    return { filesCopied: files.length, bytesCopied, filesDeleted: 0 }
   }
 }
 

@@ -1,132 +1,88 @@
-import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { writeFileAtomic } from './fs-ops.js'
 import { RpcFailure } from './errors.js'
-import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { getFileChangeTool } from './file-changes.js'
+import { getFileInfoTool, listDirectoryTool, readFileTool, readMultipleFilesTool, searchFilesTool } from './file-read-tools.js'
+import { createDirectoryTool, deleteFileTool, editFileTool, moveFileTool, writeFileTool } from './file-write-tools.js'
+import { failure, ToolFailure, type Tool, type ToolEnvironment, type ToolResult } from './tool-support.js'
 
-/** MCP tool result (CallMcpTool `Data`): text content plus `isError`. */
-export interface ToolResult {
-  readonly text: string
-  readonly isError: boolean
-}
+export type { ToolEnvironment, ToolResult } from './tool-support.js'
 
-/** Where a session's tools operate. */
-export interface ToolEnvironment {
-  readonly sandboxRoot: string
-  readonly tmpDir: string
-}
-
-/** Names of the session file tools the emulator implements. */
-export const FILE_TOOLS = ['read_file', 'write_file', 'list_directory', 'delete_file', 'create_directory'] as const
+/** Names of the session file tools the emulator implements (protocol §1.1: all the official file module calls). */
+export const FILE_TOOLS = [
+  'read_file',
+  'write_file',
+  'list_directory',
+  'delete_file',
+  'create_directory',
+  'get_file_info',
+  'move_file',
+  'edit_file',
+  'read_multiple_files',
+  'search_files',
+  'get_file_change',
+] as const
 export type FileToolName = (typeof FILE_TOOLS)[number]
 
-const MAX_READ_BYTES = 16 * 1024 * 1024
-
-/**
- * Runs one session file tool. Tool-level problems (missing file, bad argument, unknown tool)
- * come back as `isError: true` with `Success` still true, like an MCP server; a path that tries to
- * leave the sandbox is a request error instead (`RpcFailure`, HTTP 400), because it is an attack,
- * not a tool outcome.
- */
-export async function callFileTool(name: string, args: unknown, env: ToolEnvironment): Promise<ToolResult> {
-  if (!(FILE_TOOLS as readonly string[]).includes(name)) return failure(`Unknown tool: ${name}`)
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) return failure('Args must be a JSON object')
-  const input = args as Record<string, unknown>
-  const rawPath = input['path']
-  if (typeof rawPath !== 'string' || rawPath === '') return failure('path must be a non-empty string')
-  const segments = toAbsoluteSegments(rawPath, 'path')
-  try {
-    return await TOOLS[name as FileToolName](segments, input, env)
-  } catch (error) {
-    if (error instanceof RpcFailure) throw error
-    return failure(describeFsError(error, displayPath(segments)))
-  }
-}
-
-// ---- tools -------------------------------------------------------------------------------------
-
-type Tool = (segments: SafeSegments, input: Record<string, unknown>, env: ToolEnvironment) => Promise<ToolResult>
+/** Tools of the real service that need a real shell or interpreter (issue 11: out of scope). */
+export const UNSUPPORTED_TOOLS = ['shell', 'run_code', 'execute_command', 'exec_command'] as const
 
 const TOOLS: Record<FileToolName, Tool> = {
-  async read_file(segments, input, env) {
-    const encoding = encodingOf(input)
-    if (encoding === undefined) return failure("encoding must be 'utf8' or 'base64'")
-    const file = await resolveInside(env.sandboxRoot, segments, 'path')
-    const info = await stat(file)
-    if (!info.isFile()) return failure(`${displayPath(segments)} is not a file`)
-    if (info.size > MAX_READ_BYTES) return failure(`${displayPath(segments)} is larger than ${MAX_READ_BYTES} bytes`)
-    const bytes = await readFile(file)
-    return ok(encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8'))
-  },
-
-  async write_file(segments, input, env) {
-    const encoding = encodingOf(input)
-    const mode = input['mode'] ?? 'overwrite'
-    const content = input['content']
-    if (encoding === undefined) return failure("encoding must be 'utf8' or 'base64'")
-    if (mode !== 'overwrite' && mode !== 'append') return failure("mode must be 'overwrite' or 'append'")
-    if (typeof content !== 'string') return failure('content must be a string')
-    if (segments.length === 0) return failure('path must name a file')
-    const bytes = Buffer.from(content, encoding)
-    await ensureDirInside(env.sandboxRoot, segments.slice(0, -1), 'path')
-    const file = await resolveInside(env.sandboxRoot, segments, 'path')
-    if (mode === 'append') await appendFile(file, bytes)
-    else await writeFileAtomic(env.tmpDir, file, bytes)
-    return ok(`Successfully wrote ${bytes.length} bytes to ${displayPath(segments)}`)
-  },
-
-  async list_directory(segments, _input, env) {
-    const dir = await resolveInside(env.sandboxRoot, segments, 'path')
-    const entries = await readdir(dir, { withFileTypes: true })
-    const lines = entries
-      .filter((entry) => entry.isDirectory() || entry.isFile())
-      .map((entry) => `${entry.isDirectory() ? '[DIR]' : '[FILE]'} ${entry.name}`)
-      .sort()
-    return ok(lines.join('\n'))
-  },
-
-  async delete_file(segments, _input, env) {
-    if (segments.length === 0) return failure('cannot delete the root directory')
-    const file = await resolveInside(env.sandboxRoot, segments, 'path')
-    const info = await lstatOrUndefined(file)
-    if (info === undefined) return failure(`${displayPath(segments)}: no such file or directory`)
-    if (info.isDirectory()) return failure(`${displayPath(segments)} is a directory`)
-    await rm(file)
-    return ok(`Successfully deleted ${displayPath(segments)}`)
-  },
-
-  async create_directory(segments, _input, env) {
-    await ensureDirInside(env.sandboxRoot, segments, 'path')
-    return ok(`Successfully created directory ${displayPath(segments)}`)
-  },
+  read_file: readFileTool,
+  write_file: writeFileTool,
+  list_directory: listDirectoryTool,
+  delete_file: deleteFileTool,
+  create_directory: createDirectoryTool,
+  get_file_info: getFileInfoTool,
+  move_file: moveFileTool,
+  edit_file: editFileTool,
+  read_multiple_files: readMultipleFilesTool,
+  search_files: searchFilesTool,
+  get_file_change: getFileChangeTool,
 }
 
-// ---- internals ---------------------------------------------------------------------------------
+const STRING = { type: 'string' } as const
+const objectSchema = (properties: Record<string, object>, required: readonly string[]): object => ({ type: 'object', properties, required })
 
-const ok = (text: string): ToolResult => ({ text, isError: false })
-const failure = (text: string): ToolResult => ({ text, isError: true })
-
-const encodingOf = (input: Record<string, unknown>): BufferEncoding | undefined => {
-  const encoding = input['encoding'] ?? 'utf8'
-  if (encoding === 'utf8' || encoding === 'utf-8') return 'utf8'
-  return encoding === 'base64' ? 'base64' : undefined
+/** The JSON Schema of each tool's `Args`, as `ToolList` / `ListMcpTools` advertise it (the arguments the tools read). */
+export const TOOL_INPUT_SCHEMAS: Record<FileToolName, object> = {
+  read_file: objectSchema(
+    { path: STRING, offset: { type: 'integer', minimum: 0 }, length: { type: 'integer', minimum: 0 }, format: { enum: ['text', 'binary'] } },
+    ['path'],
+  ),
+  write_file: objectSchema({ path: STRING, content: STRING, mode: { enum: ['overwrite', 'append', 'create_new'] } }, ['path', 'content']),
+  list_directory: objectSchema({ path: STRING }, ['path']),
+  delete_file: objectSchema({ path: STRING }, ['path']),
+  create_directory: objectSchema({ path: STRING }, ['path']),
+  get_file_info: objectSchema({ path: STRING }, ['path']),
+  move_file: objectSchema({ source: STRING, destination: STRING }, ['source', 'destination']),
+  edit_file: objectSchema(
+    {
+      path: STRING,
+      edits: { type: 'array', items: objectSchema({ oldText: STRING, newText: STRING }, ['oldText', 'newText']) },
+      dryRun: { type: 'boolean' },
+    },
+    ['path', 'edits'],
+  ),
+  read_multiple_files: objectSchema({ paths: { type: 'array', items: STRING } }, ['paths']),
+  search_files: objectSchema({ path: STRING, pattern: STRING, excludePatterns: { type: 'array', items: STRING } }, ['path', 'pattern']),
+  get_file_change: objectSchema({ path: STRING }, ['path']),
 }
 
-/** Node's messages contain host paths; say what happened in sandbox terms instead. */
-const describeFsError = (error: unknown, path: string): string => {
-  const code = (error as { code?: unknown }).code
-  switch (code) {
-    case 'ENOENT':
-      return `${path}: no such file or directory`
-    case 'ENOTDIR':
-      return `${path}: not a directory`
-    case 'EISDIR':
-      return `${path}: is a directory`
-    case 'EEXIST':
-      return `${path}: already exists`
-    case 'EACCES':
-    case 'EPERM':
-      return `${path}: permission denied`
-    default:
-      return `${path}: operation failed`
+/**
+ * Runs one session tool. Tool-level problems (missing file, bad argument, unknown or unsupported
+ * tool) come back as `isError: true` with `Success` still true, like an MCP server (protocol §0.3);
+ * a path that tries to leave the sandbox is a request error instead (`RpcFailure`, HTTP 400),
+ * because it is an attack, not a tool outcome.
+ */
+export async function callFileTool(name: string, args: unknown, env: ToolEnvironment): Promise<ToolResult> {
+  if ((UNSUPPORTED_TOOLS as readonly string[]).includes(name))
+    return failure(`Tool ${name} is not supported by the emulator: it has no real shell or code interpreter`)
+  if (!Object.hasOwn(TOOLS, name)) return failure(`Unknown tool: ${name}`)
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return failure('Args must be a JSON object')
+  try {
+    return await TOOLS[name as FileToolName](args as Record<string, unknown>, env)
+  } catch (error) {
+    if (error instanceof RpcFailure) throw error
+    if (error instanceof ToolFailure) return failure(error.message)
+    return failure(`${name}: operation failed`)
   }
 }

@@ -1,28 +1,18 @@
-import { SDK_VERSION } from '../version.js'
+import { SDK_VERSION } from '../shared/version.js'
 import { EMPTY, catchError, concat, concatMap, defer, map, of, tap, type Observable } from 'rxjs'
-import type { PollSchedule } from '../context/poll-schedule.js'
-import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from '../context/sync-result.js'
-import { latestTasks } from '../context/task-model.js'
-import { watchTasks } from '../context/task-watch.js'
-import type { ContextSyncResult } from '../context/types.js'
-import { requireOptions } from '../context-service/options-argument.js'
-import type { NormalizedConfig } from '../config.js'
-import { requireDelay } from '../duration.js'
-import { ApiError } from '../errors/api-error.js'
-import { SyncUnconfirmedError } from '../errors/sync-unconfirmed-error.js'
-import { ValidationError } from '../errors/validation-error.js'
-import { serializePersistenceDataList } from '../policy/context-sync.js'
-import type { Rpc } from '../transport/rpc.js'
-import type { Session } from '../session.js'
-import type { CreateSessionOptions, DownloadWaitOptions, SessionCreateEvent, SessionInfo } from './types.js'
-
-/** What the session functions need from the client. */
-export interface SessionClient {
-  readonly rpc: Rpc
-  readonly config: Pick<NormalizedConfig, 'scheduler' | 'regionId' | 'logger' | 'fetch'>
-}
-
-export type SessionFactory = (sessionId: string, info: SessionInfo) => Session
+import type { PollSchedule } from '../rpc/poll-schedule.js'
+import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
+import { latestTasks } from '../wire/task-model.js'
+import { watchTasks } from '../sync/task-watch.js'
+import type { ContextSyncResult } from '../sync/types.js'
+import { requireOptions } from '../shared/arguments.js'
+import { requireDelay } from '../shared/duration.js'
+import { ApiError } from '../shared/errors/api-error.js'
+import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { serializePersistenceDataList } from '../wire/policy/context-sync.js'
+import type { SessionCreateEvent, SessionFactory } from './session.js'
+import type { CreateSessionOptions, DownloadWaitOptions, SessionDeps, SessionInfo } from './types.js'
 
 /** Sent as `SdkStats` on every CreateMcpSession (protocol §3.1). */
 export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: SDK_VERSION, is_release: true, framework: '' })
@@ -40,7 +30,7 @@ export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as c
  * the shared `watchTasks` pipeline. Emits `created`, each `task` update, and finally `session`
  * whose `downloads` tells whether every download succeeded. A failed wait never loses the session.
  */
-export function createSessionEvents(client: SessionClient, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
+export function createSessionEvents(client: SessionDeps, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
   return defer(() => {
     requireOptions(options, 'agentBay.create(options)', 'agentBay.create({ imageId, labels, contextSync })')
     const params = createParams(options, client.config.regionId)
@@ -116,7 +106,7 @@ function normalizeDownloadWait(options: DownloadWaitOptions = {}): NormalizedDow
  * erroring, because the session exists and the caller must be able to delete it.
  */
 function waitForDownloads(
-  client: SessionClient,
+  client: SessionDeps,
   sessionId: string,
   requestId: string,
   mounts: number,

@@ -1,17 +1,16 @@
 import { catchError, concatMap, defer, filter, map, of, throwError, type Observable } from 'rxjs'
-import { failureFields } from '../adapters.js'
-import type { ContextManager } from '../context/context-manager.js'
-import { pollUntil } from '../context/poll.js'
-import { fixedSchedule } from '../context/poll-schedule.js'
-import { toSyncResult } from '../context/sync-result.js'
-import type { ContextSyncResult } from '../context/types.js'
-import { isAgentBayError } from '../errors/agentbay-error.js'
-import { RequestTimeoutError } from '../errors/request-timeout-error.js'
+import { failureFields } from '../shared/adapters.js'
+import type { ContextManager } from '../sync/context-manager.js'
+import { pollUntil } from '../rpc/poll.js'
+import { fixedSchedule } from '../rpc/poll-schedule.js'
+import { toSyncResult } from '../sync/sync-result.js'
+import type { ContextSyncResult } from '../sync/types.js'
+import { isAgentBayError } from '../shared/errors/agentbay-error.js'
+import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
-import { requireOptions } from '../context-service/options-argument.js'
-import { requireDeadline, requireDelay } from '../duration.js'
-import type { SessionClient } from './create.js'
-import type { DeleteSessionOptions, DeleteSessionResult } from './types.js'
+import { requireOptions } from '../shared/arguments.js'
+import { requireDeadline, requireDelay } from '../shared/duration.js'
+import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps } from './types.js'
 
 /** protocol §5.4: probe every second for up to 300 s. */
 export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as const
@@ -22,7 +21,7 @@ export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as c
  * A failed upload keeps the session unless `force` is set (protocol §7.4: no silent data loss).
  * Emits one `DeleteSessionResult`; remote failures of the delete itself are errors.
  */
-export function deleteSession(client: SessionClient, sessionId: string, context: ContextManager, options: DeleteSessionOptions): Observable<DeleteSessionResult> {
+export function deleteSession(client: SessionDeps, sessionId: string, context: ContextManager, options: DeleteSessionOptions): Observable<DeleteSessionResult> {
   return defer(() => {
     // `delete(true)` is the official SDK's syncContext flag: read as {} it would skip the upload.
     requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })')
@@ -86,7 +85,7 @@ export const failedUpload = (error: unknown): ContextSyncResult => ({ ...failure
  * other error ends the wait, and after `timeoutMs` (the probe in flight included, and aborted) it
  * errors with `RequestTimeoutError`.
  */
-export function waitUntilGone(client: SessionClient, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {
+export function waitUntilGone(client: SessionDeps, sessionId: string, requestId: string, pollIntervalMs: number, timeoutMs: number): Observable<true> {
   return defer(() => {
     const { scheduler } = client.config
     const isGone$ = (): Observable<boolean> =>

@@ -1,11 +1,10 @@
 import { defer, map, type Observable } from 'rxjs'
-import type { AsyncOptions } from '../adapters.js'
-import { toOutcome, type Outcome } from '../context-service/outcome.js'
-import { requireText } from '../context-service/context-service.js'
-import { requireOptions } from '../context-service/options-argument.js'
-import { ToolError } from '../errors/tool-error.js'
-import { ValidationError } from '../errors/validation-error.js'
-import type { Rpc } from '../transport/rpc.js'
+import type { AsyncOptions } from '../shared/adapters.js'
+import { toOutcome, type Outcome } from '../shared/outcome.js'
+import { requireOptions, requireText } from '../shared/arguments.js'
+import { ToolError } from '../shared/errors/tool-error.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import type { Rpc } from '../rpc/rpc.js'
 import type { DirectoryEntry } from './types.js'
 
 /** The text a tool answered, with the request id. */

@@ -1,11 +1,10 @@
 import { defer, map, type Observable } from 'rxjs'
-import { requirePageSize, requireText } from '../context-service/context-service.js'
-import { requireOptions } from '../context-service/options-argument.js'
-import { walkPages } from '../context-service/paging.js'
-import { ValidationError } from '../errors/validation-error.js'
-import type { Session } from '../session.js'
-import { serializeLabels, type SessionClient, type SessionFactory } from './create.js'
-import { SESSION_STATUSES, type SessionFetched, type SessionListOptions, type SessionPage, type SessionPageOptions } from './types.js'
+import { requireOptions, requirePageSize, requireText } from '../shared/arguments.js'
+import { walkPages } from '../rpc/paging.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
+import { serializeLabels } from './create.js'
+import { SESSION_STATUSES, type SessionDeps, type SessionListOptions, type SessionPageOptions } from './types.js'
 
 /**
  * The keys `list`/`listPage` read. The official `agentBay.list(labels, page, limit)` takes the
@@ -17,7 +16,7 @@ export const SESSION_PAGE_OPTION_KEYS = [...SESSION_LIST_OPTION_KEYS, 'nextToken
 export const LIST_SESSIONS_FORM = "agentBay.list({ labels: { project: 'x' }, maxResults: 20 })"
 
 /** GetSession → a `Session` carrying status, resource URL and mounted contexts (protocol §3.5). */
-export function getSession(client: SessionClient, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
+export function fetchSession(client: SessionDeps, sessionId: string, makeSession: SessionFactory): Observable<SessionFetched> {
   return defer(() => {
     requireText(sessionId, 'sessionId')
     return client.rpc('GetSession', { SessionId: sessionId })
@@ -35,7 +34,7 @@ export function getSession(client: SessionClient, sessionId: string, makeSession
 }
 
 /** One ListSession page (protocol §3.6): `Labels` always sent, `{}` without a filter. */
-export function listSessionPage(client: SessionClient, options: SessionPageOptions, makeSession: SessionFactory): Observable<SessionPage> {
+export function listSessionPage(client: SessionDeps, options: SessionPageOptions, makeSession: SessionFactory): Observable<SessionPage> {
   return defer(() => {
     requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS)
     const maxResults = options.maxResults ?? 10
@@ -61,7 +60,7 @@ export function listSessionPage(client: SessionClient, options: SessionPageOptio
 }
 
 /** Every matching session, pages fetched lazily (see `walkPages`). */
-export function listSessions(client: SessionClient, options: SessionListOptions, makeSession: SessionFactory): Observable<Session> {
+export function listSessions(client: SessionDeps, options: SessionListOptions, makeSession: SessionFactory): Observable<Session> {
   return defer(() => {
     requireOptions(options, 'agentBay.list(options)', LIST_SESSIONS_FORM, SESSION_LIST_OPTION_KEYS)
     return walkPages((nextToken) =>

@@ -1,10 +1,17 @@
-import type { ContextStatusData } from '../codecs/context-status.js'
-import type { PollSchedule } from '../context/poll-schedule.js'
-import type { SyncOptions } from '../context/sync-options.js'
-import type { ContextSyncResult } from '../context/types.js'
-import type { AgentBayFailure } from '../errors/index.js'
-import type { ContextSync } from '../policy/context-sync.js'
-import type { Session } from '../session.js'
+import type { ContextStatusData } from '../wire/codecs/context-status.js'
+import type { PollSchedule } from '../rpc/poll-schedule.js'
+import type { SyncOptions } from '../sync/sync-options.js'
+import type { ContextSyncResult } from '../sync/types.js'
+import type { AgentBayFailure } from '../shared/errors/index.js'
+import type { ContextSync } from '../wire/policy/context-sync.js'
+import type { NormalizedConfig } from '../http/config.js'
+import type { Rpc } from '../rpc/rpc.js'
+
+/** What a session and the session functions need from the client: its rpc and a few settings. */
+export interface SessionDeps {
+  readonly rpc: Rpc
+  readonly config: Pick<NormalizedConfig, 'scheduler' | 'regionId' | 'logger' | 'fetch'>
+}
 
 /** protocol §3.6: the statuses `ListSession` accepts as a filter. */
 export const SESSION_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
@@ -46,35 +53,6 @@ export interface CreateSessionOptions {
   readonly downloadWait?: DownloadWaitOptions
 }
 
-/**
- * What `create({ observe: 'events' })` emits: `created` as soon as CreateMcpSession answered (so the caller always
- * holds a handle to clean up), `task` for each download task update, then `session` once ready.
- */
-export type SessionCreateEvent =
-  | { readonly kind: 'created'; readonly requestId: string; readonly session: Session }
-  | { readonly kind: 'task'; readonly task: ContextStatusData }
-  | { readonly kind: 'session'; readonly requestId: string; readonly session: Session; readonly downloads?: ContextSyncResult }
-
-/**
- * The Promise result of `createAsync`. Unlike the official SDKs, a failed or timed-out download of a
- * mounted context makes `success` false (with `errorMessage` and `downloads`), and `session` is still
- * set so the caller can delete it.
- */
-export interface CreateSessionResult {
-  readonly requestId: string
-  readonly success: boolean
-  readonly session?: Session
-  readonly errorMessage?: string
-  readonly error?: AgentBayFailure
-  readonly downloads?: ContextSyncResult
-}
-
-/** A `GetSession` / `ListSession` answer wrapped for the Promise forms. */
-export interface SessionFetched {
-  readonly requestId: string
-  readonly session: Session
-}
-
 export interface SessionListOptions {
   /** Only sessions carrying all these labels. `Labels` is always sent (`{}` without a filter). */
   readonly labels?: Readonly<Record<string, string>>
@@ -85,14 +63,6 @@ export interface SessionListOptions {
 
 export interface SessionPageOptions extends SessionListOptions {
   readonly nextToken?: string
-}
-
-export interface SessionPage {
-  readonly requestId: string
-  readonly sessions: readonly Session[]
-  readonly nextToken?: string
-  readonly maxResults?: number
-  readonly totalCount?: number
 }
 
 export interface DeleteSessionOptions {

@@ -1,6 +1,7 @@
 import { Observable, Subject, finalize, isObservable, of, take } from 'rxjs'
-import { ContextStatusFromString, type ContextStatusData } from '../codecs/context-status.js'
-import type { RawResponse, RpcRequest, Transport } from '../transport/transport.js'
+import { ContextStatusFromString, type ContextStatusData } from '../wire/codecs/context-status.js'
+import type { Transport } from '../http/transport.js'
+import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Action } from '../wire/protocol.js'
 
 /** How a fake answers one request: a raw response, an Observable of one, or a function of the request. */

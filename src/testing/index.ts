@@ -10,5 +10,6 @@ export {
   type PendingRequest,
   type RecordedRequest,
 } from './fake-transport.js'
-export type { RawResponse, RpcRequest, Transport } from '../transport/transport.js'
-export type { ContextStatusData } from '../context/types.js'
+export type { Transport } from '../http/transport.js'
+export type { RawResponse, RpcRequest } from '../wire/messages.js'
+export type { ContextStatusData } from '../sync/types.js'

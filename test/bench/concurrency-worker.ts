@@ -1,7 +1,7 @@
 // Child of the concurrency benchmark: runs N concurrent syncs on one session in a fresh process
 // (so peak RSS belongs to this configuration alone) and prints one JSON line.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { AgentBay, type SyncOptions } from '../../src/index.js'
+import { AgentBay, type SyncOptions } from '../../src/entries/index.js'
 
 const [n, mode, endpoint, apiKey, sessionId] = process.argv.slice(2) as [string, 'shared' | 'separate', string, string, string]
 const N = Number(n)

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { firstValueFrom } from 'rxjs'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { startRemoteEmulator, type RemoteEmulator } from '../reliability/remote-emulator.js'
 import { fixed, ratio, type Section } from './report.js'
 

@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { lastValueFrom } from 'rxjs'
-import { ContextStatusFromString } from '../../src/codecs/context-status.js'
-import { AgentBay } from '../../src/index.js'
+import { ContextStatusFromString } from '../../src/wire/codecs/context-status.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { fixed, ratio, type Section } from './report.js'
 
 const TASKS = Array.from({ length: 3 }, (_, i) => ({

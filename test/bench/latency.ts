@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { firstValueFrom } from 'rxjs'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { AgentBay, fixedSchedule, type Session, type SyncOptions } from '../../src/index.js'
+import { AgentBay, fixedSchedule, type Session, type SyncOptions } from '../../src/entries/index.js'
 import { fixed, mean, median, ratio, type Section } from './report.js'
 
 const MOUNT = '/home/wuying/data'

@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { firstValueFrom } from 'rxjs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { EmulatorOptions } from '../../src/emulator/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { TEST_KEY, parseJson, runCliProcess, runInProcess, testEmulator } from './helpers.js'
 
 type TestEmulator = Awaited<ReturnType<typeof testEmulator>>
@@ -151,8 +152,8 @@ describe('sync and info outcomes', () => {
     await env.close()
   })
 
-  const setup = async () => {
-    env = await testEmulator({ taskDelayMs: 60 })
+  const setup = async (options: EmulatorOptions = {}) => {
+    env = await testEmulator({ taskDelayMs: 60, ...options })
     agentBay = new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} })
     const context = await firstValueFrom(agentBay.context.create('outcomes'))
     const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/home/wuying/data' }] }))
@@ -176,15 +177,18 @@ describe('sync and info outcomes', () => {
   })
 
   it('sync exits 1 when its tasks are still running at --timeout', async () => {
-    env = await testEmulator({ taskDelayMs: 5000 })
+    // Tasks that outlast any test: the command must give up at --timeout, not when the task ends.
+    env = await testEmulator({ taskDelayMs: 600_000 })
     agentBay = new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} })
     const context = await firstValueFrom(agentBay.context.create('slow'))
     // Do not wait for the (slow) download at creation: one poll, then go.
     const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/data' }], downloadWait: { maxPolls: 1 } }))
-    const started = Date.now()
-    const result = await runInProcess(['sync', '--session', session.sessionId, '--context', context.id, '--path', '/data', '--mode', 'upload', '--timeout', '0.5'], env.env)
+    // --timeout is a wall-clock deadline that includes the trigger: 5 s lets a loaded machine get the
+    // trigger out, so it ends with the task still running, not as "not triggered".
+    const result = await runInProcess(['sync', '--session', session.sessionId, '--context', context.id, '--path', '/data', '--mode', 'upload', '--timeout', '5'], env.env)
     expect(result.code).toBe(1)
-    expect(Date.now() - started).toBeLessThan(4000)
+    const upload = env.emulator.tasks({ sessionId: session.sessionId }).filter((task) => task.taskType === 'upload')
+    expect(upload.map((task) => task.status)).toEqual([expect.stringMatching(/^(Pending|Running)$/)]) // it did not wait for the task
     expect(result.stdout).toMatch(/sync timed out/)
     expectOneErrorLine(result.stderr, /sync failed: sync timed out with 1 task\(s\) still in progress/)
   })
@@ -212,19 +216,25 @@ describe('sync and info outcomes', () => {
   it('info --watch ends with exit 0 on Ctrl-C', async () => {
     const { sessionId } = await setup()
     const controller = new AbortController()
-    const watch = runInProcess(['info', '--session', sessionId, '--watch', '--interval', '100'], env.env, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 500)
-    const result = await watch
+    // Ctrl-C once the first poll's line is out (not after a fixed time: a loaded machine may be slower).
+    const onStdout = (stdout: string) => void (/Success/.test(stdout) && controller.abort())
+    const result = await runInProcess(['info', '--session', sessionId, '--watch', '--interval', '100'], env.env, { signal: controller.signal, onStdout })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/download\s+SdkCtx-\S+:\/home\/wuying\/data\s+Success/)
     expect(result.stdout).toMatch(/\d+ poll\(s\), 1 change\(s\)/)
   })
 
   it('a long command interrupted by Ctrl-C exits 130', async () => {
-    const { sessionId } = await setup()
+    // 100 kB to upload at 1 kB/s: the sync cannot end before the Ctrl-C, however slow the machine.
+    const { sessionId } = await setup({ bytesPerSecond: 1000 })
+    expect(await agentBay.session(sessionId).fs.writeFileAsync('/home/wuying/data/big.txt', 'x'.repeat(100_000))).toMatchObject({ success: true })
     const controller = new AbortController()
+    const triggers = () => env.emulator.stats().calls['SyncContext'] ?? 0
+    const before = triggers()
     const sync = runInProcess(['sync', '--session', sessionId, '--mode', 'upload'], env.env, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 30)
+    // Ctrl-C once the sync really is under way (its trigger reached the emulator), whatever the load.
+    await vi.waitFor(() => expect(triggers()).toBeGreaterThan(before), { timeout: 15_000, interval: 2 })
+    controller.abort()
     const result = await sync
     expect(result.code).toBe(130)
     expectOneErrorLine(result.stderr, /interrupted/)

@@ -2,7 +2,7 @@
 import { firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { budgetFor } from '../../src/cli/commands/sync.js'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { TEST_KEY, parseJson, runInProcess, testEmulator } from './helpers.js'
 
 let env: Awaited<ReturnType<typeof testEmulator>> | undefined

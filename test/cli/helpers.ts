@@ -28,11 +28,11 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** Runs `node --import tsx src/cli/main.ts …args` as a real process. */
-export function runCliProcess(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunResult> {
+export function runCliProcess(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunResult> {
   return runProcess(process.execPath, ['--import', 'tsx', CLI_SOURCE, ...args], env, timeoutMs)
 }
 
-export function runProcess(file: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunResult> {
+export function runProcess(file: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunResult> {
   return new Promise((done) => {
     execFile(file, [...args], { cwd: REPO_ROOT, env: cleanEnv(env), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
@@ -45,12 +45,20 @@ export function runProcess(file: string, args: readonly string[], env: Record<st
 export async function runInProcess(
   argv: readonly string[],
   env: Record<string, string | undefined> = {},
-  options: { readonly signal?: AbortSignal; readonly tty?: boolean } = {},
+  options: { readonly signal?: AbortSignal; readonly tty?: boolean; readonly onStdout?: (stdoutSoFar: string) => void } = {},
 ): Promise<RunResult> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk), isTTY: options.tty === true, columns: 100 },
+    stdout: {
+      write: (chunk: string) => {
+        stdout += chunk
+        options.onStdout?.(stdout) // lets a test act on what was printed (e.g. Ctrl-C once a line is out)
+        return true
+      },
+      isTTY: options.tty === true,
+      columns: 100,
+    },
     stderr: { write: (chunk: string) => (stderr += chunk), isTTY: false },
     env,
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -7,9 +7,9 @@ import { EXIT, InterruptedError, OutcomeError, UsageError, errorDocument, errorT
 import { Output } from '../../src/cli/output.js'
 import { formatBytes, formatDuration, table, widthOf } from '../../src/cli/render/format.js'
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
-import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/index.js'
+import { AgentBay, HttpError, NetworkError, ValidationError } from '../../src/entries/index.js'
 import { runCli } from '../../src/cli/run.js'
-import { createRedactor } from '../../src/redact.js'
+import { createRedactor } from '../../src/shared/redact.js'
 import { parseJson, runInProcess } from './helpers.js'
 
 const task = (status: string, errorMessage = '') => ({
@@ -98,10 +98,9 @@ describe('agentbay-rx emulator', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-cli-emu-'))
     try {
       const controller = new AbortController()
-      const running = runInProcess(['emulator', '--port', '0', '--data-dir', dataDir, '--json'], {}, { signal: controller.signal })
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      controller.abort()
-      const result = await running
+      // Ctrl-C once the emulator has announced itself (its JSON document is out), however long that takes.
+      const onStdout = (stdout: string) => void (stdout.trim().endsWith('}') && controller.abort())
+      const result = await runInProcess(['emulator', '--port', '0', '--data-dir', dataDir, '--json'], {}, { signal: controller.signal, onStdout })
       expect(result.code).toBe(0)
       const doc = parseJson<{ endpoint: string; apiKey: string; dataDir: string }>(result.stdout)
       expect(doc.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)

@@ -1,6 +1,6 @@
 import { firstValueFrom } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { CODE_SESSION_NOT_FOUND } from '../../src/wire/protocol.js'
 import { TEST_KEY, parseJson, runInProcess, testEmulator } from './helpers.js'
 

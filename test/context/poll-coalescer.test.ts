@@ -1,11 +1,11 @@
 import { NEVER, mergeMap, type Observable } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_AGE_MS, PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
+import { DEFAULT_MAX_AGE_MS, PollCoalescer, PollCursor } from '../../src/rpc/poll-coalescer.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 // What PollCoalescer shares, for how long, with which reader, and what it forgets
-// (src/transport/poll-coalescer.ts). Each reader holds a PollCursor (one sync's position).
+// (src/rpc/poll-coalescer.ts). Each reader holds a PollCursor (one sync's position).
 
 let scheduler: TestScheduler
 

@@ -1,8 +1,8 @@
 // The poll operator at its edges (issue 9 item 17: mutants that survived the other suites).
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, it } from 'vitest'
-import { poll } from '../../src/context/poll.js'
-import { fixedSchedule } from '../../src/context/poll-schedule.js'
+import { poll } from '../../src/rpc/poll.js'
+import { fixedSchedule } from '../../src/rpc/poll-schedule.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 let scheduler: TestScheduler

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { adaptiveSchedule, fixedSchedule } from '../../src/index.js'
+import { adaptiveSchedule, fixedSchedule } from '../../src/entries/index.js'
 
-// The delay before each poll (src/context/poll-schedule.ts); pure functions, no scheduler needed.
+// The delay before each poll (src/rpc/poll-schedule.ts); pure functions, no scheduler needed.
 
 describe('fixedSchedule', () => {
   it('polls at once, then every retryInterval ms', () => {

@@ -1,8 +1,8 @@
 import { merge, mergeMap, tap, type Observable } from 'rxjs'
-import { PollCoalescer, PollCursor } from '../../src/transport/poll-coalescer.js'
+import { PollCoalescer, PollCursor } from '../../src/rpc/poll-coalescer.js'
 import { TestScheduler, type RunHelpers } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/index.js'
+import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

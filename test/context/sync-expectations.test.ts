@@ -12,7 +12,7 @@ import {
   toSyncResult,
   type ContextStatusData,
   type SyncOptions,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

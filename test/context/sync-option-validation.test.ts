@@ -1,8 +1,8 @@
 // Bad sync and info options get a ValidationError naming the option, before any request
 // (issue 9 item 17: these rules were only proved outside the core suites that mutation testing runs).
 import { describe, expect, it } from 'vitest'
-import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/context/sync-options.js'
-import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/index.js'
+import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/sync/sync-options.js'
+import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/entries/index.js'
 import { createFakeTransport } from '../../src/testing/index.js'
 
 const refusal = (options: unknown) => {

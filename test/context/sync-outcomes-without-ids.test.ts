@@ -1,9 +1,9 @@
 // What a sync reports when the server leaves ids out, the trigger fails, the callback throws, or
-// the budget is 0 ms (issue 9 item 17: survivors of src/context/context-manager.ts). Virtual time.
+// the budget is 0 ms (issue 9 item 17: survivors of src/sync/context-manager.ts). Virtual time.
 import type { Observable } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, NetworkError, fixedSchedule, type SyncOptions } from '../../src/index.js'
+import { AgentBay, NetworkError, fixedSchedule, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

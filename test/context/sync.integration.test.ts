@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { AgentBay, type Session, type SyncOptions } from '../../src/index.js'
+import { AgentBay, type Session, type SyncOptions } from '../../src/entries/index.js'
 
 const SYNC: SyncOptions = { mode: 'upload', retryInterval: 100, maxRetries: 100, noTaskGraceMs: 3000 }
 const MOUNT = '/home/wuying/data'

@@ -1,8 +1,8 @@
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, DecodeError, ApiError, SyncUnconfirmedError, fixedSchedule, type SyncOptions } from '../../src/index.js'
+import { AgentBay, DecodeError, ApiError, SyncUnconfirmedError, fixedSchedule, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
-import type { ContextStatusData } from '../../src/index.js'
+import type { ContextStatusData } from '../../src/entries/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 // Every fake answer arrives one frame after the request: baseline poll at 0, trigger at 1, first poll at 2.

@@ -5,9 +5,9 @@ import { from, lastValueFrom } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { Output } from '../../src/cli/output.js'
 import { createTaskProgress } from '../../src/cli/render/task-progress.js'
-import { INITIAL_WATCH_STATE, latestTasks, mountKey, nextState, taskIdentity, taskState, type WatchState } from '../../src/context/task-model.js'
-import { pickContextStatusData } from '../../src/codecs/context-status.js'
-import { summarizeSync, toSyncResult, type ContextStatusData } from '../../src/index.js'
+import { INITIAL_WATCH_STATE, latestTasks, mountKey, nextState, taskIdentity, taskState, type WatchState } from '../../src/wire/task-model.js'
+import { pickContextStatusData } from '../../src/wire/codecs/context-status.js'
+import { summarizeSync, toSyncResult, type ContextStatusData } from '../../src/entries/index.js'
 import { task } from '../../src/testing/index.js'
 
 const arbitraryTask: fc.Arbitrary<ContextStatusData & { requestId?: string }> = fc.record({

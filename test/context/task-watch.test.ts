@@ -1,7 +1,7 @@
 // The watch's rules, each alone (issue 9 item 17: mutants that survived the stream-level tests).
 import { describe, expect, it } from 'vitest'
-import { INITIAL_WATCH_STATE, nextState } from '../../src/context/task-model.js'
-import { countedTasks, isCountedTask, isSameFinishedTask } from '../../src/context/task-watch.js'
+import { INITIAL_WATCH_STATE, nextState } from '../../src/wire/task-model.js'
+import { countedTasks, isCountedTask, isSameFinishedTask } from '../../src/sync/task-watch.js'
 import { task } from '../../src/testing/index.js'
 
 const finished = task({ status: 'Success', startTime: 1_700_000_000, finishTime: 1_700_000_001 })

@@ -3,9 +3,9 @@
 import type { Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport } from '../../src/testing/index.js'
-import type { RawResponse } from '../../src/transport/transport.js'
+import type { RawResponse } from '../../src/wire/messages.js'
 import type { Action } from '../../src/wire/protocol.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

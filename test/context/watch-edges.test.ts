@@ -2,9 +2,9 @@
 import { of } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { fixedSchedule } from '../../src/context/poll-schedule.js'
-import { INITIAL_WATCH_STATE, nextState } from '../../src/context/task-model.js'
-import { countedTasks, watchTasks } from '../../src/context/task-watch.js'
+import { fixedSchedule } from '../../src/rpc/poll-schedule.js'
+import { INITIAL_WATCH_STATE, nextState } from '../../src/wire/task-model.js'
+import { countedTasks, watchTasks } from '../../src/sync/task-watch.js'
 import { task } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

@@ -14,8 +14,8 @@ import {
   type ContextStatusData,
   type Logger,
   type SyncOptions,
-} from '../../src/index.js'
-import { failureFields, lastValueWithSignal } from '../../src/adapters.js'
+} from '../../src/entries/index.js'
+import { failureFields, lastValueWithSignal } from '../../src/shared/adapters.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
@@ -57,7 +57,7 @@ function polls(...answers: (readonly ContextStatusData[] | RawResponse | Observa
 }
 
 /** Resolves when `count` GetContextInfo requests have gone out. */
-const pollsSent = (count: number) => vi.waitFor(() => expect(fake.requestsOf('GetContextInfo').length).toBeGreaterThanOrEqual(count), { interval: 1 })
+const pollsSent = (count: number) => vi.waitFor(() => expect(fake.requestsOf('GetContextInfo').length).toBeGreaterThanOrEqual(count), { interval: 1, timeout: 30_000 })
 
 /** A callback that records its calls and lets the test await the first one. */
 function recordingCallback(behaviour: (success: boolean) => void = () => undefined) {

@@ -2,9 +2,9 @@
 // chain; per-call options ride on the request (one call can opt out of retry).
 import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, merge, type Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
-import { AgentBay, type ContextStatusData } from '../../src/index.js'
-import { redactText } from '../../src/redact.js'
-import { PollCursor } from '../../src/transport/poll-coalescer.js'
+import { AgentBay, type ContextStatusData } from '../../src/entries/index.js'
+import { redactText } from '../../src/shared/redact.js'
+import { PollCursor } from '../../src/rpc/poll-coalescer.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 
 const KEY_A = 'ak-client-A-0123456789'

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util'
 import { asyncScheduler, firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { AgentBay, ValidationError, type AgentBayClientOptions } from '../../src/index.js'
-import { endpointToBaseUrl, isLoopbackHost } from '../../src/wire/index.js'
-import { AGENTBAY_OPTION_KEYS, DEFAULT_RETRY, normalizeConfig, resolveApiKey } from '../../src/config.js'
+import { AgentBay, ValidationError, type AgentBayClientOptions } from '../../src/entries/index.js'
+import { endpointToBaseUrl, isLoopbackHost } from '../../src/entries/wire.js'
+import { AGENTBAY_OPTION_KEYS, DEFAULT_RETRY, normalizeConfig, resolveApiKey } from '../../src/http/config.js'
 import { createFakeTransport } from '../../src/testing/index.js'
 
 const KEY = 'ak-config-secret-42'
@@ -334,7 +334,7 @@ describe('import', () => {
     })
     try {
       vi.resetModules()
-      const fresh = await import('../../src/index.js')
+      const fresh = await import('../../src/entries/index.js')
       expect(typeof fresh.AgentBay).toBe('function')
       expect(read).toEqual([])
       // Construction is where the environment is read.

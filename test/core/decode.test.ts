@@ -18,14 +18,14 @@ import {
   isRequestTimeoutError,
   isThrottlingError,
   isValidationError,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 import {
   RESPONSE_CODECS,
   decodeContextStatus,
   decodeContextStatusData,
   type Action,
-} from '../../src/wire/index.js'
-import { decodeResponse } from '../../src/transport/decode-response.js'
+} from '../../src/entries/wire.js'
+import { decodeResponse } from '../../src/wire/decode-response.js'
 import { createFakeTransport, jsonResponse } from '../../src/testing/index.js'
 import { thrown } from '../helpers/thrown.js'
 

@@ -29,6 +29,12 @@ export interface TestServer {
   received(count: number): Promise<SeenRequest[]>
   /** Resolves when request `index`'s exchange has ended (answered or closed by the client). */
   ended(index: number): Promise<SeenRequest['state']>
+  /**
+   * Like `ended(index)`, but a request the client gave up on before it arrived (a short client
+   * timeout on a loaded machine) resolves `'never-arrived'` once the client has closed every
+   * connection, instead of waiting for it forever.
+   */
+  endedOrNeverArrived(index: number): Promise<SeenRequest['state'] | 'never-arrived'>
   /** Fails if any exchange is still open (Angular `HttpClientTestingBackend.verify`). */
   verify(): void
   close(): Promise<void>
@@ -84,9 +90,25 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
       handler?.(seen, res, req.socket)
     })
   })
+  const sockets = new Set<Socket>()
+  const disconnectWaiters: (() => void)[] = []
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => {
+      sockets.delete(socket)
+      // After this socket's own 'close' listeners (the response's), so request states are final.
+      if (sockets.size === 0) setImmediate(() => sockets.size === 0 && disconnectWaiters.splice(0).forEach((wake) => wake()))
+    })
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
+  const ended = async (index: number): Promise<SeenRequest['state']> => {
+    await received(index + 1)
+    const seen = requests[index] as SeenRequest
+    if (seen.state !== 'open') return seen.state
+    return new Promise((resolve) => endWaiters.set(index, [...(endWaiters.get(index) ?? []), resolve]))
+  }
   const received = async (count: number): Promise<SeenRequest[]> => {
     while (requests.length < count) await new Promise<void>((resolve) => waiters.push(resolve))
     return requests
@@ -97,11 +119,10 @@ export async function startServer(...handlers: Handler[]): Promise<TestServer> {
     port,
     requests,
     received,
-    async ended(index) {
-      await received(index + 1)
-      const seen = requests[index] as SeenRequest
-      if (seen.state !== 'open') return seen.state
-      return new Promise((resolve) => endWaiters.set(index, [...(endWaiters.get(index) ?? []), resolve]))
+    ended,
+    endedOrNeverArrived(index) {
+      const disconnected = new Promise<void>((resolve) => (sockets.size === 0 ? setImmediate(resolve) : disconnectWaiters.push(resolve)))
+      return Promise.race([ended(index), disconnected.then(() => requests[index]?.state ?? 'never-arrived')])
     },
     verify() {
       const open = requests.filter((seen) => seen.state === 'open')

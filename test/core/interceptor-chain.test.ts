@@ -1,10 +1,10 @@
 // The interceptor chain and its logging, each interceptor alone (issue 9 item 17: survivors of
-// src/transport/interceptors.ts). All timing in virtual time.
+// src/rpc/interceptors.ts). All timing in virtual time.
 import { mergeMap, of, tap, throwError } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { NetworkError } from '../../src/index.js'
-import { createRedactor } from '../../src/redact.js'
+import { NetworkError } from '../../src/entries/index.js'
+import { createRedactor } from '../../src/shared/redact.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 import {
   chainInterceptors,
@@ -14,9 +14,9 @@ import {
   retryingInterceptor,
   type RpcCall,
   type RpcInterceptor,
-} from '../../src/transport/interceptors.js'
-import { PollCoalescer } from '../../src/transport/poll-coalescer.js'
-import { createRpc } from '../../src/transport/rpc.js'
+} from '../../src/rpc/interceptors.js'
+import { PollCoalescer } from '../../src/rpc/poll-coalescer.js'
+import { createRpc } from '../../src/rpc/rpc.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 const SECRET = 'sk-live-0123456789abcdef'

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isAgentBayError, type ContextStatusData } from '../../src/index.js'
-import { ContextStatusFromString, RESPONSE_CODECS } from '../../src/wire/index.js'
-import { decodeResponse } from '../../src/transport/decode-response.js'
-import { createRedactor, redactText } from '../../src/redact.js'
+import { isAgentBayError, type ContextStatusData } from '../../src/entries/index.js'
+import { ContextStatusFromString, RESPONSE_CODECS } from '../../src/entries/wire.js'
+import { decodeResponse } from '../../src/wire/decode-response.js'
+import { createRedactor, redactText } from '../../src/shared/redact.js'
 
 // ---- an oracle written independently of the codecs (protocol §2.1, §2.3, §4) ---------------------
 

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { NormalizedRetry } from '../../src/config.js'
+import type { NormalizedRetry } from '../../src/http/config.js'
 import {
   ApiError,
   DecodeError,
@@ -9,14 +9,14 @@ import {
   RequestTimeoutError,
   ThrottlingError,
   ValidationError,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport } from '../../src/testing/index.js'
-import { retryingInterceptor } from '../../src/transport/interceptors.js'
-import { READ_ACTIONS, createRpc, isTransientError, retryDelayMs } from '../../src/transport/rpc.js'
+import { retryingInterceptor } from '../../src/rpc/interceptors.js'
+import { READ_ACTIONS, createRpc, isTransientError, retryDelayMs } from '../../src/rpc/rpc.js'
 import { ACTIONS, type Action } from '../../src/wire/protocol.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
-// Transport-level retries of read actions (src/transport/rpc.ts), in virtual time.
+// Transport-level retries of read actions (src/rpc/rpc.ts), in virtual time.
 
 const POLICY: NormalizedRetry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 }
 const NOT_JSON = jsonResponse('<html>busy</html>', 200)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { redactUrl } from '../../src/wire/index.js'
-import { redactText } from '../../src/redact.js'
+import { redactUrl } from '../../src/entries/wire.js'
+import { redactText } from '../../src/shared/redact.js'
 
 describe('redaction of presigned URLs', () => {
   it('scrubs the credentials of S3, OSS and emulator presigned URLs', () => {

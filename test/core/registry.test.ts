@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { RESPONSE_CODECS, type ResponseBody } from '../../src/codecs/actions.js'
-import type { ContextStatusData } from '../../src/codecs/context-status.js'
-import { READ_ACTIONS, type RpcResponse } from '../../src/transport/rpc.js'
+import { RESPONSE_CODECS, type ResponseBody } from '../../src/wire/codecs/actions.js'
+import type { ContextStatusData } from '../../src/wire/codecs/context-status.js'
+import { READ_ACTIONS, type RpcResponse } from '../../src/rpc/rpc.js'
 import { ACTIONS, QUERY_FIELDS, isAction, type Action } from '../../src/wire/protocol.js'
 
 // Style §14: the registries are checked by the compiler (`tsc --noEmit` covers test/) and at run time.

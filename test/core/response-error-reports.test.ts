@@ -1,20 +1,20 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { RESPONSE_CODECS } from '../../src/codecs/actions.js'
+import { RESPONSE_CODECS } from '../../src/wire/codecs/actions.js'
 import {
   ContextStatusFromString,
   EpochSeconds,
   pickContextStatusData,
   type ContextStatusData,
-} from '../../src/codecs/context-status.js'
-import { decodeOrThrow, describeErrors, pathOf } from '../../src/codecs/decode.js'
-import { ApiError, DecodeError, HttpError, ThrottlingError, type Action } from '../../src/index.js'
+} from '../../src/wire/codecs/context-status.js'
+import { decodeOrThrow, describeErrors, pathOf } from '../../src/wire/codecs/decode.js'
+import { ApiError, DecodeError, HttpError, ThrottlingError, type Action } from '../../src/entries/index.js'
 import { jsonResponse, task } from '../../src/testing/index.js'
-import { decodeResponse, optional, parseRetryAfter } from '../../src/transport/decode-response.js'
+import { decodeResponse, optional, parseRetryAfter } from '../../src/wire/decode-response.js'
 import { thrown } from '../helpers/thrown.js'
 
 // How a response becomes a typed error, with exact messages, paths and fields
-// (src/transport/decode-response.ts, src/codecs/decode.ts, src/codecs/context-status.ts).
+// (src/wire/decode-response.ts, src/wire/codecs/decode.ts, src/wire/codecs/context-status.ts).
 
 const decode = (action: Action, body: unknown, status = 200, retryAfter?: string) =>
   decodeResponse(action, RESPONSE_CODECS[action], jsonResponse(body, status, retryAfter))

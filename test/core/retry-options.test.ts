@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RETRY, dropUndefined, normalizeConfig, type RetryOptions } from '../../src/config.js'
-import { ValidationError } from '../../src/index.js'
+import { DEFAULT_RETRY, dropUndefined, normalizeConfig, type RetryOptions } from '../../src/http/config.js'
+import { ValidationError } from '../../src/entries/index.js'
 
-// The `retry` option of `new AgentBay()`: its boundaries and the errors that name it (src/config.ts).
+// The `retry` option of `new AgentBay()`: its boundaries and the errors that name it (src/http/config.ts).
 
 const retryOf = (retry: RetryOptions) => normalizeConfig({ apiKey: 'k', env: {}, retry }).retry
 

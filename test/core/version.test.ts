@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { SDK_VERSION } from '../../src/index.js'
+import { SDK_VERSION } from '../../src/entries/index.js'
 import { runInProcess } from '../cli/helpers.js'
 
 describe('SDK_VERSION', () => {

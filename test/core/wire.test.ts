@@ -9,11 +9,11 @@ import {
   RequestTimeoutError,
   ThrottlingError,
   type AgentBayClientOptions,
-} from '../../src/index.js'
-import { redactUrl } from '../../src/wire/index.js'
-import { parseRetryAfter } from '../../src/transport/decode-response.js'
-import { createRedactor } from '../../src/redact.js'
-import { retryDelayMs } from '../../src/transport/retry.js'
+} from '../../src/entries/index.js'
+import { redactUrl } from '../../src/entries/wire.js'
+import { parseRetryAfter } from '../../src/wire/decode-response.js'
+import { createRedactor } from '../../src/shared/redact.js'
+import { retryDelayMs } from '../../src/rpc/retry.js'
 import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
 
 const KEY = 'ak-secret-123'
@@ -334,7 +334,8 @@ describe('transport failures', () => {
     )
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expect(error).toMatchObject({ kind: 'timeout', action: 'GetContextInfo' })
-    expect(await srv.ended(0)).toBe('closed-early')
+    // Closed by the client (or, on a loaded machine, given up on before it even arrived).
+    expect(['closed-early', 'never-arrived']).toContain(await srv.endedOrNeverArrived(0))
   })
 
   it('counts the body in the timeout: headers on time, body never finished → RequestTimeoutError', async () => {
@@ -346,12 +347,13 @@ describe('transport failures', () => {
       firstValueFrom(clientFor(srv, { timeoutMs: 80, retry: { attempts: 1 } }).session('s-1').context.info()),
     )
     expect(error).toBeInstanceOf(RequestTimeoutError)
-    expect(await srv.ended(0)).toBe('closed-early')
+    expect(['closed-early', 'never-arrived']).toContain(await srv.endedOrNeverArrived(0))
   })
 
   it('retries timeouts of read actions within the attempt budget', async () => {
     const srv = await serve(hang, answer(200, ok(undefined, 'after-timeout')))
-    const info = await firstValueFrom(clientFor(srv, { timeoutMs: 50 }).session('s-1').context.info())
+    // Long enough that the answering attempt never times out on a loaded machine.
+    const info = await firstValueFrom(clientFor(srv, { timeoutMs: 1000 }).session('s-1').context.info())
     expect(info.requestId).toBe('after-timeout')
     expect(srv.requests).toHaveLength(2)
     expect(await srv.ended(0)).toBe('closed-early')
@@ -422,7 +424,7 @@ describe('the API key never leaks into errors', () => {
     const error = await rejectionOf(sync(clientFor(srv, { timeoutMs: 30 })))
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expectNoKey(error)
-    await srv.ended(0)
+    await srv.endedOrNeverArrived(0)
   })
 
   it('on a SyncContext connection reset and a refused connection', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ContextStatusFromString } from '../../src/codecs/context-status.js'
+import { ContextStatusFromString } from '../../src/wire/codecs/context-status.js'
 import type { FaultRule } from '../../src/emulator/index.js'
 import { createContext, createSession, ok, rpc, useEmulator, waitForTasks } from './helpers.js'
 

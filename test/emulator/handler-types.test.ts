@@ -1,6 +1,6 @@
 import type * as t from 'io-ts'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import type { DescribeContextFilesBody, GetContextInfoBody, ListContextsBody, PresignedUrlBody } from '../../src/codecs/actions.js'
+import type { DescribeContextFilesBody, GetContextInfoBody, ListContextsBody, PresignedUrlBody } from '../../src/wire/codecs/actions.js'
 import { HANDLERS } from '../../src/emulator/actions/index.js'
 import type { Handler } from '../../src/emulator/actions/common.js'
 import type { ActionBody } from '../../src/emulator/envelope.js'

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach } from 'vitest'
-import { ContextStatusFromString, type ContextStatusData } from '../../src/codecs/context-status.js'
+import { ContextStatusFromString, type ContextStatusData } from '../../src/wire/codecs/context-status.js'
 import { API_VERSION, QUERY_FIELDS, bearer, isAction, isTerminalStatus } from '../../src/wire/protocol.js'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
 
@@ -120,7 +120,7 @@ export async function contextInfo(emulator: Emulator, params: Record<string, str
 export async function waitForTasks(
   emulator: Emulator,
   params: Record<string, string | undefined>,
-  { atLeast = 1, timeoutMs = 3000 } = {},
+  { atLeast = 1, timeoutMs = 30_000 } = {},
 ): Promise<ContextStatusData[]> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -131,8 +131,8 @@ export async function waitForTasks(
   }
 }
 
-/** Polls `probe` until it returns true. */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+/** Polls `probe` until it returns true (the ceiling tells a hang from a loaded machine). */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time')

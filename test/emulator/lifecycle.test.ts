@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
 import { connectableHost } from '../../src/emulator/emulator.js'
-import { contextInfo, createContext, createSession, ok, rpc, tool, useEmulator } from './helpers.js'
+import { contextInfo, createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
 
 describe('emulator lifecycle', () => {
   const env = useEmulator()
@@ -40,7 +40,7 @@ describe('emulator lifecycle', () => {
     const emulator = await env.start({ taskDelayMs: 50 })
     const contextId = await createContext(emulator, 'graceful')
     const session = await createSession(emulator, [{ contextId, path: '/d' }])
-    await emulator.close({ graceMs: 2000 })
+    await emulator.close({ graceMs: 60_000 }) // close() returns as soon as the tasks end: a large grace costs nothing
     expect(emulator.tasks({ sessionId: session })).toEqual([expect.objectContaining({ status: 'Success' })])
   })
 
@@ -50,9 +50,8 @@ describe('emulator lifecycle', () => {
     const session = await createSession(emulator, [{ contextId, path: '/d' }])
     await tool(emulator, session, 'write_file', { path: '/d/big.bin', content: Buffer.alloc(200_000).toString('base64'), encoding: 'base64' })
     await ok(emulator, 'SyncContext', { SessionId: session })
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const [running] = await contextInfo(emulator, { SessionId: session, TaskType: 'upload' })
-    expect(running?.status).toBe('Running') // 200 kB at 20 kB/s: still copying
+    // 200 kB at 20 kB/s: it stays Running for 10 s, however late we look.
+    await eventually(async () => (await contextInfo(emulator, { SessionId: session, TaskType: 'upload' }))[0]?.status === 'Running')
     await emulator.close()
     const upload = emulator.tasks({ sessionId: session }).find((task) => task.taskType === 'upload')
     expect(upload).toMatchObject({ status: 'Failed', errorMessage: SHUTDOWN_MESSAGE })

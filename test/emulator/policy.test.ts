@@ -5,8 +5,8 @@ import { createContext, createSession, ok, rpc, tool, useEmulator, waitForTasks 
 import { listFiles } from '../../src/emulator/fs-ops.js'
 import { parseSyncPolicy } from '../../src/emulator/policy.js'
 import { RpcFailure } from '../../src/emulator/errors.js'
-import { describeErrors } from '../../src/codecs/decode.js'
-import { DEFAULT_SYNC_POLICY, serializePolicy, syncPolicy, SyncPolicyFromJson, type SyncPolicyInput } from '../../src/policy/sync-policy.js'
+import { describeErrors } from '../../src/wire/codecs/decode.js'
+import { DEFAULT_SYNC_POLICY, serializePolicy, syncPolicy, SyncPolicyFromJson, type SyncPolicyInput } from '../../src/wire/policy/sync-policy.js'
 
 const MOUNT = '/home/wuying/data'
 
@@ -26,8 +26,8 @@ async function uploadWith(env: ReturnType<typeof useEmulator>, policy: unknown, 
 describe('sync policy', () => {
   const env = useEmulator()
 
-  it('uploads only whitelisted paths, minus their excludePaths', async () => {
-    const policy = { bwList: { whiteLists: [{ path: '/docs', excludePaths: ['/docs/private'] }, { path: 'cfg.json' }] } }
+  it('uploads only whitelisted paths, minus their excludePaths (relative to the white-list entry, §6)', async () => {
+    const policy = { bwList: { whiteLists: [{ path: '/docs', excludePaths: ['/private'] }, { path: 'cfg.json' }] } }
     const { stored } = await uploadWith(env, policy, ['docs/a.md', 'docs/private/key.pem', 'docs/sub/b.md', 'cfg.json', 'other.txt'])
     expect(stored.sort()).toEqual(['cfg.json', 'docs/a.md', 'docs/sub/b.md'])
   })

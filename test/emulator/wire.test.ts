@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { RESPONSE_CODECS } from '../../src/codecs/actions.js'
-import { Envelope } from '../../src/codecs/envelope.js'
+import { RESPONSE_CODECS } from '../../src/wire/codecs/actions.js'
+import { Envelope } from '../../src/wire/codecs/envelope.js'
 import { ACTIONS, API_VERSION, type Action } from '../../src/wire/protocol.js'
 import { createContext, createSession, eventually, ok, rpc, send, tool, useEmulator, waitForTasks } from './helpers.js'
 
@@ -107,7 +107,8 @@ describe('wire format (protocol §1)', () => {
     await call('DeleteSessionAsync', { SessionId: sessionId })
     const other = await createSession(emulator)
     await call('ReleaseMcpSession', { SessionId: other })
-    await call('DeleteContext', { Id: contextId })
+    // The deleted session may still be uploading into contextId (Context.InUse): delete an unmounted one.
+    await call('DeleteContext', { Id: await createContext(emulator, 'unmounted', 'ak-123') })
     expect([...seen].sort()).toEqual([...ACTIONS].sort())
     // Envelope first, then Data, then list fields, in this order: the handlers' typed bodies
     // (issue 10 item 7) must not change a byte of what the official SDKs parse.
@@ -215,9 +216,11 @@ describe('contexts (protocol §3.7–3.11)', () => {
   })
 
   it('fails a sync task of a context deleted meanwhile, with an errorMessage', async () => {
-    const emulator = await env.start({ taskDelayMs: 60 })
+    // A mounted context cannot be deleted (Context.InUse); an unmounted ContextId + Path pair can.
+    const emulator = await env.start({ taskDelayMs: 300 })
     const contextId = await createContext(emulator, 'doomed')
-    const session = await createSession(emulator, [{ contextId, path: '/d' }])
+    const session = await createSession(emulator)
+    await ok(emulator, 'SyncContext', { SessionId: session, ContextId: contextId, Path: '/d', Mode: 'upload' })
     await ok(emulator, 'DeleteContext', { Id: contextId })
     const [task] = await waitForTasks(emulator, { SessionId: session })
     expect(task).toMatchObject({ status: 'Failed', errorMessage: `context ${contextId} no longer exists` })

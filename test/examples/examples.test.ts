@@ -31,7 +31,7 @@ describe('examples/', () => {
   })
 
   it.concurrent.each(Object.entries(EXPECTED))('%s runs against the emulator and prints what it promises', async (file, patterns) => {
-    const result = await runProcess(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'examples', file)], env.env, 60_000)
+    const result = await runProcess(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'examples', file)], env.env, 120_000)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     for (const pattern of patterns) expect(result.stdout).toMatch(pattern)

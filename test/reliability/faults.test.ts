@@ -4,8 +4,9 @@
 import { lastValueFrom } from 'rxjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EmulatorTaskRecord, FaultRule } from '../../src/emulator/index.js'
-import { isAgentBayError, type ContextStatusData, type Session } from '../../src/index.js'
+import { isAgentBayError, type ContextStatusData, type Session, type SyncOptions } from '../../src/entries/index.js'
 import {
+  GENEROUS_SYNC,
   LATENCY_MS,
   SHORT_TIMEOUT_MS,
   SYNC,
@@ -74,6 +75,14 @@ const SYNC_CASES: [Op, Target][] = [
   ['sync', 'poll'],
   ['syncAsync', 'poll'],
 ]
+
+/**
+ * The sync of the 'always' mode: every poll fails, so it ends when its polls are spent, with the
+ * last poll's error. Two polls, and a deadline (2 × 10 s) that never comes first: under the
+ * latency fault one poll is 3 attempts × SHORT_TIMEOUT_MS, and a deadline passing before any poll
+ * had failed would end the sync unconfirmed instead of with RequestTimeoutError.
+ */
+const ALWAYS_FAILING_SYNC: SyncOptions = { ...SYNC, maxRetries: 2, retryInterval: 10_000 }
 
 /** What a correct SDK must end with: recovery only when the fault is transient, hits a read action, and fires once. */
 const expectsRecovery = (fault: FaultCase, target: Target, mode: Mode): boolean => fault.transient && mode === 'once' && target !== 'trigger'
@@ -147,7 +156,10 @@ async function run(op: Op, target: Target, fault: FaultCase, mode: Mode) {
   let verdict: Verdict
   let infoData: readonly ContextStatusData[] | undefined
   const isInfo = op === 'info' || op === 'infoAsync'
-  const deadline = isInfo ? infoDeadlineMs(timeoutMs) : syncDeadlineMs(timeoutMs)
+  // A sync that must recover gets a budget no loaded machine exhausts. One that must fail ends on its
+  // poll count (ALWAYS_FAILING_SYNC), so it ends with the fault's error, not as timed out.
+  const options: SyncOptions = mode === 'once' ? GENEROUS_SYNC : ALWAYS_FAILING_SYNC
+  const deadline = isInfo ? infoDeadlineMs(timeoutMs) : syncDeadlineMs(timeoutMs, options)
   const outcome = await withDeadline(deadline, async (signal): Promise<Verdict> => {
     switch (op) {
       case 'info':
@@ -164,9 +176,9 @@ async function run(op: Op, target: Target, fault: FaultCase, mode: Mode) {
         return result.success ? { kind: 'success', tasks: result.contextStatusData } : { kind: 'error', error: result.error }
       }
       case 'sync':
-        return observeSync(handle.context.sync(SYNC), signal)
+        return observeSync(handle.context.sync(options), signal)
       case 'syncAsync':
-        return syncVerdict(await handle.context.syncAsync({ ...SYNC, signal }))
+        return syncVerdict(await handle.context.syncAsync({ ...options, signal }))
     }
   })
   verdict = outcome.hung ? { kind: 'hung' } : outcome.value!
@@ -206,7 +218,7 @@ describe.each(FAULTS)('fault $label', (fault) => {
 
     // The key appears in no outcome and no log line; the client holds no request open afterwards.
     expect(keyLeaks(harness.emulator.apiKey, verdict, errorOf(verdict), ...who.logger.lines, ...harness.logLines)).toEqual([])
-    await until(() => busySockets(who.agent) === 0, 1000, () => `client still has ${busySockets(who.agent)} request(s) open`)
+    await until(() => busySockets(who.agent) === 0, 10_000, () => `client still has ${busySockets(who.agent)} request(s) open`)
   })
 })
 

@@ -19,39 +19,56 @@ import {
   type Logger,
   type Session,
   type SyncOptions,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 
 // ---- settings --------------------------------------------------------------------------------------
 
 /** Small client retry settings: three attempts, 5..20 ms backoff. */
 export const RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } as const
-/** Per-attempt timeout of ordinary clients: far above what the emulator needs on a loaded CI box. */
-export const TIMEOUT_MS = 2000
-/** Per-attempt timeout of the client used against the `latency` fault. */
-export const SHORT_TIMEOUT_MS = 120
+/** Per-attempt timeout of ordinary clients: far above what the emulator needs on a loaded 2-core box (2 s was not). */
+export const TIMEOUT_MS = 10_000
+/** Per-attempt timeout of the client used against the `latency` fault: far above an unfaulted request on a loaded box. */
+export const SHORT_TIMEOUT_MS = 500
 /** What the `latency` fault adds: well past `SHORT_TIMEOUT_MS`. */
-export const LATENCY_MS = 400
+export const LATENCY_MS = 1500
+/** Slack of the hang deadlines below: they tell a hang from a slow machine, they do not measure speed. */
+const HANG_SLACK_MS = 15_000
 /**
- * Sync settings: adaptive schedule from 50 ms, at most 10 polls. The budget is a wall-clock
- * deadline that includes requests in flight (issue 9), so it gets room for a loaded machine:
- * 10 × 500 ms = 5 s.
+ * Sync settings for syncs that may fail: adaptive schedule from 50 ms (at most 100 ms apart), at
+ * most 10 polls, so a sync whose polls keep failing ends on its poll count in about a second. The
+ * budget is also a wall-clock deadline that includes requests in flight (issue 9): 10 × 500 ms = 5 s.
  */
 export const SYNC: SyncOptions = { mode: 'upload', retryInterval: 500, schedule: adaptiveSchedule({ retryInterval: 50 }), maxRetries: 10, noTaskGraceMs: 300 }
+/**
+ * For a sync that must succeed: a budget no loaded machine exhausts on these short tasks. The
+ * deadline is 200 × 100 ms = 20 s, and 200 polls on SYNC's schedule last about as long, so
+ * neither bound ends it first; only a bug (a task never seen to finish) waits it out.
+ */
+export const GENEROUS_SYNC: SyncOptions = { ...SYNC, retryInterval: 100, maxRetries: 200 }
 /** The emulator holds each task phase this long (pending, then running). */
 export const TASK_DELAY_MS = 20
 export const MOUNT = '/home/wuying/data'
 
 /** Upper bound of one read call: every attempt times out, plus the largest backoffs, plus slack. */
 export function infoDeadlineMs(timeoutMs: number, retryAfterMs = 0): number {
-  return RETRY.attempts * timeoutMs + (RETRY.attempts - 1) * Math.max(RETRY.maxDelayMs, retryAfterMs) + 1000
+  return RETRY.attempts * timeoutMs + (RETRY.attempts - 1) * Math.max(RETRY.maxDelayMs, retryAfterMs) + HANG_SLACK_MS
 }
 
-/** Upper bound of one sync: baseline poll, trigger, then at most `maxRetries` polls and the waiting budget. */
+/**
+ * Upper bound of one sync. With a deadline (`maxRetries × retryInterval` > 0) it ends by then,
+ * requests in flight included; by poll count it ends after the baseline poll, the trigger and at
+ * most `maxRetries` polls with the schedule's waits between them; whichever comes first.
+ */
 export function syncDeadlineMs(timeoutMs: number, options: SyncOptions = SYNC, retryAfterMs = 0): number {
-  const poll = infoDeadlineMs(timeoutMs, retryAfterMs) - 1000
+  const poll = infoDeadlineMs(timeoutMs, retryAfterMs) - HANG_SLACK_MS
   const polls = options.maxRetries ?? 150
-  const budget = polls * (options.retryInterval ?? 1500)
-  return poll + timeoutMs + polls * poll + budget + (options.noTaskGraceMs ?? 0) + 1500
+  const retryInterval = options.retryInterval ?? 1500
+  const schedule = options.schedule ?? adaptiveSchedule({ retryInterval })
+  let waits = 0
+  for (let index = 0; index < polls; index += 1) waits += schedule(index)
+  const byPollCount = poll + timeoutMs + polls * poll + waits
+  const budget = polls * retryInterval
+  return (budget > 0 ? Math.min(budget, byPollCount) : byPollCount) + HANG_SLACK_MS
 }
 
 // ---- a fetch whose sockets we own --------------------------------------------------------------------
@@ -62,9 +79,10 @@ export function syncDeadlineMs(timeoutMs: number, options: SyncOptions = SYNC, r
  * close them all with `agent.destroy()`. The global fetch keeps undici's pool out of reach.
  * `onResponse` sees each answer's action before the SDK does (used to arm faults after a trigger).
  */
-export function agentFetch(agent: Agent, onResponse?: (action: string, status: number) => void): typeof fetch {
+export function agentFetch(agent: Agent, onResponse?: (action: string, status: number) => void, onRequest?: (action: string) => void): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init)
+    onRequest?.(new URL(request.url).searchParams.get('Action') ?? '')
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
     const url = new URL(request.url)
     const requestHeaders: Record<string, string> = {}
@@ -115,7 +133,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     emulator,
     logLines,
     handlersOpen,
-    async quiesce(timeoutMs = 5000) {
+    async quiesce(timeoutMs = 30_000) {
       // A request the client aborted may still sit in the emulator's socket buffer and be handled a
       // moment later: wait until the counters have stayed at rest for 25 ms.
       const deadline = Date.now() + timeoutMs
@@ -159,6 +177,11 @@ export interface TestClient {
   readonly logger: ReturnType<typeof capturingLogger>
   /** Called with each answer's action before the SDK reads it. */
   onResponse: ((action: string, status: number) => void) | undefined
+  /**
+   * Requests this client sent, per action (`''` for presigned URLs). Counted as they leave, so
+   * "nothing sent afterwards" does not depend on when the emulator gets round to reading them.
+   */
+  readonly sent: Map<string, number>
   /** Closes the client's sockets (idle and busy). */
   destroy(): void
 }
@@ -171,6 +194,7 @@ export function createClient(target: { readonly apiKey: string; readonly endpoin
     agent,
     logger,
     onResponse: undefined,
+    sent: new Map(),
     agentBay: undefined as unknown as AgentBay,
     destroy: () => agent.destroy(),
   }
@@ -181,12 +205,20 @@ export function createClient(target: { readonly apiKey: string; readonly endpoin
     retry: RETRY,
     timeoutMs: TIMEOUT_MS,
     logger,
-    fetch: agentFetch(agent, (action, status) => client.onResponse?.(action, status)),
+    fetch: agentFetch(
+      agent,
+      (action, status) => client.onResponse?.(action, status),
+      (action) => void client.sent.set(action, (client.sent.get(action) ?? 0) + 1),
+    ),
     ...options,
   })
   Object.assign(client, { agentBay })
   return client
 }
+
+/** Requests `client` sent in total, or of one action. */
+export const requestsSent = (client: TestClient, action?: string): number =>
+  action === undefined ? [...client.sent.values()].reduce((sum, n) => sum + n, 0) : (client.sent.get(action) ?? 0)
 
 /** Requests the client has in flight (sockets assigned to a request). */
 export const busySockets = (agent: Agent): number => Object.values(agent.sockets).reduce((sum, list) => sum + (list?.length ?? 0), 0)
@@ -196,7 +228,7 @@ export async function sessionWithMount(agentBay: AgentBay, name: string): Promis
   const context = await firstValueFrom(agentBay.context.create(`${name}-${Math.random().toString(16).slice(2, 10)}`))
   const created = await agentBay.createAsync({
     contextSync: [{ contextId: context.id, path: MOUNT }],
-    downloadWait: { schedule: () => 20, maxPolls: 250, noTaskGraceMs: 2000 },
+    downloadWait: { schedule: () => 20, maxPolls: 1500, noTaskGraceMs: 2000 }, // 30 s of waits: never binds on a loaded box
   })
   if (!created.success || created.session === undefined) throw new Error(`session not created: ${created.errorMessage ?? ''}`)
   return { session: created.session, contextId: context.id }

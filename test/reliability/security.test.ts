@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FaultRule } from '../../src/emulator/index.js'
-import { AgentBay, isAgentBayError, ValidationError, type Session } from '../../src/index.js'
+import { AgentBay, isAgentBayError, ValidationError, type Session } from '../../src/entries/index.js'
 import { MOUNT, SYNC, createClient, keyLeaks, sessionWithMount, startHarness, type Harness, type TestClient } from './helpers.js'
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -93,7 +93,7 @@ describe('the CLI under faults', () => {
       execFile(
         process.execPath,
         ['--import', 'tsx', 'src/cli/main.ts', ...args, '--endpoint', harness.emulator.endpoint, '--api-key', KEY_A],
-        { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' }, timeout: 30_000 },
+        { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' }, timeout: 120_000 },
         (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr }),
       )
     })
@@ -115,7 +115,7 @@ describe('the CLI under faults', () => {
       expect(`${run.stdout}${run.stderr}`.length).toBeGreaterThan(0)
       expect(keyLeaks(KEY_A, run.stdout, run.stderr)).toEqual([])
     }
-  }, 60_000)
+  })
 })
 
 describe('tenants and paths, through the SDK', () => {

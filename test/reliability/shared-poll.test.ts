@@ -3,12 +3,14 @@
 // last subscriber leaves.
 import { firstValueFrom, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adaptiveSchedule, type ContextSyncResult, type Session, type SyncOptions } from '../../src/index.js'
-import { createClient, sessionWithMount, startHarness, until, type Harness, type TestClient } from './helpers.js'
+import type { ContextSyncResult, Session, SyncOptions } from '../../src/entries/index.js'
+import { GENEROUS_SYNC, MOUNT, busySockets, createClient, requestsSent, sessionWithMount, startHarness, until, type Harness, type TestClient } from './helpers.js'
 
 const N = 10
-// The budget is a wall-clock deadline including requests in flight (issue 9): 40 × 250 ms, polls still from 50 ms.
-const SHARED_SYNC: SyncOptions = { mode: 'upload', retryInterval: 250, schedule: adaptiveSchedule({ retryInterval: 50 }), maxRetries: 40, noTaskGraceMs: 500 }
+// A budget no loaded machine exhausts on 2 × 150 ms tasks (a 20 s deadline): every sync must succeed.
+const SHARED_SYNC: SyncOptions = { ...GENEROUS_SYNC, noTaskGraceMs: 500 }
+// Syncs that poll until unsubscribed: no deadline (retryInterval 0) and a poll count never reached.
+const ENDLESS_SYNC: SyncOptions = { ...SHARED_SYNC, retryInterval: 0, maxRetries: Number.MAX_SAFE_INTEGER }
 
 let harness: Harness
 let client: TestClient
@@ -60,28 +62,39 @@ describe('shared polling over HTTP', () => {
   })
 
   it('stops the shared poll when the last subscriber leaves', async () => {
-    await harness.quiesce()
-    const coalescer = client.agentBay.coalescer
-    const handle = client.agentBay.session(session.sessionId)
-    const subscriptions: Subscription[] = []
-    for (let i = 0; i < N; i += 1) subscriptions.push(handle.context.sync(SHARED_SYNC).subscribe())
-    // Every sync has seen its task once: all are mid-poll.
-    await firstValueFrom(handle.context.sync(SHARED_SYNC))
-    await until(() => (harness.emulator.stats().calls['SyncContext'] ?? 0) > 0, 1000, () => 'no trigger')
+    // Tasks that never end while the test runs, and syncs without a budget: they are still polling
+    // whenever we look, however slow the machine (closing the emulator ends them).
+    const slow = await startHarness({ taskDelayMs: 600_000 })
+    const slowClient = createClient(slow.emulator)
+    try {
+      const context = await slowClient.agentBay.context.createAsync(`shared-stop-${Date.now()}`)
+      if (!context.success) throw new Error('context not created')
+      const created = await slowClient.agentBay.createAsync({ contextSync: [{ contextId: context.context.id, path: MOUNT }], downloadWait: { maxPolls: 1 } })
+      if (created.session === undefined) throw new Error('session not created')
+      const coalescer = slowClient.agentBay.coalescer
+      const handle = slowClient.agentBay.session(created.session.sessionId)
+      const polls = () => requestsSent(slowClient, 'GetContextInfo')
+      const subscriptions: Subscription[] = []
+      for (let i = 0; i < N; i += 1) subscriptions.push(handle.context.sync(ENDLESS_SYNC).subscribe())
+      // Every sync has seen its task once: all are mid-poll.
+      await firstValueFrom(handle.context.sync(ENDLESS_SYNC))
 
-    // Leaving one by one: the poll goes on while anyone is left …
-    for (const subscription of subscriptions.slice(0, -1)) subscription.unsubscribe()
-    const whileOneLeft = infoCalls()
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    expect(infoCalls()).toBeGreaterThan(whileOneLeft)
+      // Leaving one by one: the poll goes on while anyone is left …
+      for (const subscription of subscriptions.slice(0, -1)) subscription.unsubscribe()
+      const whileOneLeft = polls()
+      await until(() => polls() > whileOneLeft, 30_000, () => 'polling stopped while a subscriber was left')
 
-    // … and stops with the last one: no request in flight, none sent afterwards.
-    subscriptions.at(-1)!.unsubscribe()
-    const atLastLeave = infoCalls()
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(coalescer.size).toBe(0)
-    expect(infoCalls()).toBeLessThanOrEqual(atLastLeave)
-    await harness.quiesce()
-    expect(infoCalls()).toBeLessThanOrEqual(atLastLeave)
+      // … and stops with the last one: no request in flight, none sent afterwards.
+      subscriptions.at(-1)!.unsubscribe()
+      const atLastLeave = polls()
+      await until(() => busySockets(slowClient.agent) === 0, 10_000, () => 'a poll is still in flight')
+      expect(coalescer.size).toBe(0)
+      await new Promise((resolve) => setTimeout(resolve, 300)) // a window for a stray timer to fire in
+      expect(polls()).toBe(atLastLeave)
+      expect(coalescer.size).toBe(0)
+    } finally {
+      slowClient.destroy()
+      await slow.close()
+    }
   })
 })

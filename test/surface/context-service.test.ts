@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type Context } from '../../src/index.js'
+import { AgentBay, ValidationError, type Context } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

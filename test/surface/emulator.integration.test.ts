@@ -6,12 +6,12 @@ import { Readable } from 'node:stream'
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { AgentBay, type Context, type CreateSessionOptions, type Session, type SyncOptions } from '../../src/index.js'
+import { AgentBay, type Context, type CreateSessionOptions, type Session, type SyncOptions } from '../../src/entries/index.js'
 
 // Fast timing everywhere: the emulator holds each task 20 ms per phase.
-const SYNC: SyncOptions = { retryInterval: 20, maxRetries: 250, noTaskGraceMs: 1000 }
-const WAIT = { schedule: () => 20, maxPolls: 250, noTaskGraceMs: 1000 }
-const DELETE = { pollIntervalMs: 20, timeoutMs: 10_000, sync: SYNC }
+const SYNC: SyncOptions = { retryInterval: 20, maxRetries: 1500, noTaskGraceMs: 1000 } // 30 s: never binds on a loaded box
+const WAIT = { schedule: () => 20, maxPolls: 1500, noTaskGraceMs: 1000 }
+const DELETE = { pollIntervalMs: 20, timeoutMs: 60_000, sync: SYNC }
 const MOUNT = '/home/wuying/data'
 
 let emulator: Emulator
@@ -26,7 +26,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const session of liveSessions) await session.deleteAsync({ pollIntervalMs: 20, timeoutMs: 5000 })
+  for (const session of liveSessions) await session.deleteAsync({ pollIntervalMs: 20, timeoutMs: 60_000 })
   await emulator?.close()
   await rm(dataDir, { recursive: true, force: true })
 })
@@ -224,7 +224,7 @@ describe('context files and clear', () => {
   it('clear() goes through clearing and ends available with the data gone', async () => {
     const context = await newContext('clear')
     await agentBay.context.uploadAsync(context.id, '/x.txt', 'x')
-    const states = await lastValueFrom(agentBay.context.clear(context.id, { pollIntervalMs: 10, timeoutMs: 5000 }).pipe(toArray()))
+    const states = await lastValueFrom(agentBay.context.clear(context.id, { pollIntervalMs: 10, timeoutMs: 60_000 }).pipe(toArray()))
     expect(states[0]).toBe('clearing')
     expect(states.at(-1)).toBe('available')
     const files = await agentBay.context.listFilesAsync(context.id, '/')

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import * as root from '../../src/index.js'
-import * as wire from '../../src/wire/index.js'
+import * as root from '../../src/entries/index.js'
+import * as wire from '../../src/entries/wire.js'
 import { REPO_ROOT } from '../cli/helpers.js'
 
 // issue 10 item 6: the root entry holds what a user calls; wire codecs, protocol constants and the

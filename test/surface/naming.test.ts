@@ -12,7 +12,7 @@ import {
   type FailureFields,
   type Outcome,
   type SyncTriggerResult,
-} from '../../src/index.js'
+} from '../../src/entries/index.js'
 import { jsonResponse } from '../../src/testing/index.js'
 
 // issue 10 item 5: one naming rule. An unsuffixed method returns a cold Observable, its Promise form
@@ -48,7 +48,7 @@ const ASYNC_ARGUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'FileSystem.createDirectoryAsync': ['/a'],
 }
 
-const ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
+const ENTRY = fileURLToPath(new URL('../../src/entries/index.ts', import.meta.url))
 
 function publicSurface() {
   const sent: string[] = []

@@ -5,8 +5,8 @@ import {
   syncPolicy,
   validateSyncPolicy,
   type SyncPolicy,
-} from '../../src/index.js'
-import { serializePersistenceDataList, serializePolicy } from '../../src/wire/index.js'
+} from '../../src/entries/index.js'
+import { serializePersistenceDataList, serializePolicy } from '../../src/entries/wire.js'
 
 describe('syncPolicy()', () => {
   it('gives the protocol §6 defaults when called without arguments', () => {

@@ -1,6 +1,6 @@
 import { firstValueFrom, isObservable, lastValueFrom, throwError, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type RpcRequest, type Session, type Transport } from '../../src/index.js'
+import { AgentBay, ValidationError, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 
 // Issue 9 item 9: the official SDKs' positional forms, called from plain JavaScript, must be

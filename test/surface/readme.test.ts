@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { firstValueFrom } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AgentBay } from '../../src/index.js'
+import { AgentBay } from '../../src/entries/index.js'
 import { REPO_ROOT, TEST_KEY, runProcess, testEmulator } from '../cli/helpers.js'
 
 /** The first ```ts block under `heading` in README.md. */
@@ -34,7 +34,7 @@ describe("README's first snippet", () => {
     const context = await firstValueFrom(agentBay.context.create('readme'))
     const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/home/wuying/data' }] }))
     const snippet = (await readmeSnippet('## Sync as a stream'))
-      .replace("from 'agentbay-rx'", `from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/index.ts')).href)}`)
+      .replace("from 'agentbay-rx'", `from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/entries/index.ts')).href)}`)
       .replace(/'s-0123456789'/, JSON.stringify(session.sessionId))
       .replace(/'SdkCtx-1'/, JSON.stringify(context.id))
     const file = join(scratch, 'snippet.mts')

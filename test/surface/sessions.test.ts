@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ToolError, ValidationError, syncPolicy, type ContextStatusData, type SessionCreateEvent } from '../../src/index.js'
+import { AgentBay, ToolError, ValidationError, syncPolicy, type ContextStatusData, type SessionCreateEvent } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

@@ -1,5 +1,5 @@
 import { take, tap, toArray } from 'rxjs'
-import type { Context, ContextFileEntry } from '../../context-service/types.js'
+import type { Context, ContextFileEntry } from '../../contexts/types.js'
 import { lastValueUntilAborted } from '../abort.js'
 import type { CommandContext } from '../command-context.js'
 import { UsageError } from '../exit.js'

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
-import { INITIAL_WATCH_STATE, mountKey, nextState, type WatchState } from '../../context/task-model.js'
-import type { ContextStatusData } from '../../context/types.js'
+import { INITIAL_WATCH_STATE, mountKey, nextState, type WatchState } from '../../wire/task-model.js'
+import type { ContextStatusData } from '../../sync/types.js'
 import { TASK_STATUS, isTerminalStatus } from '../../wire/protocol.js'
 import type { Colors, Output } from '../output.js'
 import { formatDuration, widthOf } from './format.js'

@@ -1,6 +1,6 @@
 import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionNotFound } from '../errors.js'
 import type * as t from 'io-ts'
-import type { ContextRecord } from '../../codecs/actions.js'
+import type { ContextRecord } from '../../wire/codecs/actions.js'
 import type { Action } from '../../wire/protocol.js'
 import type { ActionBody } from '../envelope.js'
 import type { RequestScope } from '../core.js'

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ContextStatusFromString, pickContextStatusData } from '../../codecs/context-status.js'
-import { mountKey } from '../../context/task-model.js'
+import { ContextStatusFromString, pickContextStatusData } from '../../wire/codecs/context-status.js'
+import { mountKey } from '../../wire/task-model.js'
 import { SYNC_MODES } from '../../wire/protocol.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
-import { contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
+import { contextInUse, contextNotFound, EMULATOR_CODES, invalidParameter, missingParameter, RpcFailure } from '../errors.js'
 import type { Params } from '../params.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
-import { DEFAULT_SYNC_POLICY } from '../../policy/sync-policy.js'
+import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
 import { StateStore, type ContextMeta, type TaskMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
+import { fileTransferSyncSpec } from './file-transfer.js'
 import { contextById, contextRecord, liveSession, page, runningSession, tenantOf } from './common.js'
 
 // ---- context CRUD ------------------------------------------------------------------------------
@@ -40,7 +41,8 @@ export async function getContext(params: Params, scope: RequestScope): Promise<A
 export async function listContexts(params: Params, scope: RequestScope): Promise<ActionBody<'ListContexts'>> {
   const maxResults = params.integer('MaxResults', 10, 1, 1000)
   const sessionId = params.optional('SessionId')
-  let contexts = [...tenantOf(scope).contexts.values()]
+  // Internal (file-transfer) contexts are the SDK's plumbing, not the user's data: never listed.
+  let contexts = [...tenantOf(scope).contexts.values()].filter((context) => context.internal === undefined)
   if (sessionId !== undefined) {
     const mounted = new Set(liveSession(scope, sessionId).mounts.map((mount) => mount.contextId))
     contexts = contexts.filter((context) => mounted.has(context.id))
@@ -64,12 +66,23 @@ export async function modifyContext(params: Params, scope: RequestScope): Promis
   return {}
 }
 
-/** protocol §3.10: removes the record, then its storage (a crash in between only leaves an orphan directory). */
+/**
+ * protocol §3.10: removes the record, then its storage (a crash in between only leaves an orphan
+ * directory). A context a live session mounts is `in-use` for the real service (§3.7), so it is
+ * refused with `Context.InUse` rather than pulled from under the session: that session's uploads,
+ * the one at deletion included, would fail, and GetSession would list a mount without a name.
+ * Checked in the same mutation as the delete, so a concurrent CreateMcpSession cannot slip in.
+ */
 export async function deleteContext(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteContext'>> {
   const id = params.required('Id')
   await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
-    if (!tenant.contexts.delete(id)) throw contextNotFound(id)
+    if (!tenant.contexts.has(id)) throw contextNotFound(id)
+    const user = [...tenant.sessions.values()].find(
+      (session) => session.status !== 'DELETED' && session.mounts.some((mount) => mount.contextId === id),
+    )
+    if (user !== undefined) throw contextInUse(id, user.id)
+    tenant.contexts.delete(id)
   })
   await scope.core.contextLocks.run(id, () => rm(scope.core.layout.contextDir(id), { recursive: true, force: true }))
   return {}
@@ -130,6 +143,11 @@ export async function syncContext(params: Params, scope: RequestScope): Promise<
   const contextId = params.optional('ContextId')
   const path = optionalMountPath(params.optional('Path'))
   const mode = params.oneOf('Mode', SYNC_MODES) ?? 'upload'
+  const named = contextId === undefined ? undefined : contextById(scope, contextId)
+  if (named?.internal !== undefined) {
+    await scope.core.runner.start(scope.tenantId, session.id, [fileTransferSyncSpec(named, session.id, params.optional('Path'), mode)], 'sync', scope.requestId)
+    return {}
+  }
   let specs: TaskSpec[] = session.mounts
     .filter((mount) => (contextId === undefined || mount.contextId === contextId) && (path === undefined || normalizeMountPath(mount.path) === path))
     .map((mount) => ({ ...mount, taskType: mode }))
@@ -148,7 +166,7 @@ export async function syncContext(params: Params, scope: RequestScope): Promise<
 // ---- internals ---------------------------------------------------------------------------------
 
 const findByName = (contexts: ReadonlyMap<string, ContextMeta>, name: string): ContextMeta | undefined =>
-  [...contexts.values()].find((context) => context.name === name)
+  [...contexts.values()].find((context) => context.internal === undefined && context.name === name)
 
 const normalizeMountPath = (path: string): string => displayPath(toAbsoluteSegments(path, 'Path'))
 

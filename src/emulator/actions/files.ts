@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type * as t from 'io-ts'
-import type { ContextFileRecord } from '../../codecs/actions.js'
+import type { ContextFileRecord } from '../../wire/codecs/actions.js'
 import type { RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
 import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
@@ -10,6 +10,7 @@ import type { Params } from '../params.js'
 import { displayPath, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
+import { changeSnapshotsFor } from '../file-changes.js'
 import { callFileTool } from '../tools.js'
 import { contextById, runningSession, type BodyHandler, type Handler } from './common.js'
 
@@ -78,7 +79,7 @@ export async function deleteContextFile(params: Params, scope: RequestScope): Pr
   return {}
 }
 
-/** Session file tools over MCP (`Name`, `Args` as a JSON string). */
+/** Session file tools over MCP (`Name`, `Args` as a JSON string; `Server`, `AutoGenSession` unused). */
 export async function callMcpTool(params: Params, scope: RequestScope): Promise<ActionBody<'CallMcpTool'>> {
   const session = runningSession(scope, params.required('SessionId'))
   const name = params.required('Name')
@@ -86,6 +87,7 @@ export async function callMcpTool(params: Params, scope: RequestScope): Promise<
   const result = await callFileTool(name, args, {
     sandboxRoot: scope.core.layout.sessionRoot(session.id),
     tmpDir: scope.core.layout.tmpDir,
+    changeSnapshots: changeSnapshotsFor(scope.core, session.id),
   })
   return { Data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
 }

@@ -1,7 +1,9 @@
-import type { Action } from '../../wire/protocol.js'
+import { isAction, type Action } from '../../wire/protocol.js'
+import { BROWSER_ONLY_ACTIONS } from '../browser.js'
 import type { ActionBody } from '../envelope.js'
 import type { BodyHandler } from './common.js'
 import { clearContext, deleteContext, getContext, getContextInfo, listContexts, modifyContext, syncContext } from './contexts.js'
+import { getAndLoadInternalContext } from './file-transfer.js'
 import {
   callMcpTool,
   deleteContextFile,
@@ -9,7 +11,18 @@ import {
   getContextFileDownloadUrl,
   getContextFileUploadUrl,
 } from './files.js'
-import { createMcpSession, deleteSessionAsync, getSession, getSessionDetail, listSession } from './sessions.js'
+import {
+  browserOnlyAction,
+  createMcpSession,
+  deleteSessionAsync,
+  getLabel,
+  getMcpResource,
+  getSession,
+  getSessionDetail,
+  listMcpTools,
+  listSession,
+  setLabel,
+} from './sessions.js'
 
 /** The action → handler registry; `satisfies` makes a missing action a compile error (style §14). */
 export const HANDLERS = {
@@ -33,6 +46,22 @@ export const HANDLERS = {
   DeleteContextFile: deleteContextFile,
   CallMcpTool: callMcpTool,
 } as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
+
+// ---- actions only the official SDKs call (issue 11 items 3, 4, 6) ---------------------------------
+// Not in the wire `ACTIONS`: agentbay-rx's client never sends them, so they have no shared codec.
+
+const OFFICIAL_ONLY_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map<string, BodyHandler<object>>([
+  ['GetAndLoadInternalContext', getAndLoadInternalContext],
+  ['SetLabel', setLabel],
+  ['GetLabel', getLabel],
+  ['GetMcpResource', getMcpResource],
+  ['ListMcpTools', listMcpTools],
+  ...BROWSER_ONLY_ACTIONS.map((action): [string, BodyHandler<object>] => [action, browserOnlyAction(action)]),
+])
+
+/** The handler of `action`, or `undefined` when the emulator does not know it (a `Map`: `__proto__` is no action). */
+export const handlerFor = (action: string): BodyHandler<object> | undefined =>
+  isAction(action) ? HANDLERS[action] : OFFICIAL_ONLY_HANDLERS.get(action)
 
 export type { Handler } from './common.js'
 export { finishDeletion } from './sessions.js'

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import type * as t from 'io-ts'
-import type { SessionListItem } from '../../codecs/actions.js'
+import type { SessionListItem } from '../../wire/codecs/actions.js'
 import { SESSION_STATUS_FINISH } from '../../wire/protocol.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
 import type { ActionBody, SessionResourceFields } from '../envelope.js'
+import { notSupportedByEmulator } from '../browser.js'
 import { contextNotFound, invalidParameter, sessionNotFound } from '../errors.js'
 import type { Params } from '../params.js'
 import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
-import { FILE_TOOLS } from '../tools.js'
+import { FILE_TOOLS, TOOL_INPUT_SCHEMAS } from '../tools.js'
 import { liveSession, page, tenantOf } from './common.js'
+import { releaseInternalContexts } from './file-transfer.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
 const LIST_STATUSES = ['RUNNING', 'PAUSING', 'PAUSED', 'RESUMING', 'DELETING', 'DELETED'] as const
@@ -133,6 +135,62 @@ export async function listSession(params: Params, scope: RequestScope): Promise<
   }
 }
 
+// ---- actions only the official SDKs call (official-sdk-calls §2, §3, §5.2) ----------------------
+
+/** §2: `Labels` replaces the session's labels (replace, not merge: the doc's inference). */
+export async function setLabel(params: Params, scope: RequestScope): Promise<Record<string, never>> {
+  const sessionId = params.required('SessionId')
+  params.required('Labels')
+  const labels = params.labels('Labels')
+  if (labels.size === 0) throw invalidParameter('Labels', 'cannot be empty')
+  await scope.core.store.mutate((draft) => {
+    const sessions = StateStore.tenant(draft, scope.tenantId).sessions
+    const session = sessions.get(sessionId)
+    if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+    sessions.set(sessionId, { ...session, labels })
+  })
+  return {}
+}
+
+/** §2: `Data.Labels` is a JSON object *string*. */
+export async function getLabel(params: Params, scope: RequestScope): Promise<{ Data: { Labels: string } }> {
+  const session = liveSession(scope, params.required('SessionId'))
+  // Object.fromEntries defines own properties, so a `__proto__` label is serialized as data.
+  return { Data: { Labels: JSON.stringify(Object.fromEntries(session.labels)) } }
+}
+
+/** §3.1: `session.info()`. `ResourceUrl` carries the `resourceId` query parameter tests read. */
+export async function getMcpResource(params: Params, scope: RequestScope): Promise<{ Data: McpResourceData }> {
+  const session = liveSession(scope, params.required('SessionId'))
+  const { SessionId, ResourceUrl, ResourceId } = resourceFields(scope.core, session.id)
+  return {
+    Data: {
+      SessionId,
+      ResourceUrl,
+      DesktopInfo: { AppId: '', AuthCode: '', ConnectionProperties: '', ResourceId, ResourceType: 'Desktop', Ticket: '' },
+    },
+  }
+}
+
+/** §3.2: `Data` is a JSON *string* of the tools the emulator serves, whatever the `ImageId`. */
+export async function listMcpTools(): Promise<{ Data: string }> {
+  return { Data: TOOL_LIST }
+}
+
+/** §5.2 (`InitBrowser`…): the session exists, but no emulated session has a browser. */
+export const browserOnlyAction =
+  (action: string) =>
+  async (params: Params, scope: RequestScope): Promise<Record<string, never>> => {
+    liveSession(scope, params.required('SessionId'))
+    throw notSupportedByEmulator(action)
+  }
+
+interface McpResourceData {
+  SessionId: string
+  ResourceUrl: string
+  DesktopInfo: { AppId: string; AuthCode: string; ConnectionProperties: string; ResourceId: string; ResourceType: string; Ticket: string }
+}
+
 // ---- deletion ----------------------------------------------------------------------------------
 
 /**
@@ -149,6 +207,7 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
     await started.done
   }
   if (core.background.signal.aborted) return
+  await releaseInternalContexts(core, tenantId, sessionId)
   await core.store.mutate((draft) => {
     const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return
@@ -183,7 +242,7 @@ function parsePersistenceDataList(value: unknown): MountMeta[] {
 
 const resourceFields = (core: EmulatorCore, sessionId: string): SessionResourceFields => ({
   SessionId: sessionId,
-  ResourceUrl: `${core.baseUrl()}resource/${sessionId}`,
+  ResourceUrl: `${core.baseUrl()}resource/${sessionId}?resourceId=r-${sessionId}`,
   AppInstanceId: `ai-${sessionId}`,
   ResourceId: `r-${sessionId}`,
   HttpPort: '',
@@ -192,16 +251,14 @@ const resourceFields = (core: EmulatorCore, sessionId: string): SessionResourceF
   VpcResource: false,
 })
 
-const PATH_SCHEMA = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }
-
-/** protocol §3.1: `ToolList` is a JSON *string* of tool descriptors. */
+/** protocol §3.1: `ToolList` is a JSON *string* of tool descriptors; ListMcpTools answers the same. */
 const TOOL_LIST = JSON.stringify(
   FILE_TOOLS.map((name) => ({
     name,
     server: 'filesystem',
     serverName: 'filesystem',
     description: `Emulated ${name.replace('_', ' ')} inside the session sandbox`,
-    inputSchema: PATH_SCHEMA,
+    inputSchema: TOOL_INPUT_SCHEMAS[name],
     tool: name,
   })),
 )

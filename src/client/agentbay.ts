@@ -1,0 +1,167 @@
+import { defer, filter, map, type Observable } from 'rxjs'
+import { failureFields, lastValueWithSignal, type AsyncOptions } from '../shared/adapters.js'
+import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from '../http/config.js'
+import { ContextService } from '../contexts/context-service.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { requireOptions } from '../shared/arguments.js'
+import { toOutcome, type Outcome } from '../shared/outcome.js'
+import { createSessionEvents } from '../sessions/create.js'
+import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
+import type { CreateSessionOptions, SessionInfo, SessionListOptions, SessionPageOptions } from '../sessions/types.js'
+import { createRedactor } from '../shared/redact.js'
+import {
+  coalescingInterceptor,
+  loggingInterceptor,
+  redactingInterceptor,
+  redactingLogger,
+  retryingInterceptor,
+} from '../rpc/interceptors.js'
+import { createKyTransport } from '../http/ky-transport.js'
+import { PollCoalescer } from '../rpc/poll-coalescer.js'
+import { createRpc, type Rpc } from '../rpc/rpc.js'
+import type { Transport } from '../http/transport.js'
+import { Session, type CreateSessionResult, type SessionCreateEvent, type SessionFetched, type SessionPage } from '../sessions/session.js'
+
+/** What `create()` emits: the ready `Session` (default) or every creation event. */
+export type CreateObserve = 'session' | 'events'
+
+const isReady = (event: SessionCreateEvent): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'
+
+/** Options of `new AgentBay()`, plus the transport seam used by `agentbay-rx/testing`. */
+export interface AgentBayClientOptions extends AgentBayOptions {
+  /** Replace the HTTP transport (tests: `createFakeTransport()` from `agentbay-rx/testing`). */
+  readonly transport?: Transport
+  /** Random source for retry jitter (tests make it deterministic). Default `Math.random`. */
+  readonly random?: () => number
+}
+
+/**
+ * The AgentBay client. Reads configuration once, at construction (never at import).
+ *
+ * Sessions: `create` / `createAsync`, `get` / `getAsync`, `list` / `listPage` /
+ * `listPageAsync`; contexts: `context`. Observables are cold; each `…Async` is the Promise form,
+ * where remote failures resolve to `{ success: false, errorMessage, error }` and invalid
+ * arguments reject with `ValidationError`.
+ *
+ * @example
+ * const agentBay = new AgentBay({ apiKey: process.env.AGENTBAY_API_KEY })
+ * const { session } = await agentBay.createAsync({ contextSync: [{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }] })
+ */
+export class AgentBay {
+  /** Resolved configuration. It holds no API key: only the closures of the transport and the redactor do (issue 9 item 10). */
+  readonly config: NormalizedConfig
+  /**
+   * Calls one action through this client's interceptors (redaction → coalescing → retry →
+   * logging) and transport → decode; the building block of every service. Per-call options ride
+   * on the call: `rpc('GetContextInfo', params, { retry: false })`.
+   */
+  readonly rpc: Rpc
+  /** Contexts: lookup, lifecycle, paging, files, clear. */
+  readonly context: ContextService
+  /** @internal This client's shared polls (tests check that none is left in flight). */
+  readonly coalescer: PollCoalescer
+
+  /** Throws `ValidationError` (naming the option) for a missing key or any mistyped option. */
+  constructor(options: AgentBayClientOptions = {}) {
+    this.config = normalizeConfig(options)
+    const customTransport = optionalFunction(options.transport, 'transport')
+    const apiKey = resolveApiKey(options)
+    // State of this client only (issue 10): its key lives in the redactor's closure, its polls in its coalescer.
+    const redactor = createRedactor([apiKey])
+    const logger = redactingLogger(this.config.logger, redactor)
+    this.coalescer = new PollCoalescer(this.config.scheduler)
+    const transport = customTransport ?? createKyTransport(this.config, apiKey, redactor)
+    this.rpc = createRpc(transport, [
+      redactingInterceptor(redactor),
+      coalescingInterceptor(this.coalescer),
+      retryingInterceptor(this.config.retry, this.config.scheduler, logger, optionalFunction(options.random, 'random')),
+      loggingInterceptor(logger, this.config.scheduler),
+    ])
+    this.context = new ContextService({ rpc: this.rpc, config: this.config })
+  }
+
+  /** A handle for an existing session; makes no call. */
+  session(sessionId: string): Session {
+    return new Session(sessionId, this)
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  /**
+   * Creates a session and, when contexts are mounted, waits for their downloads. Emits the ready
+   * `Session`; check `session.downloads?.success` (a failed download does not error, so the
+   * session is never lost). With `observe: 'events'` it emits the creation's progress instead:
+   * `created`, then each download `task` update, then `session`.
+   */
+  create(options: CreateSessionOptions & { readonly observe: 'events' }): Observable<SessionCreateEvent>
+  create(options?: CreateSessionOptions & { readonly observe?: 'session' }): Observable<Session>
+  create(options: CreateSessionOptions & { readonly observe?: CreateObserve } = {}): Observable<Session | SessionCreateEvent> {
+    return defer(() => {
+      const { observe = 'session', ...createOptions } = requireOptions(options, 'agentBay.create(options)', "agentBay.create({ imageId, labels, contextSync, observe: 'events' })")
+      if (observe !== 'session' && observe !== 'events') throw new ValidationError(`observe must be 'session' or 'events', got ${JSON.stringify(observe)}`)
+      const events$ = createSessionEvents(this, createOptions, this.makeSession)
+      return observe === 'events' ? events$ : events$.pipe(filter(isReady), map((event) => event.session))
+    })
+  }
+
+  /** @deprecated Use `create({ ...options, observe: 'events' })`: `$` no longer names an event stream. */
+  create$(options: CreateSessionOptions = {}): Observable<SessionCreateEvent> {
+    return createSessionEvents(this, options, this.makeSession)
+  }
+
+  /**
+   * Promise form of `create`. `success` is false when CreateMcpSession failed (no `session`) or
+   * when a mounted context's download failed or timed out (`session` set, `downloads` says which).
+   */
+  async createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
+    const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })')
+    const ready$ = createSessionEvents(this, createOptions, this.makeSession).pipe(filter(isReady))
+    return lastValueWithSignal(ready$, signal).then(
+      ({ requestId, session, downloads }): CreateSessionResult => {
+        if (downloads === undefined) return { requestId, success: true, session }
+        if (downloads.success) return { requestId, success: true, session, downloads }
+        return {
+          requestId,
+          success: false,
+          session,
+          downloads,
+          errorMessage: `session ${session.sessionId} was created but its contexts were not downloaded: ${downloads.errorMessage ?? 'unknown reason'}`,
+          ...(downloads.error === undefined ? {} : { error: downloads.error }),
+        }
+      },
+      (error: unknown): CreateSessionResult => failureFields(error),
+    )
+  }
+
+  /** GetSession → a `Session` with its status, resource URL and mounted contexts. */
+  get(sessionId: string): Observable<Session> {
+    return fetchSession(this, sessionId, this.makeSession).pipe(map((fetched) => fetched.session))
+  }
+
+  async getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
+    const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })')
+    return toOutcome(fetchSession(this, sessionId, this.makeSession), signal)
+  }
+
+  /** Every matching session, pages fetched lazily: `list().pipe(take(5))` sends one request. */
+  list(options: SessionListOptions = {}): Observable<Session> {
+    return listSessions(this, options, this.makeSession)
+  }
+
+  /** One ListSession page. */
+  listPage(options: SessionPageOptions = {}): Observable<SessionPage> {
+    return listSessionPage(this, options, this.makeSession)
+  }
+
+  async listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
+    const { signal, ...pageOptions } = requireOptions(options, 'agentBay.listPageAsync(options)', LIST_SESSIONS_FORM, [...SESSION_PAGE_OPTION_KEYS, 'signal'])
+    return toOutcome(this.listPage(pageOptions), signal)
+  }
+
+  /** Keeps the API key out of logs and snapshots. */
+  toJSON(): Record<string, unknown> {
+    return { endpoint: this.config.baseUrl, regionId: this.config.regionId, timeoutMs: this.config.timeoutMs }
+  }
+
+  private readonly makeSession = (sessionId: string, info: SessionInfo): Session => new Session(sessionId, this, info)
+}

@@ -1,0 +1,441 @@
+import { concatMap, defer, distinctUntilChanged, filter, map, startWith, type Observable } from 'rxjs'
+import type { AsyncOptions } from '../shared/adapters.js'
+import type { NormalizedConfig } from '../http/config.js'
+import { pollUntil } from '../rpc/poll.js'
+import { requireDeadline, requireDelay } from '../shared/duration.js'
+import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import type { Rpc } from '../rpc/rpc.js'
+import { requireOptions, requirePageSize, requirePositiveInteger, requireText } from '../shared/arguments.js'
+import { toOutcome, type Outcome } from '../shared/outcome.js'
+import { walkPages } from '../rpc/paging.js'
+import {
+  getPresigned,
+  openPresignedStream,
+  putPresigned,
+  type DownloadDone,
+  type DownloadEvent,
+  type DownloadStream,
+  type TransferOptions,
+  type UploadData,
+  type UploadDone,
+  type UploadEvent,
+} from '../http/transfer.js'
+import {
+  toContext,
+  toFileEntry,
+  type Acknowledged,
+  type ClearOptions,
+  type ClearResult,
+  type Context,
+  type ContextFilePage,
+  type ContextListOptions,
+  type ContextPage,
+  type ContextPageOptions,
+  type ContextState,
+  type ListFilesOptions,
+  type PresignedUrl,
+} from './types.js'
+
+/** What the context service needs from its client. */
+export interface ContextServiceDeps {
+  readonly rpc: Rpc
+  readonly config: Pick<NormalizedConfig, 'scheduler' | 'regionId' | 'fetch' | 'logger'>
+}
+
+export const CLEAR_DEFAULTS = { pollIntervalMs: 2000, timeoutMs: 60_000 } as const
+const LIST_DEFAULT_MAX_RESULTS = 10
+
+/** A context together with the request that produced it (the Promise forms need the id). */
+interface Fetched {
+  readonly requestId: string
+  readonly context: Context
+}
+
+/**
+ * `agentBay.context`: contexts and their files. Every method returning an Observable is cold
+ * (nothing is sent before subscribe, unsubscribing aborts) and validates its arguments inside
+ * the subscription. Each `…Async` method is its Promise form: remote failures resolve to
+ * `{ success: false, requestId, errorMessage, error }`; invalid arguments reject with `ValidationError`.
+ *
+ * @example
+ * const ctx = await firstValueFrom(agentBay.context.create('my-data'))
+ * agentBay.context.list().pipe(take(5)).subscribe((c) => console.log(c.name))
+ */
+export class ContextService {
+  constructor(private readonly deps: ContextServiceDeps) {}
+
+  // ---- lookup and lifecycle ------------------------------------------------------------------
+
+  /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
+  get(name: string, options: { readonly create?: boolean } = {}): Observable<Context> {
+    return defer(() => this.fetchByName(name, createFlag(options, 'get'))).pipe(map((fetched) => fetched.context))
+  }
+
+  /** GetContext by id (`ContextId`, `AllowCreate=false`). */
+  getById(id: string): Observable<Context> {
+    return this.fetchById(id).pipe(map((fetched) => fetched.context))
+  }
+
+  /** Gets or creates the context called `name`. */
+  create(name: string): Observable<Context> {
+    return this.get(name, { create: true })
+  }
+
+  /** Renames a context (ModifyContext `Id` + `Name`). */
+  update(context: Pick<Context, 'id' | 'name'>): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(context?.id, 'context.id')
+      requireText(context.name, 'context.name')
+      return this.deps.rpc('ModifyContext', { Id: context.id, Name: context.name })
+    }).pipe(map(acknowledged))
+  }
+
+  /** Deletes a context and its stored data (DeleteContext `Id`). */
+  delete(context: Pick<Context, 'id'>): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(context?.id, 'context.id')
+      return this.deps.rpc('DeleteContext', { Id: context.id })
+    }).pipe(map(acknowledged))
+  }
+
+  // ---- listing -------------------------------------------------------------------------------
+
+  /**
+   * Every context, page by page: a page is requested only when the previous one has been emitted
+   * and the subscriber still listens, so `list().pipe(take(5))` sends one request.
+   */
+  list(options: ContextListOptions = {}): Observable<Context> {
+    return defer(() => {
+      requireOptions(options, 'context.list(options)', 'context.list({ maxResults: 50 })')
+      return this.listAll(options)
+    })
+  }
+
+  private listAll(options: ContextListOptions): Observable<Context> {
+    return walkPages((nextToken) =>
+      this.listPage({ ...options, ...(nextToken === undefined ? {} : { nextToken }) }).pipe(
+        map((page) => ({ items: page.contexts, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),
+      ),
+    )
+  }
+
+  /** One `ListContexts` page. */
+  listPage(options: ContextPageOptions = {}): Observable<ContextPage> {
+    return defer(() => {
+      requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })')
+      const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
+      requirePageSize(maxResults, 'maxResults')
+      if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
+      return this.deps.rpc('ListContexts', {
+        MaxResults: String(maxResults),
+        NextToken: options.nextToken === '' ? undefined : options.nextToken,
+        SessionId: options.sessionId,
+      })
+    }).pipe(
+      map((body) => {
+        const page: ContextPage = {
+          requestId: body.RequestId ?? '',
+          contexts: body.Data.map(toContext),
+          ...(body.NextToken === undefined || body.NextToken === '' ? {} : { nextToken: body.NextToken }),
+          ...(body.MaxResults === undefined ? {} : { maxResults: body.MaxResults }),
+          ...(body.TotalCount === undefined ? {} : { totalCount: body.TotalCount }),
+        }
+        return page
+      }),
+    )
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  /** Files in one folder of a context's storage (DescribeContextFiles). */
+  listFiles(contextId: string, folder: string, options: ListFilesOptions = {}): Observable<ContextFilePage> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(folder, 'folder')
+      requireOptions(options, 'context.listFiles(contextId, folder, options)', LIST_FILES_FORM)
+      const pageNumber = options.pageNumber ?? 1
+      const pageSize = options.pageSize ?? 50
+      requirePositiveInteger(pageNumber, 'pageNumber')
+      requirePositiveInteger(pageSize, 'pageSize')
+      return this.deps.rpc('DescribeContextFiles', {
+        ContextId: contextId,
+        ParentFolderPath: folder,
+        PageNumber: String(pageNumber),
+        PageSize: String(pageSize),
+      })
+    }).pipe(
+      map((body) => ({
+        requestId: body.RequestId ?? '',
+        entries: body.Data.map(toFileEntry),
+        ...(body.Count === undefined ? {} : { count: body.Count }),
+      })),
+    )
+  }
+
+  /** A presigned URL to PUT a file into the context (GetContextFileUploadUrl). */
+  getFileUploadUrl(contextId: string, path: string): Observable<PresignedUrl> {
+    return this.presignedUrl('GetContextFileUploadUrl', contextId, path)
+  }
+
+  /** A presigned URL to GET a file from the context (GetContextFileDownloadUrl). */
+  getFileDownloadUrl(contextId: string, path: string): Observable<PresignedUrl> {
+    return this.presignedUrl('GetContextFileDownloadUrl', contextId, path)
+  }
+
+  /** Deletes one file from the context's storage (DeleteContextFile). */
+  deleteFile(contextId: string, path: string): Observable<Acknowledged> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(path, 'path')
+      return this.deps.rpc('DeleteContextFile', { ContextId: contextId, FilePath: path })
+    }).pipe(map(acknowledged))
+  }
+
+  /**
+   * Uploads `data` to the context at `path`: asks for a presigned URL, then PUTs the bytes,
+   * streamed. Emits `{ kind: 'progress', transferredBytes, totalBytes? }` as the body is sent, then
+   * `{ kind: 'done', … }`. Unsubscribing aborts the transfer.
+   */
+  upload(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
+    return defer(() => {
+      requireData(data)
+      requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })')
+      if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
+        throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
+      }
+      return this.getFileUploadUrl(contextId, path)
+    }).pipe(concatMap((presigned) => putPresigned(this.fetch(), presigned.url, data, presigned.requestId, options)))
+  }
+
+  /**
+   * Downloads the file at `path`: asks for a presigned URL, then GETs it. Emits progress per chunk
+   * and finally `{ kind: 'done', data }` with all the bytes. For files too large to hold in
+   * memory use `downloadStreamAsync`. Unsubscribing aborts the transfer.
+   */
+  download(contextId: string, path: string): Observable<DownloadEvent> {
+    return this.getFileDownloadUrl(contextId, path).pipe(
+      concatMap((presigned) => getPresigned(this.fetch(), presigned.url, presigned.requestId)),
+    )
+  }
+
+  // ---- clear ---------------------------------------------------------------------------------
+
+  /**
+   * Clears a context's data: ClearContext, then a `GetContext` probe every `pollIntervalMs`.
+   * Emits the state (`clearing`, `pre-available`, …) whenever it changes and completes once it is
+   * `available`; errors with `RequestTimeoutError` when that takes longer than `timeoutMs`.
+   */
+  clear(contextId: string, options: ClearOptions = {}): Observable<ContextState> {
+    return defer(() => this.clearStates(contextId, clearOptions(options, 'clear'))).pipe(map((step) => step.state))
+  }
+
+  // ---- Promise forms -------------------------------------------------------------------------
+
+  async getAsync(name: string, options: { readonly create?: boolean } & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const create = createFlag(options, 'getAsync')
+    return toOutcome(this.fetchByName(name, create).pipe(map(withContextId)), options.signal)
+  }
+
+  async getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const { signal } = asyncOptions(options, 'getByIdAsync(id, options)')
+    return toOutcome(this.fetchById(id).pipe(map(withContextId)), signal)
+  }
+
+  async createAsync(name: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const { signal } = asyncOptions(options, 'createAsync(name, options)')
+    return this.getAsync(name, { ...(signal === undefined ? {} : { signal }), create: true })
+  }
+
+  async updateAsync(context: Pick<Context, 'id' | 'name'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'updateAsync(context, options)')
+    return toOutcome(this.update(context), signal)
+  }
+
+  async deleteAsync(context: Pick<Context, 'id'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'deleteAsync(context, options)')
+    return toOutcome(this.delete(context), signal)
+  }
+
+  /** One page (the reference `list()` result shape); `list()` walks all pages. */
+  async listPageAsync(options: ContextPageOptions & AsyncOptions = {}): Promise<Outcome<ContextPage>> {
+    const { signal, ...pageOptions } = requireOptions(options, 'context.listPageAsync(options)', 'context.listPageAsync({ maxResults: 50, nextToken })')
+    return toOutcome(this.listPage(pageOptions), signal)
+  }
+
+  async listFilesAsync(contextId: string, folder: string, options: ListFilesOptions & AsyncOptions = {}): Promise<Outcome<ContextFilePage>> {
+    const { signal, ...listOptions } = requireOptions(options, 'context.listFilesAsync(contextId, folder, options)', LIST_FILES_FORM.replace('listFiles', 'listFilesAsync'))
+    return toOutcome(this.listFiles(contextId, folder, listOptions), signal)
+  }
+
+  async getFileUploadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    const { signal } = asyncOptions(options, 'getFileUploadUrlAsync(contextId, path, options)')
+    return toOutcome(this.getFileUploadUrl(contextId, path), signal)
+  }
+
+  async getFileDownloadUrlAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<PresignedUrl>> {
+    const { signal } = asyncOptions(options, 'getFileDownloadUrlAsync(contextId, path, options)')
+    return toOutcome(this.getFileDownloadUrl(contextId, path), signal)
+  }
+
+  async deleteFileAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
+    const { signal } = asyncOptions(options, 'deleteFileAsync(contextId, path, options)')
+    return toOutcome(this.deleteFile(contextId, path), signal)
+  }
+
+  /** Promise form of `upload`: resolves when the PUT succeeded. */
+  async uploadAsync(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
+    const { signal, ...transfer } = requireOptions(options, 'context.uploadAsync(contextId, path, data, options)', 'context.uploadAsync(contextId, path, data, { contentLength, signal })')
+    return toOutcome(this.upload(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
+  }
+
+  /** Promise form of `download`: resolves with all the bytes. */
+  async downloadAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<Omit<DownloadDone, 'kind'>>> {
+    const { signal } = asyncOptions(options, 'downloadAsync(contextId, path, options)')
+    return toOutcome(this.download(contextId, path).pipe(filter(isDone), map(withoutKind)), signal)
+  }
+
+  /** Stream form: resolves once the GET answered 200, with the body as a Node `Readable`; nothing is buffered. */
+  async downloadStreamAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
+    const { signal } = asyncOptions(options, 'downloadStreamAsync(contextId, path, options)')
+    const opened$ = this.getFileDownloadUrl(contextId, path).pipe(
+      concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, signal)),
+    )
+    return toOutcome(opened$, signal)
+  }
+
+  /** Promise form of `clear()`: resolves when the context is `available` again. */
+  async clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
+    const { signal, ...rest } = clearOptions(options, 'clearAsync')
+    return toOutcome(this.clearStates(contextId, rest), signal)
+  }
+
+  // ---- deprecated names (before the one naming rule, issue 10) --------------------------------
+
+  /** @deprecated Use `upload()`: an unsuffixed method is the Observable. */
+  upload$(...args: Parameters<ContextService['upload']>): Observable<UploadEvent> {
+    return this.upload(...args)
+  }
+
+  /** @deprecated Use `download()`: an unsuffixed method is the Observable. */
+  download$(...args: Parameters<ContextService['download']>): Observable<DownloadEvent> {
+    return this.download(...args)
+  }
+
+  /** @deprecated Use `uploadAsync()`: the Promise form is `…Async`. */
+  uploadFile(...args: Parameters<ContextService['uploadAsync']>): ReturnType<ContextService['uploadAsync']> {
+    return this.uploadAsync(...args)
+  }
+
+  /** @deprecated Use `downloadAsync()`: the Promise form is `…Async`. */
+  downloadFile(...args: Parameters<ContextService['downloadAsync']>): ReturnType<ContextService['downloadAsync']> {
+    return this.downloadAsync(...args)
+  }
+
+  /** @deprecated Use `downloadStreamAsync()`: the Promise form is `…Async`. */
+  downloadFileStream(...args: Parameters<ContextService['downloadStreamAsync']>): ReturnType<ContextService['downloadStreamAsync']> {
+    return this.downloadStreamAsync(...args)
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private fetchByName(name: string, allowCreate: boolean): Observable<Fetched> {
+    return defer(() => {
+      requireText(name, 'name')
+      return this.deps.rpc('GetContext', {
+        Name: name,
+        AllowCreate: String(allowCreate),
+        // protocol §3.7: the region only accompanies a create.
+        LoginRegionId: allowCreate ? this.deps.config.regionId : undefined,
+      })
+    }).pipe(map((body) => ({ requestId: body.RequestId ?? '', context: toContext(body.Data) })))
+  }
+
+  private fetchById(id: string): Observable<Fetched> {
+    return defer(() => {
+      requireText(id, 'id')
+      return this.deps.rpc('GetContext', { ContextId: id, AllowCreate: 'false' })
+    }).pipe(map((body) => ({ requestId: body.RequestId ?? '', context: toContext(body.Data) })))
+  }
+
+  private presignedUrl(action: 'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl', contextId: string, path: string): Observable<PresignedUrl> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      requireText(path, 'path')
+      return this.deps.rpc(action, { ContextId: contextId, FilePath: path })
+    }).pipe(
+      map((body) => ({
+        requestId: body.RequestId ?? '',
+        url: body.Data.Url,
+        ...(body.Data.ExpireTime === undefined ? {} : { expireTime: body.Data.ExpireTime }),
+      })),
+    )
+  }
+
+  /**
+   * The clear pipeline: trigger once, then probe `GetContext` on the one `poll` operator, each probe
+   * `pollIntervalMs` after the previous answer (the first after the trigger, as the reference does:
+   * clearing takes time). `timeoutMs` counts from the trigger's answer.
+   */
+  private clearStates(contextId: string, options: ClearOptions): Observable<ClearResult> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      const pollIntervalMs = options.pollIntervalMs ?? CLEAR_DEFAULTS.pollIntervalMs
+      const timeoutMs = options.timeoutMs ?? CLEAR_DEFAULTS.timeoutMs
+      requireDelay(pollIntervalMs, 'pollIntervalMs')
+      requireDeadline(timeoutMs, 'timeoutMs')
+      const { scheduler } = this.deps.config
+      return this.deps.rpc('ClearContext', { Id: contextId }).pipe(
+        concatMap((body) => {
+          const requestId = body.RequestId ?? ''
+          const states$ = pollUntil({
+            request: () => this.fetchById(contextId).pipe(map((fetched) => fetched.context.state)),
+            schedule: () => pollIntervalMs,
+            deadline: scheduler.now() + timeoutMs,
+            until: (state) => state === 'available',
+            timeoutError: () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
+            scheduler,
+          })
+          return states$.pipe(
+            startWith<ContextState>('clearing'),
+            distinctUntilChanged(),
+            map((state): ClearResult => ({ requestId, contextId, state })),
+          )
+        }),
+      )
+    })
+  }
+
+  private fetch(): typeof fetch {
+    return this.deps.config.fetch ?? globalThis.fetch
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
+
+/** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
+const createFlag = (options: { readonly create?: boolean } | undefined, method: 'get' | 'getAsync'): boolean =>
+  requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`).create === true
+
+/** `clear(id, 30)` is the official SDK's timeout in seconds; here both durations are options in ms. */
+const clearOptions = <O extends ClearOptions>(options: O | undefined, method: 'clear' | 'clearAsync'): O =>
+  requireOptions(options, `context.${method}(contextId, options)`, `context.${method}(contextId, { timeoutMs: 30_000, pollIntervalMs: 2_000 }) (ms, not the official SDK's seconds)`)
+
+/** An options argument that only carries `signal`. */
+const asyncOptions = (options: AsyncOptions | undefined, call: string): AsyncOptions =>
+  requireOptions(options, `context.${call}`, `context.${call.replace(/options\)$/, '{ signal })')}`)
+
+const acknowledged = (body: { readonly RequestId?: string }): Acknowledged => ({ requestId: body.RequestId ?? '' })
+const withContextId = (fetched: Fetched): Fetched & { contextId: string } => ({ ...fetched, contextId: fetched.context.id })
+const isDone = <E extends { readonly kind: string }>(event: E): event is Extract<E, { kind: 'done' }> => event.kind === 'done'
+const withoutKind = <E extends { readonly kind: string }>({ kind: _kind, ...rest }: E): Omit<E, 'kind'> => rest
+
+function requireData(data: unknown): void {
+  const ok =
+    typeof data === 'string' ||
+    data instanceof Uint8Array ||
+    (typeof data === 'object' && data !== null && typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function')
+  if (!ok) throw new ValidationError('data must be a Uint8Array, a string or a Readable')
+}

@@ -1,0 +1,89 @@
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { displayPath, lstatOrUndefined, resolveInside, type SafeSegments } from './paths.js'
+import { ok, onPath, pathArg, ToolFailure, type ChangeSnapshots, type Tool } from './tool-support.js'
+
+/** Bounds on what one session's watches may hold in memory. */
+const MAX_WATCHED_PATHS = 32
+const MAX_WATCHED_ENTRIES = 20_000
+
+interface FileChangeEvent {
+  readonly eventType: 'create' | 'modify' | 'delete'
+  readonly path: string
+  readonly pathType: 'file' | 'directory'
+}
+
+/**
+ * protocol §1.8: the changes below `path` since the previous call for that path, as a JSON array
+ * of `{eventType, path, pathType}` (`watchDirectory` polls this). The first call for a path only
+ * takes the baseline and answers `[]`. Events are sorted by path. Symbolic links are neither followed nor reported.
+ */
+export const getFileChangeTool: Tool = async (input, env) => {
+  const segments = pathArg(input, 'path')
+  const snapshots = env.changeSnapshots
+  if (snapshots === undefined) throw new ToolFailure('get_file_change is not available here')
+  return onPath(segments, async () => {
+    const root = await resolveInside(env.sandboxRoot, segments, 'path')
+    if (!(await lstatOrUndefined(root))?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const current = await snapshot(root, segments)
+    const key = displayPath(segments)
+    const previous = snapshots.get(key)
+    snapshots.delete(key) // re-inserted last: the map's order is least recently polled first
+    snapshots.set(key, current)
+    if (snapshots.size > MAX_WATCHED_PATHS) snapshots.delete(snapshots.keys().next().value!)
+    return ok(JSON.stringify(previous === undefined ? [] : diff(previous, current)))
+  })
+}
+
+const perCore = new WeakMap<object, Map<string, ChangeSnapshots>>()
+
+/** The watches of one session of one emulator (they live as long as the emulator, in memory). */
+export function changeSnapshotsFor(core: object, sessionId: string): ChangeSnapshots {
+  let sessions = perCore.get(core)
+  if (sessions === undefined) perCore.set(core, (sessions = new Map()))
+  let snapshots = sessions.get(sessionId)
+  if (snapshots === undefined) sessions.set(sessionId, (snapshots = new Map()))
+  return snapshots
+}
+
+async function snapshot(root: string, segments: SafeSegments): Promise<Map<string, string>> {
+  const entries = new Map<string, string>()
+  const visit = async (dir: string, prefix: readonly string[]): Promise<void> => {
+    let listing
+    try {
+      listing = await readdir(dir, { withFileTypes: true })
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return // removed while walking
+      throw error
+    }
+    for (const entry of listing) {
+      const path = [...prefix, entry.name]
+      const full = join(dir, entry.name)
+      if (entries.size >= MAX_WATCHED_ENTRIES) throw new ToolFailure(`${displayPath(segments)}: more than ${MAX_WATCHED_ENTRIES} entries to watch`)
+      if (entry.isDirectory()) {
+        entries.set(displayPath(path), 'dir')
+        await visit(full, path)
+      } else if (entry.isFile()) {
+        const info = await stat(full).catch(() => undefined)
+        if (info !== undefined) entries.set(displayPath(path), `file:${info.size}:${info.mtimeMs}`)
+      }
+    }
+  }
+  await visit(root, segments)
+  return entries
+}
+
+function diff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileChangeEvent[] {
+  const events: FileChangeEvent[] = []
+  const typeOf = (signature: string) => (signature === 'dir' ? 'directory' : 'file')
+  for (const [path, signature] of before) {
+    const now = after.get(path)
+    if (now === undefined || typeOf(now) !== typeOf(signature)) events.push({ eventType: 'delete', path, pathType: typeOf(signature) })
+  }
+  for (const [path, signature] of after) {
+    const then = before.get(path)
+    if (then === undefined || typeOf(then) !== typeOf(signature)) events.push({ eventType: 'create', path, pathType: typeOf(signature) })
+    else if (then !== signature) events.push({ eventType: 'modify', path, pathType: 'file' })
+  }
+  return events.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}

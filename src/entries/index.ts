@@ -1,0 +1,130 @@
+// agentbay-rx: RxJS-first client for AgentBay contexts. Named exports only (style §12). The root holds
+// what a user calls; codecs, protocol constants and the seams below the client are in
+// `agentbay-rx/wire` (src/entries/wire.ts). Surface changes show in test/api/*.api.md (issue 10 item 6).
+
+// ---- client --------------------------------------------------------------------------------------
+export { AgentBay, type AgentBayClientOptions, type CreateObserve } from '../client/agentbay.js'
+export { Session, type CreateSessionResult, type SessionCreateEvent, type SessionFetched, type SessionPage } from '../sessions/session.js'
+export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig, NormalizedRetry } from '../http/config.js'
+
+// ---- context -------------------------------------------------------------------------------------
+export { ContextManager, type SyncAsyncOptions, type SyncCallbackOptions } from '../sync/context-manager.js'
+export { toSyncResult, summarizeSync } from '../sync/sync-result.js'
+export { fixedSchedule, adaptiveSchedule, type PollSchedule, type AdaptiveScheduleOptions } from '../rpc/poll-schedule.js'
+export { SYNC_DEFAULTS, type SyncOptions } from '../sync/sync-options.js'
+export type {
+  ContextInfoFilter,
+  ContextInfoResult,
+  ContextStatusData,
+  ContextSyncResult,
+  SyncTaskStatus,
+  SyncTriggerResult,
+} from '../sync/types.js'
+export { MAX_DELAY_MS } from '../shared/duration.js'
+export type { AsyncOptions, FailureFields } from '../shared/adapters.js'
+
+// ---- errors --------------------------------------------------------------------------------------
+export {
+  AgentBayError,
+  ApiError,
+  HttpError,
+  ThrottlingError,
+  NetworkError,
+  RequestTimeoutError,
+  DecodeError,
+  ValidationError,
+  isAgentBayError,
+  isApiError,
+  isHttpError,
+  isThrottlingError,
+  isNetworkError,
+  isRequestTimeoutError,
+  isDecodeError,
+  isValidationError,
+  type AgentBayFailure,
+  type ErrorDetails,
+  type ErrorKind,
+} from '../shared/errors/index.js'
+
+// ---- transport (the `transport` option) -----------------------------------------------------------
+export type { Transport } from '../http/transport.js'
+export type { RawResponse, RpcRequest } from '../wire/messages.js'
+
+// ---- version ------------------------------------------------------------------------------------
+export { SDK_VERSION } from '../shared/version.js'
+
+// ---- protocol values users pass ------------------------------------------------------------------
+export type { Action, SyncMode } from '../wire/protocol.js'
+
+// ---- context service (agentBay.context) ----------------------------------------------------------
+export { ContextService, CLEAR_DEFAULTS } from '../contexts/context-service.js'
+export type { Outcome } from '../shared/outcome.js'
+export type {
+  Acknowledged,
+  ClearOptions,
+  ClearResult,
+  Context,
+  ContextFileEntry,
+  ContextFilePage,
+  ContextListOptions,
+  ContextPage,
+  ContextPageOptions,
+  ContextState,
+  ListFilesOptions,
+  PresignedUrl,
+} from '../contexts/types.js'
+export type {
+  DownloadDone,
+  DownloadEvent,
+  DownloadStream,
+  TransferOptions,
+  TransferProgress,
+  UploadData,
+  UploadDone,
+  UploadEvent,
+} from '../http/transfer.js'
+
+// ---- sessions ------------------------------------------------------------------------------------
+export { FileSystem, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from '../sessions/file-system.js'
+export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from '../sessions/create.js'
+export { DELETE_DEFAULTS } from '../sessions/delete.js'
+export { SESSION_STATUSES } from '../sessions/types.js'
+export type {
+  CreateSessionOptions,
+  DeleteSessionOptions,
+  DeleteSessionResult,
+  DirectoryEntry,
+  DownloadWaitOptions,
+  SessionInfo,
+  SessionListOptions,
+  SessionPageOptions,
+  SessionStatus,
+} from '../sessions/types.js'
+export { ToolError, isToolError } from '../shared/errors/index.js'
+export { SyncUnconfirmedError, isSyncUnconfirmedError } from '../shared/errors/index.js'
+
+// ---- sync policies -------------------------------------------------------------------------------
+export {
+  DEFAULT_SYNC_POLICY,
+  DOWNLOAD_STRATEGIES,
+  LIFECYCLES,
+  UPLOAD_MODES,
+  UPLOAD_STRATEGIES,
+  syncPolicy,
+  validateSyncPolicy,
+  type BWList,
+  type DeletePolicy,
+  type DownloadPolicy,
+  type DownloadStrategy,
+  type ExtractPolicy,
+  type Lifecycle,
+  type MappingPolicy,
+  type RecyclePolicy,
+  type SyncPolicy,
+  type SyncPolicyInput,
+  type UploadMode,
+  type UploadPolicy,
+  type UploadStrategy,
+  type WhiteList,
+} from '../wire/policy/sync-policy.js'
+export type { ContextSync } from '../wire/policy/context-sync.js'

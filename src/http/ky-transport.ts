@@ -1,0 +1,98 @@
+import ky, { TimeoutError } from 'ky'
+import { Observable, throwError, timeout } from 'rxjs'
+import type { NormalizedConfig } from './config.js'
+import { NetworkError } from '../shared/errors/network-error.js'
+import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
+import type { Redactor } from '../shared/redact.js'
+import type { RawResponse, RpcRequest } from '../wire/messages.js'
+import type { Transport } from './transport.js'
+import { buildWireRequest } from '../wire/wire-request.js'
+import { API_VERSION } from '../wire/protocol.js'
+
+/**
+ * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
+ * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), `timeout` = per-attempt `timeoutMs`.
+ * The API key lives only in this closure (and the client's redactor), so no inspectable object
+ * holds it (issue 9 item 10); failures are scrubbed with the client's redactor.
+ */
+export function createKyTransport(config: NormalizedConfig, apiKey: string, redactor: Redactor): Transport {
+  const client = ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    timeout: config.timeoutMs,
+    // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
+    // which carries the key, to whatever origin the Location names.
+    redirect: 'error',
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  })
+  return (request: RpcRequest) =>
+    new Observable<RawResponse>((subscriber) => {
+      const controller = new AbortController()
+      let settled = false
+      const wire = buildWireRequest(
+        config.baseUrl,
+        apiKey,
+        request,
+        new Date(config.scheduler.now()),
+        randomNonce(),
+      )
+      const run = async (): Promise<RawResponse> => {
+        const response = await client.post(wire.url, {
+          body: wire.body,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-acs-action': request.action,
+            'x-acs-version': API_VERSION,
+          },
+          signal: controller.signal,
+        })
+        const retryAfter = response.headers.get('retry-after')
+        const body = await response.text()
+        return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
+      }
+      run().then(
+        (raw) => {
+          settled = true
+          subscriber.next(raw)
+          subscriber.complete()
+        },
+        (error: unknown) => {
+          settled = true
+          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, config.timeoutMs, redactor))
+        },
+      )
+      return () => {
+        if (!settled) controller.abort()
+      }
+    }).pipe(
+      // ky's `timeout` stops at the response headers; a body that never finishes would hang the
+      // attempt forever. This bounds the whole attempt (headers + body); unsubscribing aborts it.
+      timeout({
+        first: config.timeoutMs,
+        scheduler: config.scheduler,
+        with: () => throwError(() => timeoutError(request.action, config.timeoutMs)),
+      }),
+    )
+}
+
+const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
+  new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
+
+/**
+ * Maps ky/fetch failures to our error family. The raw error is not kept as `cause`: ky's
+ * TimeoutError quotes the URL, and SyncContext's URL holds the key (protocol §1.2).
+ */
+export function classifyTransportError(action: string, error: unknown, timeoutMs: number, redactor: Redactor): Error {
+  if (error instanceof TimeoutError) return timeoutError(action, timeoutMs)
+  return new NetworkError(redactor.text(describeCause(error)), { action })
+}
+
+const describeCause = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error)
+  const cause = (error as { cause?: unknown }).cause
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
+  const causeMessage = cause instanceof Error ? cause.message : undefined
+  return [error.message, typeof code === 'string' ? code : undefined, causeMessage].filter(Boolean).join(': ')
+}
+
+const randomNonce = (): string => crypto.randomUUID().replace(/-/g, '')

@@ -1,0 +1,123 @@
+import {
+  EMPTY,
+  catchError,
+  concat,
+  concatMap,
+  defaultIfEmpty,
+  defer,
+  expand,
+  filter,
+  map,
+  takeLast,
+  takeUntil,
+  takeWhile,
+  tap,
+  throwError,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs'
+import { deadlineTimer } from '../shared/duration.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { isTransientError } from './rpc.js'
+import type { PollSchedule } from './poll-schedule.js'
+
+/**
+ * How `poll` repeats a request. A caller passes only what differs between waits (request,
+ * schedule, budget); the rules for faults are the operator's own, the same for every wait:
+ *
+ * - A transient failure (`isTransientError`: network, timeout, 5xx, throttling — already retried
+ *   inside the rpc) skips that poll; the next one goes out on schedule, within the budget.
+ * - Any other failure ends the wait at once with that error.
+ * - The deadline is wall-clock time on `scheduler`, the request in flight included: when it
+ *   passes, that request is unsubscribed (aborted) and polling ends.
+ * - Polling that ends with no poll answered and some failed errors with the last failure, never
+ *   with an empty completion or a made-up outcome.
+ */
+export interface PollOptions<T> {
+  /** One poll: emits its answer and completes (only the last value counts). */
+  readonly request: () => Observable<T>
+  /** The delay before poll n (0-based), counted from the answer of poll n−1 (or from subscribe, for poll 0). */
+  readonly schedule: PollSchedule
+  /** At most this many polls. Default: no limit (the deadline or the subscriber ends it). */
+  readonly maxPolls?: number
+  /**
+   * Scheduler time (`scheduler.now()` units) at which polling stops, in-flight request included:
+   * the request is unsubscribed (aborted) and the stream completes. Default: none.
+   */
+  readonly deadline?: number
+  readonly scheduler: SchedulerLike
+}
+
+type Step<T> = { readonly index: number } & ({ readonly answered: true; readonly value: T } | { readonly answered: false })
+
+/**
+ * Repeats `request` on `schedule` and emits each answer. Lazy: the next poll is scheduled only
+ * after the previous one answered, so memory is O(1) whatever `maxPolls` or the deadline are
+ * (issue 9: `range(0, maxPolls)` buffered the whole budget). Stop on a condition by unsubscribing
+ * (`takeWhile` downstream): nothing more is sent.
+ *
+ * Ends by completing when `maxPolls` polls were made or the deadline passed; if by then no poll
+ * answered at all and some failed transiently, it errors with the last failure instead, because
+ * an empty completion would read as "nothing happened" (issue 6). Other failures end it at once.
+ */
+export function poll<T>(options: PollOptions<T>): Observable<T> {
+  return defer(() => {
+    const { scheduler } = options
+    const maxPolls = options.maxPolls ?? Infinity
+    let answered = false
+    let lastFailure: { readonly error: unknown } | undefined
+
+    const attempt = (index: number): Observable<Step<T>> =>
+      defer(() => deadlineTimer(delayBefore(options.schedule, index), scheduler)).pipe(
+        // takeLast, not take(1): the request ends on its own, so it is never counted as cancelled.
+        concatMap(() => options.request().pipe(takeLast(1))),
+        map((value): Step<T> => ({ index, answered: true, value })),
+        catchError((error: unknown) => {
+          if (!isTransientError(error)) return throwError(() => error)
+          lastFailure = { error }
+          return EMPTY
+        }),
+        defaultIfEmpty<Step<T>, Step<T>>({ index, answered: false }),
+      )
+
+    const answers$ = attempt(0).pipe(
+      expand((step) => (step.index + 1 < maxPolls ? attempt(step.index + 1) : EMPTY)),
+      filter((step): step is Extract<Step<T>, { answered: true }> => step.answered),
+      tap(() => (answered = true)),
+      map((step) => step.value),
+    )
+    const bounded$ = options.deadline === undefined ? answers$ : answers$.pipe(takeUntil(deadlineTimer(options.deadline - scheduler.now(), scheduler)))
+    const neverAnswered$ = defer(() => (answered || lastFailure === undefined ? EMPTY : throwError(() => lastFailure?.error)))
+    return concat(bounded$, neverAnswered$)
+  })
+}
+
+function delayBefore(schedule: PollSchedule, index: number): number {
+  const delay = schedule(index)
+  if (typeof delay !== 'number' || Number.isNaN(delay) || delay < 0) {
+    throw new ValidationError(`schedule(${index}) must return a number of ms ≥ 0, got ${String(delay)}`)
+  }
+  return delay
+}
+
+/** `poll` with a stop condition, for waits that must reach it (clear, delete). */
+export interface PollUntilOptions<T> extends PollOptions<T> {
+  /** The stop condition: the first answer that meets it is the last one emitted, and nothing more is sent. */
+  readonly until: (answer: T) => boolean
+  /** The error when polling ended (deadline or `maxPolls`) before an answer met `until`. */
+  readonly timeoutError: () => Error
+}
+
+/** Polls until an answer meets `until` (emitting every answer up to it), else errors with `timeoutError()`. */
+export function pollUntil<T>(options: PollUntilOptions<T>): Observable<T> {
+  return defer(() => {
+    let reached = false
+    const answers$ = poll(options).pipe(
+      takeWhile((answer) => {
+        reached = options.until(answer)
+        return !reached
+      }, true),
+    )
+    return concat(answers$, defer(() => (reached ? EMPTY : throwError(options.timeoutError))))
+  })
+}

@@ -1,0 +1,115 @@
+import type { Observable } from 'rxjs'
+import type { AsyncOptions } from '../shared/adapters.js'
+import { failureFields, lastValueWithSignal } from '../shared/adapters.js'
+import { ContextManager } from '../sync/context-manager.js'
+import type { ContextStatusData } from '../wire/codecs/context-status.js'
+import type { ContextSyncResult } from '../sync/types.js'
+import type { AgentBayFailure } from '../shared/errors/index.js'
+import { requireOptions } from '../shared/arguments.js'
+import { deleteSession } from './delete.js'
+import { FileSystem } from './file-system.js'
+import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInfo } from './types.js'
+
+/**
+ * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
+ * client builds sessions, sessions never reach back into it. `context` syncs the session's mounted contexts, `fs` reads and writes its
+ * files, `delete()` ends it. The informational fields are what the service said when the handle
+ * was made (`agentBay.session(id)` makes no call and knows none of them).
+ *
+ * @example
+ * agentBay.session('s-1').context.sync({ mode: 'upload' }).subscribe(console.log)
+ */
+export class Session {
+  readonly context: ContextManager
+  readonly fs: FileSystem
+  readonly status?: string
+  readonly resourceUrl?: string
+  readonly contexts?: readonly { readonly id: string; readonly name: string }[]
+  /** From `agentBay.create`: the outcome of the mounted contexts' download at creation. */
+  readonly downloads?: ContextSyncResult
+
+  constructor(
+    readonly sessionId: string,
+    protected readonly deps: SessionDeps,
+    info: SessionInfo = {},
+  ) {
+    this.context = new ContextManager(sessionId, {
+      rpc: deps.rpc,
+      scheduler: deps.config.scheduler,
+      logger: deps.config.logger,
+      // What is mounted, when known (created here, or read by GetSession): an unscoped sync then
+      // knows what to expect without asking.
+      ...mountedIds(info),
+    })
+    this.fs = new FileSystem(sessionId, deps.rpc)
+    if (info.status !== undefined) this.status = info.status
+    if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
+    if (info.contexts !== undefined) this.contexts = info.contexts
+    if (info.downloads !== undefined) this.downloads = info.downloads
+  }
+
+  /**
+   * Deletes the session (DeleteSessionAsync) and waits until it is gone. With `syncContext`, the
+   * mounted contexts are uploaded first; if that upload fails the session is **kept** (unless
+   * `force`) and the result says why. Emits one `DeleteSessionResult`; remote failures of the
+   * delete itself are errors.
+   */
+  delete(options: DeleteSessionOptions = {}): Observable<DeleteSessionResult> {
+    return deleteSession(this.deps, this.sessionId, this.context, options)
+  }
+
+  /** Promise form of `delete()`: remote failures resolve to `{ success: false, deleted: false, … }`. */
+  async deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
+    const { signal, ...deleteOptions } = requireOptions(options, 'session.deleteAsync(options)', 'session.deleteAsync({ syncContext: true })')
+    return lastValueWithSignal(this.delete(deleteOptions), signal).catch((error: unknown) => ({ ...failureFields(error), deleted: false }))
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { sessionId: this.sessionId, status: this.status }
+  }
+}
+
+const mountedIds = (info: SessionInfo): { readonly mountedContextIds?: readonly string[] } => {
+  const ids = info.mountedContextIds ?? info.contexts?.map((context) => context.id)
+  return ids === undefined ? {} : { mountedContextIds: ids }
+}
+
+/** Builds a `Session` from what the service said (the client passes its own). */
+export type SessionFactory = (sessionId: string, info: SessionInfo) => Session
+
+/**
+ * What `create({ observe: 'events' })` emits: `created` as soon as CreateMcpSession answered (so the caller always
+ * holds a handle to clean up), `task` for each download task update, then `session` once ready.
+ */
+export type SessionCreateEvent =
+  | { readonly kind: 'created'; readonly requestId: string; readonly session: Session }
+  | { readonly kind: 'task'; readonly task: ContextStatusData }
+  | { readonly kind: 'session'; readonly requestId: string; readonly session: Session; readonly downloads?: ContextSyncResult }
+
+/**
+ * The Promise result of `createAsync`. Unlike the official SDKs, a failed or timed-out download of a
+ * mounted context makes `success` false (with `errorMessage` and `downloads`), and `session` is still
+ * set so the caller can delete it.
+ */
+export interface CreateSessionResult {
+  readonly requestId: string
+  readonly success: boolean
+  readonly session?: Session
+  readonly errorMessage?: string
+  readonly error?: AgentBayFailure
+  readonly downloads?: ContextSyncResult
+}
+
+/** A `GetSession` / `ListSession` answer wrapped for the Promise forms. */
+export interface SessionFetched {
+  readonly requestId: string
+  readonly session: Session
+}
+
+export interface SessionPage {
+  readonly requestId: string
+  readonly sessions: readonly Session[]
+  readonly nextToken?: string
+  readonly maxResults?: number
+  readonly totalCount?: number
+}

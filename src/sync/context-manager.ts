@@ -1,0 +1,294 @@
+import {
+  concat,
+  concatMap,
+  defer,
+  filter,
+  forkJoin,
+  map,
+  mergeMap,
+  of,
+  takeUntil,
+  tap,
+  throwIfEmpty,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs'
+import type { ContextStatusData } from '../wire/codecs/context-status.js'
+import type { AsyncOptions } from '../shared/adapters.js'
+import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
+import type { Logger } from '../http/config.js'
+import { deadlineTimer } from '../shared/duration.js'
+import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
+import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { PollCursor } from '../rpc/poll-coalescer.js'
+import type { Rpc } from '../rpc/rpc.js'
+import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
+import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
+import { failedSyncResult, foldSyncTasks, syncResultOf } from './sync-result.js'
+import { watchTasks } from './task-watch.js'
+import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
+
+/** What a `ContextManager` needs from its client. */
+export interface ContextManagerDeps {
+  readonly rpc: Rpc
+  readonly scheduler: SchedulerLike
+  readonly logger: Logger
+  /**
+   * Ids of the contexts mounted in the session, when the handle knows them (`agentBay.get`).
+   * Unknown: an unscoped sync asks `GetSession` (protocol §3.5).
+   */
+  readonly mountedContextIds?: readonly string[]
+}
+
+/** Options of `syncAsync`: the sync options and an `AbortSignal`. */
+export type SyncAsyncOptions = SyncOptions & AsyncOptions
+
+/** The reference callback form of `syncAsync`. */
+export interface SyncCallbackOptions extends SyncAsyncOptions {
+  /**
+   * Called exactly once with the outcome when the sync ends (`false` on failure, timeout, an
+   * unconfirmed sync or an abort). The promise itself only reports the trigger.
+   */
+  readonly callback: (success: boolean) => void
+}
+
+type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string } | { readonly kind: 'task'; readonly task: SyncTaskStatus }
+const isTaskEvent = (event: SyncEvent): event is Extract<SyncEvent, { kind: 'task' }> => event.kind === 'task'
+
+const INFO_FORM = 'info({ contextId, path, taskType })'
+const SYNC_ASYNC_FORM = 'syncAsync({ contextId, path, mode, signal, callback })'
+
+/**
+ * Context sync for one session: `info()` and `sync()` as cold observables, with Promise adapters.
+ *
+ * @example
+ * session.context.sync({ mode: 'upload' }).subscribe((task) => console.log(task.status))
+ */
+export class ContextManager {
+  constructor(
+    readonly sessionId: string,
+    private readonly deps: ContextManagerDeps,
+  ) {}
+
+  /**
+   * One `GetContextInfo` call as a cold observable: nothing is sent before subscribe,
+   * unsubscribing aborts the request. Emits one result and completes; failures are errors.
+   */
+  info(filter: ContextInfoFilter = {}): Observable<ContextInfoResult> {
+    const argumentCount = arguments.length
+    return defer(() => {
+      requireOptionsObject(filter, argumentCount, 'info', INFO_FORM)
+      validateInfoFilter(filter)
+      return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, filter))
+    }).pipe(
+      map((body) => ({
+        requestId: body.RequestId ?? '',
+        success: true,
+        contextStatusData: body.Data?.ContextStatus ?? [],
+      })),
+    )
+  }
+
+  /**
+   * Triggers `SyncContext`, then polls `GetContextInfo` and emits this sync's tasks as they change.
+   * Completes when the latest task of every mount is terminal (a `Failed` task is emitted, not
+   * thrown) or when the budget ends (a timeout: the fold sees a task still in progress). With
+   * nothing mounted in its scope it completes at once after the trigger; with contexts mounted and
+   * no task of this sync seen by the end of the budget it errors with `SyncUnconfirmedError`.
+   */
+  sync(options: SyncOptions = {}): Observable<SyncTaskStatus> {
+    const argumentCount = arguments.length
+    return this.syncEvents(options, argumentCount).pipe(
+      filter(isTaskEvent),
+      map((event) => event.task),
+    )
+  }
+
+  /** @deprecated Use `info()`: an unsuffixed method is the Observable (one naming rule, issue 10). */
+  info$(...args: [filter?: ContextInfoFilter]): Observable<ContextInfoResult> {
+    return this.info(...args)
+  }
+
+  /** @deprecated Use `sync()`: an unsuffixed method is the Observable (one naming rule, issue 10). */
+  sync$(...args: [options?: SyncOptions]): Observable<SyncTaskStatus> {
+    return this.sync(...args)
+  }
+
+  /** Promise form of `info()`: remote failures resolve to `{ success: false, errorMessage, error }`. */
+  infoAsync(filter: ContextInfoFilter = {}, options: AsyncOptions = {}): Promise<ContextInfoResult> {
+    return lastValueWithSignal(this.info(filter), options.signal).catch((error: unknown) => ({
+      ...failureFields(error),
+      contextStatusData: [],
+    }))
+  }
+
+  /**
+   * Promise form of `sync()`, resolving to a `ContextSyncResult` when the sync ends. With
+   * `callback` (the reference form) it resolves right after the trigger to a `SyncTriggerResult`,
+   * which only says whether the sync started, and reports the outcome through the callback.
+   * Invalid arguments reject (and the callback is never called).
+   */
+  syncAsync(options: SyncCallbackOptions): Promise<SyncTriggerResult>
+  syncAsync(options?: SyncAsyncOptions): Promise<ContextSyncResult>
+  syncAsync(options: SyncAsyncOptions | SyncCallbackOptions = {}): Promise<ContextSyncResult | SyncTriggerResult> {
+    try {
+      requireOptionsObject(options, arguments.length, 'syncAsync', SYNC_ASYNC_FORM)
+      requireAbortSignal(options.signal)
+      const { callback } = options as Partial<SyncCallbackOptions>
+      if (callback !== undefined && typeof callback !== 'function') {
+        throw new ValidationError(`callback must be a function (success: boolean) => void, got ${typeof callback}`)
+      }
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { callback, signal, ...syncOptions } = options as Partial<SyncCallbackOptions>
+    if (callback === undefined) return this.syncResult(this.syncEvents(syncOptions), signal)
+    return new Promise<SyncTriggerResult>((resolve, reject) => {
+      let triggered = false
+      const events$ = this.syncEvents(syncOptions).pipe(
+        tap((event) => {
+          if (event.kind !== 'triggered') return
+          triggered = true
+          resolve({ requestId: event.requestId, success: true, triggered: true })
+        }),
+      )
+      this.syncResult(events$, signal).then(
+        (outcome) => {
+          // No-op once resolved at the trigger; otherwise the sync failed before it was triggered.
+          if (!outcome.success) resolve({ requestId: outcome.requestId, success: false, triggered: false, errorMessage: outcome.errorMessage ?? '', error: outcome.error as NonNullable<ContextSyncResult['error']> })
+          this.reportOnce(callback, outcome.success)
+        },
+        (error: unknown) => {
+          // Invalid arguments reject and nothing was started, so there is nothing to report;
+          // an abort after the trigger ends the sync, which the callback learns as `false`.
+          reject(error)
+          if (triggered) this.reportOnce(callback, false)
+        },
+      )
+    })
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private syncEvents(options: SyncOptions, argumentCount = 1): Observable<SyncEvent> {
+    return defer(() => {
+      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM)
+      const normalized = normalizeSyncOptions(options)
+      const { scheduler } = this.deps
+      // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
+      const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
+      const scope = { contextId: normalized.contextId, path: normalized.path }
+      // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
+      const cursor = new PollCursor()
+      const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
+      // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
+      const baseline$ = poll().pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
+      const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
+        concatMap(([staleTasks, expected]) =>
+          this.deps
+            .rpc('SyncContext', {
+              SessionId: this.sessionId,
+              ContextId: normalized.contextId,
+              Path: normalized.path,
+              Mode: normalized.mode,
+            })
+            .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks, expected }))),
+        ),
+      )
+      const triggerInTime$ =
+        deadline === undefined
+          ? trigger$
+          : trigger$.pipe(
+              takeUntil(deadlineTimer(normalized.budgetMs, scheduler)),
+              throwIfEmpty(() => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' })),
+            )
+      return triggerInTime$.pipe(
+        mergeMap(({ requestId, staleTasks, expected }) => {
+          const triggered = of<SyncEvent>({ kind: 'triggered', requestId })
+          // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
+          if (expected === 0) return triggered
+          cursor.restart()
+          const tasks$ = watchTasks({
+            poll,
+            select: { ...scope, mode: normalized.mode, staleTasks },
+            schedule: normalized.schedule,
+            maxPolls: normalized.maxRetries,
+            ...(deadline === undefined ? {} : { deadline }),
+            noTaskGraceMs: normalized.noTaskGraceMs,
+            nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+            scheduler,
+          }).pipe(map((task): SyncEvent => ({ kind: 'task', task: { ...task, requestId } })))
+          return concat(triggered, tasks$)
+        }),
+      )
+    })
+  }
+
+  /**
+   * How many mounted contexts this sync expects tasks from (`undefined`: some, number unknown).
+   * A named `contextId` + `path` always expects its task; otherwise the session's mounts count,
+   * from the handle when it knows them, else from `GetSession` (protocol §3.5).
+   */
+  private expectedMounts(options: NormalizedSyncOptions): Observable<number | undefined> {
+    if (options.contextId !== undefined) return of(1)
+    if (this.deps.mountedContextIds !== undefined) return of(this.deps.mountedContextIds.length)
+    // A GetSession without a context list tells nothing: expect tasks rather than assume none.
+    return this.deps.rpc('GetSession', { SessionId: this.sessionId }).pipe(map((body) => body.Data.contexts?.length))
+  }
+
+  /**
+   * One `GetContextInfo` poll of this session and scope, shared with identical polls of other
+   * streams when fresh enough for this one (see `PollCoalescer`).
+   */
+  private pollTasks(scope: ContextInfoFilter, cursor: PollCursor): Observable<readonly ContextStatusData[]> {
+    return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
+  }
+
+  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTasks`), under the trigger's requestId. */
+  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
+    let requestId = ''
+    const tasks$ = events$.pipe(
+      tap((event) => (requestId = event.kind === 'triggered' ? event.requestId : requestId)),
+      filter(isTaskEvent),
+      map((event) => event.task),
+    )
+    const result$ = tasks$.pipe(
+      foldSyncTasks(),
+      map((fold) => syncResultOf(fold, requestId)),
+    )
+    return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))
+  }
+
+  /** protocol §7.7: the reference may call a callback twice; ours is called once, even if it throws. */
+  private reportOnce(callback: (success: boolean) => void, success: boolean): void {
+    try {
+      callback(success)
+    } catch (error) {
+      this.deps.logger.warn('sync callback threw; it is not called again', error)
+    }
+  }
+}
+
+const unconfirmed = (expected: number | undefined, waitedMs: number, requestId: string): SyncUnconfirmedError =>
+  new SyncUnconfirmedError(
+    `no sync task appeared within ${Math.round(waitedMs)} ms of the trigger, although ${expected === undefined ? 'contexts are' : `${expected} context(s) are`} mounted in its scope: its outcome is unknown`,
+    { requestId }, // no action: SyncContext itself succeeded
+  )
+
+const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string, string | undefined> => ({
+  SessionId: sessionId,
+  ContextId: filter.contextId,
+  Path: filter.path,
+  TaskType: filter.taskType,
+})
+
+function validateInfoFilter(filter: ContextInfoFilter): void {
+  for (const key of ['contextId', 'path'] as const) {
+    const value = filter[key]
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${key} must be a non-empty string`)
+  }
+  if (filter.taskType !== undefined && !isSyncMode(filter.taskType)) {
+    throw new ValidationError(`taskType must be 'upload' or 'download', got ${JSON.stringify(filter.taskType)}`)
+  }
+}

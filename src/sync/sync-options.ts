@@ -1,0 +1,100 @@
+import { requireDelay } from '../shared/duration.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { isSyncMode, type SyncMode } from '../wire/protocol.js'
+import { adaptiveSchedule, type PollSchedule } from '../rpc/poll-schedule.js'
+
+/** Options of `session.context.sync()`. Defaults follow the reference (protocol §5.2). */
+export interface SyncOptions {
+  /** With `path`: sync one mounted context; both or neither. */
+  readonly contextId?: string
+  readonly path?: string
+  /** `upload` (session → storage) or `download` (storage → session). Omitted: the server's default. */
+  readonly mode?: SyncMode
+  /**
+   * Poll budget, as in the reference: at most this many polls, and a wall-clock deadline of
+   * `maxRetries × retryInterval` ms from subscribe (requests in flight included; when it passes,
+   * the request in flight is aborted and the sync ends as timed out). Default 150. A budget of
+   * 0 ms (`retryInterval: 0`) sets no deadline: only the poll count bounds it.
+   */
+  readonly maxRetries?: number
+  /**
+   * The reference's fixed delay between polls in ms (at most 2^31−1, a single timer); the budget
+   * and the default schedule derive from it. Default 1500.
+   */
+  readonly retryInterval?: number
+  /** Poll timing. Default `adaptiveSchedule({ retryInterval })`; `fixedSchedule(retryInterval)` is the reference's. */
+  readonly schedule?: PollSchedule
+  /**
+   * How long after the trigger a task of this sync may take to appear. With contexts mounted and no
+   * task seen by then, the sync ends as unconfirmed (`SyncUnconfirmedError`; never success). Until
+   * then, a task that looks exactly like one finished before the trigger is taken for the earlier
+   * sync's; after it, such a task counts as this sync's (task times have one-second resolution).
+   * Default 3000.
+   */
+  readonly noTaskGraceMs?: number
+}
+
+export interface NormalizedSyncOptions {
+  readonly contextId: string | undefined
+  readonly path: string | undefined
+  readonly mode: SyncMode | undefined
+  readonly maxRetries: number
+  readonly retryInterval: number
+  readonly schedule: PollSchedule
+  /** `maxRetries × retryInterval`: the wall-clock deadline, from subscribe (0: none). */
+  readonly budgetMs: number
+  readonly noTaskGraceMs: number
+}
+
+export const SYNC_DEFAULTS = { maxRetries: 150, retryInterval: 1500, noTaskGraceMs: 3000 } as const
+
+/** The call form the positional-argument errors point to. */
+export const SYNC_FORM = 'sync({ contextId, path, mode })'
+
+/**
+ * Refuses anything but one options object (or nothing): the official SDK's positional form
+ * `sync(contextId, path, mode)` would otherwise silently sync everything (issue 9).
+ */
+export function requireOptionsObject(value: unknown, argumentCount: number, method: string, form: string): void {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
+  if ((value !== undefined && !isObject) || argumentCount > 1) {
+    throw new ValidationError(`${method}() takes one options object: ${form}; got ${argumentCount} argument(s), the first ${describe(value)}`)
+  }
+}
+
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`)
+
+/** Validates and fills sync options; throws `ValidationError` (call it inside subscribe). */
+export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncOptions {
+  requireOptionsObject(options, 1, 'sync', SYNC_FORM)
+  const { contextId, path, mode } = options
+  if ((contextId === undefined) !== (path === undefined)) {
+    throw new ValidationError('contextId and path must be given together or not at all')
+  }
+  if (contextId !== undefined && (typeof contextId !== 'string' || contextId.trim() === '')) throw new ValidationError('contextId must be a non-empty string')
+  if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) throw new ValidationError('path must be a non-empty string')
+  if (mode !== undefined && !isSyncMode(mode)) {
+    throw new ValidationError(`mode must be 'upload' or 'download', got ${JSON.stringify(mode)}`)
+  }
+  const maxRetries = options.maxRetries ?? SYNC_DEFAULTS.maxRetries
+  const retryInterval = options.retryInterval ?? SYNC_DEFAULTS.retryInterval
+  const noTaskGraceMs = options.noTaskGraceMs ?? SYNC_DEFAULTS.noTaskGraceMs
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 1) {
+    throw new ValidationError(`maxRetries must be an integer ≥ 1, got ${String(maxRetries)}`)
+  }
+  requireDelay(retryInterval, 'retryInterval')
+  requireDelay(noTaskGraceMs, 'noTaskGraceMs')
+  if (options.schedule !== undefined && typeof options.schedule !== 'function') {
+    throw new ValidationError('schedule must be a function (pollIndex) => delay in ms')
+  }
+  return {
+    contextId,
+    path,
+    mode,
+    maxRetries,
+    retryInterval,
+    schedule: options.schedule ?? adaptiveSchedule({ retryInterval }),
+    budgetMs: maxRetries * retryInterval,
+    noTaskGraceMs,
+  }
+}

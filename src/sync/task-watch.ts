@@ -1,0 +1,117 @@
+import { EMPTY, concat, defer, map, mergeMap, takeWhile, throwError, type Observable, type SchedulerLike } from 'rxjs'
+import type { ContextStatusData } from '../wire/codecs/context-status.js'
+import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
+import { poll } from '../rpc/poll.js'
+import type { PollSchedule } from '../rpc/poll-schedule.js'
+import { INITIAL_WATCH_STATE, nextState, taskIdentity, taskState, type WatchState } from '../wire/task-model.js'
+
+// ---- options (the task model itself is in task-model.ts) ----------------------------------
+
+/** Which tasks a watch counts. */
+export interface TaskSelector {
+  readonly contextId?: string
+  readonly path?: string
+  readonly mode?: SyncMode
+  /** Terminal tasks seen before the trigger: they belong to earlier syncs (protocol §7.3). */
+  readonly staleTasks?: readonly ContextStatusData[]
+}
+
+export interface TaskWatchOptions {
+  /** One `GetContextInfo` poll: emits the task list once and completes. */
+  readonly poll: () => Observable<readonly ContextStatusData[]>
+  readonly select: TaskSelector
+  readonly schedule: PollSchedule
+  /** Poll budget; exhausting it completes the stream (a timeout, not an error). */
+  readonly maxPolls: number
+  /**
+   * Wall-clock deadline in `scheduler.now()` units, the poll in flight included: when it passes the
+   * poll is aborted and the stream completes (a timeout, not an error). Default: none.
+   */
+  readonly deadline?: number
+  /**
+   * How long after the start a task of this sync may take to appear: with none seen by then the
+   * watch ends with `nothingSeen`. Until then, tasks that look exactly like stale ones are taken for
+   * stale (see `countedTasks`).
+   */
+  readonly noTaskGraceMs: number
+  /**
+   * The error when the watch ends without having seen a single counted task: tasks were expected,
+   * so their outcome is unknown (issue 9: never "no task seen" as success). Gets the ms waited.
+   */
+  readonly nothingSeen: (waitedMs: number) => Error
+  readonly scheduler: SchedulerLike
+}
+
+// ---- the pipeline ----------------------------------------------------------------------------
+
+/**
+ * Polls (lazily, on the one `poll` operator) until the latest task of every mount seen is terminal,
+ * the budget (poll count or deadline) ends, or no task appeared within the grace period. Emits a task when it first appears and whenever its
+ * state changes. A task that vanishes keeps its last state, so a watch never ends on it.
+ * Transient poll failures skip that poll; other errors end the stream. Ending with nothing seen is
+ * never a quiet completion: if no poll was answered it errors with the last poll failure, else
+ * with `nothingSeen` (the caller expected tasks).
+ */
+export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
+  return defer(() => {
+    const { scheduler } = options
+    const startedAt = scheduler.now()
+    let state: WatchState = INITIAL_WATCH_STATE
+    const watch$ = poll({
+      request: options.poll,
+      schedule: options.schedule,
+      maxPolls: options.maxPolls,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      scheduler,
+    }).pipe(
+      map((tasks) => {
+        const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
+        state = nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver))
+        // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
+        return { changed: state.changed, end: state.done || (graceOver && state.latest.size === 0) }
+      }),
+      takeWhile((step) => !step.end, true),
+      mergeMap((step) => step.changed),
+    )
+    const nothingSeen$ = defer(() => (state.latest.size > 0 ? EMPTY : throwError(() => options.nothingSeen(scheduler.now() - startedAt))))
+    return concat(watch$, nothingSeen$)
+  })
+}
+
+// ---- rules, each testable alone ------------------------------------------------------------------
+
+/**
+ * A task counts when it is a task of this sync's scope and direction and not a stale one (task
+ * types other than upload/download never get here: they fail decoding, protocol §4).
+ * `seen` holds the identities already emitted by this watch: such a task was seen in another
+ * state after the trigger, so it is this sync's own even if it ends exactly like a stale one
+ * (same mount, start and finish second, and status — back-to-back syncs, issue 6).
+ */
+export function isCountedTask(task: ContextStatusData, select: TaskSelector, seen: ReadonlyMap<string, string> = new Map()): boolean {
+  if (select.mode !== undefined && task.taskType !== select.mode) return false
+  if (select.contextId !== undefined && task.contextId !== select.contextId) return false
+  if (select.path !== undefined && task.path !== select.path) return false
+  if (seen.has(taskIdentity(task))) return true
+  return !(select.staleTasks ?? []).some((stale) => isSameFinishedTask(stale, task))
+}
+
+/**
+ * The tasks one poll counts. Once the grace period is over with nothing of this sync seen, tasks
+ * that look exactly like pre-trigger ones count after all: times have one-second resolution, so a
+ * sync that ended within the same second as the previous one, with the same result, cannot be told
+ * apart from it. Reporting that task's state is safer than reading "no tasks" as success (issue 6).
+ */
+export function countedTasks(
+  tasks: readonly ContextStatusData[],
+  select: TaskSelector,
+  seen: ReadonlyMap<string, string>,
+  graceOver: boolean,
+): ContextStatusData[] {
+  const counted = tasks.filter((task) => isCountedTask(task, select, seen))
+  if (counted.length > 0 || seen.size > 0 || !graceOver) return counted
+  return tasks.filter((task) => isCountedTask(task, { ...select, staleTasks: [] }))
+}
+
+/** The same terminal task as seen before the trigger: same identity and the same final state. */
+export const isSameFinishedTask = (before: ContextStatusData, now: ContextStatusData): boolean =>
+  isTerminalStatus(before.status) && taskIdentity(before) === taskIdentity(now) && taskState(before) === taskState(now)
