@@ -1,9 +1,9 @@
 // What a sync reports when the server leaves ids out, the trigger fails, the callback throws, or
 // the budget is 0 ms (issue 9 item 17: survivors of src/sync/context-manager.ts). Virtual time.
-import type { Observable } from 'rxjs'
+import { lastValueFrom, throwError, type Observable } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, NetworkError, fixedSchedule, type SyncOptions } from '../../src/entries/index.js'
+import { AgentBay, NetworkError, SyncUnconfirmedError, fixedSchedule, toSyncResult, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
@@ -55,6 +55,11 @@ describe('answers without a RequestId', () => {
     })
     const result = await settle(() => session().context.syncAsync(FAST))
     expect(result).toEqual({ requestId: '', success: true, timedOut: false, tasks: [succeeded] })
+  })
+
+  it('toSyncResult() folds an unconfirmed sync that carries no requestId into an empty one', async () => {
+    const unconfirmed$ = throwError(() => new SyncUnconfirmedError('no task appeared'))
+    await expect(lastValueFrom(unconfirmed$.pipe(toSyncResult()))).resolves.toMatchObject({ requestId: '', success: false, unconfirmed: true })
   })
 })
 
