@@ -4,13 +4,58 @@ import { serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy
 /**
  * A context to mount in a new session: its data is downloaded to `path` at session start and
  * uploaded back per `policy` (protocol §3.1, §5.3).
+ *
+ * A plain object literal is a `ContextSync`; the class only adds the official SDKs' constructors,
+ * `new ContextSync(id, path, policy)` (TypeScript) and `ContextSync.new(id, path, policy)` (Python),
+ * so a port is mechanical. Both validate at once and give the same value as the literal.
+ *
+ * @example
+ * const mount: ContextSync = { contextId: 'SdkCtx-1', path: '/home/wuying/data' }
+ * const same = ContextSync.new('SdkCtx-1', '/home/wuying/data') // official name, validated
+ * @see serializePersistenceDataList
  */
-export interface ContextSync {
+export class ContextSync {
   readonly contextId: string
   /** Mount path inside the session, e.g. `/home/wuying/data`. */
   readonly path: string
   /** Merged over the protocol §6 defaults (see `syncPolicy`); omitted → the server's defaults. */
-  readonly policy?: SyncPolicyInput
+  declare readonly policy?: SyncPolicyInput
+
+  /** Throws `ValidationError` (naming the argument) on an empty id or path, an invalid policy, or extra arguments. */
+  constructor(contextId: string, path: string, policy?: SyncPolicyInput) {
+    // A fourth argument is Python's beta_wait_for_completion, which this SDK does not have.
+    if (arguments.length > 3) throw new ValidationError(`ContextSync takes (contextId, path, policy?); got ${arguments.length} arguments`)
+    const sync = policy === undefined ? { contextId, path } : { contextId, path, policy }
+    wireItem(sync, 'ContextSync')
+    this.contextId = contextId
+    this.path = path
+    // Only when given, so the instance has exactly the literal's keys.
+    if (policy !== undefined) (this as { policy?: SyncPolicyInput }).policy = policy
+    Object.freeze(this)
+  }
+
+  /**
+   * The official Python name: `ContextSync.new(contextId, path, policy?)` is `new ContextSync(…)`.
+   *
+   * @example
+   * agentBay.create({ contextSync: [ContextSync.new(ctx.id, '/home/wuying/data', newSyncPolicy())] })
+   */
+  static new(contextId: string, path: string, policy?: SyncPolicyInput): ContextSync {
+    if (arguments.length > 3) throw new ValidationError(`ContextSync.new takes (contextId, path, policy?); got ${arguments.length} arguments`)
+    return policy === undefined ? new ContextSync(contextId, path) : new ContextSync(contextId, path, policy)
+  }
+}
+
+/**
+ * The official TypeScript name for `new ContextSync(contextId, path, policy?)`.
+ *
+ * @example
+ * newContextSync(ctx.id, '/home/wuying/data', newSyncPolicy())
+ * @see ContextSync
+ */
+export function newContextSync(contextId: string, path: string, policy?: SyncPolicyInput): ContextSync {
+  if (arguments.length > 3) throw new ValidationError(`newContextSync takes (contextId, path, policy?); got ${arguments.length} arguments`)
+  return policy === undefined ? new ContextSync(contextId, path) : new ContextSync(contextId, path, policy)
 }
 
 /**
@@ -24,27 +69,29 @@ export interface ContextSync {
  */
 export function serializePersistenceDataList(syncs: readonly ContextSync[]): string {
   if (!Array.isArray(syncs)) throw new ValidationError('contextSync must be an array')
-  const items = syncs.map((sync, index) => {
-    const at = `contextSync[${index}]`
-    if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
-      throw new ValidationError(`${at}.contextId must be a non-empty string`)
-    }
-    if (typeof sync.path !== 'string' || sync.path.trim() === '') throw new ValidationError(`${at}.path must be a non-empty string`)
-    const item: Record<string, string> = { ContextId: sync.contextId, Path: sync.path }
-    if (sync.policy !== undefined) {
-      try {
-        item['Policy'] = serializePolicy(syncPolicy(sync.policy))
-      } catch (error) {
-        if (error instanceof ValidationError) throw new ValidationError(`${at}.${error.message}`)
-        throw error
-      }
-    }
-    return item
-  })
+  const items = syncs.map((sync, index) => wireItem(sync, `contextSync[${index}]`))
   const paths = new Set<string>()
   for (const sync of syncs) {
     if (paths.has(sync.path)) throw new ValidationError(`contextSync mounts two contexts at ${JSON.stringify(sync.path)}`)
     paths.add(sync.path)
   }
   return JSON.stringify(items)
+}
+
+/** One `PersistenceDataList` item; throws `ValidationError` naming `at` (e.g. `contextSync[0].path`). */
+function wireItem(sync: ContextSync, at: string): Record<string, string> {
+  if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
+    throw new ValidationError(`${at}.contextId must be a non-empty string`)
+  }
+  if (typeof sync.path !== 'string' || sync.path.trim() === '') throw new ValidationError(`${at}.path must be a non-empty string`)
+  const item: Record<string, string> = { ContextId: sync.contextId, Path: sync.path }
+  if (sync.policy !== undefined) {
+    try {
+      item['Policy'] = serializePolicy(syncPolicy(sync.policy))
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError(`${at}.${error.message}`)
+      throw error
+    }
+  }
+  return item
 }

@@ -395,3 +395,106 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
   if (value === undefined) return {}
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
+
+// ---- official names ------------------------------------------------------------------------------
+// The official SDKs' builder names, so a port is mechanical (issue 12 item 7): TypeScript's
+// `newSyncPolicy()`, `newUploadPolicy()`, … and Python's `SyncPolicy.default()`,
+// `UploadPolicy.default()`, …. Each gives a fresh deep copy of exactly what `syncPolicy()` gives,
+// so changing one never touches the defaults or another copy.
+
+const POLICY_PARTS: readonly (keyof SyncPolicy)[] = ['uploadPolicy', 'downloadPolicy', 'deletePolicy', 'extractPolicy', 'recyclePolicy', 'bwList', 'mappingPolicy']
+
+/** Official builders take no arguments; one given (e.g. a partial policy) would be silently ignored. */
+function noArguments(count: number, name: string, instead: string): void {
+  if (count > 0) throw new ValidationError(`${name}() takes no arguments (it returns the defaults); use ${instead}`)
+}
+
+/**
+ * The complete default policy (protocol §6), as the official `newSyncPolicy()` returns it.
+ *
+ * @example
+ * agentBay.create({ contextSync: [ContextSync.new(ctx.id, '/home/wuying/data', newSyncPolicy())] })
+ * @see syncPolicy
+ */
+export function newSyncPolicy(): SyncPolicy {
+  noArguments(arguments.length, 'newSyncPolicy', 'newSyncPolicyWithDefaults(partial) or syncPolicy(partial)')
+  return structuredClone(syncPolicy())
+}
+
+/**
+ * The official `newSyncPolicyWithDefaults(partial)`: `syncPolicy(partial)`, validated at once.
+ * Unlike the official `SyncPolicyImpl`, it keeps `mappingPolicy` (protocol §7.11). Throws
+ * `ValidationError` on a part name it does not know (e.g. Python's `upload_policy`) or an invalid value.
+ *
+ * @example
+ * newSyncPolicyWithDefaults({ uploadPolicy: { autoUpload: false } })
+ * @see syncPolicy
+ */
+export function newSyncPolicyWithDefaults(policy: SyncPolicyInput = {}): SyncPolicy {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
+    throw new ValidationError(`policy must be an object of policy parts, got ${policy === null ? 'null' : Array.isArray(policy) ? 'an array' : typeof policy}`)
+  }
+  for (const key of Object.keys(policy)) {
+    if (!(POLICY_PARTS as readonly string[]).includes(key)) throw new ValidationError(`policy.${key} is not a sync policy part; the parts are ${POLICY_PARTS.join(', ')}`)
+  }
+  const full = syncPolicy(policy)
+  validateSyncPolicy(full)
+  return structuredClone(full)
+}
+
+/** The official `newUploadPolicy()`: the default upload policy. */
+export function newUploadPolicy(): UploadPolicy {
+  noArguments(arguments.length, 'newUploadPolicy', "syncPolicy({ uploadPolicy: { … } }).uploadPolicy")
+  return newSyncPolicy().uploadPolicy
+}
+
+/** The official `newDownloadPolicy()`: the default download policy. */
+export function newDownloadPolicy(): DownloadPolicy {
+  noArguments(arguments.length, 'newDownloadPolicy', "syncPolicy({ downloadPolicy: { … } }).downloadPolicy")
+  return newSyncPolicy().downloadPolicy
+}
+
+/** The official `newDeletePolicy()`: the default delete policy. */
+export function newDeletePolicy(): DeletePolicy {
+  noArguments(arguments.length, 'newDeletePolicy', "syncPolicy({ deletePolicy: { … } }).deletePolicy")
+  return newSyncPolicy().deletePolicy
+}
+
+/** The official `newExtractPolicy()`: the default extract policy. */
+export function newExtractPolicy(): ExtractPolicy {
+  noArguments(arguments.length, 'newExtractPolicy', "syncPolicy({ extractPolicy: { … } }).extractPolicy")
+  return newSyncPolicy().extractPolicy
+}
+
+/** The official `newRecyclePolicy()`: the default recycle policy. */
+export function newRecyclePolicy(): RecyclePolicy {
+  noArguments(arguments.length, 'newRecyclePolicy', "syncPolicy({ recyclePolicy: { … } }).recyclePolicy")
+  return newSyncPolicy().recyclePolicy
+}
+
+/** A Python-style `X.default()` holder; the value shares its name with the type, as in the official SDK. */
+export interface PolicyDefaults<T> {
+  /** The defaults (protocol §6), a fresh copy. Takes no arguments. */
+  readonly default: () => T
+}
+
+const defaultOf = <T>(name: string, build: () => T): PolicyDefaults<T> =>
+  Object.freeze({
+    default: function (): T {
+      noArguments(arguments.length, `${name}.default`, 'syncPolicy(partial) (Python keyword arguments become an object)')
+      return build()
+    },
+  })
+
+/** Python's `SyncPolicy.default()`; the same as `newSyncPolicy()`. */
+export const SyncPolicy: PolicyDefaults<SyncPolicy> = /*#__PURE__*/ defaultOf('SyncPolicy', () => newSyncPolicy())
+/** Python's `UploadPolicy.default()`; the same as `newUploadPolicy()`. */
+export const UploadPolicy: PolicyDefaults<UploadPolicy> = /*#__PURE__*/ defaultOf('UploadPolicy', () => newUploadPolicy())
+/** Python's `DownloadPolicy.default()`; the same as `newDownloadPolicy()`. */
+export const DownloadPolicy: PolicyDefaults<DownloadPolicy> = /*#__PURE__*/ defaultOf('DownloadPolicy', () => newDownloadPolicy())
+/** Python's `DeletePolicy.default()`; the same as `newDeletePolicy()`. */
+export const DeletePolicy: PolicyDefaults<DeletePolicy> = /*#__PURE__*/ defaultOf('DeletePolicy', () => newDeletePolicy())
+/** Python's `ExtractPolicy.default()`; the same as `newExtractPolicy()`. */
+export const ExtractPolicy: PolicyDefaults<ExtractPolicy> = /*#__PURE__*/ defaultOf('ExtractPolicy', () => newExtractPolicy())
+/** Python's `RecyclePolicy.default()`; the same as `newRecyclePolicy()`. */
+export const RecyclePolicy: PolicyDefaults<RecyclePolicy> = /*#__PURE__*/ defaultOf('RecyclePolicy', () => newRecyclePolicy())
