@@ -13,6 +13,7 @@ const EXPECTED: Record<string, readonly RegExp[]> = {
   'promise-and-callback.ts': [/infoAsync: success=true/, /syncAsync: success=true tasks=1/, /callback: success=true/, /unknown session: success=false kind=http/],
   'create-session.ts': [/download \/home\/wuying\/work: Success/, /ready: downloads success=true/, /the mounted file reads: hello from storage/, /createAsync: success=true downloads=1/],
   'presigned-files.ts': [/uploadAsync: success=true bytes=16/, /downloadAsync: presigned hello/, /upload: 1048576 bytes/, /round trip: same sha256/, /listFiles \/docs: readme\.txt \(16 B\)/],
+  'port-from-official.ts': [/context\.get: success=true id=same/, /create: success=true downloads=1/, /await sync\(\): an Observable, nothing sent \(true\)/, /syncAsync: success=true tasks=1/, /listFiles: notes\.txt/, /delete with sync: success=true deleted=true/, /clear: success=true state=available/],
   'error-handling.ts': [/validation: true — ValidationError, nothing was sent/, /not found: true — HttpError 400 Context\.NotFound/, /wrong key: key not printed — HttpError 401/, /network: NetworkError/, /tool: true — ToolError/],
 }
 
