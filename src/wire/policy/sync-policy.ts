@@ -91,7 +91,8 @@ export interface SyncPolicyInput {
 }
 
 /** protocol §6: the default policy of all three official SDKs. */
-export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze<SyncPolicy>({
+// Frozen all the way down: a plain-JS caller pushing into a returned array must not change the defaults.
+export const DEFAULT_SYNC_POLICY: SyncPolicy = deepFreeze<SyncPolicy>({
   uploadPolicy: { autoUpload: true, uploadStrategy: 'UploadBeforeResourceRelease', uploadMode: 'File' },
   downloadPolicy: { autoDownload: true, downloadStrategy: 'DownloadAsync' },
   deletePolicy: { syncLocalFile: true },
@@ -99,6 +100,14 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze<SyncPolicy>({
   recyclePolicy: { lifecycle: 'Lifecycle_Forever', paths: [''] },
   bwList: { whiteLists: [{ path: '', excludePaths: [] }] },
 })
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}
 
 // ---- constructors --------------------------------------------------------------------------------
 
@@ -114,6 +123,10 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze<SyncPolicy>({
  * })
  * @see serializePolicy
  */
+// Fresh arrays: the caller owns what it gets and may change it without touching the defaults.
+const withFreshPaths = (recycle: RecyclePolicy): RecyclePolicy =>
+  Array.isArray(recycle.paths) ? { ...recycle, paths: [...recycle.paths] } : recycle
+
 export function syncPolicy(input: SyncPolicyInput = {}): SyncPolicy {
   const d = DEFAULT_SYNC_POLICY
   const policy: SyncPolicy = {
@@ -121,11 +134,12 @@ export function syncPolicy(input: SyncPolicyInput = {}): SyncPolicy {
     downloadPolicy: { ...d.downloadPolicy, ...defined(input.downloadPolicy) },
     deletePolicy: { ...d.deletePolicy, ...defined(input.deletePolicy) },
     extractPolicy: { ...d.extractPolicy, ...defined(input.extractPolicy) },
-    recyclePolicy: { ...d.recyclePolicy, ...defined(input.recyclePolicy) },
+    recyclePolicy: withFreshPaths({ ...d.recyclePolicy, ...defined(input.recyclePolicy) }),
     bwList: {
-      whiteLists:
-        input.bwList?.whiteLists?.map((item) => ({ path: item.path, excludePaths: item.excludePaths ?? [] })) ??
-        d.bwList.whiteLists,
+      whiteLists: (input.bwList?.whiteLists ?? d.bwList.whiteLists).map((item) => ({
+        path: item.path,
+        excludePaths: [...(item.excludePaths ?? [])],
+      })),
     },
   }
   return input.mappingPolicy === undefined ? policy : { ...policy, mappingPolicy: { path: input.mappingPolicy.path } }
