@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TASK_STATUS } from '../wire/protocol.js'
 import { pickContextStatusData } from '../wire/codecs/context-status.js'
-import { finishClearing, finishDeletion } from './actions/index.js'
+import { finishClearing, finishDeletion, SETTLED_STATUS } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
@@ -231,7 +231,8 @@ async function loadDevKey(file: string): Promise<string> {
 
 /**
  * After a crash or shutdown: tasks that were in flight are recorded `Failed`; contexts left
- * `clearing` are cleared again; sessions left `DELETING` resume their upload-then-delete.
+ * `clearing` are cleared again; sessions left `DELETING` resume their upload-then-delete;
+ * `PAUSING` and `RESUMING` sessions settle (`PAUSED`, `RUNNING`).
  */
 async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
   const now = epochSeconds()
@@ -247,6 +248,8 @@ async function recoverInterruptedWork(core: EmulatorCore): Promise<void> {
           task.finishTime = now
         }
         if (session.status === 'DELETING') deleting.push([tenantId, session.id])
+        // A pause or resume in flight completed while the emulator was down.
+        if (session.status === 'PAUSING' || session.status === 'RESUMING') session.status = SETTLED_STATUS[session.status]
       }
       for (const context of tenant.contexts.values()) if (context.state === 'clearing') clearing.push([tenantId, context.id])
     }

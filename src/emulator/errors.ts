@@ -17,7 +17,7 @@ export const EMULATOR_CODES = {
   invalidParameter: 'InvalidParameter',
   /** HTTP 400: a path would leave the sandbox or context storage (`..`, NUL, symlink). */
   invalidPath: 'InvalidParameter.Path',
-  /** HTTP 400: the session exists but is being deleted, so it cannot be used. */
+  /** HTTP 400: the session exists but cannot be used now: it is being deleted, or is paused (PAUSING, PAUSED, RESUMING). */
   invalidSession: 'InvalidSession',
   /** HTTP 400: context name clash on rename/create. */
   invalidContext: 'InvalidContext',

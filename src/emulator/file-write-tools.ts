@@ -38,7 +38,10 @@ export const createDirectoryTool: Tool = async (input, env) => {
   })
 }
 
-/** Files only: a folder is refused rather than removed with everything in it. */
+/**
+ * Files only: any folder, empty or not, is refused (`isError`) and left as it is, as a
+ * filesystem MCP server's file-deleting tool does; the SDKs' `deleteFile` names files.
+ */
 export const deleteFileTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   if (segments.length === 0) throw new ToolFailure('cannot delete the root directory')
@@ -46,7 +49,7 @@ export const deleteFileTool: Tool = async (input, env) => {
     const file = await resolveInside(env.sandboxRoot, segments, 'path')
     const info = await lstatOrUndefined(file)
     if (info === undefined) throw new ToolFailure(`${displayPath(segments)}: no such file or directory`)
-    if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)} is a directory`)
+    if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)} is a directory: delete_file removes files only`)
     await rm(file)
     return ok(`Successfully deleted ${displayPath(segments)}`)
   })

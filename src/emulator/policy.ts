@@ -9,10 +9,11 @@ import { isWithin, toAbsoluteSegments, toSegments, type SafeSegments } from './p
  * `SyncPolicyFromJson`). White-list and exclude paths must also stay inside the mount, and a
  * `mappingPolicy.path` must be an absolute path (POSIX or Windows drive) that stays in a sandbox.
  *
- * Of the policy the emulator acts on `autoUpload`, `autoDownload`, `deletePolicy.syncLocalFile`
- * and `bwList`. `uploadMode: 'Archive'` is accepted but files are stored one by one, exactly as
- * with `'File'`: the observable result (files in the context) is the same. Strategies,
- * `extractPolicy`, `recyclePolicy` and `mappingPolicy` are checked and recorded, not acted on:
+ * Of the policy the emulator acts on `autoUpload`, `autoDownload`, `deletePolicy.syncLocalFile`,
+ * `extractPolicy` (downloaded `.zip` files are unpacked, `extract.ts`) and `bwList`.
+ * `uploadMode: 'Archive'` is accepted but files are stored one by one, exactly as with `'File'`:
+ * the observable result (files in the context) is the same. Strategies, `recyclePolicy` and
+ * `mappingPolicy` are checked and recorded, not acted on:
  * a context stores its files relative to the mount, so data written under `c:\…\Downloads`
  * appears under any other mount path, mapped or not.
  */

@@ -58,7 +58,8 @@ export interface TaskMeta {
   filesDeleted: number
 }
 
-export type SessionStatus = 'RUNNING' | 'DELETING' | 'DELETED'
+/** protocol §3.5/§3.6: `PAUSING` → `PAUSED` and `RESUMING` → `RUNNING` are the pause/resume transitions. */
+export type SessionStatus = 'RUNNING' | 'PAUSING' | 'PAUSED' | 'RESUMING' | 'DELETING' | 'DELETED'
 
 export interface SessionMeta {
   readonly id: string

@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
+import { extractDownloadedArchive, isZipArchive } from './extract.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
 import type { DataLayout } from './layout.js'
 import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import type { SyncPolicy } from '../wire/policy/sync-policy.js'
 import { selectorFor } from './policy.js'
+import { contextFolderOf } from './session-paths.js'
 import type { KeyedSerialQueue } from './serial.js'
 import { StateStore, type TaskMeta, type TaskTrigger } from './store.js'
 
@@ -19,8 +21,8 @@ export interface TaskSpec {
   readonly policy: SyncPolicy
   readonly taskType: SyncMode
   /**
-   * File transfer (calls doc §4): the context mirrors the sandbox from `/`, and only the file or
-   * folder at `path` is copied, to the same path on the other side.
+   * File transfer (calls doc §4): only the file or folder at `path` is copied, between the
+   * session and the same path in the context (`session-paths.ts`).
    */
   readonly transfer?: boolean
 }
@@ -156,7 +158,8 @@ export class SyncTaskRunner {
     const mount = toAbsoluteSegments(spec.path, 'Path')
     const select = selectorFor(spec.policy)
     const sessionRoot = layout.sessionRoot(sessionId)
-    const contextRoot = layout.contextRoot(spec.contextId)
+    // Extension mounts keep their files at the session path inside the context (calls doc §5.3).
+    const contextRoot = join(layout.contextRoot(spec.contextId), ...contextFolderOf(mount))
     const copyOptions = { bytesPerSecond: this.deps.bytesPerSecond, signal }
     let filesCopied = 0
     let bytesCopied = 0
@@ -166,10 +169,12 @@ export class SyncTaskRunner {
       // The mount directory exists after a download even when the context is empty, as in a real
       // session; creating it also refuses a mount path that is (or crosses) a symbolic link.
       await ensureDirInside(sessionRoot, mount, 'Path')
+      const { extractPolicy } = spec.policy
       for (const file of (await listFiles(contextRoot)).filter(select)) {
         const dir = await ensureDirInside(sessionRoot, [...mount, ...file.slice(0, -1)], 'Path')
         bytesCopied += await copyFileAtomic(layout.tmpDir, join(contextRoot, ...file), join(dir, last(file)), copyOptions)
         filesCopied += 1
+        if (extractPolicy.extract && isZipArchive(file)) await extractDownloadedArchive(layout.tmpDir, sessionRoot, [...mount, ...file], extractPolicy)
       }
       return { filesCopied, bytesCopied, filesDeleted }
     }
@@ -201,11 +206,12 @@ export class SyncTaskRunner {
   private async copyTransfer(sessionId: string, spec: TaskSpec, signal: AbortSignal): Promise<Partial<TaskMeta>> {
     const { layout } = this.deps
     const target = toAbsoluteSegments(spec.path, 'Path')
-    const [fromRoot, toRoot] =
+    const inContext = contextFolderOf(target)
+    const [fromRoot, from, toRoot, to] =
       spec.taskType === 'download'
-        ? [layout.contextRoot(spec.contextId), layout.sessionRoot(sessionId)]
-        : [layout.sessionRoot(sessionId), layout.contextRoot(spec.contextId)]
-    const source = await resolveInside(fromRoot, target, 'Path')
+        ? [layout.contextRoot(spec.contextId), inContext, layout.sessionRoot(sessionId), target]
+        : [layout.sessionRoot(sessionId), target, layout.contextRoot(spec.contextId), inContext]
+    const source = await resolveInside(fromRoot, from, 'Path')
     const info = await lstatOrUndefined(source)
     const where = spec.taskType === 'download' ? 'in the file-transfer context' : 'in the session'
     if (info === undefined || !(info.isFile() || info.isDirectory())) throw new Error(`${displayPath(target)} not found ${where}`)
@@ -213,7 +219,7 @@ export class SyncTaskRunner {
     const copyOptions = { bytesPerSecond: this.deps.bytesPerSecond, signal }
     let bytesCopied = 0
     for (const file of files) {
-      const full = [...target, ...file]
+      const full = [...to, ...file]
       const dir = await ensureDirInside(toRoot, full.slice(0, -1), 'Path')
       bytesCopied += await copyFileAtomic(layout.tmpDir, join(source, ...file), join(dir, last(full)), copyOptions)
     }

@@ -4,6 +4,7 @@
 // "not supported by the emulator" envelope. Everything goes through the official OpenAPI core.
 import { describe, expect, it } from 'vitest'
 import { useEmulator } from './helpers.js'
+import { buildZip } from './zip-writer.js'
 import {
   CallMcpToolResponse,
   CreateMcpSessionResponse,
@@ -120,10 +121,10 @@ function browserSdk(client: GeneratedLikeClient, auth: string) {
       const answer = await toolCall(sessionId, 'read_file', { path })
       return answer.isError ? undefined : answer.content[0]!.text
     },
-    async put(contextId: string, filePath: string, content: string): Promise<void> {
+    async put(contextId: string, filePath: string, content: string | Buffer): Promise<void> {
       const url = (await client.invoke('GetContextFileUploadUrl', { body: { Authorization: auth, ContextId: contextId, FilePath: filePath } }, FileUrlResponse)).body.data
         .url as string
-      expect((await fetch(url, { method: 'PUT', body: content })).status).toBe(200)
+      expect((await fetch(url, { method: 'PUT', body: typeof content === 'string' ? content : new Uint8Array(content) })).status).toBe(200)
     },
   }
 }
@@ -164,8 +165,9 @@ describe('browser persistence on the wire (issue 11 item 6)', () => {
     const fingerprint = await sdk.context('fingerprint')
     const wanted = `ext_${'a'.repeat(32)}.zip`
     const other = `ext_${'b'.repeat(32)}.zip`
-    await sdk.put(extensions, `/${wanted}`, 'PK-wanted')
-    await sdk.put(extensions, `/${other}`, 'PK-other')
+    // §5.3: the extension manager uploads at FilePath /tmp/extensions/<id> (a session path).
+    await sdk.put(extensions, `${EXTENSIONS}${wanted}`, buildZip([{ name: 'manifest.json', content: 'wanted', method: 'deflate' }]))
+    await sdk.put(extensions, `${EXTENSIONS}${other}`, buildZip([{ name: 'manifest.json', content: 'other', method: 'deflate' }]))
 
     // §5.1 order: user items, extension item, fingerprint item, browser context item last.
     const items = [
@@ -174,9 +176,10 @@ describe('browser persistence on the wire (issue 11 item 6)', () => {
       { contextId: browserContext, path: BROWSER_DATA, policy: tsBrowserPolicy(false) },
     ]
     const first = await sdk.create(items)
-    // The white list holds extension ids (relative, no leading slash): only those are mounted.
-    expect(await sdk.read(first, `${EXTENSIONS}${wanted}`)).toBe('PK-wanted')
-    expect(await sdk.read(first, `${EXTENSIONS}${other}`)).toBeUndefined()
+    // The white list holds extension ids (relative, no leading slash): only those are mounted,
+    // unpacked by the item's extractPolicy into a folder named after the id.
+    expect(await sdk.read(first, `${EXTENSIONS}${wanted.replace('.zip', '')}/manifest.json`)).toBe('wanted')
+    expect(await sdk.read(first, `${EXTENSIONS}${other.replace('.zip', '')}/manifest.json`)).toBeUndefined()
 
     // InitBrowser would write the fingerprint here (§5.2); without a browser the test does.
     await sdk.write(first, `${FINGERPRINT}/fingerprint.json`, '{"navigator":{"userAgent":"emulated"}}')
@@ -187,7 +190,7 @@ describe('browser persistence on the wire (issue 11 item 6)', () => {
     const second = await sdk.create(items)
     expect(await sdk.read(second, `${FINGERPRINT}/fingerprint.json`)).toBe('{"navigator":{"userAgent":"emulated"}}')
     expect(await sdk.read(second, `${BROWSER_DATA}/Default/Cookies`)).toBe('cookies of session one')
-    expect(await sdk.read(second, `${EXTENSIONS}${wanted}`)).toBe('PK-wanted')
+    expect(await sdk.read(second, `${EXTENSIONS}${wanted.replace('.zip', '')}/manifest.json`)).toBe('wanted')
   })
 
   it('answers InitBrowser with a "not supported by the emulator" envelope, never a 404', async () => {

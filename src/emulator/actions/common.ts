@@ -29,12 +29,24 @@ export function liveSession(scope: RequestScope, sessionId: string): SessionMeta
   return session
 }
 
-/** A session that can still be used for syncs and tools. */
+/**
+ * A session that can be used for syncs and tools: `RUNNING`. A paused (or pausing, resuming) one
+ * is refused like one being deleted, with `InvalidSession` and a message saying why and what to do.
+ */
 export function runningSession(scope: RequestScope, sessionId: string): SessionMeta {
   const session = liveSession(scope, sessionId)
-  if (session.status !== 'RUNNING') throw new RpcFailure(EMULATOR_CODES.invalidSession, `Session ${sessionId} is being deleted`)
+  if (session.status !== 'RUNNING') throw sessionNotUsable(session)
   return session
 }
+
+/** Why a live session cannot be used now (`InvalidSession`, HTTP 400). */
+export const sessionNotUsable = (session: SessionMeta): RpcFailure =>
+  new RpcFailure(
+    EMULATOR_CODES.invalidSession,
+    session.status === 'DELETING'
+      ? `Session ${session.id} is being deleted`
+      : `Session ${session.id} is ${session.status}: resume it (ResumeSessionAsync) and wait for RUNNING first`,
+  )
 
 export function contextById(scope: RequestScope, contextId: string): ContextMeta {
   const context = tenantOf(scope).contexts.get(contextId)

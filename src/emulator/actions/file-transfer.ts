@@ -6,13 +6,15 @@ import type { EmulatorCore, RequestScope } from '../core.js'
 import { contextNotFound, invalidParameter } from '../errors.js'
 import type { Params } from '../params.js'
 import { displayPath, ensureDirInside, isWithin, toAbsoluteSegments } from '../paths.js'
+import { FILE_TRANSFER_PATH } from '../session-paths.js'
 import { StateStore, type ContextMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
 import { runningSession } from './common.js'
 
 /**
  * The official SDKs' file transfer (calls doc §4, protocol §3.17/§5.5): each session gets one
- * internal context whose `FilePath` namespace is the session's absolute paths. A presigned PUT to
+ * internal context whose `FilePath` namespace is the session's absolute paths (`session-paths.ts`,
+ * the rule extension contexts follow too). A presigned PUT to
  * `/tmp/file-transfer/x` plus `SyncContext(Mode=download, Path=/tmp/file-transfer/x)` lands the
  * file at `/tmp/file-transfer/x` in the session; `Mode=upload` copies it back for a presigned GET.
  *
@@ -22,8 +24,6 @@ import { runningSession } from './common.js'
  */
 
 export const FILE_TRANSFER_TYPE = 'file_transfer'
-/** calls doc §4.1: documented as typically `/tmp/file-transfer/`, trailing slash included. */
-export const FILE_TRANSFER_PATH = '/tmp/file-transfer/'
 const TRANSFER_SEGMENTS = toAbsoluteSegments(FILE_TRANSFER_PATH, 'ContextPath')
 
 /** One `Data` item of GetAndLoadInternalContext (the SDK's `GetAndLoadInternalContextResponseBodyData`). */

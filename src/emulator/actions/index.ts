@@ -21,6 +21,8 @@ import {
   getSessionDetail,
   listMcpTools,
   listSession,
+  pauseSessionAsync,
+  resumeSessionAsync,
   setLabel,
 } from './sessions.js'
 
@@ -56,6 +58,8 @@ const OFFICIAL_ONLY_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map
   ['GetLabel', getLabel],
   ['GetMcpResource', getMcpResource],
   ['ListMcpTools', listMcpTools],
+  ['PauseSessionAsync', pauseSessionAsync],
+  ['ResumeSessionAsync', resumeSessionAsync],
   ...BROWSER_ONLY_ACTIONS.map((action): [string, BodyHandler<object>] => [action, browserOnlyAction(action)]),
 ])
 
@@ -64,5 +68,5 @@ export const handlerFor = (action: string): BodyHandler<object> | undefined =>
   isAction(action) ? HANDLERS[action] : OFFICIAL_ONLY_HANDLERS.get(action)
 
 export type { Handler } from './common.js'
-export { finishDeletion } from './sessions.js'
+export { finishDeletion, SETTLED_STATUS } from './sessions.js'
 export { finishClearing } from './contexts.js'

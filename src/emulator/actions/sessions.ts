@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type * as t from 'io-ts'
 import type { SessionListItem } from '../../wire/codecs/actions.js'
 import { SESSION_STATUS_FINISH } from '../../wire/protocol.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
 import type { ActionBody, SessionResourceFields } from '../envelope.js'
 import { notSupportedByEmulator } from '../browser.js'
-import { contextNotFound, invalidParameter, sessionNotFound } from '../errors.js'
+import { contextNotFound, EMULATOR_CODES, invalidParameter, RpcFailure, sessionNotFound } from '../errors.js'
 import type { Params } from '../params.js'
 import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
-import { StateStore, type MountMeta, type SessionMeta } from '../store.js'
+import { StateStore, type MountMeta, type SessionMeta, type SessionStatus } from '../store.js'
 import { FILE_TOOLS, TOOL_INPUT_SCHEMAS } from '../tools.js'
-import { liveSession, page, tenantOf } from './common.js'
+import { liveSession, page, sessionNotUsable, tenantOf } from './common.js'
 import { releaseInternalContexts } from './file-transfer.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
@@ -66,6 +67,8 @@ export async function deleteSessionAsync(params: Params, scope: RequestScope): P
     const session = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
     if (session.status === 'DELETING') return false // idempotent: the deletion already runs
+    // The official SDK docs: a paused session cannot be deleted; resume it first.
+    if (session.status !== 'RUNNING') throw sessionNotUsable(session)
     session.status = 'DELETING'
     return true
   })
@@ -175,6 +178,47 @@ export async function getMcpResource(params: Params, scope: RequestScope): Promi
 /** §3.2: `Data` is a JSON *string* of the tools the emulator serves, whatever the `ImageId`. */
 export async function listMcpTools(): Promise<{ Data: string }> {
   return { Data: TOOL_LIST }
+}
+
+// ---- pause and resume (official SDK `pauseAsync`/`resumeAsync`; protocol §3.5/§3.6 statuses) -----
+
+/** The status each pause/resume transition settles in. */
+export const SETTLED_STATUS = { PAUSING: 'PAUSED', RESUMING: 'RUNNING' } as const satisfies Partial<Record<SessionStatus, SessionStatus>>
+type Transitional = keyof typeof SETTLED_STATUS
+
+/**
+ * `PauseSessionAsync` / `ResumeSessionAsync` (B: `SessionId`; envelope only). The status changes
+ * before the answer — the SDK polls GetSession next and fails on anything but the transitional
+ * or the settled status — and settles `taskDelayMs` later (at the next start if the emulator
+ * stops first). Asking again on the way, or once there, is accepted and changes nothing; from
+ * any other status it is refused with `InvalidSession`.
+ */
+const sessionTransition =
+  (action: string, from: SessionStatus, via: Transitional) =>
+  async (params: Params, scope: RequestScope): Promise<Record<string, never>> => {
+    const sessionId = params.required('SessionId')
+    const startedNow = await scope.core.store.mutate((draft) => {
+      const session = StateStore.tenant(draft, scope.tenantId).sessions.get(sessionId)
+      if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+      if (session.status === via || session.status === SETTLED_STATUS[via]) return false
+      if (session.status !== from)
+        throw new RpcFailure(EMULATOR_CODES.invalidSession, `Session ${sessionId} is ${session.status}: ${action} needs a ${from} session`)
+      session.status = via
+      return true
+    })
+    if (startedNow) scope.core.background.run((signal) => settleTransition(scope.core, scope.tenantId, sessionId, via, signal))
+    return {}
+  }
+
+export const pauseSessionAsync = sessionTransition('PauseSessionAsync', 'RUNNING', 'PAUSING')
+export const resumeSessionAsync = sessionTransition('ResumeSessionAsync', 'PAUSED', 'RESUMING')
+
+async function settleTransition(core: EmulatorCore, tenantId: string, sessionId: string, via: Transitional, signal: AbortSignal): Promise<void> {
+  await sleep(core.options.taskDelayMs, undefined, { signal })
+  await core.store.mutate((draft) => {
+    const session = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
+    if (session?.status === via) session.status = SETTLED_STATUS[via]
+  })
 }
 
 /** §5.2 (`InitBrowser`…): the session exists, but no emulated session has a browser. */

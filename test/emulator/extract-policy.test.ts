@@ -1,0 +1,113 @@
+// Issue 11: `extractPolicy` (protocol §6; calls doc §5.1 for what the extension item sends) is
+// acted on at download: a downloaded `.zip` is unpacked into a folder named after it (or next to
+// it with `extractToCurrentFolder`), and removed with `deleteSrcFile`. Hostile archives are
+// refused with a Failed task naming the problem, and nothing of them is written. The zips are
+// built by the test (zip-writer.ts); everything goes through the official OpenAPI core.
+import { describe, expect, it } from 'vitest'
+import type { Emulator } from '../../src/emulator/index.js'
+import { useEmulator } from './helpers.js'
+import { FileUrlResponse, officialCalls } from './official-client.js'
+import { buildZip, type ZipInput } from './zip-writer.js'
+
+const MOUNT = '/home/wuying/data'
+const BINARY = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255, 10, 13, 0])
+
+const policyWith = (extractPolicy: { extract: boolean; deleteSrcFile: boolean; extractToCurrentFolder: boolean }) => ({
+  uploadPolicy: { autoUpload: true, uploadStrategy: 'UploadBeforeResourceRelease', uploadMode: 'File' },
+  downloadPolicy: { autoDownload: true, downloadStrategy: 'DownloadAsync' },
+  deletePolicy: { syncLocalFile: true },
+  extractPolicy,
+  recyclePolicy: { lifecycle: 'Lifecycle_Forever', paths: [''] },
+  bwList: { whiteLists: [{ path: '', excludePaths: [] }] },
+})
+/** protocol §6: the SDKs' default extract policy. */
+const DEFAULT_EXTRACT = { extract: true, deleteSrcFile: true, extractToCurrentFolder: false }
+
+const BUNDLE = buildZip([
+  { name: 'readme.txt', content: 'deflated text '.repeat(50), method: 'deflate' },
+  { name: 'nested/', content: undefined },
+  { name: 'nested/data.bin', content: BINARY, method: 'stored' },
+  { name: 'nested/deeper/empty.txt', content: '', method: 'deflate' },
+])
+
+/** A context holding `files` (mount-relative FilePaths), mounted with `policy`; the session and its download task. */
+async function sessionWith(emulator: Emulator, files: Record<string, Buffer | string>, policy: object) {
+  const sdk = officialCalls(emulator)
+  const contextId = await sdk.context(`ctx-${Object.keys(files).join('-').replace(/[^a-z0-9-]/gi, '')}`)
+  for (const [filePath, content] of Object.entries(files)) {
+    const url = await sdk.client.invoke('GetContextFileUploadUrl', { body: { Authorization: sdk.Authorization, ContextId: contextId, FilePath: filePath } }, FileUrlResponse)
+    expect((await fetch(url.body.data.url as string, { method: 'PUT', body: typeof content === 'string' ? content : new Uint8Array(content) })).status).toBe(200)
+  }
+  const sessionId = await sdk.createSession([{ contextId, path: MOUNT, policy }])
+  const [task] = await sdk.contextInfo(sessionId, { TaskType: 'download' })
+  const text = async (path: string) => sdk.tool(sessionId, 'read_file', { path })
+  const bytes = async (path: string) => Buffer.from((await sdk.tool(sessionId, 'read_file', { path, offset: 0, length: 0, format: 'binary' })).text, 'base64')
+  const exists = async (path: string) => !(await sdk.tool(sessionId, 'get_file_info', { path })).isError
+  const list = async (path: string) => (await sdk.tool(sessionId, 'list_directory', { path })).text
+  return { sdk, contextId, sessionId, task: task!, text, bytes, exists, list }
+}
+
+describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
+  const env = useEmulator({ taskDelayMs: 5 })
+
+  it('unpacks into a folder named after the archive and removes it (the default policy)', async () => {
+    const emulator = await env.start()
+    const session = await sessionWith(emulator, { '/bundle.zip': BUNDLE, '/plain.txt': 'not an archive' }, policyWith(DEFAULT_EXTRACT))
+    expect(session.task).toMatchObject({ status: 'Success', errorMessage: '' })
+    expect(await session.list(MOUNT)).toBe('[DIR] bundle\n[FILE] plain.txt')
+    expect(await session.text(`${MOUNT}/bundle/readme.txt`)).toEqual({ text: 'deflated text '.repeat(50), isError: false })
+    expect(await session.bytes(`${MOUNT}/bundle/nested/data.bin`)).toEqual(BINARY)
+    expect(await session.bytes(`${MOUNT}/bundle/nested/deeper/empty.txt`)).toEqual(Buffer.alloc(0))
+    expect(await session.text(`${MOUNT}/plain.txt`)).toEqual({ text: 'not an archive', isError: false })
+  })
+
+  it('extractToCurrentFolder unpacks next to the archive; deleteSrcFile false keeps it', async () => {
+    const emulator = await env.start()
+    const session = await sessionWith(emulator, { '/sub/bundle.zip': BUNDLE }, policyWith({ extract: true, deleteSrcFile: false, extractToCurrentFolder: true }))
+    expect(session.task).toMatchObject({ status: 'Success' })
+    expect(await session.list(`${MOUNT}/sub`)).toBe('[DIR] nested\n[FILE] bundle.zip\n[FILE] readme.txt')
+    expect(await session.bytes(`${MOUNT}/sub/bundle.zip`)).toEqual(BUNDLE)
+    expect(await session.bytes(`${MOUNT}/sub/nested/data.bin`)).toEqual(BINARY)
+  })
+
+  it('extract false leaves the archive as it is', async () => {
+    const emulator = await env.start()
+    const session = await sessionWith(emulator, { '/bundle.zip': BUNDLE }, policyWith({ ...DEFAULT_EXTRACT, extract: false }))
+    expect(await session.list(MOUNT)).toBe('[FILE] bundle.zip')
+    expect(await session.bytes(`${MOUNT}/bundle.zip`)).toEqual(BUNDLE)
+  })
+
+  const hostile: [string, ZipInput[], RegExp][] = [
+    ['a zip-slip entry (..)', [{ name: 'ok.txt', content: 'ok' }, { name: '../escaped.txt', content: 'evil' }], /"\.\.\/escaped\.txt" has an unsafe path/],
+    ['a nested zip-slip entry', [{ name: 'a/../../escaped.txt', content: 'evil' }], /unsafe path/],
+    ['a backslash zip-slip entry', [{ name: '..\\escaped.txt', content: 'evil' }], /unsafe path/],
+    ['an absolute entry', [{ name: '/etc/escaped.txt', content: 'evil' }], /has an absolute path/],
+    ['a drive-letter entry', [{ name: 'c:/escaped.txt', content: 'evil' }], /has an absolute path/],
+    ['an encrypted entry', [{ name: 'ok.txt', content: 'ok' }, { name: 'secret.txt', content: 'x', flags: 1 }], /"secret\.txt" is encrypted/],
+    ['a zip64 entry', [{ name: 'big.bin', content: 'x', zip64: true }], /"big\.bin" needs zip64/],
+    ['an absurd declared size', [{ name: 'bomb.bin', content: 'x', method: 'deflate', declaredSize: 0x7fffffff }], /unpacks to more than \d+ bytes/],
+    ['a size that lies', [{ name: 'ok.txt', content: 'ok' }, { name: 'liar.txt', content: 'twelve bytes', method: 'deflate', declaredSize: 3 }], /"liar\.txt" does not inflate to its declared 3 bytes/],
+  ]
+
+  it.each(hostile)('refuses %s: the task fails naming it, and no entry escapes the destination', async (_what, entries, reason) => {
+    const emulator = await env.start()
+    const archive = buildZip(entries)
+    const session = await sessionWith(emulator, { '/bad.zip': archive }, policyWith(DEFAULT_EXTRACT))
+    expect(session.task.status).toBe('Failed')
+    expect(session.task.errorMessage).toMatch(/^cannot extract \/home\/wuying\/data\/bad\.zip: /)
+    expect(session.task.errorMessage).toMatch(reason)
+    expect(session.task.errorMessage).not.toContain(emulator.dataDir) // never a host path
+    // The archive stays for inspection; nothing lands outside bad/ (nor, when refused up front, in it).
+    expect(await session.bytes(`${MOUNT}/bad.zip`)).toEqual(archive)
+    for (const escaped of ['/home/wuying/escaped.txt', `${MOUNT}/escaped.txt`, '/etc/escaped.txt', '/escaped.txt', '/c:/escaped.txt'])
+      expect(await session.exists(escaped)).toBe(false)
+    if (!/lies/.test(_what)) expect(await session.exists(`${MOUNT}/bad`)).toBe(false)
+  })
+
+  it('refuses a file that only looks like a zip', async () => {
+    const emulator = await env.start()
+    const session = await sessionWith(emulator, { '/fake.zip': 'PK but not really' }, policyWith(DEFAULT_EXTRACT))
+    expect(session.task).toMatchObject({ status: 'Failed', errorMessage: 'cannot extract /home/wuying/data/fake.zip: not a zip archive (no end of central directory)' })
+    expect(await session.text(`${MOUNT}/fake.zip`)).toEqual({ text: 'PK but not really', isError: false })
+  })
+})
