@@ -45,6 +45,8 @@ export const HANDLERS = {
   GetContextFileDownloadUrl: getContextFileDownloadUrl,
   DeleteContextFile: deleteContextFile,
   CallMcpTool: callMcpTool,
+  SetLabel: setLabel,
+  GetLabel: getLabel,
 } as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
 
 // ---- actions only the official SDKs call (issue 11 items 3, 4, 6) ---------------------------------
@@ -52,8 +54,6 @@ export const HANDLERS = {
 
 const OFFICIAL_ONLY_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map<string, BodyHandler<object>>([
   ['GetAndLoadInternalContext', getAndLoadInternalContext],
-  ['SetLabel', setLabel],
-  ['GetLabel', getLabel],
   ['GetMcpResource', getMcpResource],
   ['ListMcpTools', listMcpTools],
   ...BROWSER_ONLY_ACTIONS.map((action): [string, BodyHandler<object>] => [action, browserOnlyAction(action)]),
