@@ -17,7 +17,7 @@ export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/fro
 // ---- request serialisation -----------------------------------------------------------------------
 export { serializePolicy } from '../wire/policy/sync-policy.js'
 export { serializePersistenceDataList } from '../wire/policy/context-sync.js'
-export { FINGERPRINT_POLICY, browserDataPolicy, browserPersistenceItems, extensionPolicy, type PersistenceItem } from '../wire/policy/browser-context.js'
+export { FINGERPRINT_POLICY, browserDataPolicy, browserPersistenceItems, extensionPolicy, type BrowserContextOptions, type BrowserFingerprintContext, type ExtensionOption, type PersistenceItem } from '../wire/policy/browser-context.js'
 export { parseDirectoryListing } from '../sessions/file-system.js'
 export { endpointToBaseUrl, isLoopbackHost } from '../http/config.js'
 export { redactUrl } from '../shared/redact.js'

@@ -111,11 +111,14 @@ export interface DirectoryEntry {
 
 /** What `session.setLabels` emits: the SetLabel acknowledgement. */
 export interface LabelsSet {
+  /** The SetLabel request id. */
   readonly requestId: string
 }
 
 /** What `session.getLabels` emits: the session's current labels (`{}` when it has none). */
 export interface SessionLabels {
+  /** The GetLabel request id. */
   readonly requestId: string
+  /** The labels as the service holds them now. */
   readonly labels: Labels
 }

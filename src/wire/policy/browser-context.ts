@@ -17,14 +17,19 @@ export const BROWSER_FINGERPRINT_PATH = '/tmp/browser_fingerprint'
  */
 export class ExtensionOption {
   constructor(
+    /** The context holding the extension zips (under `/tmp/extensions/` in it). */
     readonly contextId: string,
+    /** The extensions to mount, by file name; only these are mounted and unpacked. */
     readonly extensionIds: readonly string[],
   ) {}
 }
 
 /** A context that keeps the browser fingerprint across sessions (official `BrowserFingerprintContext`). */
 export class BrowserFingerprintContext {
-  constructor(readonly fingerprintContextId: string) {}
+  constructor(
+    /** The context that stores `fingerprint.json`. */
+    readonly fingerprintContextId: string,
+  ) {}
 }
 
 /**
@@ -37,7 +42,9 @@ export interface BrowserContextOptions {
   readonly contextId: string
   /** Upload the browser data at release. Default true. */
   readonly autoUpload?: boolean
+  /** Extensions to mount at `/tmp/extensions/` (never uploaded back). */
   readonly extensionOption?: ExtensionOption | undefined
+  /** A context for the fingerprint at `/tmp/browser_fingerprint` (uploaded only by delete with sync). */
   readonly fingerprintContext?: BrowserFingerprintContext | undefined
 }
 
@@ -52,9 +59,13 @@ export interface BrowserContextOptions {
  */
 export class BrowserContext implements BrowserContextOptions {
   constructor(
+    /** The context that holds the browser's user data. */
     readonly contextId: string,
+    /** Upload the browser data at release. */
     readonly autoUpload: boolean = true,
+    /** Extensions to mount. */
     readonly extensionOption?: ExtensionOption,
+    /** A context for the fingerprint. */
     readonly fingerprintContext?: BrowserFingerprintContext,
   ) {}
 }
