@@ -14,6 +14,8 @@ import {
   type BrowserContextOptions,
 } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
+import { browserPersistenceItems } from '../../src/entries/wire.js'
+import { SyncPolicyFromJson } from '../../src/wire/policy/sync-policy.js'
 import { CreateMcpSessionResponse, officialClient, persistenceDataList } from '../emulator/official-client.js'
 import { reply, startServer, type TestServer } from '../core/http-test-server.js'
 import { createTestScheduler } from '../helpers/marbles.js'
@@ -119,6 +121,29 @@ describe('agentBay.create({ browserContext }): the PersistenceDataList (official
     const result = client().createAsync({ contextSync: [{ contextId: 'c', path: '/tmp/agentbay_browser' }], browserContext: { contextId: 'b' } })
     await expect(result).rejects.toThrow(/mounts two contexts at "\/tmp\/agentbay_browser"/)
     expect(fake.requests).toHaveLength(0)
+  })
+})
+
+describe('browserPersistenceItems (agentbay-rx/wire)', () => {
+  it('reads, through the emulator\'s policy decoder, as the official SDK means each item', () => {
+    const [extensions, fingerprint, data] = browserPersistenceItems(FULL).map((item) => {
+      const decoded = SyncPolicyFromJson.decode(item.Policy)
+      if (decoded._tag === 'Left') throw new Error(`${item.Path}: policy does not decode`)
+      return { ...item, policy: decoded.right }
+    })
+    expect([extensions?.Path, fingerprint?.Path, data?.Path]).toEqual(['/tmp/extensions/', '/tmp/browser_fingerprint', '/tmp/agentbay_browser'])
+    // Extensions: downloaded and unpacked, only the listed ids, never uploaded, local deletes kept local.
+    expect(extensions?.policy).toMatchObject({
+      uploadPolicy: { autoUpload: false },
+      downloadPolicy: { autoDownload: true },
+      extractPolicy: { extract: true, deleteSrcFile: true },
+      deletePolicy: { syncLocalFile: false },
+      bwList: { whiteLists: EXT_IDS.map((path) => ({ path, excludePaths: [] })) },
+    })
+    // Fingerprint: the whole folder (empty white list = everything), uploaded only by an explicit sync.
+    expect(fingerprint?.policy).toMatchObject({ uploadPolicy: { autoUpload: false }, downloadPolicy: { autoDownload: true }, bwList: { whiteLists: [{ path: '', excludePaths: [] }] } })
+    // Browser data: the caller's autoUpload, the server's defaults elsewhere.
+    expect(data?.policy).toMatchObject({ uploadPolicy: { autoUpload: false }, downloadPolicy: { autoDownload: true }, bwList: { whiteLists: [{ path: '', excludePaths: [] }] } })
   })
 })
 
