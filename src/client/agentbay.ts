@@ -3,11 +3,11 @@ import { failureFields, lastValueWithSignal, type AsyncOptions } from '../shared
 import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from '../http/config.js'
 import { ContextService } from '../contexts/context-service.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { requireOptions } from '../shared/arguments.js'
+import { requireOptions, requireText } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { createSessionEvents } from '../sessions/create.js'
 import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
-import type { CreateSessionOptions, SessionInfo, SessionListOptions, SessionPageOptions } from '../sessions/types.js'
+import type { CreateSessionOptions, DeleteSessionOptions, DeleteSessionResult, SessionInfo, SessionListOptions, SessionPageOptions } from '../sessions/types.js'
 import { createRedactor } from '../shared/redact.js'
 import {
   coalescingInterceptor,
@@ -158,9 +158,43 @@ export class AgentBay {
     return toOutcome(this.listPage(pageOptions), signal)
   }
 
+  /**
+   * Deletes a session, given as a `Session` or its id: the official `agentBay.delete(session,
+   * syncContext)`, with the options of `session.delete` (it is that call). With `syncContext`,
+   * the mounted contexts are uploaded first and the session is kept if that upload fails (unless
+   * `force`). Emits one `DeleteSessionResult`; remote failures of the delete itself are errors.
+   * A session id makes a handle that knows nothing of what is mounted: prefer the `Session`.
+   *
+   * @example
+   * agentBay.delete(session, { syncContext: true }).subscribe((result) => console.log(result.deleted))
+   */
+  delete(session: Session | string, options: DeleteSessionOptions = {}): Observable<DeleteSessionResult> {
+    return defer(() => {
+      // `delete(session, true)` is the official positional syncContext: refused, not read as {}.
+      requireOptions(options, 'agentBay.delete(session, options)', 'agentBay.delete(session, { syncContext: true })')
+      return this.sessionToDelete(session).delete(options)
+    })
+  }
+
+  /** Promise form of `delete`: remote failures resolve to `{ success: false, deleted: false, … }`. */
+  async deleteAsync(session: Session | string, options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
+    requireOptions(options, 'agentBay.deleteAsync(session, options)', 'agentBay.deleteAsync(session, { syncContext: true })')
+    return this.sessionToDelete(session).deleteAsync(options)
+  }
+
   /** Keeps the API key out of logs and snapshots. */
   toJSON(): Record<string, unknown> {
     return { endpoint: this.config.baseUrl, regionId: this.config.regionId, timeoutMs: this.config.timeoutMs }
+  }
+
+  /** The session `delete` acts on: a `Session` as is, an id as a fresh handle; anything else is refused. */
+  private sessionToDelete(session: Session | string): Session {
+    if (session instanceof Session) return session
+    if (typeof session === 'string') {
+      requireText(session, 'session')
+      return this.session(session)
+    }
+    throw new ValidationError(`session must be a Session or a session id string, got ${session === null ? 'null' : typeof session}`)
   }
 
   private readonly makeSession = (sessionId: string, info: SessionInfo): Session => new Session(sessionId, this, info)

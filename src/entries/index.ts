@@ -136,3 +136,16 @@ export {
   type WhiteList,
 } from '../wire/policy/sync-policy.js'
 export { ContextSync, newContextSync } from '../wire/policy/context-sync.js'
+
+// ---- browser persistence and labels ----------------------------------------------------------------
+export {
+  BROWSER_DATA_PATH,
+  BROWSER_EXTENSIONS_PATH,
+  BROWSER_FINGERPRINT_PATH,
+  BrowserContext,
+  BrowserFingerprintContext,
+  ExtensionOption,
+  type BrowserContextOptions,
+} from '../wire/policy/browser-context.js'
+export type { Labels } from '../wire/codecs/labels.js'
+export type { LabelsSet, SessionLabels } from '../sessions/types.js'

@@ -9,6 +9,7 @@ export { ACTIONS, API_VERSION, DEFAULT_ENDPOINT, SYNC_MODES, TASK_STATUS, type A
 // ---- codecs and decoding -------------------------------------------------------------------------
 export { ContextStatusData, ContextStatusFromString, EpochSeconds } from '../wire/codecs/context-status.js'
 export { JsonFromString } from '../wire/codecs/json-from-string.js'
+export { LabelsFromString } from '../wire/codecs/labels.js'
 export { Envelope } from '../wire/codecs/envelope.js'
 export { ContextRecord, ContextFileRecord, RESPONSE_CODECS, type ResponseBody } from '../wire/codecs/actions.js'
 export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/from-dict.js'
@@ -16,6 +17,7 @@ export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/fro
 // ---- request serialisation -----------------------------------------------------------------------
 export { serializePolicy } from '../wire/policy/sync-policy.js'
 export { serializePersistenceDataList } from '../wire/policy/context-sync.js'
+export { FINGERPRINT_POLICY, browserDataPolicy, browserPersistenceItems, extensionPolicy, type BrowserContextOptions, type BrowserFingerprintContext, type ExtensionOption, type PersistenceItem } from '../wire/policy/browser-context.js'
 export { parseDirectoryListing } from '../sessions/file-system.js'
 export { endpointToBaseUrl, isLoopbackHost } from '../http/config.js'
 export { redactUrl } from '../shared/redact.js'

@@ -16,6 +16,7 @@ export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'DescribeContextFiles',
   'GetContextFileUploadUrl',
   'GetContextFileDownloadUrl',
+  'GetLabel',
 ])
 
 /** Network errors, timeouts, 5xx and throttling are worth another attempt; nothing else is. */

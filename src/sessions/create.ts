@@ -10,6 +10,7 @@ import { requireDelay } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
+import { browserPersistenceItems, type PersistenceItem } from '../wire/policy/browser-context.js'
 import { serializePersistenceDataList } from '../wire/policy/context-sync.js'
 import type { SessionCreateEvent, SessionFactory } from './session.js'
 import type { CreateSessionOptions, DownloadWaitOptions, SessionDeps, SessionInfo } from './types.js'
@@ -33,10 +34,13 @@ export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as c
 export function createSessionEvents(client: SessionDeps, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
   return defer(() => {
     requireOptions(options, 'agentBay.create(options)', 'agentBay.create({ imageId, labels, contextSync })')
-    const params = createParams(options, client.config.regionId)
+    // official-sdk-calls §5.1: a browser context is extra PersistenceDataList items, after the user's.
+    const browserItems = options.browserContext === undefined ? [] : browserPersistenceItems(options.browserContext)
+    const params = createParams(options, browserItems, client.config.regionId)
     const wait = normalizeDownloadWait(options.downloadWait)
-    // A mount whose policy turns autoDownload off gets no download task: nothing to wait for.
-    const mounts = (options.contextSync ?? []).filter((sync) => sync.policy?.downloadPolicy?.autoDownload !== false).length
+    // A mount whose policy turns autoDownload off gets no download task: nothing to wait for. The
+    // browser items all download (their policies leave autoDownload on or to the server's default).
+    const mounts = (options.contextSync ?? []).filter((sync) => sync.policy?.downloadPolicy?.autoDownload !== false).length + browserItems.length
     return client.rpc('CreateMcpSession', params).pipe(
       concatMap((body) => {
         const requestId = body.RequestId ?? ''
@@ -48,7 +52,7 @@ export function createSessionEvents(client: SessionDeps, options: CreateSessionO
         const info: SessionInfo = {
           ...(body.Data.ResourceUrl === undefined ? {} : { resourceUrl: body.Data.ResourceUrl }),
           // What the session was created with: its unscoped syncs need not ask GetSession (issue 9).
-          mountedContextIds: (options.contextSync ?? []).map((sync) => sync.contextId),
+          mountedContextIds: [...(options.contextSync ?? []).map((sync) => sync.contextId), ...browserItems.map((item) => item.ContextId)],
         }
         const created: SessionCreateEvent = { kind: 'created', requestId, session: makeSession(sessionId, info) }
         if (mounts === 0) return of(created, { kind: 'session', requestId, session: makeSession(sessionId, info) } as const)
@@ -59,7 +63,7 @@ export function createSessionEvents(client: SessionDeps, options: CreateSessionO
 }
 
 /** protocol §3.1 request fields, in the order the reference inserts them. */
-function createParams(options: CreateSessionOptions, regionId: string | undefined): Record<string, string | undefined> {
+function createParams(options: CreateSessionOptions, browserItems: readonly PersistenceItem[], regionId: string | undefined): Record<string, string | undefined> {
   if (options.imageId !== undefined && (typeof options.imageId !== 'string' || options.imageId.trim() === '')) {
     throw new ValidationError('imageId must be a non-empty string')
   }
@@ -68,7 +72,7 @@ function createParams(options: CreateSessionOptions, regionId: string | undefine
     ImageId: options.imageId,
     Labels: options.labels === undefined ? undefined : serializeLabels(options.labels),
     LoginRegionId: regionId,
-    PersistenceDataList: syncs.length === 0 ? undefined : serializePersistenceDataList(syncs),
+    PersistenceDataList: syncs.length + browserItems.length === 0 ? undefined : serializePersistenceDataList(syncs, browserItems),
     SdkStats: SDK_STATS,
   }
 }

@@ -7,8 +7,11 @@ import type { ContextSyncResult } from '../sync/types.js'
 import type { AgentBayFailure } from '../shared/errors/index.js'
 import { requireOptions } from '../shared/arguments.js'
 import { deleteSession } from './delete.js'
+import { getSessionLabels, setSessionLabels } from './labels.js'
 import { FileSystem } from './file-system.js'
-import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInfo } from './types.js'
+import type { Labels } from '../wire/codecs/labels.js'
+import { toOutcome, type Outcome } from '../shared/outcome.js'
+import type { DeleteSessionOptions, DeleteSessionResult, LabelsSet, SessionDeps, SessionInfo, SessionLabels } from './types.js'
 
 /**
  * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
@@ -62,6 +65,37 @@ export class Session {
   async deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
     const { signal, ...deleteOptions } = requireOptions(options, 'session.deleteAsync(options)', 'session.deleteAsync({ syncContext: true })')
     return lastValueWithSignal(this.delete(deleteOptions), signal).catch((error: unknown) => ({ ...failureFields(error), deleted: false }))
+  }
+
+  // ---- labels (official-sdk-calls §2) -----------------------------------------------------------
+
+  /**
+   * Replaces the session's labels (SetLabel). Labels are checked as the official SDKs check them
+   * (a plain, non-empty object; keys and values non-blank strings): bad labels are a
+   * `ValidationError` and nothing is sent. Emits `{ requestId }` once.
+   *
+   * @example
+   * session.setLabels({ project: 'demo', env: 'test' }).subscribe()
+   */
+  setLabels(labels: Labels): Observable<LabelsSet> {
+    return setSessionLabels(this.deps, this.sessionId, labels)
+  }
+
+  /** Promise form of `setLabels`: `{ requestId, success: true }`, or `{ success: false, errorMessage, error }`. */
+  async setLabelsAsync(labels: Labels, options: AsyncOptions = {}): Promise<Outcome<LabelsSet>> {
+    const { signal } = requireOptions(options, 'session.setLabelsAsync(labels, options)', 'session.setLabelsAsync(labels, { signal })')
+    return toOutcome(this.setLabels(labels), signal)
+  }
+
+  /** The session's labels (GetLabel), `{}` when it has none; a malformed answer is a `DecodeError`. */
+  getLabels(): Observable<SessionLabels> {
+    return getSessionLabels(this.deps, this.sessionId)
+  }
+
+  /** Promise form of `getLabels`: `{ requestId, success: true, labels }`, or the failure fields. */
+  async getLabelsAsync(options: AsyncOptions = {}): Promise<Outcome<SessionLabels>> {
+    const { signal } = requireOptions(options, 'session.getLabelsAsync(options)', 'session.getLabelsAsync({ signal })')
+    return toOutcome(this.getLabels(), signal)
   }
 
   toJSON(): Record<string, unknown> {

@@ -3,6 +3,8 @@ import type { PollSchedule } from '../rpc/poll-schedule.js'
 import type { SyncOptions } from '../sync/sync-options.js'
 import type { ContextSyncResult } from '../sync/types.js'
 import type { AgentBayFailure } from '../shared/errors/index.js'
+import type { BrowserContextOptions } from '../wire/policy/browser-context.js'
+import type { Labels } from '../wire/codecs/labels.js'
 import type { ContextSync } from '../wire/policy/context-sync.js'
 import type { NormalizedConfig } from '../http/config.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -50,6 +52,13 @@ export interface CreateSessionOptions {
   readonly labels?: Readonly<Record<string, string>>
   /** Contexts to mount; creation then waits for their downloads. */
   readonly contextSync?: readonly ContextSync[]
+  /**
+   * Persist a browser's data (cookies, local state) in a context, with optional extension and
+   * fingerprint contexts: sent as the official SDKs' extra `PersistenceDataList` items at
+   * `/tmp/agentbay_browser`, `/tmp/extensions/` and `/tmp/browser_fingerprint` (a plain object or
+   * `new BrowserContext(contextId, autoUpload, extensionOption, fingerprintContext)`).
+   */
+  readonly browserContext?: BrowserContextOptions
   readonly downloadWait?: DownloadWaitOptions
 }
 
@@ -98,4 +107,18 @@ export interface DeleteSessionResult {
 export interface DirectoryEntry {
   readonly name: string
   readonly isDirectory: boolean
+}
+
+/** What `session.setLabels` emits: the SetLabel acknowledgement. */
+export interface LabelsSet {
+  /** The SetLabel request id. */
+  readonly requestId: string
+}
+
+/** What `session.getLabels` emits: the session's current labels (`{}` when it has none). */
+export interface SessionLabels {
+  /** The GetLabel request id. */
+  readonly requestId: string
+  /** The labels as the service holds them now. */
+  readonly labels: Labels
 }

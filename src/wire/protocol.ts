@@ -30,6 +30,9 @@ export const ACTIONS = [
   'GetContextFileDownloadUrl',
   'DeleteContextFile',
   'CallMcpTool',
+  // official-sdk-calls §2: labels of a running session.
+  'SetLabel',
+  'GetLabel',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 

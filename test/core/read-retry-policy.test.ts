@@ -113,6 +113,7 @@ describe('which actions are retried', () => {
     'DescribeContextFiles',
     'GetContextFileUploadUrl',
     'GetContextFileDownloadUrl',
+    'GetLabel',
   ]
 
   it.each(reads)('%s is a read action: a 503 is tried again', (action) => {

@@ -4,7 +4,7 @@
 // "not supported by the emulator" envelope. Everything goes through the official OpenAPI core.
 import { describe, expect, it } from 'vitest'
 import { useEmulator } from './helpers.js'
-import { buildZip } from './zip-writer.js'
+import { buildZip } from '../helpers/zip-writer.js'
 import {
   CallMcpToolResponse,
   CreateMcpSessionResponse,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { useEmulator } from './helpers.js'
 import { FileUrlResponse, officialCalls } from './official-client.js'
-import { buildZip } from './zip-writer.js'
+import { buildZip } from '../helpers/zip-writer.js'
 
 /** §5.3: the mount path and the repository folder, as the SDKs hard-code them. */
 const EXTENSIONS = '/tmp/extensions/'

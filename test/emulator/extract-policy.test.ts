@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { useEmulator } from './helpers.js'
 import { FileUrlResponse, officialCalls } from './official-client.js'
-import { buildZip, type ZipInput } from './zip-writer.js'
+import { buildZip, type ZipInput } from '../helpers/zip-writer.js'
 
 const MOUNT = '/home/wuying/data'
 const BINARY = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255, 10, 13, 0])

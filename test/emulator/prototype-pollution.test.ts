@@ -63,6 +63,8 @@ describe('prototype keys as ids and names (issue 9 item 2)', () => {
       Path: '/home/wuying/data',
       FilePath: 'a.txt',
       Args: JSON.stringify({ path: '/home/wuying/data' }),
+      // SetLabel needs labels to reach the SessionId lookup (issue 12 made it a wire action).
+      Labels: JSON.stringify({ fixture: 'label' }),
     }
     return valid
   }

@@ -104,6 +104,8 @@ describe('wire format (protocol §1)', () => {
     await call('GetContextFileDownloadUrl', { ContextId: contextId, FilePath: '/f.txt' })
     await call('DeleteContextFile', { ContextId: contextId, FilePath: '/f.txt' })
     await call('ClearContext', { Id: contextId })
+    await call('SetLabel', { SessionId: sessionId, Labels: '{"a":"b"}' })
+    await call('GetLabel', { SessionId: sessionId })
     await call('DeleteSessionAsync', { SessionId: sessionId })
     const other = await createSession(emulator)
     await call('ReleaseMcpSession', { SessionId: other })
@@ -113,7 +115,7 @@ describe('wire format (protocol §1)', () => {
     // Envelope first, then Data, then list fields, in this order: the handlers' typed bodies
     // (issue 10 item 7) must not change a byte of what the official SDKs parse.
     const envelope = ['RequestId', 'Success', 'Code', 'Message', 'HttpStatusCode']
-    const envelopeOnly = ['ModifyContext', 'DeleteContext', 'ClearContext', 'SyncContext', 'DeleteContextFile', 'DeleteSessionAsync', 'ReleaseMcpSession']
+    const envelopeOnly = ['ModifyContext', 'DeleteContext', 'ClearContext', 'SyncContext', 'DeleteContextFile', 'DeleteSessionAsync', 'ReleaseMcpSession', 'SetLabel']
     for (const action of ACTIONS) {
       const expected = envelopeOnly.includes(action)
         ? envelope

@@ -27,6 +27,8 @@ const NOT_CALLS = new Set(['constructor', 'toJSON', 'session'])
 /** Valid arguments of the Promise forms that need some (the others take their defaults). */
 const ASYNC_ARGUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'AgentBay.getAsync': ['s-1'],
+  'AgentBay.deleteAsync': ['s-1'],
+  'Session.setLabelsAsync': [{ project: 'demo' }],
   'ContextService.getAsync': ['ctx'],
   'ContextService.getByIdAsync': ['ctx-1'],
   'ContextService.createAsync': ['ctx'],

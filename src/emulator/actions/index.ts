@@ -47,6 +47,8 @@ export const HANDLERS = {
   GetContextFileDownloadUrl: getContextFileDownloadUrl,
   DeleteContextFile: deleteContextFile,
   CallMcpTool: callMcpTool,
+  SetLabel: setLabel,
+  GetLabel: getLabel,
 } as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
 
 // ---- actions only the official SDKs call (issue 11 items 3, 4, 6) ---------------------------------
@@ -54,8 +56,6 @@ export const HANDLERS = {
 
 const OFFICIAL_ONLY_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map<string, BodyHandler<object>>([
   ['GetAndLoadInternalContext', getAndLoadInternalContext],
-  ['SetLabel', setLabel],
-  ['GetLabel', getLabel],
   ['GetMcpResource', getMcpResource],
   ['ListMcpTools', listMcpTools],
   ['PauseSessionAsync', pauseSessionAsync],

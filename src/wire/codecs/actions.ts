@@ -1,6 +1,7 @@
 import * as t from 'io-ts'
 import type { Action } from '../protocol.js'
 import { ContextStatusFromString } from './context-status.js'
+import { LabelsFromString } from './labels.js'
 
 // ---- shared shapes -----------------------------------------------------------------------
 
@@ -115,6 +116,9 @@ export const CallMcpToolBody = /*#__PURE__*/ t.type(
   'CallMcpToolBody',
 )
 
+/** official-sdk-calls §2: `Data.Labels` is a JSON object string; absent or empty means no labels. */
+export const GetLabelBody = /*#__PURE__*/ t.type({ Data: t.partial({ Labels: LabelsFromString }) }, 'GetLabelBody')
+
 /** The action → response-body codec registry. `satisfies` makes a missing action a compile error. */
 export const RESPONSE_CODECS = {
   CreateMcpSession: CreateMcpSessionBody,
@@ -135,6 +139,8 @@ export const RESPONSE_CODECS = {
   GetContextFileDownloadUrl: PresignedUrlBody,
   DeleteContextFile: NoData,
   CallMcpTool: CallMcpToolBody,
+  SetLabel: NoData,
+  GetLabel: GetLabelBody,
 } as const satisfies Record<Action, t.Mixed>
 
 export type ResponseBody<A extends Action> = t.TypeOf<(typeof RESPONSE_CODECS)[A]>

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../shared/errors/validation-error.js'
+import type { PersistenceItem } from './browser-context.js'
 import { serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
 
 /**
@@ -61,30 +62,33 @@ export function newContextSync(contextId: string, path: string, policy?: SyncPol
 /**
  * The `PersistenceDataList` field of CreateMcpSession: a JSON array string whose items carry
  * `Policy` as a JSON string of its own (double encoding, protocol §1.4 / §1.6 capture).
- * Throws `ValidationError` on an empty id/path or an invalid policy; call it inside `defer`.
+ * `extra` items (a browser context's, see `browserPersistenceItems`) follow the user's, already
+ * serialized. Throws `ValidationError` on an empty id/path, an invalid policy or two items
+ * mounted at one path; call it inside `defer`.
  *
  * @example
  * serializePersistenceDataList([{ contextId: 'SdkCtx-1', path: '/home/wuying/data' }])
  * // '[{"ContextId":"SdkCtx-1","Path":"/home/wuying/data"}]'
  */
-export function serializePersistenceDataList(syncs: readonly ContextSync[]): string {
+export function serializePersistenceDataList(syncs: readonly ContextSync[], extra: readonly PersistenceItem[] = []): string {
   if (!Array.isArray(syncs)) throw new ValidationError('contextSync must be an array')
   const items = syncs.map((sync, index) => wireItem(sync, `contextSync[${index}]`))
+  const all: readonly PersistenceItem[] = [...items, ...extra]
   const paths = new Set<string>()
-  for (const sync of syncs) {
-    if (paths.has(sync.path)) throw new ValidationError(`contextSync mounts two contexts at ${JSON.stringify(sync.path)}`)
-    paths.add(sync.path)
+  for (const { Path } of all) {
+    if (paths.has(Path)) throw new ValidationError(`contextSync mounts two contexts at ${JSON.stringify(Path)}`)
+    paths.add(Path)
   }
-  return JSON.stringify(items)
+  return JSON.stringify(all)
 }
 
 /** One `PersistenceDataList` item; throws `ValidationError` naming `at` (e.g. `contextSync[0].path`). */
-function wireItem(sync: ContextSync, at: string): Record<string, string> {
+function wireItem(sync: ContextSync, at: string): PersistenceItem {
   if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
     throw new ValidationError(`${at}.contextId must be a non-empty string`)
   }
   if (typeof sync.path !== 'string' || sync.path.trim() === '') throw new ValidationError(`${at}.path must be a non-empty string`)
-  const item: Record<string, string> = { ContextId: sync.contextId, Path: sync.path }
+  const item: { ContextId: string; Path: string; Policy?: string } = { ContextId: sync.contextId, Path: sync.path }
   if (sync.policy !== undefined) {
     try {
       item['Policy'] = serializePolicy(syncPolicy(sync.policy))
