@@ -73,6 +73,7 @@ export type {
   ListFilesOptions,
   PresignedUrl,
 } from '../contexts/types.js'
+export type { ClearState } from '../wire/codecs/clear-state.js'
 export type {
   DownloadDone,
   DownloadEvent,

@@ -11,6 +11,7 @@ export { ContextStatusData, ContextStatusFromString, EpochSeconds } from '../wir
 export { JsonFromString } from '../wire/codecs/json-from-string.js'
 export { Envelope } from '../wire/codecs/envelope.js'
 export { ContextRecord, ContextFileRecord, RESPONSE_CODECS, type ResponseBody } from '../wire/codecs/actions.js'
+export { ClearState, ClearStatusBody, clearStateOf } from '../wire/codecs/clear-state.js'
 export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/from-dict.js'
 
 // ---- request serialisation -----------------------------------------------------------------------

@@ -40,6 +40,8 @@ const ASYNC_ARGUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'ContextService.downloadAsync': ['ctx-1', '/a'],
   'ContextService.downloadStreamAsync': ['ctx-1', '/a'],
   'ContextService.clearAsync': ['ctx-1'],
+  'ContextService.startClearAsync': ['ctx-1'],
+  'ContextService.clearStatusAsync': ['ctx-1'],
   'FileSystem.readFileAsync': ['/a'],
   'FileSystem.readBytesAsync': ['/a'],
   'FileSystem.writeFileAsync': ['/a', 'x'],
