@@ -86,7 +86,18 @@ export type {
 } from '../http/transfer.js'
 
 // ---- sessions ------------------------------------------------------------------------------------
-export { FileSystem, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from '../sessions/file-system.js'
+export {
+  FileSystem,
+  WRITE_MODES,
+  type EditFileOptions,
+  type FileEdit,
+  type ReadFileOptions,
+  type SearchFilesOptions,
+  type ToolOutput,
+  type WriteFileOptions,
+  type WriteMode,
+} from '../sessions/file-system.js'
+export { READ_CHUNK_BYTES, type FileChangeEvent, type FileInfo } from '../wire/file-tools.js'
 export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from '../sessions/create.js'
 export { DELETE_DEFAULTS } from '../sessions/delete.js'
 export { SESSION_STATUSES } from '../sessions/types.js'

@@ -17,7 +17,15 @@ export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/fro
 // ---- request serialisation -----------------------------------------------------------------------
 export { serializePolicy } from '../wire/policy/sync-policy.js'
 export { serializePersistenceDataList } from '../wire/policy/context-sync.js'
-export { parseDirectoryListing } from '../sessions/file-system.js'
+export {
+  FileChangeEvent,
+  decodeBinaryChunk,
+  parseDirectoryListing,
+  parseFileChanges,
+  parseFileInfo,
+  parseMultipleFiles,
+  parseSearchResults,
+} from '../wire/file-tools.js'
 export { endpointToBaseUrl, isLoopbackHost } from '../http/config.js'
 export { redactUrl } from '../shared/redact.js'
 

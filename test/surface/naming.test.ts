@@ -48,6 +48,12 @@ const ASYNC_ARGUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'FileSystem.listDirectoryAsync': ['/a'],
   'FileSystem.deleteFileAsync': ['/a'],
   'FileSystem.createDirectoryAsync': ['/a'],
+  'FileSystem.getFileInfoAsync': ['/a'],
+  'FileSystem.editFileAsync': ['/a', [{ oldText: 'x', newText: 'y' }]],
+  'FileSystem.moveFileAsync': ['/a', '/b'],
+  'FileSystem.readMultipleFilesAsync': [['/a', '/b']],
+  'FileSystem.searchFilesAsync': ['/a', '*.txt'],
+  'FileSystem.getFileChangeAsync': ['/a'],
 }
 
 const ENTRY = fileURLToPath(new URL('../../src/entries/index.ts', import.meta.url))
