@@ -88,12 +88,14 @@ export type {
 // ---- sessions ------------------------------------------------------------------------------------
 export {
   FileSystem,
+  WATCH_DEFAULTS,
   WRITE_MODES,
   type EditFileOptions,
   type FileEdit,
   type ReadFileOptions,
   type SearchFilesOptions,
   type ToolOutput,
+  type WatchDirectoryOptions,
   type WriteFileOptions,
   type WriteMode,
 } from '../sessions/file-system.js'

@@ -1,10 +1,13 @@
-import { concatMap, defer, map, range, toArray, type Observable } from 'rxjs'
+import { asyncScheduler, concatMap, defer, filter, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { requireOptions, requirePositiveInteger, requireText } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
+import { poll } from '../rpc/poll.js'
+import { fixedSchedule } from '../rpc/poll-schedule.js'
+import { requireDelay } from '../shared/duration.js'
 import {
   READ_CHUNK_BYTES,
   decodeBinaryChunk,
@@ -51,6 +54,14 @@ export interface EditFileOptions extends AsyncOptions {
   readonly dryRun?: boolean
 }
 
+export interface WatchDirectoryOptions {
+  /** Delay between `get_file_change` calls, ms (> 0). Default 500, the official TypeScript SDK's. */
+  readonly intervalMs?: number
+}
+
+/** The official `watchDirectory` polls every 500 ms (calls doc §1.8). */
+export const WATCH_DEFAULTS = { intervalMs: 500 } as const
+
 export interface SearchFilesOptions extends AsyncOptions {
   /** Names or relative paths to leave out (wildcards as in `pattern`). */
   readonly excludePatterns?: readonly string[]
@@ -78,6 +89,8 @@ export class FileSystem {
   constructor(
     readonly sessionId: string,
     private readonly rpc: Rpc,
+    /** Times `watchDirectory` (the client passes its own, so tests can run it in virtual time). */
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
 
   // ---- observables ---------------------------------------------------------------------------
@@ -164,6 +177,24 @@ export class FileSystem {
   /** `get_file_change`: what changed under `path` since the previous call for it. */
   getFileChange(path: string): Observable<FileChangeEvent[]> {
     return this.withPath('get_file_change', path).pipe(map((out) => parseFileChanges(out.text, { requestId: out.requestId })))
+  }
+
+  /**
+   * The official `watchDirectory`, as a stream: `get_file_change` at once (the baseline), then
+   * every `intervalMs` after the previous answer; emits each non-empty batch of events. Runs until
+   * unsubscribed; a transient failure skips a poll, any other error ends it (the official SDK stops
+   * only on an expired or invalid session and logs the rest).
+   *
+   * @example
+   * const watch = session.fs.watchDirectory('/home/wuying/data').subscribe((events) => console.log(events))
+   */
+  watchDirectory(path: string, options: WatchDirectoryOptions = {}): Observable<FileChangeEvent[]> {
+    return defer(() => {
+      requireText(path, 'path')
+      const { intervalMs = WATCH_DEFAULTS.intervalMs } = requireOptions(options, 'fs.watchDirectory(path, options)', 'fs.watchDirectory(path, { intervalMs: 500 })')
+      requireDelay(intervalMs, 'intervalMs', true)
+      return poll({ request: () => this.getFileChange(path), schedule: fixedSchedule(intervalMs), scheduler: this.scheduler })
+    }).pipe(filter((events) => events.length > 0))
   }
 
   deleteFile(path: string): Observable<ToolOutput> {

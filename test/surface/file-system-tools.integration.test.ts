@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AgentBay, READ_CHUNK_BYTES, ToolError, type Session } from '../../src/entries/index.js'
 import type { Emulator } from '../../src/emulator/index.js'
-import { useEmulator } from '../emulator/helpers.js'
+import { eventually, useEmulator } from '../emulator/helpers.js'
 
 const env = useEmulator()
 let emulator: Emulator
@@ -139,5 +139,14 @@ describe('session.fs against the emulator (issue 12 item 6)', () => {
     expect((await session.fs.deleteFileAsync('/tree/file.txt')).success).toBe(true)
     expect(await firstValueFrom(session.fs.listDirectory('/tree'))).toEqual([{ name: 'sub', isDirectory: true }])
     expect(await firstValueFrom(session.fs.getFileChange('/tree'))).toEqual([{ eventType: 'delete', path: '/tree/file.txt', pathType: 'file' }])
+  })
+
+  it('watchDirectory emits the changes made after its baseline poll', async () => {
+    await session.fs.createDirectoryAsync('/watched')
+    const before = toolCalls()
+    const first = firstValueFrom(session.fs.watchDirectory('/watched', { intervalMs: 20 }))
+    await eventually(async () => toolCalls() >= before + 2) // polls are sequential: the second one means the baseline was answered
+    await session.fs.writeFileAsync('/watched/new.txt', 'hi')
+    expect(await first).toEqual([{ eventType: 'create', path: '/watched/new.txt', pathType: 'file' }])
   })
 })

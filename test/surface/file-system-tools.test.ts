@@ -1,7 +1,7 @@
 // Issue 12 item 6 with a fake transport, in virtual time: the chunked read's requests, cancelling it
 // midway, every new session.fs Observable's completion, error and unsubscribe paths, the strict
 // parsers of the tool texts, and argument checks before any request.
-import { firstValueFrom, type Observable } from 'rxjs'
+import { firstValueFrom, take, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AgentBay, DecodeError, READ_CHUNK_BYTES, ToolError, ValidationError, type FileSystem } from '../../src/entries/index.js'
@@ -240,3 +240,53 @@ function catchError(run: () => unknown): unknown {
   }
   throw new Error('expected an error')
 }
+
+describe('session.fs.watchDirectory() in virtual time (the official watchDirectory)', () => {
+  const events = (path: string) => JSON.stringify([{ eventType: 'modify', path, pathType: 'file' }])
+  /** get_file_change answers, one per call, a frame after each request. */
+  const changes = (...answers: RawResponse[]) =>
+    fake.respond('CallMcpTool', (_request, index) => scheduler.createColdObservable('-(a|)', { a: answers[Math.min(index, answers.length - 1)]! }))
+
+  it('polls at once, then intervalMs after each answer, and emits only non-empty batches', () => {
+    scheduler.run(({ expectObservable }) => {
+      changes(toolAnswer('[]'), toolAnswer(events('/w/a')), toolAnswer('[]'), toolAnswer(events('/w/b')))
+      // polls leave at 0, 11, 22, 33 and answer a frame later.
+      expectObservable(fsOf(true).watchDirectory('/w', { intervalMs: 10 }).pipe(take(2))).toBe('12ms a 21ms (b|)', {
+        a: [{ eventType: 'modify', path: '/w/a', pathType: 'file' }],
+        b: [{ eventType: 'modify', path: '/w/b', pathType: 'file' }],
+      })
+    })
+    expect(fake.requestsOf('CallMcpTool').map((request) => [request.params['Name'], request.params['Args']])).toEqual(Array(4).fill(['get_file_change', '{"path":"/w"}']))
+  })
+
+  it('skips a poll that failed transiently, and ends with the error of a tool failure', () => {
+    scheduler.run(({ expectObservable }) => {
+      changes(toolAnswer('[]'), jsonResponse({ RequestId: 'r-503', Code: 'ServiceUnavailable', Message: 'busy' }, 503), toolAnswer('Error: session expired', true))
+      expectObservable(fsOf(true).watchDirectory('/w', { intervalMs: 10 })).toBe('23ms #', undefined, {
+        name: 'ToolError',
+        kind: 'tool',
+        message: 'CallMcpTool failed: Error: session expired (requestId req-tool)',
+      })
+    })
+    expect(fake.requestsOf('CallMcpTool')).toHaveLength(3)
+  })
+
+  it('unsubscribing stops the polling: nothing more is sent', () => {
+    scheduler.run(({ expectObservable }) => {
+      changes(toolAnswer('[]'))
+      expectObservable(fsOf(true).watchDirectory('/w', { intervalMs: 10 }), '^-------------!').toBe('')
+    })
+    expect(fake.requestsOf('CallMcpTool').map((request) => request.state)).toEqual(['answered', 'answered'])
+  })
+
+  it('refuses a bad path or interval before any request', async () => {
+    for (const [call, message] of [
+      [() => fsOf().watchDirectory(''), /path/],
+      [() => fsOf().watchDirectory('/w', { intervalMs: 0 }), /intervalMs/],
+      [() => fsOf().watchDirectory('/w', 500 as never), /options must be an object/],
+    ] as const) {
+      await expect(firstValueFrom(call())).rejects.toThrow(message)
+    }
+    expect(fake.requests).toHaveLength(0)
+  })
+})
