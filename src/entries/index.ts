@@ -99,7 +99,7 @@ export {
   type WriteFileOptions,
   type WriteMode,
 } from '../sessions/file-system.js'
-export { READ_CHUNK_BYTES, type FileChangeEvent, type FileInfo } from '../wire/file-tools.js'
+export { READ_CHUNK_BYTES, WRITE_CHUNK_BYTES, type FileChangeEvent, type FileInfo } from '../wire/file-tools.js'
 export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from '../sessions/create.js'
 export { DELETE_DEFAULTS } from '../sessions/delete.js'
 export { SESSION_STATUSES } from '../sessions/types.js'

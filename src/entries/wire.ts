@@ -25,6 +25,7 @@ export {
   parseFileInfo,
   parseMultipleFiles,
   parseSearchResults,
+  splitWriteContent,
 } from '../wire/file-tools.js'
 export { endpointToBaseUrl, isLoopbackHost } from '../http/config.js'
 export { redactUrl } from '../shared/redact.js'

@@ -1,4 +1,4 @@
-import { asyncScheduler, concatMap, defer, filter, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
+import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { requireOptions, requirePositiveInteger, requireText } from '../shared/arguments.js'
@@ -16,6 +16,7 @@ import {
   parseFileInfo,
   parseMultipleFiles,
   parseSearchResults,
+  splitWriteContent,
   type DirectoryEntry,
   type FileChangeEvent,
   type FileInfo,
@@ -125,17 +126,24 @@ export class FileSystem {
     return defer(() => this.readBinary(path, chunkSizeOf(readOptions(options, 'readBytes')))).pipe(map((out) => out.data))
   }
 
-  /** Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. */
+  /**
+   * Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. Content
+   * over `WRITE_CHUNK_BYTES` goes in several `write_file` calls, as the official SDKs send it: the
+   * first with `mode`, the rest with `append` (unsubscribing between them leaves a partial file).
+   * Emits the first call's output (its `requestId`, as the reference reports).
+   */
   writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile')
       if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`)
-      if (typeof content === 'string') return this.callTool('write_file', { path, content, mode })
-      if (content instanceof Uint8Array) {
-        return this.callTool('write_file', { path, content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'), mode, encoding: 'base64' })
-      }
-      throw new ValidationError('content must be a string or a Uint8Array')
+      if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
+      const encoding = typeof content === 'string' ? {} : { encoding: 'base64' }
+      return from(splitWriteContent(content)).pipe(
+        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append', ...encoding })),
+        toArray(),
+        map((outputs) => outputs[0]!),
+      )
     })
   }
 

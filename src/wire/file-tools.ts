@@ -12,6 +12,13 @@ import { JsonFromString } from './codecs/json-from-string.js'
 /** Bytes per `read_file` call of a chunked read: the official TypeScript SDK's 60 KiB (calls doc §1.3). */
 export const READ_CHUNK_BYTES = 61_440
 
+/**
+ * Most UTF-8 bytes of text one `write_file` call carries: the Python SDK's 52224, cut at a
+ * character boundary (its comment: the service's 63 KiB message limit). TS counts 61440 UTF-16
+ * units instead, which non-ASCII text can push past that limit (calls doc §1.5).
+ */
+export const WRITE_CHUNK_BYTES = 52_224
+
 /** What a parse failure is tied to: the tool and the request that answered. */
 export interface ToolTextDetails {
   readonly requestId?: string
@@ -149,6 +156,33 @@ export function decodeBinaryChunk(text: string, expectedBytes: number, details: 
   const bytes = Buffer.from(text, 'base64')
   if (bytes.length !== expectedBytes) malformed('read_file', 'content', `expected ${expectedBytes} bytes, got ${bytes.length}`, text, details)
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+// ---- serialisers --------------------------------------------------------------------------------
+
+/**
+ * calls doc §1.5: `write_file` contents of at most `WRITE_CHUNK_BYTES` each. Text is cut at
+ * UTF-8 character boundaries; bytes (this SDK's `encoding: "base64"`) are cut so that each chunk's
+ * base64 stays within the same limit. Always at least one chunk, so an empty file is written too.
+ */
+export function splitWriteContent(content: string | Uint8Array): string[] {
+  if (typeof content === 'string') {
+    if (content.length * 3 <= WRITE_CHUNK_BYTES) return [content]
+    const bytes = Buffer.from(content, 'utf8')
+    const chunks: string[] = []
+    for (let start = 0; start < bytes.length; ) {
+      let end = Math.min(bytes.length, start + WRITE_CHUNK_BYTES)
+      while (end < bytes.length && (bytes[end]! & 0xc0) === 0x80) end -= 1 // never split a character
+      chunks.push(bytes.subarray(start, end).toString('utf8'))
+      start = end
+    }
+    return chunks.length === 0 ? [''] : chunks
+  }
+  const rawPerChunk = (WRITE_CHUNK_BYTES / 4) * 3
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength)
+  const chunks: string[] = []
+  for (let start = 0; start < bytes.length; start += rawPerChunk) chunks.push(bytes.subarray(start, start + rawPerChunk).toString('base64'))
+  return chunks.length === 0 ? [''] : chunks
 }
 
 // ---- internals -----------------------------------------------------------------------------------

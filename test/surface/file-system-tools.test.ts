@@ -4,7 +4,7 @@
 import { firstValueFrom, take, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, DecodeError, READ_CHUNK_BYTES, ToolError, ValidationError, type FileSystem } from '../../src/entries/index.js'
+import { AgentBay, DecodeError, READ_CHUNK_BYTES, ToolError, ValidationError, WRITE_CHUNK_BYTES, type FileSystem } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { parseFileInfo, parseMultipleFiles, parseSearchResults, parseFileChanges, decodeBinaryChunk } from '../../src/wire/file-tools.js'
 import { createTestScheduler } from '../helpers/marbles.js'
@@ -92,6 +92,41 @@ describe('the chunked read (calls doc §1.3)', () => {
     })
     expect(fake.requestsOf('CallMcpTool').map((request) => request.state)).toEqual(['answered', 'answered', 'cancelled'])
     expect(argsOf(2)).toMatchObject({ offset: 10 })
+  })
+})
+
+describe('the chunked write (calls doc §1.5)', () => {
+  const chunksSent = () => fake.requestsOf('CallMcpTool').map((_request, index) => argsOf(index))
+
+  it('text over WRITE_CHUNK_BYTES goes in calls of at most that many UTF-8 bytes, whole characters, the first with the mode and the rest appended', async () => {
+    fake.respond('CallMcpTool', toolAnswer('ok'))
+    const text = 'ab€'.repeat(30_000) // 150 000 bytes; 5-byte units, so chunk ends fall inside a character
+    expect(await fsOf().writeFileAsync('/big.txt', text, { mode: 'create_new' })).toEqual({ success: true, requestId: 'req-tool' })
+    const sent = chunksSent() as { path: string; content: string; mode: string }[]
+    expect(sent.map((chunk) => chunk.mode)).toEqual(['create_new', 'append', 'append'])
+    expect(sent.every((chunk) => chunk.path === '/big.txt' && Buffer.byteLength(chunk.content) <= WRITE_CHUNK_BYTES && !chunk.content.includes('\uFFFD'))).toBe(true)
+    expect(sent.map((chunk) => chunk.content).join('')).toBe(text)
+  })
+
+  it('bytes go as base64 chunks within the same limit, each with encoding base64', async () => {
+    fake.respond('CallMcpTool', toolAnswer('ok'))
+    const bytes = new Uint8Array(100_000).map((_, i) => i % 251)
+    await fsOf().writeFileAsync('/big.bin', bytes)
+    const sent = chunksSent() as { content: string; mode: string; encoding: string }[]
+    expect(sent.map((chunk) => [chunk.mode, chunk.encoding])).toEqual([
+      ['overwrite', 'base64'],
+      ['append', 'base64'],
+      ['append', 'base64'],
+    ])
+    expect(sent.every((chunk) => chunk.content.length <= WRITE_CHUNK_BYTES)).toBe(true)
+    expect(Buffer.concat(sent.map((chunk) => Buffer.from(chunk.content, 'base64'))).equals(Buffer.from(bytes))).toBe(true)
+  })
+
+  it('a refused first chunk (create_new on an existing file) sends no append', async () => {
+    fake.respond('CallMcpTool', toolAnswer('/big.txt: already exists', true))
+    const result = await fsOf().writeFileAsync('/big.txt', 'x'.repeat(2 * WRITE_CHUNK_BYTES), { mode: 'create_new' })
+    expect(result).toMatchObject({ success: false, error: { name: 'ToolError', tool: 'write_file' } })
+    expect(fake.requestsOf('CallMcpTool')).toHaveLength(1)
   })
 })
 
