@@ -360,7 +360,7 @@ const writeOptions = <O extends Pick<WriteFileOptions, 'mode'>>(options: O | und
   requireOptions(options, `fs.${method}(path, content, options)`, `fs.${method}(path, content, { mode: 'append' })`)
 
 const readOptions = <O extends Pick<ReadFileOptions, 'encoding' | 'chunkSize'>>(options: O | undefined, method: string): O =>
-  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { encoding: 'base64' })`)
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, ${method.startsWith('readBytes') ? '{ chunkSize: 61440 }' : "{ encoding: 'base64' }"})`)
 
 const signalOnly = (options: AsyncOptions | undefined, method: string): AsyncOptions =>
   requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`)
