@@ -9,6 +9,8 @@ import type { Rpc } from '../rpc/rpc.js'
 import { requireOptions, requirePageSize, requirePositiveInteger, requireText } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
+import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
+import { decodeOrThrow } from '../wire/codecs/decode.js'
 import {
   getPresigned,
   openPresignedStream,
@@ -32,7 +34,6 @@ import {
   type ContextListOptions,
   type ContextPage,
   type ContextPageOptions,
-  type ContextState,
   type ListFilesOptions,
   type PresignedUrl,
 } from './types.js'
@@ -222,12 +223,36 @@ export class ContextService {
   // ---- clear ---------------------------------------------------------------------------------
 
   /**
-   * Clears a context's data: ClearContext, then a `GetContext` probe every `pollIntervalMs`.
-   * Emits the state (`clearing`, `pre-available`, …) whenever it changes and completes once it is
-   * `available`; errors with `RequestTimeoutError` when that takes longer than `timeoutMs`.
+   * Clears a context's data and waits: `startClear`, then a `clearStatus` probe every
+   * `pollIntervalMs`. Emits the state (`clearing`, `pre-available`, …) whenever it changes and
+   * completes once it is `available`; errors with `RequestTimeoutError` when that takes longer than
+   * `timeoutMs`, and with `DecodeError` on a state outside the protocol's.
    */
-  clear(contextId: string, options: ClearOptions = {}): Observable<ContextState> {
+  clear(contextId: string, options: ClearOptions = {}): Observable<ClearState> {
     return defer(() => this.clearStates(contextId, clearOptions(options, 'clear'))).pipe(map((step) => step.state))
+  }
+
+  /**
+   * Starts clearing a context's data and does not wait: one `ClearContext` call, then emits
+   * `clearing` once the service acknowledged it (the official `clearAsync` / `clear_async`; here
+   * `…Async` names Promise forms, so the start-only form is `startClear`). Follow it with
+   * `clearStatus()`, or use `clear()` to wait.
+   *
+   * @example
+   * await lastValueFrom(agentBay.context.startClear(ctx.id)) // 'clearing'
+   */
+  startClear(contextId: string): Observable<ClearState> {
+    return this.clearTrigger(contextId).pipe(map((step) => step.state))
+  }
+
+  /**
+   * One clear-status probe (`GetContext` by id, the official `getClearStatus` / `get_clear_status`):
+   * emits the context's state — `clearing` or `pre-available` while in progress, `available` when
+   * done — and completes. A missing `State` reads as `clearing` (as the official SDKs read it);
+   * any state outside the protocol's is a `DecodeError`; an unknown context an `ApiError`.
+   */
+  clearStatus(contextId: string): Observable<ClearState> {
+    return this.clearProbe(contextId).pipe(map((step) => step.state))
   }
 
   // ---- Promise forms -------------------------------------------------------------------------
@@ -310,6 +335,22 @@ export class ContextService {
     return toOutcome(this.clearStates(contextId, rest), signal)
   }
 
+  /**
+   * Promise form of `startClear()`: resolves once `ClearContext` was acknowledged, with
+   * `state: 'clearing'` and that call's `requestId`. Unlike the official `clearAsync`, which is
+   * start-only, this SDK's `clearAsync` waits; this is the start-only Promise.
+   */
+  async startClearAsync(contextId: string, options: AsyncOptions = {}): Promise<Outcome<ClearResult>> {
+    const { signal } = asyncOptions(options, 'startClearAsync(contextId, options)')
+    return toOutcome(this.clearTrigger(contextId), signal)
+  }
+
+  /** Promise form of `clearStatus()`: `{ success, requestId, contextId, state }` (the official `getClearStatus`). */
+  async clearStatusAsync(contextId: string, options: AsyncOptions = {}): Promise<Outcome<ClearResult>> {
+    const { signal } = asyncOptions(options, 'clearStatusAsync(contextId, options)')
+    return toOutcome(this.clearProbe(contextId), signal)
+  }
+
   // ---- deprecated names (before the one naming rule, issue 10) --------------------------------
 
   /** @deprecated Use `upload()`: an unsuffixed method is the Observable. */
@@ -372,10 +413,32 @@ export class ContextService {
     )
   }
 
+  /** `ClearContext`; the acknowledgement carries no state, so it is `clearing` (calls doc §7). */
+  private clearTrigger(contextId: string): Observable<ClearResult> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      return this.deps.rpc('ClearContext', { Id: contextId })
+    }).pipe(map((body): ClearResult => ({ requestId: body.RequestId ?? '', contextId, state: 'clearing' })))
+  }
+
+  /** `GetContext` by id, its `State` decoded strictly (calls doc §7). */
+  private clearProbe(contextId: string): Observable<ClearResult> {
+    return defer(() => {
+      requireText(contextId, 'contextId')
+      return this.deps.rpc('GetContext', { ContextId: contextId, AllowCreate: 'false' })
+    }).pipe(
+      map((body): ClearResult => {
+        const requestId = body.RequestId ?? ''
+        const status = decodeOrThrow(ClearStatusBody, body, { action: 'GetContext', requestId, body: JSON.stringify(body) })
+        return { requestId, contextId, state: clearStateOf(status) }
+      }),
+    )
+  }
+
   /**
-   * The clear pipeline: trigger once, then probe `GetContext` on the one `poll` operator, each probe
-   * `pollIntervalMs` after the previous answer (the first after the trigger, as the reference does:
-   * clearing takes time). `timeoutMs` counts from the trigger's answer.
+   * The waiting clear: `clearTrigger` once, then `clearProbe` on the one `poll` operator, each
+   * probe `pollIntervalMs` after the previous answer (the first after the trigger, as the reference
+   * does: clearing takes time). `timeoutMs` counts from the trigger's answer.
    */
   private clearStates(contextId: string, options: ClearOptions): Observable<ClearResult> {
     return defer(() => {
@@ -385,21 +448,21 @@ export class ContextService {
       requireDelay(pollIntervalMs, 'pollIntervalMs')
       requireDeadline(timeoutMs, 'timeoutMs')
       const { scheduler } = this.deps.config
-      return this.deps.rpc('ClearContext', { Id: contextId }).pipe(
-        concatMap((body) => {
-          const requestId = body.RequestId ?? ''
+      return this.clearTrigger(contextId).pipe(
+        concatMap((started) => {
           const states$ = pollUntil({
-            request: () => this.fetchById(contextId).pipe(map((fetched) => fetched.context.state)),
+            request: () => this.clearProbe(contextId).pipe(map((probed) => probed.state)),
             schedule: () => pollIntervalMs,
             deadline: scheduler.now() + timeoutMs,
             until: (state) => state === 'available',
-            timeoutError: () => new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId }),
+            timeoutError: () =>
+              new RequestTimeoutError(`context ${contextId} was not available again within ${timeoutMs} ms`, { action: 'ClearContext', requestId: started.requestId }),
             scheduler,
           })
           return states$.pipe(
-            startWith<ContextState>('clearing'),
+            startWith(started.state),
             distinctUntilChanged(),
-            map((state): ClearResult => ({ requestId, contextId, state })),
+            map((state): ClearResult => ({ ...started, state })),
           )
         }),
       )

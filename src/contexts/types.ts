@@ -1,4 +1,5 @@
 import type { ContextFileRecord, ContextRecord } from '../wire/codecs/actions.js'
+import type { ClearState } from '../wire/codecs/clear-state.js'
 
 /** protocol §3.7 states; other strings may appear and are passed through. */
 export type ContextState = 'available' | 'in-use' | 'clearing' | 'pre-available' | (string & {})
@@ -83,10 +84,12 @@ export interface ClearOptions {
   readonly timeoutMs?: number
 }
 
+/** What `clearAsync`, `startClearAsync` and `clearStatusAsync` resolve to (with `success`). */
 export interface ClearResult {
+  /** The request that reported `state` (`ClearContext` for the start, `GetContext` for a probe). */
   readonly requestId: string
   readonly contextId: string
-  readonly state: ContextState
+  readonly state: ClearState
 }
 
 export const toContext = (record: ContextRecord): Context => ({

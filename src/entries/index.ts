@@ -73,6 +73,7 @@ export type {
   ListFilesOptions,
   PresignedUrl,
 } from '../contexts/types.js'
+export type { ClearState } from '../wire/codecs/clear-state.js'
 export type {
   DownloadDone,
   DownloadEvent,
@@ -85,7 +86,20 @@ export type {
 } from '../http/transfer.js'
 
 // ---- sessions ------------------------------------------------------------------------------------
-export { FileSystem, type ReadFileOptions, type WriteFileOptions, type ToolOutput } from '../sessions/file-system.js'
+export {
+  FileSystem,
+  WATCH_DEFAULTS,
+  WRITE_MODES,
+  type EditFileOptions,
+  type FileEdit,
+  type ReadFileOptions,
+  type SearchFilesOptions,
+  type ToolOutput,
+  type WatchDirectoryOptions,
+  type WriteFileOptions,
+  type WriteMode,
+} from '../sessions/file-system.js'
+export { READ_CHUNK_BYTES, WRITE_CHUNK_BYTES, type FileChangeEvent, type FileInfo } from '../wire/file-tools.js'
 export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from '../sessions/create.js'
 export { DELETE_DEFAULTS } from '../sessions/delete.js'
 export { SESSION_STATUSES } from '../sessions/types.js'

@@ -12,13 +12,23 @@ export { JsonFromString } from '../wire/codecs/json-from-string.js'
 export { LabelsFromString } from '../wire/codecs/labels.js'
 export { Envelope } from '../wire/codecs/envelope.js'
 export { ContextRecord, ContextFileRecord, RESPONSE_CODECS, type ResponseBody } from '../wire/codecs/actions.js'
+export { ClearState, ClearStatusBody, clearStateOf } from '../wire/codecs/clear-state.js'
 export { decodeContextStatusData, decodeContextStatus } from '../wire/codecs/from-dict.js'
 
 // ---- request serialisation -----------------------------------------------------------------------
 export { serializePolicy } from '../wire/policy/sync-policy.js'
 export { serializePersistenceDataList } from '../wire/policy/context-sync.js'
 export { FINGERPRINT_POLICY, browserDataPolicy, browserPersistenceItems, extensionPolicy, type BrowserContextOptions, type BrowserFingerprintContext, type ExtensionOption, type PersistenceItem } from '../wire/policy/browser-context.js'
-export { parseDirectoryListing } from '../sessions/file-system.js'
+export {
+  FileChangeEvent,
+  decodeBinaryChunk,
+  parseDirectoryListing,
+  parseFileChanges,
+  parseFileInfo,
+  parseMultipleFiles,
+  parseSearchResults,
+  splitWriteContent,
+} from '../wire/file-tools.js'
 export { endpointToBaseUrl, isLoopbackHost } from '../http/config.js'
 export { redactUrl } from '../shared/redact.js'
 

@@ -1,11 +1,26 @@
-import { defer, map, type Observable } from 'rxjs'
+import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { requireOptions, requireText } from '../shared/arguments.js'
+import { requireOptions, requirePositiveInteger, requireText } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import type { DirectoryEntry } from './types.js'
+import { poll } from '../rpc/poll.js'
+import { fixedSchedule } from '../rpc/poll-schedule.js'
+import { requireDelay } from '../shared/duration.js'
+import {
+  READ_CHUNK_BYTES,
+  decodeBinaryChunk,
+  parseDirectoryListing,
+  parseFileChanges,
+  parseFileInfo,
+  parseMultipleFiles,
+  parseSearchResults,
+  splitWriteContent,
+  type DirectoryEntry,
+  type FileChangeEvent,
+  type FileInfo,
+} from '../wire/file-tools.js'
 
 /** The text a tool answered, with the request id. */
 export interface ToolOutput {
@@ -16,20 +31,56 @@ export interface ToolOutput {
 export interface ReadFileOptions extends AsyncOptions {
   /** `utf8` (default) returns the text; `base64` returns the bytes base64-encoded. */
   readonly encoding?: 'utf8' | 'base64'
+  /** Bytes per `read_file` call. Default 61440 (60 KiB, the official TypeScript SDK's chunk). */
+  readonly chunkSize?: number
 }
 
+/** calls doc §1.5: the three modes the official TypeScript SDK accepts. */
+export const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
+export type WriteMode = (typeof WRITE_MODES)[number]
+
 export interface WriteFileOptions extends AsyncOptions {
-  /** Default `overwrite`. */
-  readonly mode?: 'overwrite' | 'append'
+  /** Default `overwrite`; `create_new` fails (ToolError) when the file exists. */
+  readonly mode?: WriteMode
+}
+
+/** One exact-text replacement of `editFile` (calls doc §1.9). */
+export interface FileEdit {
+  readonly oldText: string
+  readonly newText: string
+}
+
+export interface EditFileOptions extends AsyncOptions {
+  /** Check the edits without writing. Default false. */
+  readonly dryRun?: boolean
+}
+
+export interface WatchDirectoryOptions {
+  /** Delay between `get_file_change` calls, ms (> 0). Default 500, the official TypeScript SDK's. */
+  readonly intervalMs?: number
+}
+
+/** The official `watchDirectory` polls every 500 ms (calls doc §1.8). */
+export const WATCH_DEFAULTS = { intervalMs: 500 } as const
+
+export interface SearchFilesOptions extends AsyncOptions {
+  /** Names or relative paths to leave out (wildcards as in `pattern`). */
+  readonly excludePatterns?: readonly string[]
 }
 
 /**
- * `session.fs`: files inside the running session, over `CallMcpTool` (`read_file`, `write_file`,
- * `list_directory`, `delete_file`, `create_directory`).
+ * `session.fs`: files inside the running session, over `CallMcpTool` — every tool of the official
+ * file-system module (calls doc §1): `get_file_info`, `read_file` (chunked), `write_file`,
+ * `edit_file`, `move_file`, `read_multiple_files`, `search_files`, `list_directory`,
+ * `create_directory`, `delete_file`, `get_file_change`.
  *
- * Each method (`readFile`, `writeFile`, …) returns a cold Observable that emits the value once and
- * errors with the typed error (a tool reporting `isError` gives a `ToolError`); its Promise form
- * `…Async` resolves to `{ success, requestId, …, errorMessage?, error? }` like the reference SDK.
+ * Each method returns a cold Observable that emits the value once and errors with the typed error
+ * (a tool reporting `isError` gives a `ToolError`, output in an unexpected format a `DecodeError`);
+ * unsubscribing aborts the request in flight and sends nothing more. Its Promise form `…Async`
+ * resolves to `{ success, requestId, …, errorMessage?, error? }` like the reference SDK.
+ *
+ * Reads follow the official algorithm: `get_file_info` for the size, then `read_file` with
+ * `offset`/`length` in chunks of `chunkSize` bytes (`format: "binary"` for bytes).
  *
  * @example
  * await session.fs.writeFileAsync('/home/wuying/data/a.bin', new Uint8Array([1, 2, 3]))
@@ -39,6 +90,8 @@ export class FileSystem {
   constructor(
     readonly sessionId: string,
     private readonly rpc: Rpc,
+    /** Times `watchDirectory` (the client passes its own, so tests can run it in virtual time). */
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
 
   // ---- observables ---------------------------------------------------------------------------
@@ -58,32 +111,98 @@ export class FileSystem {
     )
   }
 
-  readFile(path: string, options: Pick<ReadFileOptions, 'encoding'> = {}): Observable<string> {
-    return defer(() => this.read(path, readOptions(options, 'readFile').encoding)).pipe(map((out) => out.text))
+  /** `get_file_info`: size, kind and times of a file or folder. */
+  getFileInfo(path: string): Observable<FileInfo> {
+    return this.fileInfo(path).pipe(map((out) => out.fileInfo))
   }
 
-  /** The file's bytes (read as base64 and decoded). */
-  readBytes(path: string): Observable<Uint8Array> {
-    return this.read(path, 'base64').pipe(map((out) => decodeBase64(out.text)))
+  /** The whole file as text (UTF-8), read in chunks; with `encoding: 'base64'` its bytes base64-encoded. */
+  readFile(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'> = {}): Observable<string> {
+    return defer(() => this.readContent(path, readOptions(options, 'readFile'))).pipe(map((out) => out.content))
   }
 
-  /** Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. */
+  /** The file's bytes, read in `format: "binary"` chunks. */
+  readBytes(path: string, options: Pick<ReadFileOptions, 'chunkSize'> = {}): Observable<Uint8Array> {
+    return defer(() => this.readBinary(path, chunkSizeOf(readOptions(options, 'readBytes')))).pipe(map((out) => out.data))
+  }
+
+  /**
+   * Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. Content
+   * over `WRITE_CHUNK_BYTES` goes in several `write_file` calls, as the official SDKs send it: the
+   * first with `mode`, the rest with `append` (unsubscribing between them leaves a partial file).
+   * Emits the first call's output (its `requestId`, as the reference reports).
+   */
   writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile')
-      if (mode !== 'overwrite' && mode !== 'append') throw new ValidationError(`mode must be 'overwrite' or 'append', got ${JSON.stringify(mode)}`)
-      if (typeof content === 'string') return this.callTool('write_file', { path, content, mode })
-      if (content instanceof Uint8Array) {
-        return this.callTool('write_file', { path, content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'), mode, encoding: 'base64' })
-      }
-      throw new ValidationError('content must be a string or a Uint8Array')
+      if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`)
+      if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
+      const encoding = typeof content === 'string' ? {} : { encoding: 'base64' }
+      return from(splitWriteContent(content)).pipe(
+        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append', ...encoding })),
+        toArray(),
+        map((outputs) => outputs[0]!),
+      )
     })
+  }
+
+  /** `edit_file`: each `{ oldText, newText }` replaces exact text, in order; with `dryRun` nothing is written. */
+  editFile(path: string, edits: readonly FileEdit[], options: Pick<EditFileOptions, 'dryRun'> = {}): Observable<ToolOutput> {
+    return defer(() => {
+      requireText(path, 'path')
+      requireEdits(edits)
+      const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })')
+      if (typeof dryRun !== 'boolean') throw new ValidationError(`dryRun must be a boolean, got ${JSON.stringify(dryRun)}`)
+      return this.callTool('edit_file', { path, edits: edits.map(({ oldText, newText }) => ({ oldText, newText })), dryRun })
+    })
+  }
+
+  /** `move_file`: a file or folder to a new path (also a rename). */
+  moveFile(source: string, destination: string): Observable<ToolOutput> {
+    return defer(() => {
+      requireText(source, 'source')
+      requireText(destination, 'destination')
+      return this.callTool('move_file', { source, destination })
+    })
+  }
+
+  /** `read_multiple_files`: the text of each path, keyed by the path as given. */
+  readMultipleFiles(paths: readonly string[]): Observable<Record<string, string>> {
+    return this.multipleFiles(paths).pipe(map((out) => out.contents))
+  }
+
+  /** `search_files`: the paths under `path` whose names match `pattern` (`*`, `?` wildcards), recursively. */
+  searchFiles(path: string, pattern: string, options: Pick<SearchFilesOptions, 'excludePatterns'> = {}): Observable<string[]> {
+    return this.search(path, pattern, options).pipe(map((out) => out.matches))
   }
 
   /** Entries from the tool's `[DIR] name` / `[FILE] name` lines. */
   listDirectory(path: string): Observable<DirectoryEntry[]> {
     return this.withPath('list_directory', path).pipe(map((out) => parseDirectoryListing(out.text)))
+  }
+
+  /** `get_file_change`: what changed under `path` since the previous call for it. */
+  getFileChange(path: string): Observable<FileChangeEvent[]> {
+    return this.withPath('get_file_change', path).pipe(map((out) => parseFileChanges(out.text, { requestId: out.requestId })))
+  }
+
+  /**
+   * The official `watchDirectory`, as a stream: `get_file_change` at once (the baseline), then
+   * every `intervalMs` after the previous answer; emits each non-empty batch of events. Runs until
+   * unsubscribed; a transient failure skips a poll, any other error ends it (the official SDK stops
+   * only on an expired or invalid session and logs the rest).
+   *
+   * @example
+   * const watch = session.fs.watchDirectory('/home/wuying/data').subscribe((events) => console.log(events))
+   */
+  watchDirectory(path: string, options: WatchDirectoryOptions = {}): Observable<FileChangeEvent[]> {
+    return defer(() => {
+      requireText(path, 'path')
+      const { intervalMs = WATCH_DEFAULTS.intervalMs } = requireOptions(options, 'fs.watchDirectory(path, options)', 'fs.watchDirectory(path, { intervalMs: 500 })')
+      requireDelay(intervalMs, 'intervalMs', true)
+      return poll({ request: () => this.getFileChange(path), schedule: fixedSchedule(intervalMs), scheduler: this.scheduler })
+    }).pipe(filter((events) => events.length > 0))
   }
 
   deleteFile(path: string): Observable<ToolOutput> {
@@ -96,14 +215,20 @@ export class FileSystem {
 
   // ---- Promise forms -------------------------------------------------------------------------
 
-  async readFileAsync(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
-    const { encoding, signal } = readOptions(options, 'readFileAsync')
-    return toOutcome(this.read(path, encoding).pipe(map((out) => ({ requestId: out.requestId, content: out.text }))), signal)
+  async getFileInfoAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; fileInfo: FileInfo }>> {
+    const { signal } = signalOnly(options, 'getFileInfoAsync')
+    return toOutcome(this.fileInfo(path), signal)
   }
 
-  async readBytesAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
-    const { signal } = signalOnly(options, 'readBytesAsync')
-    return toOutcome(this.read(path, 'base64').pipe(map((out) => ({ requestId: out.requestId, data: decodeBase64(out.text) }))), signal)
+  /** `requestId` is the `get_file_info` call's, as in the reference. */
+  async readFileAsync(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
+    const { signal, ...read } = readOptions(options, 'readFileAsync')
+    return toOutcome(this.readContent(path, read), signal)
+  }
+
+  async readBytesAsync(path: string, options: Pick<ReadFileOptions, 'chunkSize' | 'signal'> = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
+    const { signal, ...read } = readOptions(options, 'readBytesAsync')
+    return toOutcome(defer(() => this.readBinary(path, chunkSizeOf(read))), signal)
   }
 
   async writeFileAsync(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
@@ -111,10 +236,38 @@ export class FileSystem {
     return toOutcome(this.writeFile(path, content, write).pipe(map(requestIdOnly)), signal)
   }
 
+  async editFileAsync(path: string, edits: readonly FileEdit[], options: EditFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal, ...edit } = requireOptions(options, 'fs.editFileAsync(path, edits, options)', 'fs.editFileAsync(path, edits, { dryRun: true })')
+    return toOutcome(this.editFile(path, edits, edit).pipe(map(requestIdOnly)), signal)
+  }
+
+  async moveFileAsync(source: string, destination: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
+    const { signal } = requireOptions(options, 'fs.moveFileAsync(source, destination, options)', 'fs.moveFileAsync(source, destination, { signal })')
+    return toOutcome(this.moveFile(source, destination).pipe(map(requestIdOnly)), signal)
+  }
+
+  async readMultipleFilesAsync(paths: readonly string[], options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; contents: Record<string, string> }>> {
+    const { signal } = requireOptions(options, 'fs.readMultipleFilesAsync(paths, options)', 'fs.readMultipleFilesAsync(paths, { signal })')
+    return toOutcome(this.multipleFiles(paths), signal)
+  }
+
+  async searchFilesAsync(path: string, pattern: string, options: SearchFilesOptions = {}): Promise<Outcome<{ requestId: string; matches: string[] }>> {
+    const { signal, ...search } = requireOptions(options, 'fs.searchFilesAsync(path, pattern, options)', "fs.searchFilesAsync(path, pattern, { excludePatterns: ['node_modules'] })")
+    return toOutcome(this.search(path, pattern, search), signal)
+  }
+
   async listDirectoryAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
     const { signal } = signalOnly(options, 'listDirectoryAsync')
     const listed$ = this.withPath('list_directory', path).pipe(map((out) => ({ requestId: out.requestId, entries: parseDirectoryListing(out.text) })))
     return toOutcome(listed$, signal)
+  }
+
+  async getFileChangeAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; events: FileChangeEvent[] }>> {
+    const { signal } = signalOnly(options, 'getFileChangeAsync')
+    const changes$ = this.withPath('get_file_change', path).pipe(
+      map((out) => ({ requestId: out.requestId, events: parseFileChanges(out.text, { requestId: out.requestId }) })),
+    )
+    return toOutcome(changes$, signal)
   }
 
   async deleteFileAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
@@ -129,13 +282,68 @@ export class FileSystem {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private read(path: string, encoding: 'utf8' | 'base64' | undefined): Observable<ToolOutput> {
+  private fileInfo(path: string): Observable<{ requestId: string; fileInfo: FileInfo }> {
+    return this.withPath('get_file_info', path).pipe(map((out) => ({ requestId: out.requestId, fileInfo: parseFileInfo(out.text, { requestId: out.requestId }) })))
+  }
+
+  private readContent(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'>): Observable<{ requestId: string; content: string }> {
+    return defer(() => {
+      const { encoding = 'utf8' } = options
+      if (encoding !== 'utf8' && encoding !== 'base64') throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${JSON.stringify(encoding)}`)
+      const chunkSize = chunkSizeOf(options)
+      if (encoding === 'base64') return this.readBinary(path, chunkSize).pipe(map(({ requestId, data }) => ({ requestId, content: Buffer.from(data).toString('base64') })))
+      return this.readChunks(path, chunkSize, (offset, length) => this.callTool('read_file', { path, offset, length }).pipe(map((out) => out.text))).pipe(
+        map(({ requestId, chunks }) => ({ requestId, content: chunks.join('') })),
+      )
+    })
+  }
+
+  private readBinary(path: string, chunkSize: number): Observable<{ requestId: string; data: Uint8Array }> {
+    const readChunk = (offset: number, length: number) =>
+      this.callTool('read_file', { path, offset, length, format: 'binary' }).pipe(map((out) => decodeBinaryChunk(out.text, length, { requestId: out.requestId })))
+    return this.readChunks(path, chunkSize, readChunk).pipe(map(({ requestId, chunks }) => ({ requestId, data: new Uint8Array(Buffer.concat(chunks)) })))
+  }
+
+  /**
+   * calls doc §1.3: `get_file_info` for the size, then one `read_file` per `chunkSize` bytes, one
+   * at a time (`concatMap`: the next chunk is asked for only after the previous one arrived, so
+   * unsubscribing stops the read). A folder is refused; a size of 0 reads nothing.
+   */
+  private readChunks<T>(path: string, chunkSize: number, readChunk: (offset: number, length: number) => Observable<T>): Observable<{ requestId: string; chunks: T[] }> {
+    return this.fileInfo(path).pipe(
+      concatMap(({ requestId, fileInfo }) => {
+        if (fileInfo.isDirectory) throw new ToolError(`Path does not exist or is a directory: ${path}`, { action: 'CallMcpTool', tool: 'read_file', requestId })
+        const { size } = fileInfo
+        return range(0, Math.ceil(size / chunkSize)).pipe(
+          concatMap((index) => readChunk(index * chunkSize, Math.min(chunkSize, size - index * chunkSize))),
+          toArray(),
+          map((chunks) => ({ requestId, chunks })),
+        )
+      }),
+    )
+  }
+
+  private multipleFiles(paths: readonly string[]): Observable<{ requestId: string; contents: Record<string, string> }> {
+    return defer(() => {
+      if (!Array.isArray(paths) || paths.length === 0) throw new ValidationError(`paths must be a non-empty array of paths, got ${JSON.stringify(paths)}`)
+      paths.forEach((path: unknown, index) => requireText(path, `paths[${index}]`))
+      const requested = [...paths]
+      return this.callTool('read_multiple_files', { paths: requested }).pipe(
+        map((out) => ({ requestId: out.requestId, contents: parseMultipleFiles(out.text, requested, { requestId: out.requestId }) })),
+      )
+    })
+  }
+
+  private search(path: string, pattern: string, options: Pick<SearchFilesOptions, 'excludePatterns'>): Observable<{ requestId: string; matches: string[] }> {
     return defer(() => {
       requireText(path, 'path')
-      if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'base64') {
-        throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${JSON.stringify(encoding)}`)
-      }
-      return this.callTool('read_file', encoding === undefined ? { path } : { path, encoding })
+      requireText(pattern, 'pattern')
+      const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })")
+      if (!Array.isArray(excludePatterns) || !excludePatterns.every((item: unknown) => typeof item === 'string'))
+        throw new ValidationError(`excludePatterns must be an array of strings, got ${JSON.stringify(excludePatterns)}`)
+      // TS sends the array only when non-empty (calls doc §1.7).
+      const args = excludePatterns.length > 0 ? { path, pattern, excludePatterns: [...excludePatterns] } : { path, pattern }
+      return this.callTool('search_files', args).pipe(map((out) => ({ requestId: out.requestId, matches: parseSearchResults(out.text) })))
     })
   }
 
@@ -147,25 +355,28 @@ export class FileSystem {
   }
 }
 
-/** Parses `list_directory` output: one `[DIR] name` or `[FILE] name` per line; other lines are skipped. */
-export function parseDirectoryListing(text: string): DirectoryEntry[] {
-  const entries: DirectoryEntry[] = []
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\[(DIR|FILE)\]\s(.+)$/.exec(line)
-    if (match !== null) entries.push({ name: match[2] ?? '', isDirectory: match[1] === 'DIR' })
-  }
-  return entries
-}
-
 /** `writeFile(path, text, 'append')` is the official SDK's mode; read as {} it would overwrite. */
 const writeOptions = <O extends Pick<WriteFileOptions, 'mode'>>(options: O | undefined, method: string): O =>
   requireOptions(options, `fs.${method}(path, content, options)`, `fs.${method}(path, content, { mode: 'append' })`)
 
-const readOptions = <O extends Pick<ReadFileOptions, 'encoding'>>(options: O | undefined, method: string): O =>
-  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { encoding: 'base64' })`)
+const readOptions = <O extends Pick<ReadFileOptions, 'encoding' | 'chunkSize'>>(options: O | undefined, method: string): O =>
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, ${method.startsWith('readBytes') ? '{ chunkSize: 61440 }' : "{ encoding: 'base64' }"})`)
 
 const signalOnly = (options: AsyncOptions | undefined, method: string): AsyncOptions =>
   requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`)
 
+const chunkSizeOf = (options: Pick<ReadFileOptions, 'chunkSize'>): number => {
+  const chunkSize = options.chunkSize ?? READ_CHUNK_BYTES
+  requirePositiveInteger(chunkSize, 'chunkSize')
+  return chunkSize
+}
+
+function requireEdits(edits: unknown): asserts edits is readonly FileEdit[] {
+  const valid =
+    Array.isArray(edits) &&
+    edits.length > 0 &&
+    edits.every((edit: unknown) => typeof edit === 'object' && edit !== null && typeof (edit as FileEdit).oldText === 'string' && typeof (edit as FileEdit).newText === 'string')
+  if (!valid) throw new ValidationError('edits must be a non-empty array of { oldText, newText } strings')
+}
+
 const requestIdOnly = (out: ToolOutput): { requestId: string } => ({ requestId: out.requestId })
-const decodeBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'))

@@ -44,7 +44,7 @@ export class Session {
       // knows what to expect without asking.
       ...mountedIds(info),
     })
-    this.fs = new FileSystem(sessionId, deps.rpc)
+    this.fs = new FileSystem(sessionId, deps.rpc, deps.config.scheduler)
     if (info.status !== undefined) this.status = info.status
     if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
     if (info.contexts !== undefined) this.contexts = info.contexts

@@ -103,11 +103,8 @@ export interface DeleteSessionResult {
   readonly upload?: ContextSyncResult
 }
 
-/** An entry of `session.fs.listDirectory`. */
-export interface DirectoryEntry {
-  readonly name: string
-  readonly isDirectory: boolean
-}
+/** An entry of `session.fs.listDirectory` (defined with its parser, in the wire layer). */
+export type { DirectoryEntry } from '../wire/file-tools.js'
 
 /** What `session.setLabels` emits: the SetLabel acknowledgement. */
 export interface LabelsSet {

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { REPO_ROOT } from '../cli/helpers.js'
+import { REPO_ROOT, runProcess, type RunResult } from '../cli/helpers.js'
 
 /** The ```ts blocks of README.md's section `heading` (up to the next `## `), in order. */
 export async function readmeSnippets(heading: string): Promise<string[]> {
@@ -23,3 +23,15 @@ export async function readmeSnippet(heading: string): Promise<string> {
 /** A snippet made runnable from source: `from 'agentbay-rx'` → the source entry point. */
 export const fromSource = (snippet: string): string =>
   snippet.replace("from 'agentbay-rx'", `from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/entries/index.ts')).href)}`)
+
+/**
+ * Runs a README snippet as written, as a real process (`node --import tsx`), with `agentbay-rx`
+ * resolved to the sources and `replacements` applied (placeholder ids → real ones). `file` must be
+ * inside the repo, so the snippet's `rxjs` import resolves.
+ */
+export async function runSnippet(snippet: string, file: string, env: Record<string, string>, replacements: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+  let source = fromSource(snippet)
+  for (const [placeholder, value] of Object.entries(replacements)) source = source.replaceAll(placeholder, value)
+  await writeFile(file, source)
+  return runProcess(process.execPath, ['--import', 'tsx', file], env, 60_000)
+}

@@ -22,13 +22,6 @@ const PENDING_UNTIL_MERGED: Readonly<Record<string, string>> = {
   'session.files.uploadAsync': 'item 1 (file transfer)',
   'session.files.download': 'item 1 (file transfer)',
   'session.files.downloadAsync': 'item 1 (file transfer)',
-  'agentBay.context.startClearAsync': 'item 3 (clear start-only and status)',
-  'agentBay.context.clearStatusAsync': 'item 3 (clear start-only and status)',
-  'session.fs.getFileInfoAsync': 'item 6 (file-system tools)',
-  'session.fs.moveFileAsync': 'item 6 (file-system tools)',
-  'session.fs.editFileAsync': 'item 6 (file-system tools)',
-  'session.fs.readMultipleFilesAsync': 'item 6 (file-system tools)',
-  'session.fs.searchFilesAsync': 'item 6 (file-system tools)',
 }
 
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')

@@ -42,12 +42,20 @@ const ASYNC_ARGUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'ContextService.downloadAsync': ['ctx-1', '/a'],
   'ContextService.downloadStreamAsync': ['ctx-1', '/a'],
   'ContextService.clearAsync': ['ctx-1'],
+  'ContextService.startClearAsync': ['ctx-1'],
+  'ContextService.clearStatusAsync': ['ctx-1'],
   'FileSystem.readFileAsync': ['/a'],
   'FileSystem.readBytesAsync': ['/a'],
   'FileSystem.writeFileAsync': ['/a', 'x'],
   'FileSystem.listDirectoryAsync': ['/a'],
   'FileSystem.deleteFileAsync': ['/a'],
   'FileSystem.createDirectoryAsync': ['/a'],
+  'FileSystem.getFileInfoAsync': ['/a'],
+  'FileSystem.editFileAsync': ['/a', [{ oldText: 'x', newText: 'y' }]],
+  'FileSystem.moveFileAsync': ['/a', '/b'],
+  'FileSystem.readMultipleFilesAsync': [['/a', '/b']],
+  'FileSystem.searchFilesAsync': ['/a', '*.txt'],
+  'FileSystem.getFileChangeAsync': ['/a'],
 }
 
 const ENTRY = fileURLToPath(new URL('../../src/entries/index.ts', import.meta.url))

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { firstValueFrom } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentBay } from '../../src/entries/index.js'
-import { REPO_ROOT, TEST_KEY, runProcess, testEmulator } from '../cli/helpers.js'
-import { fromSource, readmeSnippet } from '../helpers/readme.js'
+import { REPO_ROOT, TEST_KEY, testEmulator } from '../cli/helpers.js'
+import { readmeSnippet, runSnippet } from '../helpers/readme.js'
 
 // Issue 9 item 16: the README's first snippet, run as written (against the emulator), starts one
 // upload on its session, not two overlapping ones.
@@ -24,13 +24,11 @@ describe("README's first snippet", () => {
     const agentBay = new AgentBay({ endpoint: env.emulator.url, apiKey: TEST_KEY, env: {} })
     const context = await firstValueFrom(agentBay.context.create('readme'))
     const session = await firstValueFrom(agentBay.create({ contextSync: [{ contextId: context.id, path: '/home/wuying/data' }] }))
-    const snippet = fromSource(await readmeSnippet('## Sync as a stream'))
-      .replace(/'s-0123456789'/, JSON.stringify(session.sessionId))
-      .replace(/'SdkCtx-1'/, JSON.stringify(context.id))
-    const file = join(scratch, 'snippet.mts')
-    await writeFile(file, snippet)
     const before = env.emulator.stats().calls['SyncContext'] ?? 0
-    const result = await runProcess(process.execPath, ['--import', 'tsx', file], env.env, 60_000)
+    const result = await runSnippet(await readmeSnippet('## Sync as a stream'), join(scratch, 'snippet.mts'), env.env, {
+      "'s-0123456789'": JSON.stringify(session.sessionId),
+      "'SdkCtx-1'": JSON.stringify(context.id),
+    })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/upload \S+:\/home\/wuying\/data → Success/)

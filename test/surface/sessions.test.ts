@@ -295,16 +295,19 @@ describe('session.fs over CallMcpTool', () => {
   })
 
   it('readFile returns the text; readBytes decodes base64; listDirectory parses [DIR]/[FILE] lines', async () => {
-    fake.respond('CallMcpTool', (request) => {
-      const args = JSON.parse(request.params['Args'] ?? '{}') as { encoding?: string }
-      if (request.params['Name'] === 'list_directory') return toolAnswer('[DIR] sub\n[FILE] a b.txt')
-      return toolAnswer(args.encoding === 'base64' ? 'AP8B' : 'hello')
-    })
+    fake.respond('CallMcpTool', (request) => toolAnswer(request.params['Name'] === 'get_file_info' ? 'size: 5\nisDirectory: false' : 'hello'))
     const fs = client().session('s-1').fs
     expect(await fs.readFileAsync('/d/a.txt')).toMatchObject({ success: true, content: 'hello' })
+    fake.respond('CallMcpTool', (request) => {
+      if (request.params['Name'] === 'get_file_info') return toolAnswer('size: 3\nisDirectory: false')
+      return toolAnswer('AP8B')
+    })
     const bytes = await fs.readBytesAsync('/d/b.bin')
     expect(bytes.success && [...bytes.data]).toEqual([0, 255, 1])
-    expect(argsOf(1)).toEqual({ path: '/d/b.bin', encoding: 'base64' })
+    // issue 12 item 6: the official read — get_file_info for the size, then offset/length chunks, binary as format: "binary".
+    expect(argsOf(2)).toEqual({ path: '/d/b.bin' })
+    expect(argsOf(3)).toEqual({ path: '/d/b.bin', offset: 0, length: 3, format: 'binary' })
+    fake.respond('CallMcpTool', toolAnswer('[DIR] sub\n[FILE] a b.txt'))
     expect(await firstValueFrom(fs.listDirectory('/d'))).toEqual([
       { name: 'sub', isDirectory: true },
       { name: 'a b.txt', isDirectory: false },
