@@ -7,13 +7,15 @@ import type { ContextSyncResult } from '../sync/types.js'
 import type { AgentBayFailure } from '../shared/errors/index.js'
 import { requireOptions } from '../shared/arguments.js'
 import { deleteSession } from './delete.js'
+import { ContextService } from '../contexts/context-service.js'
 import { FileSystem } from './file-system.js'
+import { FileTransfer } from './file-transfer.js'
 import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInfo } from './types.js'
 
 /**
  * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
  * client builds sessions, sessions never reach back into it. `context` syncs the session's mounted contexts, `fs` reads and writes its
- * files, `delete()` ends it. The informational fields are what the service said when the handle
+ * files, `files` transfers files between the caller's machine and the session, `delete()` ends it. The informational fields are what the service said when the handle
  * was made (`agentBay.session(id)` makes no call and knows none of them).
  *
  * @example
@@ -22,6 +24,7 @@ import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInf
 export class Session {
   readonly context: ContextManager
   readonly fs: FileSystem
+  readonly files: FileTransfer
   readonly status?: string
   readonly resourceUrl?: string
   readonly contexts?: readonly { readonly id: string; readonly name: string }[]
@@ -42,6 +45,15 @@ export class Session {
       ...mountedIds(info),
     })
     this.fs = new FileSystem(sessionId, deps.rpc)
+    this.files = new FileTransfer({
+      sessionId,
+      rpc: deps.rpc,
+      context: this.context,
+      storage: new ContextService(deps),
+      fetch: deps.config.fetch,
+      scheduler: deps.config.scheduler,
+      logger: deps.config.logger,
+    })
     if (info.status !== undefined) this.status = info.status
     if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
     if (info.contexts !== undefined) this.contexts = info.contexts

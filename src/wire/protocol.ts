@@ -30,6 +30,8 @@ export const ACTIONS = [
   'GetContextFileDownloadUrl',
   'DeleteContextFile',
   'CallMcpTool',
+  // calls doc §4.1: the session's file-transfer context (session.files).
+  'GetAndLoadInternalContext',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
