@@ -322,7 +322,7 @@ export class FileTransfer {
   }
 
   private removeStaged(base: FileTransferEventBase): Observable<never> {
-    return this.deps.storage.deleteFile(base.contextId, base.remotePath).pipe(
+    return defer(() => this.deps.storage.deleteFile(base.contextId, base.remotePath)).pipe(
       ignoreElements(),
       catchError((error: unknown) => {
         this.deps.logger.warn(`file transfer: could not remove the staged copy of ${base.remotePath} from context ${base.contextId}`, error)
