@@ -52,7 +52,9 @@ export type FileSource = string | Uint8Array | Readable | WebReadableStream<Uint
 
 /** The session's file-transfer context (calls doc §4.1), as `GetAndLoadInternalContext` answered. */
 export interface FileTransferContext {
+  /** The GetAndLoadInternalContext request. */
   readonly requestId: string
+  /** The internal context's id (not listed by `context.list()`; removed with the session). */
   readonly contextId: string
   /** The folder in the session it mirrors, typically `/tmp/file-transfer/`; remote paths must lie below it. */
   readonly contextPath: string
@@ -61,14 +63,18 @@ export interface FileTransferContext {
 /** What every file-transfer event carries: where, which way, through which context. */
 export interface FileTransferEventBase {
   readonly direction: FileTransferDirection
+  /** The file's absolute path in the session, as given. */
   readonly remotePath: string
+  /** The session's file-transfer context the bytes pass through. */
   readonly contextId: string
+  /** That context's folder in the session (typically `/tmp/file-transfer/`). */
   readonly contextPath: string
 }
 
 /** Bytes moved so far between the caller and the transfer context's storage (presigned PUT or GET). */
 export interface FileTransferProgress extends FileTransferEventBase {
   readonly kind: 'progress'
+  /** Bytes moved so far (monotonic). */
   readonly transferredBytes: number
   /** When known: the file's size, the bytes' length, `contentLength`, or the GET's Content-Length. */
   readonly totalBytes?: number
@@ -77,24 +83,29 @@ export interface FileTransferProgress extends FileTransferEventBase {
 /** A state of the sync task between the storage and the session (`Pending`, `Running`, `Success`). */
 export interface FileTransferSyncState extends FileTransferEventBase {
   readonly kind: 'sync'
+  /** The task as `session.context.sync` emits it: `status`, `taskType`, `path`, `errorMessage`, the trigger's `requestId`. */
   readonly task: SyncTaskStatus
 }
 
+/** The last event of an upload: the file is at `remotePath` in the session. */
 export interface FileUploadDone extends FileTransferEventBase {
   readonly kind: 'done'
   readonly direction: 'upload'
   /** The `SyncContext` request that placed the file in the session. */
   readonly requestId: string
+  /** Bytes the PUT sent. */
   readonly transferredBytes: number
   /** The storage's `ETag` for the PUT, when it sent one. */
   readonly etag?: string
 }
 
+/** The last event of a download: the bytes, or where they were written. */
 export interface FileDownloadDone extends FileTransferEventBase {
   readonly kind: 'done'
   readonly direction: 'download'
   /** The `SyncContext` request that copied the file out of the session. */
   readonly requestId: string
+  /** Bytes the GET received. */
   readonly transferredBytes: number
   /** The file's bytes (without `to`). */
   readonly data?: Uint8Array
@@ -102,29 +113,37 @@ export interface FileDownloadDone extends FileTransferEventBase {
   readonly localPath?: string
 }
 
+/** What `files.upload` emits: `progress`…, then `sync`…, then `done`. */
 export type FileUploadEvent = FileTransferProgress | FileTransferSyncState | FileUploadDone
+/** What `files.download` emits: `sync`…, then `progress`…, then `done`. */
 export type FileDownloadEvent = FileTransferProgress | FileTransferSyncState | FileDownloadDone
+/** What `uploadAsync` resolves to on success (inside the `Outcome`). */
 export type FileUploadResult = Omit<FileUploadDone, 'kind'>
+/** What `downloadAsync` resolves to on success (inside the `Outcome`). */
 export type FileDownloadResult = Omit<FileDownloadDone, 'kind'>
 
 /** How the sync step polls (`session.context.sync` options; the context, path and mode are the transfer's). */
 export type FileTransferSyncOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
 
+/** Options of `files.upload` (checked before any request). */
 export interface FileUploadOptions {
   /** Sent as `Content-Type` with the PUT. */
   readonly contentType?: string
   /** A stream's length in bytes (sent as Content-Length and used as `totalBytes`); paths and bytes know theirs. */
   readonly contentLength?: number
+  /** Timing of the sync that places the file in the session (ms). Default: `SYNC_DEFAULTS`. */
   readonly sync?: FileTransferSyncOptions
   /** Deadline for the whole transfer, ms; then `RequestTimeoutError` and everything is aborted. Default: none (the sync has its own budget). */
   readonly timeoutMs?: number
 }
 
+/** Options of `files.download` (checked before any request). */
 export interface FileDownloadOptions {
   /** Write the file here (through a temporary file renamed into place) instead of emitting its bytes. */
   readonly to?: string
   /** With `to`: replace an existing file. Default true; false refuses (ValidationError) before any request. */
   readonly overwrite?: boolean
+  /** Timing of the sync that copies the file out of the session (ms). Default: `SYNC_DEFAULTS`. */
   readonly sync?: FileTransferSyncOptions
   /** Deadline for the whole transfer, ms; then `RequestTimeoutError` and everything is aborted. Default: none. */
   readonly timeoutMs?: number
@@ -215,6 +234,7 @@ export class FileTransfer {
 
   // ---- Promise forms -------------------------------------------------------------------------
 
+  /** Promise form of `transferContext()`. */
   async transferContextAsync(options: AsyncOptions = {}): Promise<Outcome<FileTransferContext>> {
     const { signal } = requireOptions(options, 'files.transferContextAsync(options)', 'files.transferContextAsync({ signal })')
     return toOutcome(this.transferContext(), signal)

@@ -24,6 +24,7 @@ import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps, SessionInf
 export class Session {
   readonly context: ContextManager
   readonly fs: FileSystem
+  /** File transfer between the caller's machine and the session (upload, download). */
   readonly files: FileTransfer
   readonly status?: string
   readonly resourceUrl?: string
