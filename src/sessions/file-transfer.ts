@@ -222,9 +222,9 @@ export class FileTransfer {
     return defer(() => {
       requireRemotePath(remotePath)
       const checked = downloadOptions(options)
-      const refuseExisting$ = checked.to !== undefined && checked.overwrite === false ? requireAbsent(checked.to) : EMPTY
+      const checkTarget$ = checked.to === undefined ? EMPTY : requireWritableTarget(checked.to, checked.overwrite)
       return withDeadline(
-        concat(refuseExisting$, this.downloadFlow(remotePath, checked)),
+        concat(checkTarget$, this.downloadFlow(remotePath, checked)),
         checked.timeoutMs,
         this.deps.scheduler,
         `the download of ${remotePath}`,
@@ -572,9 +572,12 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
 
 const existsError = (to: string): ValidationError => new ValidationError(`to: ${to} exists and overwrite is false`)
 
-/** `overwrite: false`: refuse an existing `to` before any request. */
-function requireAbsent(to: string): Observable<never> {
+/** Before any request: `to`'s folder must exist, and with `overwrite: false` `to` itself must not. */
+function requireWritableTarget(to: string, overwrite: boolean): Observable<never> {
   return defer(async () => {
+    const folder = await stat(dirname(to)).catch(() => undefined)
+    if (folder === undefined || !folder.isDirectory()) throw new ValidationError(`to: folder ${dirname(to)} does not exist`)
+    if (overwrite) return
     const exists = await stat(to).then(
       () => true,
       (error: unknown) => !isErrno(error, 'ENOENT'),

@@ -251,6 +251,7 @@ describe('session.files: typed errors (issue 12 item 1)', () => {
       [session.files.upload(new Uint8Array(1), `${FOLDER}/a`, { wait: true } as object), /unknown option\(s\) "wait"/],
       [session.files.download(`${FOLDER}/a`, { overwrite: 'no' as unknown as boolean }), /overwrite must be a boolean/],
       [session.files.download(`${FOLDER}/a`, { to: '' }), /to must be a non-empty string/],
+      [session.files.download(`${FOLDER}/a`, { to: join(scratch, 'no-such-folder', 'a.bin') }), /to: folder .*no-such-folder does not exist/],
     ]
     for (const [call$, message] of cases) {
       const error = await lastValueFrom(call$).catch((caught: unknown) => caught)
