@@ -195,11 +195,25 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     res.writeHead(200, { etag: `"${md5}"`, 'content-length': '0' })
     res.end()
   } catch (error) {
+    // The client dropped the connection mid-transfer (an aborted PUT or GET): nothing was committed
+    // (an upload goes to a temporary file) and nobody is listening. Not an internal error: logged as 499.
+    if (clientWentAway(req, res, error)) {
+      res.statusCode = CLIENT_CLOSED_REQUEST
+      return void res.destroy()
+    }
     if (error instanceof TooLargeError) return fail(new RpcFailure(EMULATOR_CODES.requestTooLarge, `Upload exceeds ${error.limit} bytes`, 413))
     if (error instanceof RpcFailure) return fail(error)
     if ((error as { code?: unknown }).code === 'ENOTDIR') return fail(new RpcFailure(EMULATOR_CODES.invalidParameter, `${grant.filePath}: a parent is a file`))
     throw error
   }
+}
+
+/** The log's status for a request whose client went away before the answer (nginx's convention). */
+const CLIENT_CLOSED_REQUEST = 499
+
+const clientWentAway = (req: IncomingMessage, res: ServerResponse, error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code
+  return (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (req.destroyed || res.destroyed)
 }
 
 async function handleUnknownPath(_deps: HttpDeps, _req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -100,6 +100,25 @@ export {
   type WriteMode,
 } from '../sessions/file-system.js'
 export { READ_CHUNK_BYTES, WRITE_CHUNK_BYTES, type FileChangeEvent, type FileInfo } from '../wire/file-tools.js'
+export {
+  FileTransfer,
+  FILE_TRANSFER_CONTEXT_TYPE,
+  type FileDownloadDone,
+  type FileDownloadEvent,
+  type FileDownloadOptions,
+  type FileDownloadResult,
+  type FileSource,
+  type FileTransferContext,
+  type FileTransferDirection,
+  type FileTransferEventBase,
+  type FileTransferProgress,
+  type FileTransferSyncOptions,
+  type FileTransferSyncState,
+  type FileUploadDone,
+  type FileUploadEvent,
+  type FileUploadOptions,
+  type FileUploadResult,
+} from '../sessions/file-transfer.js'
 export { DOWNLOAD_WAIT_DEFAULTS, downloadWaitSchedule } from '../sessions/create.js'
 export { DELETE_DEFAULTS } from '../sessions/delete.js'
 export { SESSION_STATUSES } from '../sessions/types.js'

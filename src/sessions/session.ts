@@ -8,7 +8,9 @@ import type { AgentBayFailure } from '../shared/errors/index.js'
 import { requireOptions } from '../shared/arguments.js'
 import { deleteSession } from './delete.js'
 import { getSessionLabels, setSessionLabels } from './labels.js'
+import { ContextService } from '../contexts/context-service.js'
 import { FileSystem } from './file-system.js'
+import { FileTransfer } from './file-transfer.js'
 import type { Labels } from '../wire/codecs/labels.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { DeleteSessionOptions, DeleteSessionResult, LabelsSet, SessionDeps, SessionInfo, SessionLabels } from './types.js'
@@ -16,7 +18,7 @@ import type { DeleteSessionOptions, DeleteSessionResult, LabelsSet, SessionDeps,
 /**
  * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
  * client builds sessions, sessions never reach back into it. `context` syncs the session's mounted contexts, `fs` reads and writes its
- * files, `delete()` ends it. The informational fields are what the service said when the handle
+ * files, `files` transfers files between the caller's machine and the session, `delete()` ends it. The informational fields are what the service said when the handle
  * was made (`agentBay.session(id)` makes no call and knows none of them).
  *
  * @example
@@ -25,6 +27,8 @@ import type { DeleteSessionOptions, DeleteSessionResult, LabelsSet, SessionDeps,
 export class Session {
   readonly context: ContextManager
   readonly fs: FileSystem
+  /** File transfer between the caller's machine and the session (upload, download). */
+  readonly files: FileTransfer
   readonly status?: string
   readonly resourceUrl?: string
   readonly contexts?: readonly { readonly id: string; readonly name: string }[]
@@ -45,6 +49,15 @@ export class Session {
       ...mountedIds(info),
     })
     this.fs = new FileSystem(sessionId, deps.rpc, deps.config.scheduler)
+    this.files = new FileTransfer({
+      sessionId,
+      rpc: deps.rpc,
+      context: this.context,
+      storage: new ContextService(deps),
+      fetch: deps.config.fetch,
+      scheduler: deps.config.scheduler,
+      logger: deps.config.logger,
+    })
     if (info.status !== undefined) this.status = info.status
     if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
     if (info.contexts !== undefined) this.contexts = info.contexts

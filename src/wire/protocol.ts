@@ -33,6 +33,8 @@ export const ACTIONS = [
   // official-sdk-calls §2: labels of a running session.
   'SetLabel',
   'GetLabel',
+  // calls doc §4.1: the session's file-transfer context (session.files).
+  'GetAndLoadInternalContext',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 

@@ -103,6 +103,7 @@ describe('wire format (protocol §1)', () => {
     await call('GetContextFileUploadUrl', { ContextId: contextId, FilePath: '/g.txt' })
     await call('GetContextFileDownloadUrl', { ContextId: contextId, FilePath: '/f.txt' })
     await call('DeleteContextFile', { ContextId: contextId, FilePath: '/f.txt' })
+    await call('GetAndLoadInternalContext', { SessionId: sessionId, 'ContextTypes.1': 'file_transfer' })
     await call('ClearContext', { Id: contextId })
     await call('SetLabel', { SessionId: sessionId, Labels: '{"a":"b"}' })
     await call('GetLabel', { SessionId: sessionId })

@@ -12,18 +12,6 @@ import { REPO_ROOT, testEmulator } from '../cli/helpers.js'
 // on the real objects, covers every context-related official method, and the traps it warns
 // about are real.
 
-/**
- * Calls the guide names for APIs other helpers of issue 12 add in parallel (items 1–6). Until their
- * branches are merged these rows are skipped; once a name exists, its test fails and asks for the
- * entry to be removed here. TODO(lead): delete each entry after merging its branch (then the list is empty).
- */
-const PENDING_UNTIL_MERGED: Readonly<Record<string, string>> = {
-  'session.files.upload': 'item 1 (file transfer)',
-  'session.files.uploadAsync': 'item 1 (file transfer)',
-  'session.files.download': 'item 1 (file transfer)',
-  'session.files.downloadAsync': 'item 1 (file transfer)',
-}
-
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
 
 /** The rows of the table under `## Migrating from the official SDKs`, as cells. */
@@ -108,20 +96,10 @@ describe('the migration guide table (README)', () => {
   })
 
   describe.each(NAMED_CALLS)('names %s', (name) => {
-    const exists = typeof resolve(name) === 'function'
-    const pending = PENDING_UNTIL_MERGED[name]
-    if (pending !== undefined && !exists) {
-      it.skip(`pending until ${pending} is merged`, () => {})
-      return
-    }
     it('which exists on the real objects', () => {
-      if (pending !== undefined) expect.fail(`${name} exists now: remove it from PENDING_UNTIL_MERGED in test/surface/migration-guide.test.ts`)
+      const exists = typeof resolve(name) === 'function'
       expect(exists, `${name} is named in the README migration guide but is not a function`).toBe(true)
     })
-  })
-
-  it('lists no pending name the table does not use', () => {
-    expect(Object.keys(PENDING_UNTIL_MERGED).filter((name) => !NAMED_CALLS.includes(name))).toEqual([])
   })
 })
 

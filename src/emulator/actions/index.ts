@@ -49,13 +49,13 @@ export const HANDLERS = {
   CallMcpTool: callMcpTool,
   SetLabel: setLabel,
   GetLabel: getLabel,
+  GetAndLoadInternalContext: getAndLoadInternalContext,
 } as const satisfies { [A in Action]: BodyHandler<ActionBody<A>> }
 
-// ---- actions only the official SDKs call (issue 11 items 3, 4, 6) ---------------------------------
+// ---- actions only the official SDKs call (issue 11 items 4, 6) ---------------------------------
 // Not in the wire `ACTIONS`: agentbay-rx's client never sends them, so they have no shared codec.
 
 const OFFICIAL_ONLY_HANDLERS: ReadonlyMap<string, BodyHandler<object>> = new Map<string, BodyHandler<object>>([
-  ['GetAndLoadInternalContext', getAndLoadInternalContext],
   ['GetMcpResource', getMcpResource],
   ['ListMcpTools', listMcpTools],
   ['PauseSessionAsync', pauseSessionAsync],

@@ -119,6 +119,15 @@ export const CallMcpToolBody = /*#__PURE__*/ t.type(
 /** official-sdk-calls §2: `Data.Labels` is a JSON object string; absent or empty means no labels. */
 export const GetLabelBody = /*#__PURE__*/ t.type({ Data: t.partial({ Labels: LabelsFromString }) }, 'GetLabelBody')
 
+/**
+ * calls doc §4.1: an array of the session's internal contexts. The SDKs take the first item having
+ * both `ContextId` and `ContextPath`, so each field is optional here and checked by the caller.
+ */
+export const GetAndLoadInternalContextBody = /*#__PURE__*/ t.type(
+  { Data: t.array(t.partial({ ContextId: t.string, ContextPath: t.string, ContextType: t.string })) },
+  'GetAndLoadInternalContextBody',
+)
+
 /** The action → response-body codec registry. `satisfies` makes a missing action a compile error. */
 export const RESPONSE_CODECS = {
   CreateMcpSession: CreateMcpSessionBody,
@@ -141,6 +150,7 @@ export const RESPONSE_CODECS = {
   CallMcpTool: CallMcpToolBody,
   SetLabel: NoData,
   GetLabel: GetLabelBody,
+  GetAndLoadInternalContext: GetAndLoadInternalContextBody,
 } as const satisfies Record<Action, t.Mixed>
 
 export type ResponseBody<A extends Action> = t.TypeOf<(typeof RESPONSE_CODECS)[A]>

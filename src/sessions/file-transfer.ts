@@ -1,0 +1,589 @@
+import { randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { link, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import {
+  EMPTY,
+  Observable,
+  catchError,
+  concat,
+  concatMap,
+  defer,
+  finalize,
+  ignoreElements,
+  map,
+  mergeMap,
+  of,
+  takeUntil,
+  tap,
+  type SchedulerLike,
+} from 'rxjs'
+import type { ContextService } from '../contexts/context-service.js'
+import type { Logger } from '../http/config.js'
+import { openPresignedStream, type TransferOptions, type UploadData } from '../http/transfer.js'
+import type { Rpc } from '../rpc/rpc.js'
+import type { AsyncOptions } from '../shared/adapters.js'
+import { requireOptions, requireText } from '../shared/arguments.js'
+import { deadlineTimer, requireDeadline } from '../shared/duration.js'
+import { ApiError } from '../shared/errors/api-error.js'
+import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
+import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
+import { ValidationError } from '../shared/errors/validation-error.js'
+import { toOutcome, type Outcome } from '../shared/outcome.js'
+import type { ContextManager } from '../sync/context-manager.js'
+import { normalizeSyncOptions, type SyncOptions } from '../sync/sync-options.js'
+import type { SyncTaskStatus } from '../sync/types.js'
+import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
+
+// ---- model ---------------------------------------------------------------------------------------
+
+/** `upload`: caller → session; `download`: session → caller. */
+export type FileTransferDirection = 'upload' | 'download'
+
+/**
+ * What `files.upload` sends: a **local file path** (a string is a path here, not text), bytes, or a
+ * stream (Node `Readable`, web `ReadableStream`, any `AsyncIterable<Uint8Array>`). A stream is read
+ * once: subscribing again to the same upload cannot resend it.
+ */
+export type FileSource = string | Uint8Array | Readable | WebReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
+
+/** The session's file-transfer context (calls doc §4.1), as `GetAndLoadInternalContext` answered. */
+export interface FileTransferContext {
+  /** The GetAndLoadInternalContext request. */
+  readonly requestId: string
+  /** The internal context's id (not listed by `context.list()`; removed with the session). */
+  readonly contextId: string
+  /** The folder in the session it mirrors, typically `/tmp/file-transfer/`; remote paths must lie below it. */
+  readonly contextPath: string
+}
+
+/** What every file-transfer event carries: where, which way, through which context. */
+export interface FileTransferEventBase {
+  readonly direction: FileTransferDirection
+  /** The file's absolute path in the session, as given. */
+  readonly remotePath: string
+  /** The session's file-transfer context the bytes pass through. */
+  readonly contextId: string
+  /** That context's folder in the session (typically `/tmp/file-transfer/`). */
+  readonly contextPath: string
+}
+
+/** Bytes moved so far between the caller and the transfer context's storage (presigned PUT or GET). */
+export interface FileTransferProgress extends FileTransferEventBase {
+  readonly kind: 'progress'
+  /** Bytes moved so far (monotonic). */
+  readonly transferredBytes: number
+  /** When known: the file's size, the bytes' length, `contentLength`, or the GET's Content-Length. */
+  readonly totalBytes?: number
+}
+
+/** A state of the sync task between the storage and the session (`Pending`, `Running`, `Success`). */
+export interface FileTransferSyncState extends FileTransferEventBase {
+  readonly kind: 'sync'
+  /** The task as `session.context.sync` emits it: `status`, `taskType`, `path`, `errorMessage`, the trigger's `requestId`. */
+  readonly task: SyncTaskStatus
+}
+
+/** The last event of an upload: the file is at `remotePath` in the session. */
+export interface FileUploadDone extends FileTransferEventBase {
+  readonly kind: 'done'
+  readonly direction: 'upload'
+  /** The `SyncContext` request that placed the file in the session. */
+  readonly requestId: string
+  /** Bytes the PUT sent. */
+  readonly transferredBytes: number
+  /** The storage's `ETag` for the PUT, when it sent one. */
+  readonly etag?: string
+}
+
+/** The last event of a download: the bytes, or where they were written. */
+export interface FileDownloadDone extends FileTransferEventBase {
+  readonly kind: 'done'
+  readonly direction: 'download'
+  /** The `SyncContext` request that copied the file out of the session. */
+  readonly requestId: string
+  /** Bytes the GET received. */
+  readonly transferredBytes: number
+  /** The file's bytes (without `to`). */
+  readonly data?: Uint8Array
+  /** Where the file was written (with `to`). */
+  readonly localPath?: string
+}
+
+/** What `files.upload` emits: `progress`…, then `sync`…, then `done`. */
+export type FileUploadEvent = FileTransferProgress | FileTransferSyncState | FileUploadDone
+/** What `files.download` emits: `sync`…, then `progress`…, then `done`. */
+export type FileDownloadEvent = FileTransferProgress | FileTransferSyncState | FileDownloadDone
+/** What `uploadAsync` resolves to on success (inside the `Outcome`). */
+export type FileUploadResult = Omit<FileUploadDone, 'kind'>
+/** What `downloadAsync` resolves to on success (inside the `Outcome`). */
+export type FileDownloadResult = Omit<FileDownloadDone, 'kind'>
+
+/** How the sync step polls (`session.context.sync` options; the context, path and mode are the transfer's). */
+export type FileTransferSyncOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
+
+/** Options of `files.upload` (checked before any request). */
+export interface FileUploadOptions {
+  /** Sent as `Content-Type` with the PUT. */
+  readonly contentType?: string
+  /** A stream's length in bytes (sent as Content-Length and used as `totalBytes`); paths and bytes know theirs. */
+  readonly contentLength?: number
+  /** Timing of the sync that places the file in the session (ms). Default: `SYNC_DEFAULTS`. */
+  readonly sync?: FileTransferSyncOptions
+  /** Deadline for the whole transfer, ms; then `RequestTimeoutError` and everything is aborted. Default: none (the sync has its own budget). */
+  readonly timeoutMs?: number
+}
+
+/** Options of `files.download` (checked before any request). */
+export interface FileDownloadOptions {
+  /** Write the file here (through a temporary file renamed into place) instead of emitting its bytes. */
+  readonly to?: string
+  /** With `to`: replace an existing file. Default true; false refuses (ValidationError) before any request. */
+  readonly overwrite?: boolean
+  /** Timing of the sync that copies the file out of the session (ms). Default: `SYNC_DEFAULTS`. */
+  readonly sync?: FileTransferSyncOptions
+  /** Deadline for the whole transfer, ms; then `RequestTimeoutError` and everything is aborted. Default: none. */
+  readonly timeoutMs?: number
+}
+
+/** What `FileTransfer` needs: the session's rpc and sync, and the context service's byte movers. */
+export interface FileTransferDeps {
+  readonly sessionId: string
+  readonly rpc: Rpc
+  readonly context: Pick<ContextManager, 'sync'>
+  readonly storage: Pick<ContextService, 'upload' | 'download' | 'getFileDownloadUrl' | 'deleteFile'>
+  /** Used to stream a download to a local file (`to`). Default: the global `fetch`. */
+  readonly fetch?: typeof fetch | undefined
+  readonly scheduler: SchedulerLike
+  readonly logger: Logger
+}
+
+/** calls doc §4.1: the internal context type the SDKs ask for. */
+export const FILE_TRANSFER_CONTEXT_TYPE = 'file_transfer'
+
+const UPLOAD_KEYS = ['contentType', 'contentLength', 'sync', 'timeoutMs'] as const
+const DOWNLOAD_KEYS = ['to', 'overwrite', 'sync', 'timeoutMs'] as const
+const SYNC_KEYS = ['maxRetries', 'retryInterval', 'schedule', 'noTaskGraceMs'] as const
+
+// ---- the service ---------------------------------------------------------------------------------
+
+/**
+ * `session.files`: file transfer between the caller's machine and the session, as the official
+ * `uploadFile`/`downloadFile` do it (calls doc §4): through the session's file-transfer context
+ * (`GetAndLoadInternalContext`), a presigned PUT or GET, and a context sync with the file's path.
+ * Each transfer is one cold Observable of typed events — bytes moved, then the sync task's states,
+ * then `done` — that completes on success, errors with a typed error (a `Failed` task is an
+ * `ApiError` carrying the task's message), and aborts every request and poll on unsubscribe.
+ * `…Async` forms resolve to `{ success, requestId, errorMessage?, … }`.
+ *
+ * @example
+ * session.files.upload('./report.pdf', '/tmp/file-transfer/report.pdf').subscribe((event) => console.log(event.kind))
+ * const back = await session.files.downloadAsync('/tmp/file-transfer/report.pdf', { to: './copy.pdf' })
+ */
+export class FileTransfer {
+  /** calls doc §4.1: the SDKs ask once per session object; so does this (on success). */
+  private known: FileTransferContext | undefined
+
+  constructor(private readonly deps: FileTransferDeps) {}
+
+  /** The session's file-transfer context (`GetAndLoadInternalContext`), asked once per handle. */
+  transferContext(): Observable<FileTransferContext> {
+    return defer(() => (this.known !== undefined ? of(this.known) : this.loadContext()))
+  }
+
+  /**
+   * Uploads `source` to `remotePath` in the session (absolute, below the transfer context's path,
+   * e.g. `/tmp/file-transfer/a.bin`): presigned PUT into the transfer context, then a download
+   * sync into the session. The file appears at `remotePath` only once every byte arrived.
+   */
+  upload(source: FileSource, remotePath: string, options: FileUploadOptions = {}): Observable<FileUploadEvent> {
+    return defer(() => {
+      requireRemotePath(remotePath)
+      const checked = uploadOptions(options)
+      const opened$ = openSource(source, checked.contentLength)
+      return withDeadline(
+        opened$.pipe(concatMap((opened) => this.uploadFlow(opened, remotePath, checked))),
+        checked.timeoutMs,
+        this.deps.scheduler,
+        `the upload to ${remotePath}`,
+      )
+    })
+  }
+
+  /**
+   * Downloads `remotePath` from the session: an upload sync copies it into the transfer context,
+   * then a presigned GET brings it back. `done` carries the bytes, or with `to` the local path
+   * (written to a temporary file first, so `to` never holds half a file).
+   */
+  download(remotePath: string, options: FileDownloadOptions = {}): Observable<FileDownloadEvent> {
+    return defer(() => {
+      requireRemotePath(remotePath)
+      const checked = downloadOptions(options)
+      const checkTarget$ = checked.to === undefined ? EMPTY : requireWritableTarget(checked.to, checked.overwrite)
+      return withDeadline(
+        concat(checkTarget$, this.downloadFlow(remotePath, checked)),
+        checked.timeoutMs,
+        this.deps.scheduler,
+        `the download of ${remotePath}`,
+      )
+    })
+  }
+
+  // ---- Promise forms -------------------------------------------------------------------------
+
+  /** Promise form of `transferContext()`. */
+  async transferContextAsync(options: AsyncOptions = {}): Promise<Outcome<FileTransferContext>> {
+    const { signal } = requireOptions(options, 'files.transferContextAsync(options)', 'files.transferContextAsync({ signal })')
+    return toOutcome(this.transferContext(), signal)
+  }
+
+  /** Promise form of `upload`: resolves once the file is in the session. */
+  async uploadAsync(source: FileSource, remotePath: string, options: FileUploadOptions & AsyncOptions = {}): Promise<Outcome<FileUploadResult>> {
+    const { signal, ...rest } = requireOptions(options, 'files.uploadAsync(source, remotePath, options)', UPLOAD_FORM.replace('upload(', 'uploadAsync('))
+    return toOutcome(this.upload(source, remotePath, rest).pipe(lastDone<FileUploadEvent>()), signal)
+  }
+
+  /** Promise form of `download`: resolves with the bytes, or once the file is at `to`. */
+  async downloadAsync(remotePath: string, options: FileDownloadOptions & AsyncOptions = {}): Promise<Outcome<FileDownloadResult>> {
+    const { signal, ...rest } = requireOptions(options, 'files.downloadAsync(remotePath, options)', DOWNLOAD_FORM.replace('download(', 'downloadAsync('))
+    return toOutcome(this.download(remotePath, rest).pipe(lastDone<FileDownloadEvent>()), signal)
+  }
+
+  // ---- flows ---------------------------------------------------------------------------------
+
+  /** calls doc §4.2: context, presigned PUT, SyncContext(download) and its wait, DeleteContextFile. */
+  private uploadFlow(opened: OpenedSource, remotePath: string, options: CheckedUpload): Observable<FileUploadEvent> {
+    return this.contextFor(remotePath).pipe(
+      concatMap((context) => {
+        const base = eventBase('upload', remotePath, context)
+        let put: { transferredBytes: number; etag?: string } = { transferredBytes: 0 }
+        const transfer: TransferOptions = {
+          ...(opened.totalBytes === undefined ? {} : { contentLength: opened.totalBytes }),
+          ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+        }
+        const bytes$ = defer(() => {
+          const data = opened.open()
+          return this.deps.storage.upload(context.contextId, remotePath, data.body, transfer).pipe(finalize(data.close))
+        }).pipe(
+          mergeMap((event) => {
+            if (event.kind === 'progress') return of(progressEvent(base, event))
+            put = { transferredBytes: event.transferredBytes, ...(event.etag === undefined ? {} : { etag: event.etag }) }
+            return EMPTY
+          }),
+        )
+        return this.syncThenFinish(base, 'download', options.sync, bytes$, (requestId): Observable<FileUploadEvent> =>
+          of({ ...base, kind: 'done', direction: 'upload', requestId, ...put }),
+        )
+      }),
+    )
+  }
+
+  /** calls doc §4.3: context, SyncContext(upload) and its wait, presigned GET, DeleteContextFile. */
+  private downloadFlow(remotePath: string, options: CheckedDownload): Observable<FileDownloadEvent> {
+    return this.contextFor(remotePath).pipe(
+      concatMap((context) => {
+        const base = eventBase('download', remotePath, context)
+        return this.syncThenFinish(base, 'upload', options.sync, EMPTY, (requestId): Observable<FileDownloadEvent> => {
+          if (options.to === undefined) {
+            return this.deps.storage.download(context.contextId, remotePath).pipe(
+              map((event): FileDownloadEvent => {
+                if (event.kind === 'progress') return progressEvent(base, event)
+                return { ...base, kind: 'done', direction: 'download', requestId, transferredBytes: event.transferredBytes, data: event.data }
+              }),
+            )
+          }
+          const to = options.to
+          let written = 0
+          return this.saveTo(context.contextId, remotePath, to, options.overwrite).pipe(
+            map((event) => progressEvent(base, event)),
+            tap((event) => (written = event.transferredBytes)),
+            (progress$) => concat(progress$, defer(() => of<FileDownloadEvent>({ ...base, kind: 'done', direction: 'download', requestId, transferredBytes: written, localPath: to }))),
+          )
+        })
+      }),
+    )
+  }
+
+  /**
+   * `before$`, then the sync (its task states as events; a `Failed` or unfinished task is an error),
+   * then `after(requestId)`, then the staging object's removal (TS SDK step 6; a failure is only
+   * logged), then `after`'s last event (`done`), so the stream completes with nothing left running.
+   */
+  private syncThenFinish<E extends FileUploadEvent | FileDownloadEvent>(
+    base: FileTransferEventBase,
+    mode: SyncMode,
+    syncOptions: FileTransferSyncOptions,
+    before$: Observable<E>,
+    after: (requestId: string) => Observable<E>,
+  ): Observable<E> {
+    return defer(() => {
+      let last: SyncTaskStatus | undefined
+      const sync$ = this.deps.context.sync({ ...syncOptions, contextId: base.contextId, path: base.remotePath, mode }).pipe(
+        tap((task) => (last = task)),
+        map((task) => ({ ...base, kind: 'sync', task }) as E),
+      )
+      const afterSync$ = defer(() => {
+        const requestId = requireSynced(last, base, mode)
+        let done: E | undefined
+        const rest$ = after(requestId).pipe(
+          mergeMap((event) => {
+            if (event.kind !== 'done') return of(event)
+            done = event
+            return EMPTY
+          }),
+        )
+        return concat(rest$, this.removeStaged(base), defer(() => (done === undefined ? EMPTY : of(done))))
+      })
+      return concat(before$, sync$, afterSync$)
+    })
+  }
+
+  private removeStaged(base: FileTransferEventBase): Observable<never> {
+    return defer(() => this.deps.storage.deleteFile(base.contextId, base.remotePath)).pipe(
+      ignoreElements(),
+      catchError((error: unknown) => {
+        this.deps.logger.warn(`file transfer: could not remove the staged copy of ${base.remotePath} from context ${base.contextId}`, error)
+        return EMPTY
+      }),
+    )
+  }
+
+  /** The transfer context, and a check that `remotePath` lies below its path (before any byte moves). */
+  private contextFor(remotePath: string): Observable<FileTransferContext> {
+    return this.transferContext().pipe(
+      tap((context) => {
+        const root = context.contextPath.replace(/\/+$/, '')
+        const rest = remotePath.startsWith(`${root}/`) ? remotePath.slice(root.length).replace(/^\/+/, '') : ''
+        if (rest === '') throw new ValidationError(`remotePath must name a file below the session's file-transfer folder ${context.contextPath}, got ${JSON.stringify(remotePath)}`)
+      }),
+    )
+  }
+
+  private loadContext(): Observable<FileTransferContext> {
+    return this.deps.rpc('GetAndLoadInternalContext', { SessionId: this.deps.sessionId, 'ContextTypes.1': FILE_TRANSFER_CONTEXT_TYPE }).pipe(
+      map((body) => {
+        const requestId = body.RequestId ?? ''
+        // calls doc §4.1: the first item having both an id and a path.
+        const item = body.Data.find((candidate) => candidate.ContextId && candidate.ContextPath)
+        if (item === undefined) throw new ApiError('the answer names no context with both ContextId and ContextPath', { action: 'GetAndLoadInternalContext', requestId })
+        const context: FileTransferContext = { requestId, contextId: item.ContextId!, contextPath: item.ContextPath! }
+        this.known = context
+        return context
+      }),
+    )
+  }
+
+  /**
+   * Streams the presigned GET into a temporary file next to `to`, renamed into place once complete
+   * (`link` when `overwrite` is false, so an existing file is never replaced). Unsubscribing aborts
+   * the GET and removes the temporary file.
+   */
+  private saveTo(contextId: string, remotePath: string, to: string, overwrite: boolean): Observable<{ transferredBytes: number; totalBytes?: number }> {
+    return this.deps.storage.getFileDownloadUrl(contextId, remotePath).pipe(
+      concatMap(
+        (presigned) =>
+          new Observable<{ transferredBytes: number; totalBytes?: number }>((subscriber) => {
+            const controller = new AbortController()
+            const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
+            let received = 0
+            const run = async (): Promise<void> => {
+              const opened = await openPresignedStream(this.deps.fetch ?? globalThis.fetch, presigned.url, presigned.requestId, controller.signal)
+              const at = (): { transferredBytes: number; totalBytes?: number } =>
+                opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes }
+              subscriber.next(at())
+              const counter = new Transform({
+                transform(chunk: Buffer, _encoding, done) {
+                  received += chunk.length
+                  subscriber.next(at())
+                  done(null, chunk)
+                },
+              })
+              await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
+              if (overwrite) await rename(temp, to)
+              else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
+            }
+            run()
+              .finally(() => rm(temp, { force: true }))
+              .then(
+                () => subscriber.complete(),
+                (error: unknown) => {
+                  if (!controller.signal.aborted) subscriber.error(error)
+                },
+              )
+            return () => controller.abort()
+          }),
+      ),
+    )
+  }
+}
+
+// ---- steps and checks ----------------------------------------------------------------------------
+
+const UPLOAD_FORM = 'files.upload(source, remotePath, { contentType, contentLength, sync, timeoutMs })'
+const DOWNLOAD_FORM = 'files.download(remotePath, { to, overwrite, sync, timeoutMs })'
+
+interface CheckedUpload {
+  readonly contentType: string | undefined
+  readonly contentLength: number | undefined
+  readonly sync: FileTransferSyncOptions
+  readonly timeoutMs: number | undefined
+}
+
+interface CheckedDownload {
+  readonly to: string | undefined
+  readonly overwrite: boolean
+  readonly sync: FileTransferSyncOptions
+  readonly timeoutMs: number | undefined
+}
+
+/** Absolute, naming a file, without `..`: checked before any request. */
+function requireRemotePath(remotePath: unknown): asserts remotePath is string {
+  requireText(remotePath, 'remotePath')
+  if (!remotePath.startsWith('/')) throw new ValidationError(`remotePath must be an absolute path in the session (e.g. /tmp/file-transfer/a.txt), got ${JSON.stringify(remotePath)}`)
+  if (remotePath.endsWith('/')) throw new ValidationError(`remotePath must name a file, not a folder, got ${JSON.stringify(remotePath)}`)
+  if (remotePath.split('/').includes('..')) throw new ValidationError(`remotePath must not contain '..', got ${JSON.stringify(remotePath)}`)
+}
+
+function uploadOptions(options: FileUploadOptions): CheckedUpload {
+  const { contentType, contentLength, sync, timeoutMs } = requireOptions(options, 'files.upload(source, remotePath, options)', UPLOAD_FORM, UPLOAD_KEYS)
+  if (contentType !== undefined) requireText(contentType, 'contentType')
+  if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) {
+    throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(contentLength)}`)
+  }
+  return { contentType, contentLength, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
+}
+
+function downloadOptions(options: FileDownloadOptions): CheckedDownload {
+  const { to, overwrite = true, sync, timeoutMs } = requireOptions(options, 'files.download(remotePath, options)', DOWNLOAD_FORM, DOWNLOAD_KEYS)
+  if (to !== undefined) requireText(to, 'to')
+  if (typeof overwrite !== 'boolean') throw new ValidationError(`overwrite must be a boolean, got ${String(overwrite)}`)
+  return { to, overwrite, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
+}
+
+/** The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's. */
+function syncOptions(sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions {
+  const checked = requireOptions(sync, 'sync option', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_KEYS)
+  normalizeSyncOptions(checked)
+  return checked
+}
+
+function deadlineOption(timeoutMs: unknown): number | undefined {
+  if (timeoutMs === undefined) return undefined
+  requireDeadline(timeoutMs, 'timeoutMs')
+  return timeoutMs
+}
+
+/** `source$` until `timeoutMs` (on `scheduler`), then a `RequestTimeoutError`; unsubscribing the source aborts it. */
+function withDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, scheduler: SchedulerLike, what: string): Observable<T> {
+  if (timeoutMs === undefined) return source$
+  const expired$ = deadlineTimer(timeoutMs, scheduler).pipe(
+    map(() => {
+      throw new RequestTimeoutError(`${what} did not finish within ${timeoutMs} ms`)
+    }),
+  )
+  return source$.pipe(takeUntil(expired$))
+}
+
+/** The sync's last task must be `Success`; returns the SyncContext request id. */
+function requireSynced(last: SyncTaskStatus | undefined, base: FileTransferEventBase, mode: SyncMode): string {
+  const what = `the ${mode} sync of ${base.remotePath} (context ${base.contextId})`
+  if (last === undefined) throw new SyncUnconfirmedError(`no task of ${what} was seen: its outcome is unknown`)
+  const details = { action: 'SyncContext', requestId: last.requestId }
+  if (last.status === TASK_STATUS.failed) throw new ApiError(`${what} failed: ${last.errorMessage || 'no reason given'}`, details)
+  if (last.status !== TASK_STATUS.success) throw new RequestTimeoutError(`${what} was still ${last.status} when its budget ran out`, details)
+  return last.requestId
+}
+
+const eventBase = (direction: FileTransferDirection, remotePath: string, context: FileTransferContext): FileTransferEventBase => ({
+  direction,
+  remotePath,
+  contextId: context.contextId,
+  contextPath: context.contextPath,
+})
+
+const progressEvent = (base: FileTransferEventBase, moved: { readonly transferredBytes: number; readonly totalBytes?: number }): FileTransferProgress => ({
+  ...base,
+  kind: 'progress',
+  transferredBytes: moved.transferredBytes,
+  ...(moved.totalBytes === undefined ? {} : { totalBytes: moved.totalBytes }),
+})
+
+/** Keeps the `done` event, without its `kind`: what the Promise forms resolve to. */
+const lastDone =
+  <E extends { readonly kind: string }>() =>
+  (source$: Observable<E>): Observable<Omit<Extract<E, { kind: 'done' }>, 'kind'>> =>
+    source$.pipe(
+      mergeMap((event) => {
+        if (event.kind !== 'done') return EMPTY
+        const { kind: _kind, ...rest } = event as Extract<E, { kind: 'done' }>
+        return of(rest as Omit<Extract<E, { kind: 'done' }>, 'kind'>)
+      }),
+    )
+
+// ---- sources -------------------------------------------------------------------------------------
+
+/** A checked source: `open()` makes the body when the PUT starts; `close` releases what it opened. */
+interface OpenedSource {
+  readonly totalBytes: number | undefined
+  open(): { readonly body: UploadData; readonly close: () => void }
+}
+
+/** Checks `source` (a path must be a readable file: ValidationError otherwise) before any request. */
+function openSource(source: FileSource, contentLength: number | undefined): Observable<OpenedSource> {
+  if (typeof source === 'string') {
+    requireText(source, 'source')
+    return defer(async (): Promise<OpenedSource> => {
+      const info = await stat(source).catch(() => undefined)
+      if (info === undefined || !info.isFile()) throw new ValidationError(`source: local file not found: ${source}`)
+      return {
+        totalBytes: info.size,
+        open: () => {
+          const stream = createReadStream(source)
+          return { body: stream, close: () => stream.destroy() }
+        },
+      }
+    })
+  }
+  if (source instanceof Uint8Array) return of({ totalBytes: source.byteLength, open: () => ({ body: source, close: () => undefined }) })
+  if (source instanceof Readable) return of(streamSource(() => source, contentLength))
+  if (isWebStream(source)) return of(streamSource(() => Readable.fromWeb(source), contentLength))
+  if (isAsyncIterable(source)) return of(streamSource(() => Readable.from(source, { objectMode: false }), contentLength))
+  throw new ValidationError('source must be a local file path, a Uint8Array, a Readable, a web ReadableStream or an AsyncIterable<Uint8Array>')
+}
+
+const streamSource = (make: () => Readable, contentLength: number | undefined): OpenedSource => ({
+  totalBytes: contentLength,
+  open: () => {
+    const stream = make()
+    return { body: stream, close: () => stream.destroy() }
+  },
+})
+
+const isWebStream = (value: unknown): value is WebReadableStream<Uint8Array> =>
+  typeof value === 'object' && value !== null && typeof (value as { getReader?: unknown }).getReader === 'function'
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
+  typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+
+// ---- local files ---------------------------------------------------------------------------------
+
+const existsError = (to: string): ValidationError => new ValidationError(`to: ${to} exists and overwrite is false`)
+
+/** Before any request: `to`'s folder must exist, and with `overwrite: false` `to` itself must not. */
+function requireWritableTarget(to: string, overwrite: boolean): Observable<never> {
+  return defer(async () => {
+    const folder = await stat(dirname(to)).catch(() => undefined)
+    if (folder === undefined || !folder.isDirectory()) throw new ValidationError(`to: folder ${dirname(to)} does not exist`)
+    if (overwrite) return
+    const exists = await stat(to).then(
+      () => true,
+      (error: unknown) => !isErrno(error, 'ENOENT'),
+    )
+    if (exists) throw existsError(to)
+  }).pipe(ignoreElements())
+}
+
+const isErrno = (error: unknown, code: string): boolean => (error as { code?: unknown } | null)?.code === code
