@@ -1,0 +1,120 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+
+/**
+ * The transport's default `fetch` (issue 13 goal 1): `node:http`/`node:https` with keep-alive
+ * agents, where Node's global `fetch` (undici) spent most of an `info` call's CPU in web streams.
+ * It answers like `fetch` where the transport looks: a `Response` with status, headers and the
+ * whole body; `TypeError('fetch failed', { cause })` when no answer came, `TypeError('terminated',
+ * { cause })` when the answer broke off; the signal's reason on abort, with the socket destroyed.
+ * It never follows a redirect: a 3xx with `Location` fails unless `redirect: 'manual'` (the API
+ * never redirects, and following would re-send the form body, key included, elsewhere).
+ */
+export type NodeFetch = typeof fetch
+
+/** The sockets a `NodeFetch` uses; tests pass their own to see every socket. */
+export interface NodeFetchAgents {
+  readonly http: HttpAgent
+  readonly https: HttpsAgent
+}
+
+/**
+ * What the transport hands its own fetch directly, through ky's pass-through of options it does
+ * not know (ky gives them to `fetch` as its second argument): the form body and the abort signal.
+ * Given to ky as `body` and `signal`, they would cost a body stream, its tee for retries and an
+ * `AbortSignal.any` per call, for a string ky never needs to see.
+ */
+export const DIRECT_PARTS = 'agentbayDirect'
+export interface DirectParts {
+  readonly body: string
+  readonly signal: AbortSignal
+}
+
+/** Idle keep-alive sockets close after this long; below the 5 s Node servers keep them open. */
+const IDLE_SOCKET_MS = 4000
+
+let sharedAgents: NodeFetchAgents | undefined
+/** One pool per process, as the global `fetch` has; created at first use, never at import. */
+const defaultAgents = (): NodeFetchAgents =>
+  (sharedAgents ??= {
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  })
+
+export function createNodeFetch(agents?: NodeFetchAgents): NodeFetch {
+  return async (input, init) => {
+    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined
+    if (direct !== undefined && input instanceof Request) return send(input, direct.body, direct.signal, agents ?? defaultAgents())
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init)
+    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
+    return send(request, body, request.signal, agents ?? defaultAgents())
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const NULL_BODY = new Set([101, 204, 205, 304])
+
+function send(request: Request, body: string | Buffer | undefined, signal: AbortSignal, agents: NodeFetchAgents): Promise<Response> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  const headers: Record<string, string | number> = {}
+  request.headers.forEach((value, key) => (headers[key] = value))
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
+  const https = request.url.startsWith('https:')
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false
+    const settle = (error: Error | undefined, response?: Response): void => {
+      if (settled) return
+      settled = true
+      signal.removeEventListener('abort', onAbort)
+      if (error === undefined) resolve(response!)
+      else reject(error)
+    }
+    const outgoing = (https ? httpsRequest : httpRequest)(request.url, {
+      method: request.method,
+      headers,
+      agent: https ? agents.https : agents.http,
+    })
+    // Destroying the request destroys its socket: an aborted exchange is never reused.
+    const onAbort = (): void => {
+      settle(signal.reason as Error)
+      outgoing.destroy()
+    }
+    signal.addEventListener('abort', onAbort)
+    outgoing.on('error', (error) => settle(new TypeError('fetch failed', { cause: error })))
+    outgoing.on('response', (incoming) => {
+      const status = incoming.statusCode ?? 0
+      if (REDIRECTS.has(status) && incoming.headers.location !== undefined && request.redirect !== 'manual') {
+        settle(new TypeError('fetch failed', { cause: new Error('unexpected redirect') }))
+        outgoing.destroy()
+        return
+      }
+      readBody(incoming, (error, bytes) => {
+        if (error !== undefined) return settle(new TypeError('terminated', { cause: error }))
+        try {
+          settle(undefined, new Response(NULL_BODY.has(status) ? null : (bytes as unknown as BodyInit), { status, statusText: incoming.statusMessage, headers: headersOf(incoming) }))
+        } catch (invalid) {
+          settle(new TypeError('fetch failed', { cause: invalid }))
+        }
+      })
+    })
+    outgoing.end(body)
+  })
+}
+
+/** The whole body, or why it broke off (a reset, or an abort that destroyed the socket). */
+function readBody(incoming: IncomingMessage, done: (error: Error | undefined, bytes?: Buffer) => void): void {
+  const chunks: Buffer[] = []
+  incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+  incoming.on('end', () => done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
+  incoming.on('error', (error) => done(error))
+  incoming.on('close', () => {
+    if (!incoming.complete) done(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }))
+  })
+}
+
+const headersOf = (incoming: IncomingMessage): Headers => {
+  const headers = new Headers()
+  const raw = incoming.rawHeaders
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  return headers
+}
