@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
 
 /**
  * The transport's default `fetch` (issue 13 goal 1): `node:http`/`node:https` with keep-alive
@@ -14,8 +14,8 @@ export type NodeFetch = typeof fetch
 
 /** The sockets a `NodeFetch` uses; tests pass their own to see every socket. */
 export interface NodeFetchAgents {
-  readonly http: HttpAgent
-  readonly https: HttpsAgent
+  readonly http?: HttpAgent
+  readonly https?: HttpsAgent
 }
 
 /**
@@ -33,33 +33,46 @@ export interface DirectParts {
 /** Idle keep-alive sockets close after this long; below the 5 s Node servers keep them open. */
 const IDLE_SOCKET_MS = 4000
 
-let sharedAgents: NodeFetchAgents | undefined
-/** One pool per process, as the global `fetch` has; created at first use, never at import. */
-const defaultAgents = (): NodeFetchAgents =>
-  (sharedAgents ??= {
-    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  })
+/** A request function and the agent it sends through. */
+interface Client {
+  readonly request: typeof import('node:http').request
+  readonly agent: HttpAgent
+}
 
-export function createNodeFetch(agents?: NodeFetchAgents): NodeFetch {
+/**
+ * `node:http` and `node:https` load at the first request of their scheme, not at import (https
+ * pulls in TLS: issue 13 goal 5). One keep-alive pool per scheme and process, as the global
+ * `fetch` has, unless the caller passes its own agents.
+ */
+const shared: { http?: Promise<Client>; https?: Promise<Client> } = {}
+const load = (scheme: 'http' | 'https', own: HttpAgent | undefined): Promise<Client> => {
+  const module = scheme === 'http' ? import('node:http') : import('node:https')
+  if (own !== undefined) return module.then(({ request }) => ({ request, agent: own }))
+  return (shared[scheme] ??= module.then(({ request, Agent }) => ({ request, agent: new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) })))
+}
+
+export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
+  let http: Client | undefined
+  let https: Client | undefined
+  const client = async (url: string): Promise<Client> =>
+    url.startsWith('https:') ? (https ??= await load('https', agents.https)) : (http ??= await load('http', agents.http))
   return async (input, init) => {
     const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined
-    if (direct !== undefined && input instanceof Request) return send(input, direct.body, direct.signal, agents ?? defaultAgents())
+    if (direct !== undefined && input instanceof Request) return send(input, direct.body, direct.signal, await client(input.url))
     const request = input instanceof Request && init === undefined ? input : new Request(input, init)
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
-    return send(request, body, request.signal, agents ?? defaultAgents())
+    return send(request, body, request.signal, await client(request.url))
   }
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-function send(request: Request, body: string | Buffer | undefined, signal: AbortSignal, agents: NodeFetchAgents): Promise<Response> {
+function send(request: Request, body: string | Buffer | undefined, signal: AbortSignal, client: Client): Promise<Response> {
   if (signal.aborted) return Promise.reject(signal.reason as Error)
   const headers: Record<string, string | number> = {}
   request.headers.forEach((value, key) => (headers[key] = value))
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-  const https = request.url.startsWith('https:')
   return new Promise<Response>((resolve, reject) => {
     let settled = false
     const settle = (error: Error | undefined, response?: Response): void => {
@@ -69,11 +82,7 @@ function send(request: Request, body: string | Buffer | undefined, signal: Abort
       if (error === undefined) resolve(response!)
       else reject(error)
     }
-    const outgoing = (https ? httpsRequest : httpRequest)(request.url, {
-      method: request.method,
-      headers,
-      agent: https ? agents.https : agents.http,
-    })
+    const outgoing = client.request(request.url, { method: request.method, headers, agent: client.agent })
     // Destroying the request destroys its socket: an aborted exchange is never reused.
     const onAbort = (): void => {
       settle(signal.reason as Error)

@@ -11,7 +11,7 @@ import { reply, startServer, unusedPort, type Handler, type TestServer } from '.
 
 const KEY = 'ak-node-fetch-key'
 let server: TestServer | undefined
-let agents: NodeFetchAgents | undefined
+let agents: Required<NodeFetchAgents> | undefined
 
 afterEach(async () => {
   vi.restoreAllMocks()
