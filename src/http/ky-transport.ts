@@ -1,4 +1,4 @@
-import ky, { type Options } from 'ky'
+import type { KyInstance, Options } from 'ky'
 import { Observable, throwError, timeout } from 'rxjs'
 import type { NormalizedConfig } from './config.js'
 import { NetworkError } from '../shared/errors/network-error.js'
@@ -15,20 +15,27 @@ import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js
  * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: the RxJS
  * `timeout` below bounds the whole attempt, so a second timer per call would only cost CPU.
  * Bytes go through `createNodeFetch()` (keep-alive `node:http`) unless the user passed `fetch`.
+ * ky loads at the first request, not at import: its own import builds a `Request` to probe for
+ * streams, which loads undici, a large share of a cold import (issue 13 goal 5).
  * The API key lives only in this closure (and the client's redactor), so no inspectable object
  * holds it (issue 9 item 10); failures are scrubbed with the client's redactor.
  */
 export function createKyTransport(config: NormalizedConfig, apiKey: string, redactor: Redactor): Transport {
   const ownFetch = config.fetch === undefined
-  const client = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    timeout: false,
-    // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
-    // which carries the key, to whatever origin the Location names.
-    redirect: 'error',
-    fetch: config.fetch ?? createNodeFetch(),
-  })
+  let client: KyInstance | undefined
+  let loading: Promise<KyInstance> | undefined
+  const loadClient = (): Promise<KyInstance> =>
+    (loading ??= import('ky').then(({ default: ky }) =>
+      (client = ky.create({
+        retry: 0,
+        throwHttpErrors: false,
+        timeout: false,
+        // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
+        // which carries the key, to whatever origin the Location names.
+        redirect: 'error',
+        fetch: config.fetch ?? createNodeFetch(),
+      })),
+    ))
   return (request: RpcRequest) =>
     new Observable<RawResponse>((subscriber) => {
       const controller = new AbortController()
@@ -49,7 +56,7 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         const direct: DirectParts = { body: wire.body, signal: controller.signal }
         // Our fetch takes body and signal directly (see DIRECT_PARTS); a user's fetch gets them the standard way.
         const options: Options = ownFetch ? ({ headers, [DIRECT_PARTS]: direct } as Options) : { headers, ...direct }
-        const response = await client.post(wire.url, options)
+        const response = await (client ?? (await loadClient())).post(wire.url, options)
         const retryAfter = response.headers.get('retry-after')
         const body = await response.text()
         return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
