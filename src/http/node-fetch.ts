@@ -58,17 +58,19 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
     url.startsWith('https:') ? (https ??= await load('https', agents.https)) : (http ??= await load('http', agents.http))
   return async (input, init) => {
     const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined
-    if (direct !== undefined && input instanceof Request) return send(input, direct.body, direct.signal, await client(input.url))
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init)
+    const request = (direct !== undefined || init === undefined) && input instanceof Request ? input : new Request(input, init)
+    const url = request.url
+    if (direct !== undefined) return send(request, url, direct.body, direct.signal, await client(url))
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
-    return send(request, body, request.signal, await client(request.url))
+    return send(request, url, body, request.signal, await client(url))
   }
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-function send(request: Request, body: string | Buffer | undefined, signal: AbortSignal, client: Client): Promise<Response> {
+/** `url` is `request.url`, read once: undici serializes it on every read. */
+function send(request: Request, url: string, body: string | Buffer | undefined, signal: AbortSignal, client: Client): Promise<Response> {
   if (signal.aborted) return Promise.reject(signal.reason as Error)
   const headers: Record<string, string | number> = {}
   request.headers.forEach((value, key) => (headers[key] = value))
@@ -82,7 +84,7 @@ function send(request: Request, body: string | Buffer | undefined, signal: Abort
       if (error === undefined) resolve(response!)
       else reject(error)
     }
-    const outgoing = client.request(request.url, { method: request.method, headers, agent: client.agent })
+    const outgoing = client.request(url, { method: request.method, headers, agent: client.agent })
     // Destroying the request destroys its socket: an aborted exchange is never reused.
     const onAbort = (): void => {
       settle(signal.reason as Error)
