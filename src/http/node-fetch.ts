@@ -41,21 +41,21 @@ interface Client {
 
 /**
  * `node:http` and `node:https` load at the first request of their scheme, not at import (https
- * pulls in TLS: issue 13 goal 5). One keep-alive pool per scheme and process, as the global
- * `fetch` has, unless the caller passes its own agents.
+ * pulls in TLS: issue 13 goal 5). Each fetch has its own keep-alive pool per scheme, as each
+ * client owns its state (README "Architecture": two clients share nothing), unless the caller
+ * passes agents. Idle sockets are unref'd by Node's agent: a forgotten client never holds the process.
  */
-const shared: { http?: Promise<Client>; https?: Promise<Client> } = {}
-const load = (scheme: 'http' | 'https', own: HttpAgent | undefined): Promise<Client> => {
-  const module = scheme === 'http' ? import('node:http') : import('node:https')
-  if (own !== undefined) return module.then(({ request }) => ({ request, agent: own }))
-  return (shared[scheme] ??= module.then(({ request, Agent }) => ({ request, agent: new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) })))
+const load = async (scheme: 'http' | 'https', own: HttpAgent | undefined): Promise<Client> => {
+  const { request, Agent } = scheme === 'http' ? await import('node:http') : await import('node:https')
+  return { request, agent: own ?? new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) }
 }
 
 export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
-  let http: Client | undefined
-  let https: Client | undefined
-  const client = async (url: string): Promise<Client> =>
-    url.startsWith('https:') ? (https ??= await load('https', agents.https)) : (http ??= await load('http', agents.http))
+  const clients: { http?: Promise<Client>; https?: Promise<Client> } = {}
+  const client = (url: string): Promise<Client> => {
+    const scheme = url.startsWith('https:') ? 'https' : 'http'
+    return (clients[scheme] ??= load(scheme, agents[scheme]))
+  }
   return async (input, init) => {
     const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined
     const request = (direct !== undefined || init === undefined) && input instanceof Request ? input : new Request(input, init)
