@@ -74,6 +74,9 @@ function send(request: Request, url: string, body: string | Buffer | undefined, 
   if (signal.aborted) return Promise.reject(signal.reason as Error)
   const headers: Record<string, string | number> = {}
   request.headers.forEach((value, key) => (headers[key] = value))
+  // The global fetch's defaults, so a server sees what it saw before this fetch replaced it.
+  headers['accept'] ??= '*/*'
+  headers['user-agent'] ??= 'node'
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
   return new Promise<Response>((resolve, reject) => {
     let settled = false

@@ -64,7 +64,13 @@ describe('the default transport', () => {
     expect(globalFetch).not.toHaveBeenCalled()
     expect(seenSockets.size).toBe(1)
     expect(srv.requests[0]!.form.get('SessionId')).toBe('s-1')
-    expect(srv.requests[0]!.headers['content-length']).toBe(String(Buffer.byteLength(srv.requests[0]!.body)))
+    expect(srv.requests[0]!.headers).toMatchObject({
+      'content-length': String(Buffer.byteLength(srv.requests[0]!.body)),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-acs-action': 'GetContextInfo',
+      'user-agent': 'node', // as the global fetch sent
+      accept: '*/*',
+    })
   })
 
   it('a fetch passed in the options wins, and gets the body and signal the standard way', async () => {
