@@ -27,6 +27,41 @@ const bundleEsmOnly = () => ({
   },
 })
 
+/**
+ * `import { map } from 'rxjs'` loads rxjs's whole index (≈ 170 modules) at import; most of a cold
+ * import was spent there (issue 13 goal 5). In the built files each name comes from the module that
+ * defines it (`rxjs/internal/operators/map`, a subpath rxjs exports), so Node loads only what the
+ * SDK uses. Same files as the index re-exports: no second copy of rxjs, and sources stay idiomatic.
+ * The name → module table is read from rxjs's own CommonJS index; an unknown name fails the build.
+ */
+const rxjsDeepImports = () => {
+  const index = readFileSync(join(import.meta.dirname, 'node_modules/rxjs/dist/cjs/index.js'), 'utf8')
+  const modules = new Map([...index.matchAll(/var (\w+) = require\("\.\/(internal\/[^"]+)"\);/g)].map((m) => [m[1], m[2]]))
+  const home = new Map(
+    [...index.matchAll(/Object\.defineProperty\(exports, "(\w+)", \{ enumerable: true, get: function \(\) \{ return (\w+)\.(\w+); \} \}\);/g)].map((m) => [m[1], { module: modules.get(m[2]), name: m[3] }]),
+  )
+  return {
+    name: 'rxjs-deep-imports',
+    transform(code, id) {
+      if (id.includes('node_modules')) return null
+      const rewritten = code.replace(/import\s*\{([^}]*)\}\s*from\s*'rxjs';?/g, (_all, list) =>
+        list
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map((part) => {
+            const [imported, local = imported] = part.split(/\s+as\s+/)
+            const target = home.get(imported)
+            if (target?.module === undefined) throw new Error(`rxjs-deep-imports: no module for rxjs export ${imported} (${id})`)
+            return `import { ${target.name} as ${local} } from 'rxjs/${target.module}';`
+          })
+          .join('\n'),
+      )
+      return rewritten === code ? null : { code: rewritten, map: null }
+    },
+  }
+}
+
 // The package's entry points. Each output format is built as ONE graph, so code the entries share
 // (the SDK, the protocol) lands once in `dist/chunks/` instead of once per entry (issue 10 item 8).
 const entries = {
@@ -52,7 +87,7 @@ export default [
   {
     input: esmEntries,
     external,
-    plugins: [tsPlugin()],
+    plugins: [tsPlugin(), rxjsDeepImports()],
     output: {
       dir: 'dist',
       format: 'es',
@@ -65,7 +100,7 @@ export default [
   {
     input: entries,
     external: externalForCjs,
-    plugins: [bundleEsmOnly(), tsPlugin()],
+    plugins: [bundleEsmOnly(), tsPlugin(), rxjsDeepImports()],
     output: { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
   },
   // `.d.ts` for `import`, `.d.cts` for `require`: under node16/nodenext a CommonJS consumer must not

@@ -33,7 +33,7 @@ export interface AgentBayOptions {
   /** Plain `http://` to a non-loopback host is refused unless this is true. */
   readonly allowInsecureHttp?: boolean
   readonly retry?: RetryOptions
-  /** Injected `fetch` (tests, proxies). Default: the global `fetch`. */
+  /** Injected `fetch` (tests, proxies). Default: the SDK's own keep-alive `node:http` fetch, one pool per client. */
   readonly fetch?: typeof fetch
   readonly logger?: Logger
   /** All timing (polls, backoff) runs on this scheduler. Default `asyncScheduler`. */

@@ -1,4 +1,4 @@
-import ky, { TimeoutError } from 'ky'
+import type { KyInstance, Options } from 'ky'
 import { Observable, throwError, timeout } from 'rxjs'
 import type { NormalizedConfig } from './config.js'
 import { NetworkError } from '../shared/errors/network-error.js'
@@ -8,23 +8,34 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
+import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
- * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), `timeout` = per-attempt `timeoutMs`.
+ * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: the RxJS
+ * `timeout` below bounds the whole attempt, so a second timer per call would only cost CPU.
+ * Bytes go through `createNodeFetch()` (keep-alive `node:http`) unless the user passed `fetch`.
+ * ky loads at the first request, not at import: its own import builds a `Request` to probe for
+ * streams, which loads undici, a large share of a cold import (issue 13 goal 5).
  * The API key lives only in this closure (and the client's redactor), so no inspectable object
  * holds it (issue 9 item 10); failures are scrubbed with the client's redactor.
  */
 export function createKyTransport(config: NormalizedConfig, apiKey: string, redactor: Redactor): Transport {
-  const client = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    timeout: config.timeoutMs,
-    // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
-    // which carries the key, to whatever origin the Location names.
-    redirect: 'error',
-    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
-  })
+  const ownFetch = config.fetch === undefined
+  let client: KyInstance | undefined
+  let loading: Promise<KyInstance> | undefined
+  const loadClient = (): Promise<KyInstance> =>
+    (loading ??= import('ky').then(({ default: ky }) =>
+      (client = ky.create({
+        retry: 0,
+        throwHttpErrors: false,
+        timeout: false,
+        // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
+        // which carries the key, to whatever origin the Location names.
+        redirect: 'error',
+        fetch: config.fetch ?? createNodeFetch(),
+      })),
+    ))
   return (request: RpcRequest) =>
     new Observable<RawResponse>((subscriber) => {
       const controller = new AbortController()
@@ -37,15 +48,15 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         randomNonce(),
       )
       const run = async (): Promise<RawResponse> => {
-        const response = await client.post(wire.url, {
-          body: wire.body,
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'x-acs-action': request.action,
-            'x-acs-version': API_VERSION,
-          },
-          signal: controller.signal,
-        })
+        const headers = {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-acs-action': request.action,
+          'x-acs-version': API_VERSION,
+        }
+        const direct: DirectParts = { body: wire.body, signal: controller.signal }
+        // Our fetch takes body and signal directly (see DIRECT_PARTS); a user's fetch gets them the standard way.
+        const options: Options = ownFetch ? ({ headers, [DIRECT_PARTS]: direct } as Options) : { headers, ...direct }
+        const response = await (client ?? (await loadClient())).post(wire.url, options)
         const retryAfter = response.headers.get('retry-after')
         const body = await response.text()
         return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
@@ -58,7 +69,7 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         },
         (error: unknown) => {
           settled = true
-          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, config.timeoutMs, redactor))
+          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, redactor))
         },
       )
       return () => {
@@ -79,11 +90,10 @@ const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
   new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
 
 /**
- * Maps ky/fetch failures to our error family. The raw error is not kept as `cause`: ky's
- * TimeoutError quotes the URL, and SyncContext's URL holds the key (protocol §1.2).
+ * Maps ky/fetch failures to our error family (timeouts are the RxJS `timeout`'s). The raw error is
+ * not kept as `cause`: fetch errors may quote the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
-export function classifyTransportError(action: string, error: unknown, timeoutMs: number, redactor: Redactor): Error {
-  if (error instanceof TimeoutError) return timeoutError(action, timeoutMs)
+export function classifyTransportError(action: string, error: unknown, redactor: Redactor): Error {
   return new NetworkError(redactor.text(describeCause(error)), { action })
 }
 

@@ -1,0 +1,222 @@
+// The transport's default fetch (src/http/node-fetch.ts, issue 13 goal 1): keep-alive node:http,
+// answers and failures shaped like the global fetch's, so the transport maps them as before.
+import { Agent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import type { Socket } from 'node:net'
+import { firstValueFrom } from 'rxjs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AgentBay, HttpError, NetworkError, ThrottlingError } from '../../src/entries/index.js'
+import { DIRECT_PARTS, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
+import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
+
+const KEY = 'ak-node-fetch-key'
+let server: TestServer | undefined
+let agents: Required<NodeFetchAgents> | undefined
+
+afterEach(async () => {
+  vi.restoreAllMocks()
+  agents?.http.destroy()
+  agents?.https.destroy()
+  agents = undefined
+  await server?.close()
+  server = undefined
+})
+
+async function serve(...handlers: Handler[]): Promise<TestServer> {
+  server = await startServer(...handlers)
+  return server
+}
+
+/** A fetch over agents this test owns, so it can see every socket (`sockets` in use, `freeSockets` idle). */
+function ownedFetch(): { fetch: typeof fetch; agent: Agent } {
+  agents = { http: new Agent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }
+  return { fetch: createNodeFetch(agents), agent: agents.http }
+}
+
+const socketCount = (pool: NodeJS.ReadOnlyDict<Socket[]>): number => Object.values(pool).reduce((sum, list) => sum + (list?.length ?? 0), 0)
+
+const ok = (requestId: string) => ({ RequestId: requestId, Success: true, Code: 'ok' })
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_seen, res) => reply(res, status, body, headers)
+
+/** The rejection of `promise`, failing the test if it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected a rejection, got a value')
+}
+
+describe('the default transport', () => {
+  it('sends through node:http, not the global fetch, on one keep-alive connection', async () => {
+    const seenSockets = new Set<Socket>()
+    const srv = await serve((seen, res, socket) => {
+      seenSockets.add(socket)
+      reply(res, 200, ok(`r-${seen.index}`))
+    })
+    const globalFetch = vi.spyOn(globalThis, 'fetch')
+    const context = new AgentBay({ apiKey: KEY, endpoint: srv.endpoint, env: {} }).session('s-1').context
+    const ids: string[] = []
+    for (let i = 0; i < 3; i += 1) ids.push((await firstValueFrom(context.info())).requestId)
+
+    expect(ids).toEqual(['r-0', 'r-1', 'r-2'])
+    expect(globalFetch).not.toHaveBeenCalled()
+    expect(seenSockets.size).toBe(1)
+    expect(srv.requests[0]!.form.get('SessionId')).toBe('s-1')
+    expect(srv.requests[0]!.headers).toMatchObject({
+      'content-length': String(Buffer.byteLength(srv.requests[0]!.body)),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-acs-action': 'GetContextInfo',
+      'user-agent': 'node', // as the global fetch sent
+      accept: '*/*',
+    })
+  })
+
+  it('a fetch passed in the options wins, and gets the body and signal the standard way', async () => {
+    const srv = await serve(answer(200, ok('via-user-fetch')))
+    const userFetch = vi.fn<typeof fetch>((input, init) => fetch(input, init))
+    const info = await firstValueFrom(new AgentBay({ apiKey: KEY, endpoint: srv.endpoint, env: {}, fetch: userFetch }).session('s-1').context.info())
+
+    expect(info.requestId).toBe('via-user-fetch')
+    expect(userFetch).toHaveBeenCalledTimes(1)
+    const [request, init] = userFetch.mock.calls[0]!
+    expect(request).toBeInstanceOf(Request)
+    expect((request as Request).signal).toBeInstanceOf(AbortSignal)
+    expect(init).not.toHaveProperty(DIRECT_PARTS)
+    expect(srv.requests[0]!.form.get('SessionId')).toBe('s-1')
+  })
+
+  it('maps HTTP failures, resets and redirects to the same typed errors as before', async () => {
+    const elsewhere = await startServer(answer(200, ok('elsewhere')))
+    try {
+      const srv = await serve(
+        answer(503, { Code: 'ServiceUnavailable', Message: 'busy', RequestId: 'r-503' }),
+        answer(429, { Code: 'Throttling', RequestId: 'r-429' }, { 'retry-after': '2' }),
+        (_seen, _res, socket) => socket.destroy(),
+        (_seen, res) => {
+          res.writeHead(307, { location: `${elsewhere.endpoint}/` })
+          res.end()
+        },
+      )
+      const context = new AgentBay({ apiKey: KEY, endpoint: srv.endpoint, env: {}, retry: { attempts: 1 } }).session('s-1').context
+      const errors = []
+      for (let i = 0; i < 4; i += 1) errors.push(await rejectionOf(firstValueFrom(context.info())))
+
+      expect(errors[0]).toBeInstanceOf(HttpError)
+      expect(errors[0]).toMatchObject({ httpStatus: 503, code: 'ServiceUnavailable', requestId: 'r-503' })
+      expect(errors[1]).toBeInstanceOf(ThrottlingError)
+      expect(errors[1]).toMatchObject({ httpStatus: 429, retryAfterMs: 2000 })
+      expect(errors[2]).toBeInstanceOf(NetworkError)
+      expect(errors[3]).toBeInstanceOf(NetworkError)
+      expect(errors[3]!.message).toMatch(/redirect/)
+      expect(elsewhere.requests).toHaveLength(0)
+    } finally {
+      await elsewhere.close()
+    }
+  })
+})
+
+describe('createNodeFetch', () => {
+  it('reuses one keep-alive socket for sequential requests and leaves it idle, not in use', async () => {
+    const seenSockets = new Set<Socket>()
+    const srv = await serve((seen, res, socket) => {
+      seenSockets.add(socket)
+      reply(res, 200, ok(`r-${seen.index}`))
+    })
+    const { fetch: nodeFetch, agent } = ownedFetch()
+    for (let i = 0; i < 3; i += 1) {
+      const response = await nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: `n=${i}` })
+      expect(await response.json()).toMatchObject({ RequestId: `r-${i}` })
+    }
+    expect(seenSockets.size).toBe(1)
+    expect(srv.requests.map((seen) => seen.body)).toEqual(['n=0', 'n=1', 'n=2'])
+    expect(socketCount(agent.sockets)).toBe(0)
+    expect(socketCount(agent.freeSockets)).toBe(1)
+  })
+
+  it('abort mid-response rejects with the signal reason and destroys the socket', async () => {
+    const srv = await serve((_seen, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
+      res.write('{"Success":')
+    })
+    const { fetch: nodeFetch, agent } = ownedFetch()
+    const controller = new AbortController()
+    const pending = nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x=1', signal: controller.signal })
+    await srv.received(1)
+    await vi.waitFor(() => expect(socketCount(agent.sockets)).toBe(1))
+    controller.abort()
+
+    const error = await rejectionOf(pending)
+    expect(error.name).toBe('AbortError')
+    expect(await srv.ended(0)).toBe('closed-early')
+    expect(socketCount(agent.sockets)).toBe(0)
+    expect(socketCount(agent.freeSockets)).toBe(0)
+  })
+
+  it('an already aborted signal sends nothing', async () => {
+    const srv = await serve(answer(200, ok('never')))
+    const { fetch: nodeFetch } = ownedFetch()
+    const error = await rejectionOf(nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x', signal: AbortSignal.abort() }))
+    expect(error.name).toBe('AbortError')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(srv.requests).toHaveLength(0)
+  })
+
+  it('returns non-2xx answers with their status, headers and body', async () => {
+    const srv = await serve(answer(503, { Code: 'Busy' }, { 'retry-after': '7' }))
+    const { fetch: nodeFetch } = ownedFetch()
+    const response = await nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x' })
+    expect(response.status).toBe(503)
+    expect(response.ok).toBe(false)
+    expect(response.headers.get('retry-after')).toBe('7')
+    expect(await response.json()).toEqual({ Code: 'Busy' })
+  })
+
+  it('delivers a large body whole, multi-byte characters split across chunks included', async () => {
+    const text = JSON.stringify({ Data: 'é漢🙂'.repeat(400_000) }) // ≈ 4 MB, many TCP chunks
+    const srv = await serve((_seen, res) => reply(res, 200, text))
+    const { fetch: nodeFetch } = ownedFetch()
+    const response = await nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x' })
+    expect(await response.text()).toBe(text)
+  })
+
+  it('never follows a redirect: fails like fetch with redirect "error", returns it with "manual"', async () => {
+    const elsewhere = await startServer(answer(200, ok('elsewhere')))
+    try {
+      const srv = await serve((_seen, res) => {
+        res.writeHead(308, { location: `${elsewhere.endpoint}/` })
+        res.end()
+      })
+      const { fetch: nodeFetch } = ownedFetch()
+      const error = await rejectionOf(nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'key=secret', redirect: 'error' }))
+      expect(error).toBeInstanceOf(TypeError)
+      expect(String((error.cause as Error).message)).toMatch(/redirect/)
+      const manual = await nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'key=secret', redirect: 'manual' })
+      expect(manual.status).toBe(308)
+      expect(elsewhere.requests).toHaveLength(0)
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('fails like fetch on a refused connection, a reset before the answer and a reset mid-body', async () => {
+    const { fetch: nodeFetch, agent } = ownedFetch()
+    const refused = await rejectionOf(nodeFetch(`http://127.0.0.1:${await unusedPort()}/`, { method: 'POST', body: 'x' }))
+    expect(refused).toMatchObject({ name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } })
+
+    const srv = await serve(
+      (_seen, _res, socket) => socket.destroy(),
+      (_seen, res, socket) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' })
+        res.write('{"Success":true', () => setTimeout(() => socket.destroy(), 5))
+      },
+    )
+    const reset = await rejectionOf(nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x' }))
+    expect(reset).toMatchObject({ name: 'TypeError', message: 'fetch failed' })
+    const midBody = await rejectionOf(nodeFetch(`${srv.endpoint}/`, { method: 'POST', body: 'x' }))
+    expect(midBody).toMatchObject({ name: 'TypeError', message: 'terminated' })
+    expect(socketCount(agent.sockets)).toBe(0)
+    expect(socketCount(agent.freeSockets)).toBe(0)
+  })
+})

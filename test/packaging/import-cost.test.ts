@@ -1,0 +1,44 @@
+// issue 13 goal 5: heavy work waits for the first request, not the import. ky's own import builds
+// a `Request` to probe for streams, which loads Node's bundled undici; node:https loads TLS. Both
+// are deferred (src/http/ky-transport.ts, src/http/node-fetch.ts), so a cold import pays neither.
+// The build imports each rxjs name from its defining module (rollup.config.mjs), not rxjs's index.
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const HEAVY = /undici|\btls\b|NativeModule https/
+
+/** What running `script` in a fresh process loaded: Node's built-ins (`process.moduleLoadList`) and CommonJS files. */
+function loadedBy(script: string, args: readonly string[] = []): Promise<{ builtins: string[]; files: string[] }> {
+  const report = `const { createRequire } = await import('node:module');` +
+    `process.stdout.write(JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(createRequire(import.meta.url).cache) }))`
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [...args, '--input-type=module', '-e', `${script};${report}`], { cwd: REPO_ROOT }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { builtins: string[]; files: string[] }),
+    ),
+  )
+}
+const builtinsLoadedBy = async (script: string, args: readonly string[] = []): Promise<string[]> => (await loadedBy(script, args)).builtins
+const RXJS_INDEX = join('node_modules', 'rxjs', 'dist', 'cjs', 'index.js')
+
+describe('a cold import of the SDK', () => {
+  it('loads neither undici nor TLS (the source entry point)', async () => {
+    const entry = pathToFileURL(join(REPO_ROOT, 'src/entries/index.ts')).href
+    const loaded = await builtinsLoadedBy(`await import(${JSON.stringify(entry)})`, ['--import', 'tsx'])
+    expect(loaded.some((name) => name.includes('internal/url'))).toBe(true) // the list is real
+    expect(loaded.filter((name) => HEAVY.test(name))).toEqual([])
+  })
+
+  it.skipIf(!existsSync(join(REPO_ROOT, 'dist/index.js')))("loads neither undici, TLS nor rxjs's whole index (dist, ESM and CJS)", async () => {
+    const esm = await loadedBy(`await import(${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/index.js')).href)})`)
+    const cjs = await loadedBy(`(await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(join(REPO_ROOT, 'dist/index.cjs'))})`)
+    for (const loaded of [esm, cjs]) {
+      expect(loaded.builtins.filter((name) => HEAVY.test(name))).toEqual([])
+      expect(loaded.files.some((file) => file.includes(join('rxjs', 'dist', 'cjs', 'internal', 'Observable.js')))).toBe(true) // the list is real
+      expect(loaded.files.filter((file) => file.endsWith(RXJS_INDEX))).toEqual([])
+    }
+  })
+})
