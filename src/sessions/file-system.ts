@@ -91,8 +91,8 @@ export interface SearchFilesOptions extends AsyncOptions {
  * `offset`/`length` in chunks of `chunkSize` bytes (`format: "binary"` for bytes).
  *
  * @example
- * await session.fs.writeFileAsync('/home/wuying/data/a.bin', new Uint8Array([1, 2, 3]))
- * const read = await session.fs.readBytesAsync('/home/wuying/data/a.bin')
+ * await session.fs.writeFileAsync('/home/wuying/data/a.txt', 'hello')
+ * const read = await session.fs.readBytesAsync('/home/wuying/data/a.txt')
  */
 export class FileSystem {
   constructor(
@@ -135,20 +135,22 @@ export class FileSystem {
   }
 
   /**
-   * Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. Content
-   * over `WRITE_CHUNK_BYTES` goes in several `write_file` calls, as the official SDKs send it: the
-   * first with `mode`, the rest with `append` (unsubscribing between them leaves a partial file).
-   * Emits the first call's output (its `requestId`, as the reference reports).
+   * Writes text: `write_file` takes text only (calls doc §1.5). Bytes are written when they are
+   * valid UTF-8 (as the text they encode, so the file holds exactly those bytes); any other bytes
+   * are a `ValidationError` pointing to `session.files.upload(bytes, remotePath)`, and nothing is
+   * sent — the service would otherwise store something else. Content over `WRITE_CHUNK_BYTES` goes
+   * in several `write_file` calls, as the official SDKs send it: the first with `mode`, the rest
+   * with `append` (unsubscribing between them leaves a partial file). Emits the first call's
+   * output (its `requestId`, as the reference reports).
    */
   writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile', WRITE_FILE_KEYS)
       if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`)
-      if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
-      const encoding = typeof content === 'string' ? {} : { encoding: 'base64' }
-      return from(splitWriteContent(content)).pipe(
-        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append', ...encoding })),
+      const text = textOf(content)
+      return from(splitWriteContent(text)).pipe(
+        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append' })),
         toArray(),
         map((outputs) => outputs[0]!),
       )
@@ -372,6 +374,22 @@ const readOptions = <O extends ReadFileOptions>(options: O | undefined, method: 
 
 const signalOnly = (options: AsyncOptions | undefined, method: string): AsyncOptions =>
   requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`, SIGNAL_ONLY)
+
+/** Fatal: bytes that are not UTF-8 must be refused, never replaced with U+FFFD; a BOM is kept as written. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** `writeFile`'s content as the text `write_file` takes (calls doc §1.5: text only, binary goes by upload). */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
+  try {
+    return utf8.decode(content)
+  } catch {
+    throw new ValidationError(
+      `fs.writeFile(path, content): content is ${content.length} bytes that are not valid UTF-8, and write_file takes text only; upload binary files with session.files.upload(bytes, remotePath)`,
+    )
+  }
+}
 
 const chunkSizeOf = (options: Pick<ReadFileOptions, 'chunkSize'>): number => {
   const chunkSize = options.chunkSize ?? READ_CHUNK_BYTES
