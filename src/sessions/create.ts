@@ -12,6 +12,7 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { browserPersistenceItems, type PersistenceItem } from '../wire/policy/browser-context.js'
 import { serializePersistenceDataList } from '../wire/policy/context-sync.js'
+import { serializeLabels } from './labels.js'
 import type { SessionCreateEvent, SessionFactory } from './session.js'
 import { CREATE_SESSION_KEYS, DOWNLOAD_WAIT_KEYS, type CreateSessionOptions, type DownloadWaitOptions, type SessionDeps, type SessionInfo } from './types.js'
 
@@ -72,21 +73,11 @@ function createParams(options: CreateSessionOptions, browserItems: readonly Pers
   const syncs = options.contextSync ?? []
   return {
     ImageId: options.imageId,
-    Labels: options.labels === undefined ? undefined : serializeLabels(options.labels),
+    Labels: options.labels === undefined ? undefined : serializeLabels(options.labels, { allowEmpty: true }),
     LoginRegionId: regionId,
     PersistenceDataList: syncs.length + browserItems.length === 0 ? undefined : serializePersistenceDataList(syncs, browserItems),
     SdkStats: SDK_STATS,
   }
-}
-
-/** `Labels` as a JSON object string of string → string; throws `ValidationError` otherwise. */
-export function serializeLabels(labels: Readonly<Record<string, string>>): string {
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) throw new ValidationError('labels must be an object of strings')
-  for (const [key, value] of Object.entries(labels)) {
-    if (key === '') throw new ValidationError('label keys must not be empty')
-    if (typeof value !== 'string') throw new ValidationError(`label ${JSON.stringify(key)} must be a string, got ${typeof value}`)
-  }
-  return JSON.stringify(labels)
 }
 
 interface NormalizedDownloadWait {

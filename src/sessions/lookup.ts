@@ -3,7 +3,7 @@ import { requireOptions, requirePageSize, requireText } from '../shared/argument
 import { walkPages } from '../rpc/paging.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
-import { serializeLabels } from './create.js'
+import { serializeLabels } from './labels.js'
 import { SESSION_LIST_KEYS, SESSION_PAGE_KEYS, SESSION_STATUSES, type SessionDeps, type SessionListOptions, type SessionPageOptions } from './types.js'
 
 /**
@@ -41,7 +41,7 @@ export function listSessionPage(client: SessionDeps, options: SessionPageOptions
       throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`)
     }
     return client.rpc('ListSession', {
-      Labels: serializeLabels(options.labels ?? {}),
+      Labels: serializeLabels(options.labels === undefined ? {} : options.labels, { allowEmpty: true }),
       MaxResults: String(maxResults),
       NextToken: options.nextToken === '' ? undefined : options.nextToken,
       Status: options.status,

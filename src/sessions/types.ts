@@ -49,7 +49,7 @@ export interface DownloadWaitOptions {
 export interface CreateSessionOptions {
   /** e.g. `linux_latest`, `code_latest`. Omitted: the service's default image. */
   readonly imageId?: string
-  /** Sent as the `Labels` JSON string. */
+  /** Sent as the `Labels` JSON string; checked as `setLabels` checks them (a plain object of non-blank strings; `{}` allowed). */
   readonly labels?: Readonly<Record<string, string>>
   /** Contexts to mount; creation then waits for their downloads. */
   readonly contextSync?: readonly ContextSync[]
