@@ -1,6 +1,7 @@
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ContextSync, ValidationError, newSyncPolicyWithDefaults, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { normalizeEmulatorOptions } from '../../src/emulator/options.js'
 import { closestKey } from '../../src/shared/arguments.js'
 
 // Issue 12: an options key the call does not know is refused before any request, naming the call
@@ -58,6 +59,24 @@ const rows: [string, Call, Options, string, string, Options][] = [
     'extension_ids',
     'extensionIds',
     {},
+  ],
+  ['contextSync[0]', (o) => agentBay.create({ contextSync: [{ contextId: 'c', path: '/p', ...o }] }), { Policy: {} }, 'Policy', 'policy', { policy: {} }],
+  ['contextSync[0].policy', (o) => agentBay.create({ contextSync: [{ contextId: 'c', path: '/p', policy: o }] }), { upload_policy: {} }, 'upload_policy', 'uploadPolicy', { uploadPolicy: {} }],
+  [
+    'contextSync[0].policy.uploadPolicy',
+    (o) => agentBay.create({ contextSync: [{ contextId: 'c', path: '/p', policy: { uploadPolicy: o } }] }),
+    { auto_upload: false },
+    'auto_upload',
+    'autoUpload',
+    { autoUpload: false },
+  ],
+  [
+    'contextSync[0].policy.bwList.whiteLists[0]',
+    (o) => agentBay.create({ contextSync: [{ contextId: 'c', path: '/p', policy: { bwList: { whiteLists: [{ path: '', ...o }] } } }] }),
+    { exclude_paths: ['x'] },
+    'exclude_paths',
+    'excludePaths',
+    { excludePaths: ['x'] },
   ],
   ['agentBay.createAsync(options)', (o) => agentBay.createAsync(o), { image_id: 'x' }, 'image_id', 'imageId', { imageId: 'x', signal: signal() }],
   ['agentBay.getAsync(sessionId, options)', (o) => agentBay.getAsync('s-1', o), { Signal: signal() }, 'Signal', 'signal', { signal: signal() }],
@@ -172,6 +191,21 @@ describe('an unknown option key is refused before any request, naming the call, 
     expect(() => new AgentBay({ apiKey: 'k', env: {}, retry: { attempt: 2 } as never })).toThrow(
       /new AgentBay\(options\): retry: unknown option\(s\) "attempt" \(did you mean "attempts"\?\)/,
     )
+  })
+
+  it('policies refuse unknown keys wherever they are built (the policy builders too)', () => {
+    expect(() => newSyncPolicyWithDefaults({ uploadPolicy: { auto_upload: false } } as never)).toThrow(
+      /policy\.uploadPolicy: unknown option\(s\) "auto_upload" \(did you mean "autoUpload"\?\)/,
+    )
+    expect(() => new ContextSync('c', '/p', { recyclePolicy: { life_cycle: 'Lifecycle_1Day' } } as never)).toThrow(
+      /ContextSync\.policy\.recyclePolicy: unknown option\(s\) "life_cycle" \(did you mean "lifecycle"\?\)/,
+    )
+  })
+
+  it('startEmulator options refuse unknown keys (as the emulator refuses a bad option: a TypeError)', () => {
+    expect(() => normalizeEmulatorOptions({ task_delay_ms: 0 } as never)).toThrow(TypeError)
+    expect(() => normalizeEmulatorOptions({ task_delay_ms: 0 } as never)).toThrow(/startEmulator\(options\): unknown option\(s\) "task_delay_ms" \(did you mean "taskDelayMs"\?\)/)
+    expect(normalizeEmulatorOptions({ taskDelayMs: 0 }).taskDelayMs).toBe(0)
   })
 
   it('deprecated names check their options too', async () => {
