@@ -1,13 +1,23 @@
 import { defer, filter, map, type Observable } from 'rxjs'
 import { failureFields, lastValueWithSignal, type AsyncOptions } from '../shared/adapters.js'
-import { normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from '../http/config.js'
+import { AGENTBAY_OPTION_KEYS, normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from '../http/config.js'
 import { ContextService } from '../contexts/context-service.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { requireOptions, requireText } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { createSessionEvents } from '../sessions/create.js'
-import { LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
-import type { CreateSessionOptions, DeleteSessionOptions, DeleteSessionResult, SessionInfo, SessionListOptions, SessionPageOptions } from '../sessions/types.js'
+import { LIST_SESSIONS_FORM, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
+import {
+  CREATE_SESSION_KEYS,
+  DELETE_SESSION_KEYS,
+  SESSION_PAGE_KEYS,
+  type CreateSessionOptions,
+  type DeleteSessionOptions,
+  type DeleteSessionResult,
+  type SessionInfo,
+  type SessionListOptions,
+  type SessionPageOptions,
+} from '../sessions/types.js'
 import { createRedactor } from '../shared/redact.js'
 import {
   coalescingInterceptor,
@@ -25,6 +35,8 @@ import { Session, type CreateSessionResult, type SessionCreateEvent, type Sessio
 /** What `create()` emits: the ready `Session` (default) or every creation event. */
 export type CreateObserve = 'session' | 'events'
 
+const CREATE_KEYS = { ...CREATE_SESSION_KEYS, observe: true } as const satisfies KnownKeys<CreateSessionOptions & { readonly observe?: CreateObserve }>
+
 const isReady = (event: SessionCreateEvent): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'
 
 /** Options of `new AgentBay()`, plus the transport seam used by `agentbay-rx/testing`. */
@@ -34,6 +46,9 @@ export interface AgentBayClientOptions extends AgentBayOptions {
   /** Random source for retry jitter (tests make it deterministic). Default `Math.random`. */
   readonly random?: () => number
 }
+
+// Compile-time: every client option is one `new AgentBay()` accepts (unknown keys are refused, issue 12).
+AGENTBAY_OPTION_KEYS satisfies KnownKeys<AgentBayClientOptions>
 
 /**
  * The AgentBay client. Reads configuration once, at construction (never at import).
@@ -97,7 +112,7 @@ export class AgentBay {
   create(options?: CreateSessionOptions & { readonly observe?: 'session' }): Observable<Session>
   create(options: CreateSessionOptions & { readonly observe?: CreateObserve } = {}): Observable<Session | SessionCreateEvent> {
     return defer(() => {
-      const { observe = 'session', ...createOptions } = requireOptions(options, 'agentBay.create(options)', "agentBay.create({ imageId, labels, contextSync, observe: 'events' })")
+      const { observe = 'session', ...createOptions } = requireOptions(options, 'agentBay.create(options)', "agentBay.create({ imageId, labels, contextSync, observe: 'events' })", CREATE_KEYS)
       if (observe !== 'session' && observe !== 'events') throw new ValidationError(`observe must be 'session' or 'events', got ${JSON.stringify(observe)}`)
       const events$ = createSessionEvents(this, createOptions, this.makeSession)
       return observe === 'events' ? events$ : events$.pipe(filter(isReady), map((event) => event.session))
@@ -114,7 +129,7 @@ export class AgentBay {
    * when a mounted context's download failed or timed out (`session` set, `downloads` says which).
    */
   async createAsync(options: CreateSessionOptions & AsyncOptions = {}): Promise<CreateSessionResult> {
-    const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })')
+    const { signal, ...createOptions } = requireOptions(options, 'agentBay.createAsync(options)', 'agentBay.createAsync({ imageId, labels, contextSync, signal })', withSignal(CREATE_SESSION_KEYS))
     const ready$ = createSessionEvents(this, createOptions, this.makeSession).pipe(filter(isReady))
     return lastValueWithSignal(ready$, signal).then(
       ({ requestId, session, downloads }): CreateSessionResult => {
@@ -139,7 +154,7 @@ export class AgentBay {
   }
 
   async getAsync(sessionId: string, options: AsyncOptions = {}): Promise<Outcome<SessionFetched>> {
-    const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })')
+    const { signal } = requireOptions(options, 'agentBay.getAsync(sessionId, options)', 'agentBay.getAsync(sessionId, { signal })', SIGNAL_ONLY)
     return toOutcome(fetchSession(this, sessionId, this.makeSession), signal)
   }
 
@@ -154,7 +169,7 @@ export class AgentBay {
   }
 
   async listPageAsync(options: SessionPageOptions & AsyncOptions = {}): Promise<Outcome<SessionPage>> {
-    const { signal, ...pageOptions } = requireOptions(options, 'agentBay.listPageAsync(options)', LIST_SESSIONS_FORM, [...SESSION_PAGE_OPTION_KEYS, 'signal'])
+    const { signal, ...pageOptions } = requireOptions(options, 'agentBay.listPageAsync(options)', LIST_SESSIONS_FORM, withSignal(SESSION_PAGE_KEYS))
     return toOutcome(this.listPage(pageOptions), signal)
   }
 
@@ -171,14 +186,14 @@ export class AgentBay {
   delete(session: Session | string, options: DeleteSessionOptions = {}): Observable<DeleteSessionResult> {
     return defer(() => {
       // `delete(session, true)` is the official positional syncContext: refused, not read as {}.
-      requireOptions(options, 'agentBay.delete(session, options)', 'agentBay.delete(session, { syncContext: true })')
+      requireOptions(options, 'agentBay.delete(session, options)', 'agentBay.delete(session, { syncContext: true })', DELETE_SESSION_KEYS)
       return this.sessionToDelete(session).delete(options)
     })
   }
 
   /** Promise form of `delete`: remote failures resolve to `{ success: false, deleted: false, … }`. */
   async deleteAsync(session: Session | string, options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
-    requireOptions(options, 'agentBay.deleteAsync(session, options)', 'agentBay.deleteAsync(session, { syncContext: true })')
+    requireOptions(options, 'agentBay.deleteAsync(session, options)', 'agentBay.deleteAsync(session, { syncContext: true })', withSignal(DELETE_SESSION_KEYS))
     return this.sessionToDelete(session).deleteAsync(options)
   }
 

@@ -6,7 +6,7 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { requireOptions, requirePageSize, requirePositiveInteger, requireText } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
@@ -24,6 +24,11 @@ import {
   type UploadEvent,
 } from '../http/transfer.js'
 import {
+  CLEAR_KEYS,
+  CONTEXT_LIST_KEYS,
+  CONTEXT_PAGE_KEYS,
+  GET_CONTEXT_KEYS,
+  LIST_FILES_KEYS,
   toContext,
   toFileEntry,
   type Acknowledged,
@@ -34,6 +39,7 @@ import {
   type ContextListOptions,
   type ContextPage,
   type ContextPageOptions,
+  type GetContextOptions,
   type ListFilesOptions,
   type PresignedUrl,
 } from './types.js'
@@ -69,7 +75,7 @@ export class ContextService {
   // ---- lookup and lifecycle ------------------------------------------------------------------
 
   /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
-  get(name: string, options: { readonly create?: boolean } = {}): Observable<Context> {
+  get(name: string, options: GetContextOptions = {}): Observable<Context> {
     return defer(() => this.fetchByName(name, createFlag(options, 'get'))).pipe(map((fetched) => fetched.context))
   }
 
@@ -108,7 +114,7 @@ export class ContextService {
    */
   list(options: ContextListOptions = {}): Observable<Context> {
     return defer(() => {
-      requireOptions(options, 'context.list(options)', 'context.list({ maxResults: 50 })')
+      requireOptions(options, 'context.list(options)', 'context.list({ maxResults: 50 })', CONTEXT_LIST_KEYS)
       return this.listAll(options)
     })
   }
@@ -124,7 +130,7 @@ export class ContextService {
   /** One `ListContexts` page. */
   listPage(options: ContextPageOptions = {}): Observable<ContextPage> {
     return defer(() => {
-      requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })')
+      requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })', CONTEXT_PAGE_KEYS)
       const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
       requirePageSize(maxResults, 'maxResults')
       if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
@@ -154,7 +160,7 @@ export class ContextService {
     return defer(() => {
       requireText(contextId, 'contextId')
       requireText(folder, 'folder')
-      requireOptions(options, 'context.listFiles(contextId, folder, options)', LIST_FILES_FORM)
+      requireOptions(options, 'context.listFiles(contextId, folder, options)', LIST_FILES_FORM, LIST_FILES_KEYS)
       const pageNumber = options.pageNumber ?? 1
       const pageSize = options.pageSize ?? 50
       requirePositiveInteger(pageNumber, 'pageNumber')
@@ -201,7 +207,7 @@ export class ContextService {
   upload(contextId: string, path: string, data: UploadData, options: TransferOptions = {}): Observable<UploadEvent> {
     return defer(() => {
       requireData(data)
-      requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })')
+      requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })', TRANSFER_KEYS)
       if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
         throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
       }
@@ -229,7 +235,7 @@ export class ContextService {
    * `timeoutMs`, and with `DecodeError` on a state outside the protocol's.
    */
   clear(contextId: string, options: ClearOptions = {}): Observable<ClearState> {
-    return defer(() => this.clearStates(contextId, clearOptions(options, 'clear'))).pipe(map((step) => step.state))
+    return defer(() => this.clearStates(contextId, requireOptions(options, 'context.clear(contextId, options)', clearForm('clear'), CLEAR_KEYS))).pipe(map((step) => step.state))
   }
 
   /**
@@ -257,9 +263,9 @@ export class ContextService {
 
   // ---- Promise forms -------------------------------------------------------------------------
 
-  async getAsync(name: string, options: { readonly create?: boolean } & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
-    const create = createFlag(options, 'getAsync')
-    return toOutcome(this.fetchByName(name, create).pipe(map(withContextId)), options.signal)
+  async getAsync(name: string, options: GetContextOptions & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
+    const { create = false, signal } = requireOptions(options, 'context.getAsync(name, options)', 'context.getAsync(name, { create: true })', withSignal(GET_CONTEXT_KEYS))
+    return toOutcome(this.fetchByName(name, create === true).pipe(map(withContextId)), signal)
   }
 
   async getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
@@ -284,12 +290,12 @@ export class ContextService {
 
   /** One page (the reference `list()` result shape); `list()` walks all pages. */
   async listPageAsync(options: ContextPageOptions & AsyncOptions = {}): Promise<Outcome<ContextPage>> {
-    const { signal, ...pageOptions } = requireOptions(options, 'context.listPageAsync(options)', 'context.listPageAsync({ maxResults: 50, nextToken })')
+    const { signal, ...pageOptions } = requireOptions(options, 'context.listPageAsync(options)', 'context.listPageAsync({ maxResults: 50, nextToken })', withSignal(CONTEXT_PAGE_KEYS))
     return toOutcome(this.listPage(pageOptions), signal)
   }
 
   async listFilesAsync(contextId: string, folder: string, options: ListFilesOptions & AsyncOptions = {}): Promise<Outcome<ContextFilePage>> {
-    const { signal, ...listOptions } = requireOptions(options, 'context.listFilesAsync(contextId, folder, options)', LIST_FILES_FORM.replace('listFiles', 'listFilesAsync'))
+    const { signal, ...listOptions } = requireOptions(options, 'context.listFilesAsync(contextId, folder, options)', LIST_FILES_FORM.replace('listFiles', 'listFilesAsync'), withSignal(LIST_FILES_KEYS))
     return toOutcome(this.listFiles(contextId, folder, listOptions), signal)
   }
 
@@ -310,7 +316,7 @@ export class ContextService {
 
   /** Promise form of `upload`: resolves when the PUT succeeded. */
   async uploadAsync(contextId: string, path: string, data: UploadData, options: TransferOptions & AsyncOptions = {}): Promise<Outcome<Omit<UploadDone, 'kind'>>> {
-    const { signal, ...transfer } = requireOptions(options, 'context.uploadAsync(contextId, path, data, options)', 'context.uploadAsync(contextId, path, data, { contentLength, signal })')
+    const { signal, ...transfer } = requireOptions(options, 'context.uploadAsync(contextId, path, data, options)', 'context.uploadAsync(contextId, path, data, { contentLength, signal })', withSignal(TRANSFER_KEYS))
     return toOutcome(this.upload(contextId, path, data, transfer).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
@@ -331,7 +337,7 @@ export class ContextService {
 
   /** Promise form of `clear()`: resolves when the context is `available` again. */
   async clearAsync(contextId: string, options: ClearOptions & AsyncOptions = {}): Promise<Outcome<ClearResult>> {
-    const { signal, ...rest } = clearOptions(options, 'clearAsync')
+    const { signal, ...rest } = requireOptions(options, 'context.clearAsync(contextId, options)', clearForm('clearAsync'), withSignal(CLEAR_KEYS))
     return toOutcome(this.clearStates(contextId, rest), signal)
   }
 
@@ -476,19 +482,19 @@ export class ContextService {
 
 // ---- helpers -------------------------------------------------------------------------------------
 
+const TRANSFER_KEYS = { contentLength: true, contentType: true } as const satisfies KnownKeys<TransferOptions>
 const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
 
 /** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
-const createFlag = (options: { readonly create?: boolean } | undefined, method: 'get' | 'getAsync'): boolean =>
-  requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`).create === true
+const createFlag = (options: GetContextOptions | undefined, method: 'get'): boolean =>
+  requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, GET_CONTEXT_KEYS).create === true
 
 /** `clear(id, 30)` is the official SDK's timeout in seconds; here both durations are options in ms. */
-const clearOptions = <O extends ClearOptions>(options: O | undefined, method: 'clear' | 'clearAsync'): O =>
-  requireOptions(options, `context.${method}(contextId, options)`, `context.${method}(contextId, { timeoutMs: 30_000, pollIntervalMs: 2_000 }) (ms, not the official SDK's seconds)`)
+const clearForm = (method: 'clear' | 'clearAsync'): string => `context.${method}(contextId, { timeoutMs: 30_000, pollIntervalMs: 2_000 }) (ms, not the official SDK's seconds)`
 
 /** An options argument that only carries `signal`. */
 const asyncOptions = (options: AsyncOptions | undefined, call: string): AsyncOptions =>
-  requireOptions(options, `context.${call}`, `context.${call.replace(/options\)$/, '{ signal })')}`)
+  requireOptions(options, `context.${call}`, `context.${call.replace(/options\)$/, '{ signal })')}`, SIGNAL_ONLY)
 
 const acknowledged = (body: { readonly RequestId?: string }): Acknowledged => ({ requestId: body.RequestId ?? '' })
 const withContextId = (fetched: Fetched): Fetched & { contextId: string } => ({ ...fetched, contextId: fetched.context.id })

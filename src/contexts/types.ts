@@ -1,5 +1,6 @@
 import type { ContextFileRecord, ContextRecord } from '../wire/codecs/actions.js'
 import type { ClearState } from '../wire/codecs/clear-state.js'
+import type { KnownKeys } from '../shared/arguments.js'
 
 /** protocol §3.7 states; other strings may appear and are passed through. */
 export type ContextState = 'available' | 'in-use' | 'clearing' | 'pre-available' | (string & {})
@@ -91,6 +92,20 @@ export interface ClearResult {
   readonly contextId: string
   readonly state: ClearState
 }
+
+/** Options of `context.get(name, options)`. */
+export interface GetContextOptions {
+  /** Create the context when it does not exist (the official `get(name, true)`). Default false. */
+  readonly create?: boolean
+}
+
+// ---- known option keys (complete at compile time; unknown keys are refused, issue 12) -------------
+
+export const GET_CONTEXT_KEYS = { create: true } as const satisfies KnownKeys<GetContextOptions>
+export const CONTEXT_LIST_KEYS = { maxResults: true, sessionId: true } as const satisfies KnownKeys<ContextListOptions>
+export const CONTEXT_PAGE_KEYS = { ...CONTEXT_LIST_KEYS, nextToken: true } as const satisfies KnownKeys<ContextPageOptions>
+export const LIST_FILES_KEYS = { pageNumber: true, pageSize: true } as const satisfies KnownKeys<ListFilesOptions>
+export const CLEAR_KEYS = { pollIntervalMs: true, timeoutMs: true } as const satisfies KnownKeys<ClearOptions>
 
 export const toContext = (record: ContextRecord): Context => ({
   id: record.Id,

@@ -12,7 +12,7 @@ const MAX_SEARCH_RESULTS = 10_000
 
 /**
  * protocol §1.3: `offset`/`length` select a byte range (`length` 0 = to the end). `format:"binary"`
- * (official SDKs) or `encoding:"base64"` (agentbay-rx) answers standard base64 of exactly those
+ * (official SDKs) or the emulator-only `encoding:"base64"` answers standard base64 of exactly those
  * bytes. Text answers the characters that *start* in the range, so a UTF-8 sequence straddling a
  * chunk boundary goes whole to the earlier chunk and the SDKs' concatenated chunks equal the file.
  */

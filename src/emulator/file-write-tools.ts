@@ -9,7 +9,8 @@ const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
 /**
  * protocol §1.5: parent folders are created; `mode` (default `overwrite`, which Go omits) is
  * `overwrite` (atomic replace), `append`, or `create_new` (refused when the file exists). Text
- * content is written as UTF-8; `encoding:"base64"` (agentbay-rx) writes the decoded bytes.
+ * content is written as UTF-8. `encoding:"base64"` writes the decoded bytes: an emulator extension
+ * (the service takes text only, §1.5; agentbay-rx never sends it) kept so tests can seed binary files.
  */
 export const writeFileTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
+import { requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { normalizeFaults, type FaultPlan, type FaultsInput } from './faults.js'
 
 /** Options of `startEmulator`. Every field is optional; see `EMULATOR_DEFAULTS`. */
@@ -52,6 +53,23 @@ export const EMULATOR_DEFAULTS = {
   deletedSessionDetail: 'notFound',
 } as const
 
+/** Every key `startEmulator` reads (complete at compile time): `{ task_delay_ms: 0 }` must not silently keep the default. */
+const EMULATOR_OPTION_KEYS = {
+  port: true,
+  host: true,
+  dataDir: true,
+  apiKeys: true,
+  taskDelayMs: true,
+  bytesPerSecond: true,
+  clearDelayMs: true,
+  faults: true,
+  maxFormBytes: true,
+  maxUploadBytes: true,
+  presignTtlSeconds: true,
+  deletedSessionDetail: true,
+  log: true,
+} as const satisfies KnownKeys<EmulatorOptions>
+
 /** Options after validation, with every value present. `apiKeys` may still be empty (dev key comes from disk). */
 export interface NormalizedEmulatorOptions {
   readonly port: number
@@ -71,6 +89,11 @@ export interface NormalizedEmulatorOptions {
 
 /** Validates once; nothing after this reads raw options. Throws `TypeError` on a bad value. */
 export function normalizeEmulatorOptions(options: EmulatorOptions = {}): NormalizedEmulatorOptions {
+  try {
+    requireKnownKeys(options, 'startEmulator(options)', EMULATOR_OPTION_KEYS)
+  } catch (error) {
+    throw new TypeError((error as Error).message) // the emulator's bad-option error, like every check below
+  }
   const port = options.port ?? EMULATOR_DEFAULTS.port
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be an integer within 0..65535')
   const taskDelayMs = nonNegative('taskDelayMs', options.taskDelayMs ?? EMULATOR_DEFAULTS.taskDelayMs)

@@ -11,7 +11,7 @@ export type { AgentBayOptions, Logger, RetryOptions, NormalizedConfig, Normalize
 export { ContextManager, type SyncAsyncOptions, type SyncCallbackOptions } from '../sync/context-manager.js'
 export { toSyncResult, summarizeSync } from '../sync/sync-result.js'
 export { fixedSchedule, adaptiveSchedule, type PollSchedule, type AdaptiveScheduleOptions } from '../rpc/poll-schedule.js'
-export { SYNC_DEFAULTS, type SyncOptions } from '../sync/sync-options.js'
+export { SYNC_DEFAULTS, type SyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
 export type {
   ContextInfoFilter,
   ContextInfoResult,
@@ -70,6 +70,7 @@ export type {
   ContextPage,
   ContextPageOptions,
   ContextState,
+  GetContextOptions,
   ListFilesOptions,
   PresignedUrl,
 } from '../contexts/types.js'

@@ -1,4 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
+import { requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { MAX_DELAY_MS, isDelayMs } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { redactText } from '../shared/redact.js'
@@ -64,22 +65,26 @@ export const DEFAULT_RETRY: NormalizedRetry = { attempts: 3, baseDelayMs: 200, m
 
 const silentLogger: Logger = { debug: () => undefined, warn: () => undefined }
 
-/** Every key `new AgentBay()` reads; anything else is a typo or another SDK's shape (e.g. `{ config: … }`). */
-export const AGENTBAY_OPTION_KEYS = [
-  'apiKey',
-  'endpoint',
-  'regionId',
-  'timeoutMs',
-  'allowInsecureHttp',
-  'retry',
-  'fetch',
-  'logger',
-  'scheduler',
-  'env',
-  // AgentBayClientOptions (src/client/agentbay.ts)
-  'transport',
-  'random',
-] as const
+/**
+ * Every key `new AgentBay()` reads; anything else is a typo or another SDK's shape (e.g. `{ config: … }`).
+ * `transport` and `random` are `AgentBayClientOptions`' (src/client/agentbay.ts checks the whole set).
+ */
+export const AGENTBAY_OPTION_KEYS = {
+  apiKey: true,
+  endpoint: true,
+  regionId: true,
+  timeoutMs: true,
+  allowInsecureHttp: true,
+  retry: true,
+  fetch: true,
+  logger: true,
+  scheduler: true,
+  env: true,
+  transport: true,
+  random: true,
+} as const satisfies KnownKeys<AgentBayOptions> & Readonly<Record<'transport' | 'random', true>>
+
+const RETRY_OPTION_KEYS = { attempts: true, baseDelayMs: true, maxDelayMs: true } as const satisfies KnownKeys<RetryOptions>
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 /** True for loopback hosts (127.0.0.0/8, ::1, localhost), where plain HTTP is allowed by default. */
@@ -213,6 +218,7 @@ const describeEndpoint = (endpoint: string): string =>
 function normalizeRetry(retry: unknown): NormalizedRetry {
   if (retry === undefined) return DEFAULT_RETRY
   if (!isPlainObject(retry)) throw new ValidationError(`retry must be an object like { attempts: 3 }, got ${describeValue(retry)}`)
+  requireKnownKeys(retry, 'new AgentBay(options): retry', RETRY_OPTION_KEYS, 'retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 5000 }')
   const merged = { ...DEFAULT_RETRY, ...dropUndefined(retry as RetryOptions) }
   if (typeof merged.attempts !== 'number' || !Number.isInteger(merged.attempts) || merged.attempts < 1) {
     throw new ValidationError(`retry.attempts must be an integer ≥ 1, got ${describeValue(merged.attempts)}`)
@@ -249,12 +255,8 @@ export function requireClientOptions(options: unknown): asserts options is Agent
   if (!isPlainObject(options)) {
     throw new ValidationError(`new AgentBay(options): options must be an object like { apiKey, endpoint }, got ${describeValue(options)}`)
   }
-  const known: readonly string[] = AGENTBAY_OPTION_KEYS
-  const unknown = Object.keys(options).filter((key) => !known.includes(key))
-  if (unknown.length > 0) {
-    const hint = unknown.includes('config') ? ' (endpoint, regionId and timeoutMs go at the top level, not under `config`)' : ''
-    throw new ValidationError(`new AgentBay(options): unknown option(s) ${unknown.map((key) => JSON.stringify(key)).join(', ')}${hint}; known: ${known.join(', ')}`)
-  }
+  const use = Object.hasOwn(options, 'config') ? 'new AgentBay({ apiKey, endpoint, regionId, timeoutMs }) (endpoint, regionId and timeoutMs go at the top level, not under `config`)' : 'new AgentBay({ apiKey, endpoint })'
+  requireKnownKeys(options, 'new AgentBay(options)', AGENTBAY_OPTION_KEYS, use)
 }
 
 function optionalText(value: unknown, name: string): string | undefined {

@@ -12,8 +12,11 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { browserPersistenceItems, type PersistenceItem } from '../wire/policy/browser-context.js'
 import { serializePersistenceDataList } from '../wire/policy/context-sync.js'
+import { serializeLabels } from './labels.js'
 import type { SessionCreateEvent, SessionFactory } from './session.js'
-import type { CreateSessionOptions, DownloadWaitOptions, SessionDeps, SessionInfo } from './types.js'
+import { CREATE_SESSION_KEYS, DOWNLOAD_WAIT_KEYS, type CreateSessionOptions, type DownloadWaitOptions, type SessionDeps, type SessionInfo } from './types.js'
+
+const CREATE_FORM = 'agentBay.create({ imageId, labels, contextSync, browserContext, downloadWait })'
 
 /** Sent as `SdkStats` on every CreateMcpSession (protocol §3.1). */
 export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: SDK_VERSION, is_release: true, framework: '' })
@@ -33,7 +36,7 @@ export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as c
  */
 export function createSessionEvents(client: SessionDeps, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
   return defer(() => {
-    requireOptions(options, 'agentBay.create(options)', 'agentBay.create({ imageId, labels, contextSync })')
+    requireOptions(options, 'agentBay.create(options)', CREATE_FORM, CREATE_SESSION_KEYS)
     // official-sdk-calls §5.1: a browser context is extra PersistenceDataList items, after the user's.
     const browserItems = options.browserContext === undefined ? [] : browserPersistenceItems(options.browserContext)
     const params = createParams(options, browserItems, client.config.regionId)
@@ -70,21 +73,11 @@ function createParams(options: CreateSessionOptions, browserItems: readonly Pers
   const syncs = options.contextSync ?? []
   return {
     ImageId: options.imageId,
-    Labels: options.labels === undefined ? undefined : serializeLabels(options.labels),
+    Labels: options.labels === undefined ? undefined : serializeLabels(options.labels, { allowEmpty: true }),
     LoginRegionId: regionId,
     PersistenceDataList: syncs.length + browserItems.length === 0 ? undefined : serializePersistenceDataList(syncs, browserItems),
     SdkStats: SDK_STATS,
   }
-}
-
-/** `Labels` as a JSON object string of string → string; throws `ValidationError` otherwise. */
-export function serializeLabels(labels: Readonly<Record<string, string>>): string {
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) throw new ValidationError('labels must be an object of strings')
-  for (const [key, value] of Object.entries(labels)) {
-    if (key === '') throw new ValidationError('label keys must not be empty')
-    if (typeof value !== 'string') throw new ValidationError(`label ${JSON.stringify(key)} must be a string, got ${typeof value}`)
-  }
-  return JSON.stringify(labels)
 }
 
 interface NormalizedDownloadWait {
@@ -93,7 +86,8 @@ interface NormalizedDownloadWait {
   readonly noTaskGraceMs: number
 }
 
-function normalizeDownloadWait(options: DownloadWaitOptions = {}): NormalizedDownloadWait {
+function normalizeDownloadWait(given: DownloadWaitOptions | undefined): NormalizedDownloadWait {
+  const options = requireOptions(given, 'agentBay.create(options): downloadWait', 'downloadWait: { maxPolls, schedule, noTaskGraceMs }', DOWNLOAD_WAIT_KEYS)
   const maxPolls = options.maxPolls ?? DOWNLOAD_WAIT_DEFAULTS.maxPolls
   const noTaskGraceMs = options.noTaskGraceMs ?? DOWNLOAD_WAIT_DEFAULTS.noTaskGraceMs
   if (!Number.isInteger(maxPolls) || maxPolls < 1) throw new ValidationError(`downloadWait.maxPolls must be an integer ≥ 1, got ${String(maxPolls)}`)

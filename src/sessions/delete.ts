@@ -10,7 +10,8 @@ import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
 import { requireOptions } from '../shared/arguments.js'
 import { requireDeadline, requireDelay } from '../shared/duration.js'
-import type { DeleteSessionOptions, DeleteSessionResult, SessionDeps } from './types.js'
+import { SYNC_TIMING_KEYS } from '../sync/sync-options.js'
+import { DELETE_SESSION_KEYS, type DeleteSessionOptions, type DeleteSessionResult, type SessionDeps } from './types.js'
 
 /** protocol §5.4: probe every second for up to 300 s. */
 export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as const
@@ -24,7 +25,8 @@ export const DELETE_DEFAULTS = { pollIntervalMs: 1000, timeoutMs: 300_000 } as c
 export function deleteSession(client: SessionDeps, sessionId: string, context: ContextManager, options: DeleteSessionOptions): Observable<DeleteSessionResult> {
   return defer(() => {
     // `delete(true)` is the official SDK's syncContext flag: read as {} it would skip the upload.
-    requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })')
+    requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })', DELETE_SESSION_KEYS)
+    requireOptions(options.sync, 'session.delete(options): sync', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
     const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs
     const timeoutMs = options.timeoutMs ?? DELETE_DEFAULTS.timeoutMs
     requireDelay(pollIntervalMs, 'pollIntervalMs')

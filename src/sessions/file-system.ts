@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { requireOptions, requirePositiveInteger, requireText } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -60,8 +60,16 @@ export interface WatchDirectoryOptions {
   readonly intervalMs?: number
 }
 
+// The keys each fs method reads (complete at compile time; unknown keys are refused, issue 12).
+const READ_BYTES_KEYS = { chunkSize: true } as const satisfies KnownKeys<Pick<ReadFileOptions, 'chunkSize'>>
+const READ_FILE_KEYS = { ...READ_BYTES_KEYS, encoding: true } as const satisfies KnownKeys<Pick<ReadFileOptions, 'encoding' | 'chunkSize'>>
+const WRITE_FILE_KEYS = { mode: true } as const satisfies KnownKeys<Pick<WriteFileOptions, 'mode'>>
+const EDIT_FILE_KEYS = { dryRun: true } as const satisfies KnownKeys<Pick<EditFileOptions, 'dryRun'>>
+const SEARCH_FILES_KEYS = { excludePatterns: true } as const satisfies KnownKeys<Pick<SearchFilesOptions, 'excludePatterns'>>
+
 /** The official `watchDirectory` polls every 500 ms (calls doc §1.8). */
 export const WATCH_DEFAULTS = { intervalMs: 500 } as const
+const WATCH_KEYS = { intervalMs: true } as const satisfies KnownKeys<WatchDirectoryOptions>
 
 export interface SearchFilesOptions extends AsyncOptions {
   /** Names or relative paths to leave out (wildcards as in `pattern`). */
@@ -83,8 +91,8 @@ export interface SearchFilesOptions extends AsyncOptions {
  * `offset`/`length` in chunks of `chunkSize` bytes (`format: "binary"` for bytes).
  *
  * @example
- * await session.fs.writeFileAsync('/home/wuying/data/a.bin', new Uint8Array([1, 2, 3]))
- * const read = await session.fs.readBytesAsync('/home/wuying/data/a.bin')
+ * await session.fs.writeFileAsync('/home/wuying/data/a.txt', 'hello')
+ * const read = await session.fs.readBytesAsync('/home/wuying/data/a.txt')
  */
 export class FileSystem {
   constructor(
@@ -118,29 +126,31 @@ export class FileSystem {
 
   /** The whole file as text (UTF-8), read in chunks; with `encoding: 'base64'` its bytes base64-encoded. */
   readFile(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'> = {}): Observable<string> {
-    return defer(() => this.readContent(path, readOptions(options, 'readFile'))).pipe(map((out) => out.content))
+    return defer(() => this.readContent(path, readOptions(options, 'readFile', READ_FILE_KEYS))).pipe(map((out) => out.content))
   }
 
   /** The file's bytes, read in `format: "binary"` chunks. */
   readBytes(path: string, options: Pick<ReadFileOptions, 'chunkSize'> = {}): Observable<Uint8Array> {
-    return defer(() => this.readBinary(path, chunkSizeOf(readOptions(options, 'readBytes')))).pipe(map((out) => out.data))
+    return defer(() => this.readBinary(path, chunkSizeOf(readOptions(options, 'readBytes', READ_BYTES_KEYS)))).pipe(map((out) => out.data))
   }
 
   /**
-   * Strings are written as UTF-8 text; bytes go base64-encoded with `encoding: 'base64'`. Content
-   * over `WRITE_CHUNK_BYTES` goes in several `write_file` calls, as the official SDKs send it: the
-   * first with `mode`, the rest with `append` (unsubscribing between them leaves a partial file).
-   * Emits the first call's output (its `requestId`, as the reference reports).
+   * Writes text: `write_file` takes text only (calls doc §1.5). Bytes are written when they are
+   * valid UTF-8 (as the text they encode, so the file holds exactly those bytes); any other bytes
+   * are a `ValidationError` pointing to `session.files.upload(bytes, remotePath)`, and nothing is
+   * sent — the service would otherwise store something else. Content over `WRITE_CHUNK_BYTES` goes
+   * in several `write_file` calls, as the official SDKs send it: the first with `mode`, the rest
+   * with `append` (unsubscribing between them leaves a partial file). Emits the first call's
+   * output (its `requestId`, as the reference reports).
    */
   writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
       requireText(path, 'path')
-      const { mode = 'overwrite' } = writeOptions(options, 'writeFile')
+      const { mode = 'overwrite' } = writeOptions(options, 'writeFile', WRITE_FILE_KEYS)
       if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`)
-      if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
-      const encoding = typeof content === 'string' ? {} : { encoding: 'base64' }
-      return from(splitWriteContent(content)).pipe(
-        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append', ...encoding })),
+      const text = textOf(content)
+      return from(splitWriteContent(text)).pipe(
+        concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append' })),
         toArray(),
         map((outputs) => outputs[0]!),
       )
@@ -152,7 +162,7 @@ export class FileSystem {
     return defer(() => {
       requireText(path, 'path')
       requireEdits(edits)
-      const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })')
+      const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })', EDIT_FILE_KEYS)
       if (typeof dryRun !== 'boolean') throw new ValidationError(`dryRun must be a boolean, got ${JSON.stringify(dryRun)}`)
       return this.callTool('edit_file', { path, edits: edits.map(({ oldText, newText }) => ({ oldText, newText })), dryRun })
     })
@@ -199,7 +209,7 @@ export class FileSystem {
   watchDirectory(path: string, options: WatchDirectoryOptions = {}): Observable<FileChangeEvent[]> {
     return defer(() => {
       requireText(path, 'path')
-      const { intervalMs = WATCH_DEFAULTS.intervalMs } = requireOptions(options, 'fs.watchDirectory(path, options)', 'fs.watchDirectory(path, { intervalMs: 500 })')
+      const { intervalMs = WATCH_DEFAULTS.intervalMs } = requireOptions(options, 'fs.watchDirectory(path, options)', 'fs.watchDirectory(path, { intervalMs: 500 })', WATCH_KEYS)
       requireDelay(intervalMs, 'intervalMs', true)
       return poll({ request: () => this.getFileChange(path), schedule: fixedSchedule(intervalMs), scheduler: this.scheduler })
     }).pipe(filter((events) => events.length > 0))
@@ -222,37 +232,37 @@ export class FileSystem {
 
   /** `requestId` is the `get_file_info` call's, as in the reference. */
   async readFileAsync(path: string, options: ReadFileOptions = {}): Promise<Outcome<{ requestId: string; content: string }>> {
-    const { signal, ...read } = readOptions(options, 'readFileAsync')
+    const { signal, ...read } = readOptions(options, 'readFileAsync', withSignal(READ_FILE_KEYS))
     return toOutcome(this.readContent(path, read), signal)
   }
 
   async readBytesAsync(path: string, options: Pick<ReadFileOptions, 'chunkSize' | 'signal'> = {}): Promise<Outcome<{ requestId: string; data: Uint8Array }>> {
-    const { signal, ...read } = readOptions(options, 'readBytesAsync')
+    const { signal, ...read } = readOptions(options, 'readBytesAsync', withSignal(READ_BYTES_KEYS))
     return toOutcome(defer(() => this.readBinary(path, chunkSizeOf(read))), signal)
   }
 
   async writeFileAsync(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal, ...write } = writeOptions(options, 'writeFileAsync')
+    const { signal, ...write } = writeOptions(options, 'writeFileAsync', withSignal(WRITE_FILE_KEYS))
     return toOutcome(this.writeFile(path, content, write).pipe(map(requestIdOnly)), signal)
   }
 
   async editFileAsync(path: string, edits: readonly FileEdit[], options: EditFileOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal, ...edit } = requireOptions(options, 'fs.editFileAsync(path, edits, options)', 'fs.editFileAsync(path, edits, { dryRun: true })')
+    const { signal, ...edit } = requireOptions(options, 'fs.editFileAsync(path, edits, options)', 'fs.editFileAsync(path, edits, { dryRun: true })', withSignal(EDIT_FILE_KEYS))
     return toOutcome(this.editFile(path, edits, edit).pipe(map(requestIdOnly)), signal)
   }
 
   async moveFileAsync(source: string, destination: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
-    const { signal } = requireOptions(options, 'fs.moveFileAsync(source, destination, options)', 'fs.moveFileAsync(source, destination, { signal })')
+    const { signal } = requireOptions(options, 'fs.moveFileAsync(source, destination, options)', 'fs.moveFileAsync(source, destination, { signal })', SIGNAL_ONLY)
     return toOutcome(this.moveFile(source, destination).pipe(map(requestIdOnly)), signal)
   }
 
   async readMultipleFilesAsync(paths: readonly string[], options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; contents: Record<string, string> }>> {
-    const { signal } = requireOptions(options, 'fs.readMultipleFilesAsync(paths, options)', 'fs.readMultipleFilesAsync(paths, { signal })')
+    const { signal } = requireOptions(options, 'fs.readMultipleFilesAsync(paths, options)', 'fs.readMultipleFilesAsync(paths, { signal })', SIGNAL_ONLY)
     return toOutcome(this.multipleFiles(paths), signal)
   }
 
   async searchFilesAsync(path: string, pattern: string, options: SearchFilesOptions = {}): Promise<Outcome<{ requestId: string; matches: string[] }>> {
-    const { signal, ...search } = requireOptions(options, 'fs.searchFilesAsync(path, pattern, options)', "fs.searchFilesAsync(path, pattern, { excludePatterns: ['node_modules'] })")
+    const { signal, ...search } = requireOptions(options, 'fs.searchFilesAsync(path, pattern, options)', "fs.searchFilesAsync(path, pattern, { excludePatterns: ['node_modules'] })", withSignal(SEARCH_FILES_KEYS))
     return toOutcome(this.search(path, pattern, search), signal)
   }
 
@@ -338,7 +348,7 @@ export class FileSystem {
     return defer(() => {
       requireText(path, 'path')
       requireText(pattern, 'pattern')
-      const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })")
+      const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })", SEARCH_FILES_KEYS)
       if (!Array.isArray(excludePatterns) || !excludePatterns.every((item: unknown) => typeof item === 'string'))
         throw new ValidationError(`excludePatterns must be an array of strings, got ${JSON.stringify(excludePatterns)}`)
       // TS sends the array only when non-empty (calls doc §1.7).
@@ -356,14 +366,30 @@ export class FileSystem {
 }
 
 /** `writeFile(path, text, 'append')` is the official SDK's mode; read as {} it would overwrite. */
-const writeOptions = <O extends Pick<WriteFileOptions, 'mode'>>(options: O | undefined, method: string): O =>
-  requireOptions(options, `fs.${method}(path, content, options)`, `fs.${method}(path, content, { mode: 'append' })`)
+const writeOptions = <O extends WriteFileOptions>(options: O | undefined, method: 'writeFile' | 'writeFileAsync', keys: KnownKeys<O>): O =>
+  requireOptions(options, `fs.${method}(path, content, options)`, `fs.${method}(path, content, { mode: 'append' })`, keys)
 
-const readOptions = <O extends Pick<ReadFileOptions, 'encoding' | 'chunkSize'>>(options: O | undefined, method: string): O =>
-  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, ${method.startsWith('readBytes') ? '{ chunkSize: 61440 }' : "{ encoding: 'base64' }"})`)
+const readOptions = <O extends ReadFileOptions>(options: O | undefined, method: 'readFile' | 'readFileAsync' | 'readBytes' | 'readBytesAsync', keys: KnownKeys<O>): O =>
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, ${method.startsWith('readBytes') ? '{ chunkSize: 61440 }' : "{ encoding: 'base64' }"})`, keys)
 
 const signalOnly = (options: AsyncOptions | undefined, method: string): AsyncOptions =>
-  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`)
+  requireOptions(options, `fs.${method}(path, options)`, `fs.${method}(path, { signal })`, SIGNAL_ONLY)
+
+/** Fatal: bytes that are not UTF-8 must be refused, never replaced with U+FFFD; a BOM is kept as written. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** `writeFile`'s content as the text `write_file` takes (calls doc §1.5: text only, binary goes by upload). */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!(content instanceof Uint8Array)) throw new ValidationError('content must be a string or a Uint8Array')
+  try {
+    return utf8.decode(content)
+  } catch {
+    throw new ValidationError(
+      `fs.writeFile(path, content): content is ${content.length} bytes that are not valid UTF-8, and write_file takes text only; upload binary files with session.files.upload(bytes, remotePath)`,
+    )
+  }
+}
 
 const chunkSizeOf = (options: Pick<ReadFileOptions, 'chunkSize'>): number => {
   const chunkSize = options.chunkSize ?? READ_CHUNK_BYTES

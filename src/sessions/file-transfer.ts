@@ -26,7 +26,7 @@ import type { Logger } from '../http/config.js'
 import { openPresignedStream, type TransferOptions, type UploadData } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { requireOptions, requireText } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { deadlineTimer, requireDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -34,7 +34,7 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { ContextManager } from '../sync/context-manager.js'
-import { normalizeSyncOptions, type SyncOptions } from '../sync/sync-options.js'
+import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
 import type { SyncTaskStatus } from '../sync/types.js'
 import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 
@@ -123,7 +123,7 @@ export type FileUploadResult = Omit<FileUploadDone, 'kind'>
 export type FileDownloadResult = Omit<FileDownloadDone, 'kind'>
 
 /** How the sync step polls (`session.context.sync` options; the context, path and mode are the transfer's). */
-export type FileTransferSyncOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
+export type FileTransferSyncOptions = SyncTimingOptions
 
 /** Options of `files.upload` (checked before any request). */
 export interface FileUploadOptions {
@@ -164,9 +164,8 @@ export interface FileTransferDeps {
 /** calls doc §4.1: the internal context type the SDKs ask for. */
 export const FILE_TRANSFER_CONTEXT_TYPE = 'file_transfer'
 
-const UPLOAD_KEYS = ['contentType', 'contentLength', 'sync', 'timeoutMs'] as const
-const DOWNLOAD_KEYS = ['to', 'overwrite', 'sync', 'timeoutMs'] as const
-const SYNC_KEYS = ['maxRetries', 'retryInterval', 'schedule', 'noTaskGraceMs'] as const
+const UPLOAD_KEYS = { contentType: true, contentLength: true, sync: true, timeoutMs: true } as const satisfies KnownKeys<FileUploadOptions>
+const DOWNLOAD_KEYS = { to: true, overwrite: true, sync: true, timeoutMs: true } as const satisfies KnownKeys<FileDownloadOptions>
 
 // ---- the service ---------------------------------------------------------------------------------
 
@@ -236,19 +235,19 @@ export class FileTransfer {
 
   /** Promise form of `transferContext()`. */
   async transferContextAsync(options: AsyncOptions = {}): Promise<Outcome<FileTransferContext>> {
-    const { signal } = requireOptions(options, 'files.transferContextAsync(options)', 'files.transferContextAsync({ signal })')
+    const { signal } = requireOptions(options, 'files.transferContextAsync(options)', 'files.transferContextAsync({ signal })', SIGNAL_ONLY)
     return toOutcome(this.transferContext(), signal)
   }
 
   /** Promise form of `upload`: resolves once the file is in the session. */
   async uploadAsync(source: FileSource, remotePath: string, options: FileUploadOptions & AsyncOptions = {}): Promise<Outcome<FileUploadResult>> {
-    const { signal, ...rest } = requireOptions(options, 'files.uploadAsync(source, remotePath, options)', UPLOAD_FORM.replace('upload(', 'uploadAsync('))
+    const { signal, ...rest } = requireOptions(options, 'files.uploadAsync(source, remotePath, options)', UPLOAD_FORM.replace('upload(', 'uploadAsync('), withSignal(UPLOAD_KEYS))
     return toOutcome(this.upload(source, remotePath, rest).pipe(lastDone<FileUploadEvent>()), signal)
   }
 
   /** Promise form of `download`: resolves with the bytes, or once the file is at `to`. */
   async downloadAsync(remotePath: string, options: FileDownloadOptions & AsyncOptions = {}): Promise<Outcome<FileDownloadResult>> {
-    const { signal, ...rest } = requireOptions(options, 'files.downloadAsync(remotePath, options)', DOWNLOAD_FORM.replace('download(', 'downloadAsync('))
+    const { signal, ...rest } = requireOptions(options, 'files.downloadAsync(remotePath, options)', DOWNLOAD_FORM.replace('download(', 'downloadAsync('), withSignal(DOWNLOAD_KEYS))
     return toOutcome(this.download(remotePath, rest).pipe(lastDone<FileDownloadEvent>()), signal)
   }
 
@@ -465,7 +464,7 @@ function downloadOptions(options: FileDownloadOptions): CheckedDownload {
 
 /** The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's. */
 function syncOptions(sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions {
-  const checked = requireOptions(sync, 'sync option', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_KEYS)
+  const checked = requireOptions(sync, 'sync option', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
   normalizeSyncOptions(checked)
   return checked
 }

@@ -11,7 +11,7 @@ import type { LabelsSet, SessionDeps, SessionLabels } from './types.js'
 export function setSessionLabels(client: SessionDeps, sessionId: string, labels: Labels): Observable<LabelsSet> {
   return defer(() => {
     requireText(sessionId, 'sessionId')
-    return client.rpc('SetLabel', { SessionId: sessionId, Labels: serializeSessionLabels(labels) })
+    return client.rpc('SetLabel', { SessionId: sessionId, Labels: serializeLabels(labels) })
   }).pipe(map((body) => ({ requestId: body.RequestId ?? '' })))
 }
 
@@ -24,11 +24,15 @@ export function getSessionLabels(client: SessionDeps, sessionId: string): Observ
 }
 
 /**
- * The official SDKs' label checks (§2), each a `ValidationError` naming `labels`: a plain object
- * (no array, `Map` or other built-in), at least one label, keys and values non-blank; and, since
- * the wire wants string → string, every value a string. Returns the `Labels` JSON string.
+ * The one label check, for `setLabels`, `create({ labels })` and the `list({ labels })` filter:
+ * the official SDKs' checks (§2), each a `ValidationError` naming `labels` — a plain object (no
+ * array, `Map` or other built-in), at least one label, keys and values non-blank; and, since the
+ * wire wants string → string, every value a string. Returns the `Labels` JSON string. With
+ * `allowEmpty` (create, list), `{}` passes: a session created with no labels, a filter that lists
+ * every session; only `setLabels` needs one, as officially (issue 12: create and the filter used to
+ * take blank keys and values, and a `Map`, which would have sent `{}`).
  */
-export function serializeSessionLabels(labels: unknown): string {
+export function serializeLabels(labels: unknown, { allowEmpty = false }: { readonly allowEmpty?: boolean } = {}): string {
   if (typeof labels !== 'object' || labels === null) {
     throw new ValidationError(`labels must be an object of strings such as { project: 'demo' }, got ${labels === null ? 'null' : typeof labels}`)
   }
@@ -38,7 +42,7 @@ export function serializeSessionLabels(labels: unknown): string {
     throw new ValidationError(`labels must be a plain object; a ${labels.constructor?.name ?? 'built-in object'} is not (its entries would not be sent)`)
   }
   const entries = Object.entries(labels)
-  if (entries.length === 0) throw new ValidationError('labels must not be empty: give at least one label')
+  if (entries.length === 0 && !allowEmpty) throw new ValidationError('labels must not be empty: give at least one label')
   for (const [key, value] of entries) {
     if (key.trim() === '') throw new ValidationError(`labels: keys must not be empty or blank, got ${JSON.stringify(key)}`)
     if (typeof value !== 'string') throw new ValidationError(`labels.${key} must be a string, got ${typeof value}`)

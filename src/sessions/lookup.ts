@@ -3,16 +3,14 @@ import { requireOptions, requirePageSize, requireText } from '../shared/argument
 import { walkPages } from '../rpc/paging.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
-import { serializeLabels } from './create.js'
-import { SESSION_STATUSES, type SessionDeps, type SessionListOptions, type SessionPageOptions } from './types.js'
+import { serializeLabels } from './labels.js'
+import { SESSION_LIST_KEYS, SESSION_PAGE_KEYS, SESSION_STATUSES, type SessionDeps, type SessionListOptions, type SessionPageOptions } from './types.js'
 
 /**
- * The keys `list`/`listPage` read. The official `agentBay.list(labels, page, limit)` takes the
- * label filter itself as first argument; read as options, `{ project: 'x' }` would list every
- * session, so unknown keys are refused.
+ * The official `agentBay.list(labels, page, limit)` takes the label filter itself as first
+ * argument; read as options, `{ project: 'x' }` would list every session, so unknown keys are
+ * refused (as everywhere: `SESSION_LIST_KEYS`).
  */
-export const SESSION_LIST_OPTION_KEYS = ['labels', 'status', 'maxResults'] as const satisfies readonly (keyof SessionListOptions)[]
-export const SESSION_PAGE_OPTION_KEYS = [...SESSION_LIST_OPTION_KEYS, 'nextToken'] as const satisfies readonly (keyof SessionPageOptions)[]
 export const LIST_SESSIONS_FORM = "agentBay.list({ labels: { project: 'x' }, maxResults: 20 })"
 
 /** GetSession → a `Session` carrying status, resource URL and mounted contexts (protocol §3.5). */
@@ -36,14 +34,14 @@ export function fetchSession(client: SessionDeps, sessionId: string, makeSession
 /** One ListSession page (protocol §3.6): `Labels` always sent, `{}` without a filter. */
 export function listSessionPage(client: SessionDeps, options: SessionPageOptions, makeSession: SessionFactory): Observable<SessionPage> {
   return defer(() => {
-    requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_OPTION_KEYS)
+    requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_KEYS)
     const maxResults = options.maxResults ?? 10
     requirePageSize(maxResults, 'maxResults')
     if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
       throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`)
     }
     return client.rpc('ListSession', {
-      Labels: serializeLabels(options.labels ?? {}),
+      Labels: serializeLabels(options.labels === undefined ? {} : options.labels, { allowEmpty: true }),
       MaxResults: String(maxResults),
       NextToken: options.nextToken === '' ? undefined : options.nextToken,
       Status: options.status,
@@ -62,7 +60,7 @@ export function listSessionPage(client: SessionDeps, options: SessionPageOptions
 /** Every matching session, pages fetched lazily (see `walkPages`). */
 export function listSessions(client: SessionDeps, options: SessionListOptions, makeSession: SessionFactory): Observable<Session> {
   return defer(() => {
-    requireOptions(options, 'agentBay.list(options)', LIST_SESSIONS_FORM, SESSION_LIST_OPTION_KEYS)
+    requireOptions(options, 'agentBay.list(options)', LIST_SESSIONS_FORM, SESSION_LIST_KEYS)
     return walkPages((nextToken) =>
       listSessionPage(client, { ...options, ...(nextToken === undefined ? {} : { nextToken }) }, makeSession).pipe(
         map((page) => ({ items: page.sessions, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) })),

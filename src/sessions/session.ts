@@ -5,7 +5,7 @@ import { ContextManager } from '../sync/context-manager.js'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { ContextSyncResult } from '../sync/types.js'
 import type { AgentBayFailure } from '../shared/errors/index.js'
-import { requireOptions } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, withSignal } from '../shared/arguments.js'
 import { deleteSession } from './delete.js'
 import { getSessionLabels, setSessionLabels } from './labels.js'
 import { ContextService } from '../contexts/context-service.js'
@@ -13,7 +13,7 @@ import { FileSystem } from './file-system.js'
 import { FileTransfer } from './file-transfer.js'
 import type { Labels } from '../wire/codecs/labels.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import type { DeleteSessionOptions, DeleteSessionResult, LabelsSet, SessionDeps, SessionInfo, SessionLabels } from './types.js'
+import { DELETE_SESSION_KEYS, type DeleteSessionOptions, type DeleteSessionResult, type LabelsSet, type SessionDeps, type SessionInfo, type SessionLabels } from './types.js'
 
 /**
  * A session handle. It holds what it needs of the client (`{ rpc, config }`), not the client: the
@@ -76,7 +76,7 @@ export class Session {
 
   /** Promise form of `delete()`: remote failures resolve to `{ success: false, deleted: false, … }`. */
   async deleteAsync(options: DeleteSessionOptions & AsyncOptions = {}): Promise<DeleteSessionResult> {
-    const { signal, ...deleteOptions } = requireOptions(options, 'session.deleteAsync(options)', 'session.deleteAsync({ syncContext: true })')
+    const { signal, ...deleteOptions } = requireOptions(options, 'session.deleteAsync(options)', 'session.deleteAsync({ syncContext: true })', withSignal(DELETE_SESSION_KEYS))
     return lastValueWithSignal(this.delete(deleteOptions), signal).catch((error: unknown) => ({ ...failureFields(error), deleted: false }))
   }
 
@@ -96,7 +96,7 @@ export class Session {
 
   /** Promise form of `setLabels`: `{ requestId, success: true }`, or `{ success: false, errorMessage, error }`. */
   async setLabelsAsync(labels: Labels, options: AsyncOptions = {}): Promise<Outcome<LabelsSet>> {
-    const { signal } = requireOptions(options, 'session.setLabelsAsync(labels, options)', 'session.setLabelsAsync(labels, { signal })')
+    const { signal } = requireOptions(options, 'session.setLabelsAsync(labels, options)', 'session.setLabelsAsync(labels, { signal })', SIGNAL_ONLY)
     return toOutcome(this.setLabels(labels), signal)
   }
 
@@ -107,7 +107,7 @@ export class Session {
 
   /** Promise form of `getLabels`: `{ requestId, success: true, labels }`, or the failure fields. */
   async getLabelsAsync(options: AsyncOptions = {}): Promise<Outcome<SessionLabels>> {
-    const { signal } = requireOptions(options, 'session.getLabelsAsync(options)', 'session.getLabelsAsync({ signal })')
+    const { signal } = requireOptions(options, 'session.getLabelsAsync(options)', 'session.getLabelsAsync({ signal })', SIGNAL_ONLY)
     return toOutcome(this.getLabels(), signal)
   }
 

@@ -1,6 +1,7 @@
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { PollSchedule } from '../rpc/poll-schedule.js'
-import type { SyncOptions } from '../sync/sync-options.js'
+import type { SyncTimingOptions } from '../sync/sync-options.js'
+import type { KnownKeys } from '../shared/arguments.js'
 import type { ContextSyncResult } from '../sync/types.js'
 import type { AgentBayFailure } from '../shared/errors/index.js'
 import type { BrowserContextOptions } from '../wire/policy/browser-context.js'
@@ -48,7 +49,7 @@ export interface DownloadWaitOptions {
 export interface CreateSessionOptions {
   /** e.g. `linux_latest`, `code_latest`. Omitted: the service's default image. */
   readonly imageId?: string
-  /** Sent as the `Labels` JSON string. */
+  /** Sent as the `Labels` JSON string; checked as `setLabels` checks them (a plain object of non-blank strings; `{}` allowed). */
   readonly labels?: Readonly<Record<string, string>>
   /** Contexts to mount; creation then waits for their downloads. */
   readonly contextSync?: readonly ContextSync[]
@@ -78,7 +79,7 @@ export interface DeleteSessionOptions {
   /** Upload the mounted contexts first (`context.sync({ mode: 'upload' })`). Default false. */
   readonly syncContext?: boolean
   /** Timing of that upload wait (`maxRetries`, `retryInterval`, …). */
-  readonly sync?: Omit<SyncOptions, 'mode' | 'contextId' | 'path'>
+  readonly sync?: SyncTimingOptions
   /**
    * Delete even when the upload before it failed or timed out. Default false: the session is kept
    * (its data is still there) and the result says why, so nothing is lost silently.
@@ -89,6 +90,14 @@ export interface DeleteSessionOptions {
   /** How long to wait for the session to be gone, ms; then `RequestTimeoutError`. Default 300000. */
   readonly timeoutMs?: number
 }
+
+// ---- known option keys (complete at compile time; unknown keys are refused, issue 12) -------------
+
+export const DOWNLOAD_WAIT_KEYS = { maxPolls: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<DownloadWaitOptions>
+export const CREATE_SESSION_KEYS = { imageId: true, labels: true, contextSync: true, browserContext: true, downloadWait: true } as const satisfies KnownKeys<CreateSessionOptions>
+export const SESSION_LIST_KEYS = { labels: true, status: true, maxResults: true } as const satisfies KnownKeys<SessionListOptions>
+export const SESSION_PAGE_KEYS = { ...SESSION_LIST_KEYS, nextToken: true } as const satisfies KnownKeys<SessionPageOptions>
+export const DELETE_SESSION_KEYS = { syncContext: true, sync: true, force: true, pollIntervalMs: true, timeoutMs: true } as const satisfies KnownKeys<DeleteSessionOptions>
 
 export interface DeleteSessionResult {
   /** The DeleteSessionAsync request id (or the upload's, when the session was kept). */

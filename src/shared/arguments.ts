@@ -1,6 +1,20 @@
 import { ValidationError } from './errors/validation-error.js'
 
 /**
+ * The keys an options type has, each `true`. Declaring a key set as
+ * `{ syncContext: true, … } satisfies KnownKeys<DeleteSessionOptions>` makes it complete at compile
+ * time: a key missing from the set, or one the type lacks, fails typecheck, so an option added to
+ * the type cannot be refused at run time for want of being listed (issue 12).
+ */
+export type KnownKeys<T> = { readonly [K in keyof T]-?: true }
+
+/** `keys` and `signal`: the options of an `…Async` Promise form. */
+export const withSignal = <K extends Readonly<Record<string, true>>>(keys: K): K & { readonly signal: true } => ({ ...keys, signal: true })
+
+/** The options of a Promise form that takes nothing but `signal`. */
+export const SIGNAL_ONLY = { signal: true } as const
+
+/**
  * Checks the options argument of a call and returns it (`{}` when omitted).
  *
  * The official SDKs take positional arguments where this SDK takes an options object:
@@ -8,24 +22,72 @@ import { ValidationError } from './errors/validation-error.js'
  * `clear(id, 30)`, `fs.writeFile(path, text, 'append')`. From plain JavaScript those would read
  * as `{}` and silently do something else (no create, no upload before delete, page 1, a 60 s
  * budget, an overwrite), so anything but an object is a `ValidationError` that names the form
- * to use (issue 9 item 9). With `keys`, unknown keys are refused too, for calls where the
- * official SDK passes an object that means something else (`agentBay.list(labels)`).
+ * to use (issue 9 item 9). Keys outside `keys` are refused too (see `requireKnownKeys`): the
+ * Python spelling `{ sync_context: true }` would otherwise delete without uploading (issue 12).
  *
  * @example
- * const { create } = requireOptions(options, 'context.get(name, options)', 'context.get(name, { create: true })')
+ * const { create } = requireOptions(options, 'context.get(name, options)', 'context.get(name, { create: true })', { create: true })
  */
-export function requireOptions<T extends object>(value: T | undefined, call: string, use: string, keys?: readonly string[]): T {
+export function requireOptions<T extends object>(value: T | undefined, call: string, use: string, keys: KnownKeys<NoInfer<T>>): T {
   if (value === undefined) return {} as T
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`${call}: options must be an object, got ${describe(value)}; use ${use}`)
   }
-  if (keys !== undefined) {
-    const unknown = Object.keys(value).filter((key) => !keys.includes(key))
-    if (unknown.length > 0) {
-      throw new ValidationError(`${call}: unknown option(s) ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: ${keys.join(', ')}); use ${use}`)
-    }
-  }
+  requireKnownKeys(value, call, keys, use)
   return value
+}
+
+/**
+ * Refuses any own key of `value` that `known` does not list, even one whose value is `undefined`:
+ * a `ValidationError` naming the call and each unknown key, with the known key it most likely
+ * meant (`sync_context` → `syncContext`, `timeout` → `timeoutMs`) and the known keys.
+ */
+export function requireKnownKeys(value: object, call: string, known: Readonly<Record<string, true>>, use?: string): void {
+  const knownKeys = Object.keys(known)
+  const unknown = Object.keys(value).filter((key) => !Object.hasOwn(known, key))
+  if (unknown.length === 0) return
+  const hints = unknown.map((key) => {
+    const meant = closestKey(key, knownKeys)
+    if (meant !== undefined) return ` (did you mean ${JSON.stringify(meant)}?)`
+    // An Observable is cancelled by unsubscribing; only the Promise forms take a signal.
+    if (key === 'signal') return ' (an Observable is cancelled by unsubscribing; signal belongs to the …Async form)'
+    return ''
+  })
+  const listed = unknown.map((key, index) => `${JSON.stringify(key)}${hints[index] ?? ''}`).join(', ')
+  const knownText = knownKeys.length === 0 ? 'none' : knownKeys.join(', ')
+  throw new ValidationError(`${call}: unknown option(s) ${listed}; known: ${knownText}${use === undefined ? '' : `; use ${use}`}`)
+}
+
+/**
+ * The known key `key` was most likely meant as: the same letters ignoring case, `_` and `-` (the
+ * Python and CLI spellings), else one within a small edit distance. Undefined when none is close.
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const fold = (text: string): string => text.toLowerCase().replace(/[_-]/g, '')
+  const folded = fold(key)
+  const same = known.find((candidate) => fold(candidate) === folded)
+  if (same !== undefined) return same
+  let best: { key: string; distance: number } | undefined
+  for (const candidate of known) {
+    const distance = editDistance(folded, fold(candidate))
+    if (best === undefined || distance < best.distance) best = { key: candidate, distance }
+  }
+  // Close means a typo or a unit suffix (`timeout` → `timeoutMs`), not a different word.
+  const allowed = Math.min(2, Math.floor(folded.length / 3))
+  return best !== undefined && best.distance <= allowed ? best.key : undefined
+}
+
+/** Levenshtein distance (short keys only: quadratic is fine). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
 }
 
 const describe = (value: unknown): string => {

@@ -24,7 +24,8 @@ import { ValidationError } from '../shared/errors/validation-error.js'
 import { PollCursor } from '../rpc/poll-coalescer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
-import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
+import { SIGNAL_ONLY, requireOptions, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
 import { failedSyncResult, foldSyncTasks, syncResultOf } from './sync-result.js'
 import { watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
@@ -58,6 +59,8 @@ const isTaskEvent = (event: SyncEvent): event is Extract<SyncEvent, { kind: 'tas
 
 const INFO_FORM = 'info({ contextId, path, taskType })'
 const SYNC_ASYNC_FORM = 'syncAsync({ contextId, path, mode, signal, callback })'
+const INFO_FILTER_KEYS = { contextId: true, path: true, taskType: true } as const satisfies KnownKeys<ContextInfoFilter>
+const SYNC_ASYNC_KEYS = { ...withSignal(SYNC_OPTION_KEYS), callback: true } as const satisfies KnownKeys<SyncCallbackOptions>
 
 /**
  * Context sync for one session: `info()` and `sync()` as cold observables, with Promise adapters.
@@ -78,7 +81,7 @@ export class ContextManager {
   info(filter: ContextInfoFilter = {}): Observable<ContextInfoResult> {
     const argumentCount = arguments.length
     return defer(() => {
-      requireOptionsObject(filter, argumentCount, 'info', INFO_FORM)
+      requireOptionsObject(filter, argumentCount, 'info', INFO_FORM, INFO_FILTER_KEYS)
       validateInfoFilter(filter)
       return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, filter))
     }).pipe(
@@ -116,8 +119,9 @@ export class ContextManager {
   }
 
   /** Promise form of `info()`: remote failures resolve to `{ success: false, errorMessage, error }`. */
-  infoAsync(filter: ContextInfoFilter = {}, options: AsyncOptions = {}): Promise<ContextInfoResult> {
-    return lastValueWithSignal(this.info(filter), options.signal).catch((error: unknown) => ({
+  async infoAsync(filter: ContextInfoFilter = {}, options: AsyncOptions = {}): Promise<ContextInfoResult> {
+    const { signal } = requireOptions(options, 'session.context.infoAsync(filter, options)', 'session.context.infoAsync(filter, { signal })', SIGNAL_ONLY)
+    return lastValueWithSignal(this.info(filter), signal).catch((error: unknown) => ({
       ...failureFields(error),
       contextStatusData: [],
     }))
@@ -133,7 +137,7 @@ export class ContextManager {
   syncAsync(options?: SyncAsyncOptions): Promise<ContextSyncResult>
   syncAsync(options: SyncAsyncOptions | SyncCallbackOptions = {}): Promise<ContextSyncResult | SyncTriggerResult> {
     try {
-      requireOptionsObject(options, arguments.length, 'syncAsync', SYNC_ASYNC_FORM)
+      requireOptionsObject(options, arguments.length, 'syncAsync', SYNC_ASYNC_FORM, SYNC_ASYNC_KEYS)
       requireAbortSignal(options.signal)
       const { callback } = options as Partial<SyncCallbackOptions>
       if (callback !== undefined && typeof callback !== 'function') {
@@ -173,7 +177,7 @@ export class ContextManager {
 
   private syncEvents(options: SyncOptions, argumentCount = 1): Observable<SyncEvent> {
     return defer(() => {
-      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM)
+      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
       const normalized = normalizeSyncOptions(options)
       const { scheduler } = this.deps
       // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.

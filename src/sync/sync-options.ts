@@ -1,3 +1,4 @@
+import { requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -46,6 +47,13 @@ export interface NormalizedSyncOptions {
   readonly noTaskGraceMs: number
 }
 
+/** How a sync polls, without its scope: the `sync` option of `delete` and of `files.upload`/`download`. */
+export type SyncTimingOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
+
+/** The keys of `SyncTimingOptions` and of `SyncOptions` (complete at compile time, issue 12). */
+export const SYNC_TIMING_KEYS = { maxRetries: true, retryInterval: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<SyncTimingOptions>
+export const SYNC_OPTION_KEYS = { contextId: true, path: true, mode: true, ...SYNC_TIMING_KEYS } as const satisfies KnownKeys<SyncOptions>
+
 export const SYNC_DEFAULTS = { maxRetries: 150, retryInterval: 1500, noTaskGraceMs: 3000 } as const
 
 /** The call form the positional-argument errors point to. */
@@ -55,18 +63,19 @@ export const SYNC_FORM = 'sync({ contextId, path, mode })'
  * Refuses anything but one options object (or nothing): the official SDK's positional form
  * `sync(contextId, path, mode)` would otherwise silently sync everything (issue 9).
  */
-export function requireOptionsObject(value: unknown, argumentCount: number, method: string, form: string): void {
+export function requireOptionsObject(value: unknown, argumentCount: number, method: string, form: string, keys: Readonly<Record<string, true>>): void {
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
   if ((value !== undefined && !isObject) || argumentCount > 1) {
     throw new ValidationError(`${method}() takes one options object: ${form}; got ${argumentCount} argument(s), the first ${describe(value)}`)
   }
+  if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, `session.context.${form}`)
 }
 
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`)
 
 /** Validates and fills sync options; throws `ValidationError` (call it inside subscribe). */
 export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncOptions {
-  requireOptionsObject(options, 1, 'sync', SYNC_FORM)
+  requireOptionsObject(options, 1, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
   const { contextId, path, mode } = options
   if ((contextId === undefined) !== (path === undefined)) {
     throw new ValidationError('contextId and path must be given together or not at all')

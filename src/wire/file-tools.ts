@@ -161,27 +161,19 @@ export function decodeBinaryChunk(text: string, expectedBytes: number, details: 
 // ---- serialisers --------------------------------------------------------------------------------
 
 /**
- * calls doc §1.5: `write_file` contents of at most `WRITE_CHUNK_BYTES` each. Text is cut at
- * UTF-8 character boundaries; bytes (this SDK's `encoding: "base64"`) are cut so that each chunk's
- * base64 stays within the same limit. Always at least one chunk, so an empty file is written too.
+ * calls doc §1.5: `write_file` contents (text only) of at most `WRITE_CHUNK_BYTES` UTF-8 bytes
+ * each, cut at character boundaries. Always at least one chunk, so an empty file is written too.
  */
-export function splitWriteContent(content: string | Uint8Array): string[] {
-  if (typeof content === 'string') {
-    if (content.length * 3 <= WRITE_CHUNK_BYTES) return [content]
-    const bytes = Buffer.from(content, 'utf8')
-    const chunks: string[] = []
-    for (let start = 0; start < bytes.length; ) {
-      let end = Math.min(bytes.length, start + WRITE_CHUNK_BYTES)
-      while (end < bytes.length && (bytes[end]! & 0xc0) === 0x80) end -= 1 // never split a character
-      chunks.push(bytes.subarray(start, end).toString('utf8'))
-      start = end
-    }
-    return chunks.length === 0 ? [''] : chunks
-  }
-  const rawPerChunk = (WRITE_CHUNK_BYTES / 4) * 3
-  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength)
+export function splitWriteContent(content: string): string[] {
+  if (content.length * 3 <= WRITE_CHUNK_BYTES) return [content]
+  const bytes = Buffer.from(content, 'utf8')
   const chunks: string[] = []
-  for (let start = 0; start < bytes.length; start += rawPerChunk) chunks.push(bytes.subarray(start, start + rawPerChunk).toString('base64'))
+  for (let start = 0; start < bytes.length; ) {
+    let end = Math.min(bytes.length, start + WRITE_CHUNK_BYTES)
+    while (end < bytes.length && (bytes[end]! & 0xc0) === 0x80) end -= 1 // never split a character
+    chunks.push(bytes.subarray(start, end).toString('utf8'))
+    start = end
+  }
   return chunks.length === 0 ? [''] : chunks
 }
 

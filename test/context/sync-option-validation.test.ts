@@ -1,7 +1,7 @@
 // Bad sync and info options get a ValidationError naming the option, before any request
 // (issue 9 item 17: these rules were only proved outside the core suites that mutation testing runs).
 import { describe, expect, it } from 'vitest'
-import { SYNC_FORM, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/sync/sync-options.js'
+import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/sync/sync-options.js'
 import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/entries/index.js'
 import { createFakeTransport } from '../../src/testing/index.js'
 
@@ -22,13 +22,13 @@ describe('requireOptionsObject', () => {
     ['a number', 3, 1, 'the first a number'],
     ['an object among two arguments', {}, 2, 'the first a object'],
   ])('refuses %s, naming the call form and what it got', (_label, value, count, got) => {
-    expect(() => requireOptionsObject(value, count, 'sync', SYNC_FORM)).toThrow(new ValidationError(`sync() takes one options object: ${SYNC_FORM}; got ${count} argument(s), ${got}`))
+    expect(() => requireOptionsObject(value, count, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)).toThrow(new ValidationError(`sync() takes one options object: ${SYNC_FORM}; got ${count} argument(s), ${got}`))
   })
 
   it('accepts one object, or nothing at all', () => {
-    expect(() => requireOptionsObject({}, 1, 'sync', SYNC_FORM)).not.toThrow()
-    expect(() => requireOptionsObject(undefined, 0, 'sync', SYNC_FORM)).not.toThrow()
-    expect(() => requireOptionsObject(undefined, 1, 'sync', SYNC_FORM)).not.toThrow()
+    expect(() => requireOptionsObject({}, 1, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)).not.toThrow()
+    expect(() => requireOptionsObject(undefined, 0, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)).not.toThrow()
+    expect(() => requireOptionsObject(undefined, 1, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)).not.toThrow()
   })
 })
 

@@ -63,7 +63,9 @@ describe('the canonical persistence flow', () => {
     expect((await a.fs.createDirectoryAsync(`${MOUNT}/nested/deeper`)).success).toBe(true)
     expect((await a.fs.writeFileAsync(`${MOUNT}/notes.txt`, 'héllo wörld\nline 2\n')).success).toBe(true)
     expect((await a.fs.writeFileAsync(`${MOUNT}/notes.txt`, 'appended\n', { mode: 'append' })).success).toBe(true)
-    expect((await a.fs.writeFileAsync(`${MOUNT}/nested/deeper/blob.bin`, binary)).success).toBe(true)
+    // write_file takes text only (calls doc §1.5): binary reaches the session by upload, then a move.
+    expect((await a.files.uploadAsync(binary, '/tmp/file-transfer/blob.bin')).success).toBe(true)
+    expect((await a.fs.moveFileAsync('/tmp/file-transfer/blob.bin', `${MOUNT}/nested/deeper/blob.bin`)).success).toBe(true)
 
     const upload = await a.context.syncAsync({ ...SYNC, mode: 'upload' })
     expect(upload).toMatchObject({ success: true, timedOut: false })

@@ -17,6 +17,7 @@ beforeEach(async () => {
   session = await firstValueFrom(agentBay.create())
 })
 
+const BLOB = '/tmp/file-transfer/blob.bin'
 const toolCalls = () => emulator.stats().calls['CallMcpTool'] ?? 0
 
 describe('session.fs against the emulator (issue 12 item 6)', () => {
@@ -24,19 +25,20 @@ describe('session.fs against the emulator (issue 12 item 6)', () => {
     const size = 2 * READ_CHUNK_BYTES + 12_345
     const bytes = new Uint8Array(randomBytes(size))
     bytes.set([0x00, 0xff, 0x0a, 0x0d, 0x80], READ_CHUNK_BYTES - 2) // bytes a text path would mangle, across a boundary
-    expect((await session.fs.writeFileAsync('/data/blob.bin', bytes)).success).toBe(true)
+    // write_file takes text only (calls doc §1.5): binary files reach the session by upload.
+    expect((await session.files.uploadAsync(bytes, BLOB)).success).toBe(true)
 
     const before = toolCalls()
-    const read = await session.fs.readBytesAsync('/data/blob.bin')
+    const read = await session.fs.readBytesAsync(BLOB)
     if (!read.success) throw read.error
     expect(read.data).toBeInstanceOf(Uint8Array)
     expect(Buffer.from(read.data).equals(Buffer.from(bytes))).toBe(true)
     expect(toolCalls() - before).toBe(1 + 3) // get_file_info + ceil(size / 61440) chunks
 
     // The Observable and the base64 text form read the same bytes; a smaller chunk means more calls.
-    const viaObservable = await firstValueFrom(session.fs.readBytes('/data/blob.bin', { chunkSize: 50_000 }))
+    const viaObservable = await firstValueFrom(session.fs.readBytes(BLOB, { chunkSize: 50_000 }))
     expect(Buffer.from(viaObservable).equals(Buffer.from(bytes))).toBe(true)
-    expect(await firstValueFrom(session.fs.readFile('/data/blob.bin', { encoding: 'base64' }))).toBe(Buffer.from(bytes).toString('base64'))
+    expect(await firstValueFrom(session.fs.readFile(BLOB, { encoding: 'base64' }))).toBe(Buffer.from(bytes).toString('base64'))
   })
 
   it('readFile of multi-byte text across chunk boundaries returns the exact text', async () => {

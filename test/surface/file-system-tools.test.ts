@@ -108,18 +108,11 @@ describe('the chunked write (calls doc §1.5)', () => {
     expect(sent.map((chunk) => chunk.content).join('')).toBe(text)
   })
 
-  it('bytes go as base64 chunks within the same limit, each with encoding base64', async () => {
+  it('bytes that are not UTF-8 are refused before any chunk: write_file takes text, no base64 encoding (issue 12)', async () => {
     fake.respond('CallMcpTool', toolAnswer('ok'))
     const bytes = new Uint8Array(100_000).map((_, i) => i % 251)
-    await fsOf().writeFileAsync('/big.bin', bytes)
-    const sent = chunksSent() as { content: string; mode: string; encoding: string }[]
-    expect(sent.map((chunk) => [chunk.mode, chunk.encoding])).toEqual([
-      ['overwrite', 'base64'],
-      ['append', 'base64'],
-      ['append', 'base64'],
-    ])
-    expect(sent.every((chunk) => chunk.content.length <= WRITE_CHUNK_BYTES)).toBe(true)
-    expect(Buffer.concat(sent.map((chunk) => Buffer.from(chunk.content, 'base64'))).equals(Buffer.from(bytes))).toBe(true)
+    await expect(fsOf().writeFileAsync('/big.bin', bytes)).rejects.toThrow(/not valid UTF-8.*session\.files\.upload/)
+    expect(chunksSent()).toEqual([])
   })
 
   it('a refused first chunk (create_new on an existing file) sends no append', async () => {

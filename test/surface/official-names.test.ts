@@ -93,7 +93,7 @@ describe('official policy builder names', () => {
   })
 
   it('newSyncPolicyWithDefaults refuses Python part names, non-objects and invalid values at once', () => {
-    expect(validationError(() => newSyncPolicyWithDefaults({ upload_policy: { auto_upload: false } } as never)).message).toContain('policy.upload_policy is not a sync policy part')
+    expect(validationError(() => newSyncPolicyWithDefaults({ upload_policy: { auto_upload: false } } as never)).message).toContain('policy: unknown option(s) "upload_policy" (did you mean "uploadPolicy"?)')
     expect(validationError(() => newSyncPolicyWithDefaults('default' as never)).message).toContain('policy must be an object')
     expect(validationError(() => newSyncPolicyWithDefaults(null as never)).message).toContain('got null')
     expect(validationError(() => newSyncPolicyWithDefaults({ bwList: { whiteLists: [{ path: '*.log' }] } })).message).toContain('policy.bwList.whiteLists[0].path must be an exact path')

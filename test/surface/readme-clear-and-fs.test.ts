@@ -42,6 +42,6 @@ describe('README examples of issue 12 items 3 and 6', () => {
     })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(result.stdout.trim().split('\n')).toEqual(['false', '9 false', '200000', "[ '/tmp/done/report.txt' ]", '{"/tmp/done/report.txt":"draft v2\\n"}'])
+    expect(result.stdout.trim().split('\n')).toEqual(['false', '9 false', '200000', 'ValidationError', "[ '/tmp/done/report.txt' ]", '{"/tmp/done/report.txt":"draft v2\\n"}'])
   })
 })

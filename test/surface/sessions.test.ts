@@ -284,14 +284,14 @@ describe('session.fs over CallMcpTool', () => {
   const toolAnswer = (text: string, isError = false) => jsonResponse(okBody({ content: [{ type: 'text', text }], isError }))
   const argsOf = (index: number) => JSON.parse(fake.requestsOf('CallMcpTool')[index]?.params['Args'] ?? '{}') as unknown
 
-  it('writeFile sends text as is and bytes as base64 with encoding base64', async () => {
+  it('writeFile sends text as is, and UTF-8 bytes as the text they encode (write_file takes text only, issue 12)', async () => {
     fake.respond('CallMcpTool', toolAnswer('ok'))
     const fs = client().session('s-1').fs
     await fs.writeFileAsync('/d/a.txt', 'héllo', { mode: 'append' })
-    await fs.writeFileAsync('/d/b.bin', new Uint8Array([0, 255, 1]))
+    await fs.writeFileAsync('/d/b.txt', new TextEncoder().encode('héllo'))
     expect(fake.requestsOf('CallMcpTool')[0]?.params).toMatchObject({ SessionId: 's-1', Name: 'write_file' })
     expect(argsOf(0)).toEqual({ path: '/d/a.txt', content: 'héllo', mode: 'append' })
-    expect(argsOf(1)).toEqual({ path: '/d/b.bin', content: 'AP8B', mode: 'overwrite', encoding: 'base64' })
+    expect(argsOf(1)).toEqual({ path: '/d/b.txt', content: 'héllo', mode: 'overwrite' })
   })
 
   it('readFile returns the text; readBytes decodes base64; listDirectory parses [DIR]/[FILE] lines', async () => {

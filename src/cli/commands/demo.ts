@@ -252,9 +252,15 @@ function demoFiles(sizeMiB: number): DemoFile[] {
   return [
     make('notes.txt', encoder.encode(`Written by session A at ${new Date().toISOString()}.\nIf session B can read this, the context persisted.\n`)),
     make('config.json', encoder.encode(`${JSON.stringify({ model: 'demo', retries: 3, tags: ['persist', 'sync'] }, null, 2)}\n`)),
-    make('blob.bin', new Uint8Array(randomBytes(sizeMiB * 1024 * 1024))),
+    make('blob.bin', randomText(sizeMiB * 1024 * 1024)),
   ]
 }
+
+/**
+ * `length` random bytes that are ASCII (base64 letters): `fs.writeFile` sends text, since the
+ * service's `write_file` takes text only (calls doc §1.5); random binary would be refused.
+ */
+const randomText = (length: number): Uint8Array => new TextEncoder().encode(randomBytes(Math.ceil((length * 3) / 4)).toString('base64').slice(0, length))
 
 const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 

@@ -1,4 +1,4 @@
-import { requireOptions, requireText } from '../../shared/arguments.js'
+import { requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -112,7 +112,9 @@ export const FINGERPRINT_POLICY = JSON.stringify({
   bwList: { whiteLists: [] },
 })
 
-const BROWSER_CONTEXT_KEYS = ['contextId', 'autoUpload', 'extensionOption', 'fingerprintContext'] as const satisfies readonly (keyof BrowserContextOptions)[]
+const BROWSER_CONTEXT_KEYS = { contextId: true, autoUpload: true, extensionOption: true, fingerprintContext: true } as const satisfies KnownKeys<BrowserContextOptions>
+const EXTENSION_OPTION_KEYS = { contextId: true, extensionIds: true } as const satisfies KnownKeys<ExtensionOption>
+const FINGERPRINT_CONTEXT_KEYS = { fingerprintContextId: true } as const satisfies KnownKeys<BrowserFingerprintContext>
 const BROWSER_CONTEXT_FORM = 'browserContext: { contextId, autoUpload, extensionOption: { contextId, extensionIds }, fingerprintContext: { fingerprintContextId } }'
 const WILDCARDS = /[*?[\]]/
 
@@ -138,6 +140,7 @@ export function browserPersistenceItems(browserContext: BrowserContextOptions, a
   if (extensionOption !== undefined) {
     const where = `${at}.extensionOption`
     if (typeof extensionOption !== 'object' || extensionOption === null) throw new ValidationError(`${where} must be an object { contextId, extensionIds }`)
+    requireKnownKeys(extensionOption, where, EXTENSION_OPTION_KEYS, BROWSER_CONTEXT_FORM)
     requireText(extensionOption.contextId, `${where}.contextId`)
     const ids: unknown = extensionOption.extensionIds
     if (!Array.isArray(ids) || ids.length === 0) throw new ValidationError(`${where}.extensionIds must be a non-empty array of extension ids`)
@@ -151,6 +154,7 @@ export function browserPersistenceItems(browserContext: BrowserContextOptions, a
   if (fingerprintContext !== undefined) {
     const where = `${at}.fingerprintContext`
     if (typeof fingerprintContext !== 'object' || fingerprintContext === null) throw new ValidationError(`${where} must be an object { fingerprintContextId }`)
+    requireKnownKeys(fingerprintContext, where, FINGERPRINT_CONTEXT_KEYS, BROWSER_CONTEXT_FORM)
     requireText(fingerprintContext.fingerprintContextId, `${where}.fingerprintContextId`)
     items.push({ ContextId: fingerprintContext.fingerprintContextId, Path: BROWSER_FINGERPRINT_PATH, Policy: FINGERPRINT_POLICY })
   }

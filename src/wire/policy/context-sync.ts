@@ -1,6 +1,7 @@
+import { requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import type { PersistenceItem } from './browser-context.js'
-import { serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
+import { requireSyncPolicyKeys, serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
 
 /**
  * A context to mount in a new session: its data is downloaded to `path` at session start and
@@ -82,8 +83,12 @@ export function serializePersistenceDataList(syncs: readonly ContextSync[], extr
   return JSON.stringify(all)
 }
 
+/** The keys of a mount (`policy` is declared on the class, so the instance has exactly the literal's keys). */
+const CONTEXT_SYNC_KEYS = { contextId: true, path: true, policy: true } as const satisfies KnownKeys<ContextSync>
+
 /** One `PersistenceDataList` item; throws `ValidationError` naming `at` (e.g. `contextSync[0].path`). */
 function wireItem(sync: ContextSync, at: string): PersistenceItem {
+  if (typeof sync === 'object' && sync !== null) requireKnownKeys(sync, at, CONTEXT_SYNC_KEYS, '{ contextId, path, policy }')
   if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
     throw new ValidationError(`${at}.contextId must be a non-empty string`)
   }
@@ -91,6 +96,8 @@ function wireItem(sync: ContextSync, at: string): PersistenceItem {
   const item: { ContextId: string; Path: string; Policy?: string } = { ContextId: sync.contextId, Path: sync.path }
   if (sync.policy !== undefined) {
     try {
+      // The input's own keys first: merging over the defaults would drop an unknown part name.
+      requireSyncPolicyKeys(sync.policy)
       item['Policy'] = serializePolicy(syncPolicy(sync.policy))
     } catch (error) {
       if (error instanceof ValidationError) throw new ValidationError(`${at}.${error.message}`)

@@ -1,4 +1,5 @@
 import * as t from 'io-ts'
+import { requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -155,6 +156,7 @@ const WILDCARDS = /[*?[\]]/
  * recycle paths (protocol §6: they are exact paths). Call it inside `defer`, before any request.
  */
 export function validateSyncPolicy(policy: SyncPolicy, where = 'policy'): void {
+  requireSyncPolicyKeys(policy, where)
   const { uploadPolicy: up, downloadPolicy: down, deletePolicy: del, extractPolicy: ex, recyclePolicy: rec, bwList } = policy
   checkBoolean(up?.autoUpload, `${where}.uploadPolicy.autoUpload`)
   checkEnum(up?.uploadStrategy, UPLOAD_STRATEGIES, `${where}.uploadPolicy.uploadStrategy`)
@@ -178,6 +180,48 @@ export function validateSyncPolicy(policy: SyncPolicy, where = 'policy'): void {
     if (typeof path !== 'string' || path.trim() === '') {
       throw new ValidationError(`${where}.mappingPolicy.path must be a non-empty string`)
     }
+  }
+}
+
+// The keys of a policy and of each part (complete at compile time): `{ uploadPolicy: { auto_upload:
+// false } }` merged over the defaults would otherwise keep uploading without a word (issue 12).
+const POLICY_KEYS = {
+  uploadPolicy: true,
+  downloadPolicy: true,
+  deletePolicy: true,
+  extractPolicy: true,
+  recyclePolicy: true,
+  bwList: true,
+  mappingPolicy: true,
+} as const satisfies KnownKeys<SyncPolicyInput> & KnownKeys<SyncPolicy>
+const POLICY_PART_KEYS = {
+  uploadPolicy: { autoUpload: true, uploadStrategy: true, uploadMode: true } satisfies KnownKeys<UploadPolicy>,
+  downloadPolicy: { autoDownload: true, downloadStrategy: true } satisfies KnownKeys<DownloadPolicy>,
+  deletePolicy: { syncLocalFile: true } satisfies KnownKeys<DeletePolicy>,
+  extractPolicy: { extract: true, deleteSrcFile: true, extractToCurrentFolder: true } satisfies KnownKeys<ExtractPolicy>,
+  recyclePolicy: { lifecycle: true, paths: true } satisfies KnownKeys<RecyclePolicy>,
+  bwList: { whiteLists: true } satisfies KnownKeys<BWList>,
+  mappingPolicy: { path: true } satisfies KnownKeys<MappingPolicy>,
+} as const satisfies { readonly [Part in keyof typeof POLICY_KEYS]: Readonly<Record<string, true>> }
+const WHITE_LIST_KEYS = { path: true, excludePaths: true } as const satisfies KnownKeys<WhiteList>
+
+/**
+ * Refuses a key a policy (whole or partial) does not have, at any level — the part names, each
+ * part's fields, the white-list entries — with a `ValidationError` naming where (`policy.uploadPolicy`)
+ * and the key meant (`auto_upload` → `autoUpload`). Values are `validateSyncPolicy`'s to check.
+ */
+export function requireSyncPolicyKeys(policy: unknown, where = 'policy'): void {
+  if (!isRecord(policy)) return
+  requireKnownKeys(policy, where, POLICY_KEYS)
+  for (const [part, keys] of Object.entries(POLICY_PART_KEYS)) {
+    const value = policy[part]
+    if (isRecord(value)) requireKnownKeys(value, `${where}.${part}`, keys)
+  }
+  const whiteLists = isRecord(policy['bwList']) ? policy['bwList']['whiteLists'] : undefined
+  if (Array.isArray(whiteLists)) {
+    whiteLists.forEach((item: unknown, index) => {
+      if (isRecord(item)) requireKnownKeys(item, `${where}.bwList.whiteLists[${index}]`, WHITE_LIST_KEYS)
+    })
   }
 }
 
@@ -416,8 +460,6 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
 // `UploadPolicy.default()`, …. Each gives a fresh deep copy of exactly what `syncPolicy()` gives,
 // so changing one never touches the defaults or another copy.
 
-const POLICY_PARTS: readonly (keyof SyncPolicy)[] = ['uploadPolicy', 'downloadPolicy', 'deletePolicy', 'extractPolicy', 'recyclePolicy', 'bwList', 'mappingPolicy']
-
 /** Official builders take no arguments; one given (e.g. a partial policy) would be silently ignored. */
 function noArguments(count: number, name: string, instead: string): void {
   if (count > 0) throw new ValidationError(`${name}() takes no arguments (it returns the defaults); use ${instead}`)
@@ -448,9 +490,7 @@ export function newSyncPolicyWithDefaults(policy: SyncPolicyInput = {}): SyncPol
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
     throw new ValidationError(`policy must be an object of policy parts, got ${policy === null ? 'null' : Array.isArray(policy) ? 'an array' : typeof policy}`)
   }
-  for (const key of Object.keys(policy)) {
-    if (!(POLICY_PARTS as readonly string[]).includes(key)) throw new ValidationError(`policy.${key} is not a sync policy part; the parts are ${POLICY_PARTS.join(', ')}`)
-  }
+  requireSyncPolicyKeys(policy)
   const full = syncPolicy(policy)
   validateSyncPolicy(full)
   return structuredClone(full)
