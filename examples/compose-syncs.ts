@@ -20,7 +20,7 @@ const session = await firstValueFrom(
     ],
   }),
 )
-await session.fs.writeFileAsync('/home/wuying/models/weights.bin', new Uint8Array(64 * 1024).fill(7))
+await session.fs.writeFileAsync('/home/wuying/models/weights.json', JSON.stringify({ layers: Array.from({ length: 4096 }, (_, i) => i % 7) }))
 await session.fs.writeFileAsync('/home/wuying/logs/run.log', 'epoch 1: ok\n')
 
 const syncOf = (contextId: string, path: string) => session.context.sync({ contextId, path, mode: 'upload' })
