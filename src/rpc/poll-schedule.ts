@@ -21,29 +21,36 @@ export interface AdaptiveScheduleOptions {
   readonly retryInterval: number
   /** Time of the first poll after the start. Default `retryInterval / 5` (never more than the ceiling). */
   readonly initialDelayMs?: number
-  /** Early phase: each poll comes at `factor` × the time of the previous one. Default φ² ≈ 2.618. */
+  /** Early phase: each poll comes at `factor` × the time of the previous one. Default √7 ≈ 2.65. */
   readonly factor?: number
   /** Late-phase interval, as a multiple of `retryInterval`. Default 1: never slower than the reference. */
   readonly ceilingFactor?: number
 }
 
-/** φ² = φ + 1: each early wait is φ (≈ 1.618) times the time already waited. */
-export const ADAPTIVE_FACTOR = (3 + Math.sqrt(5)) / 2
+/**
+ * The default early growth: three polls from `retryInterval / 5` to `7 × retryInterval / 5`
+ * (0.3 to 2.1 s), geometric in between, so each is √7 ≈ 2.65 × the time of the one before.
+ */
+export const ADAPTIVE_FACTOR = Math.sqrt(7)
 
 /**
- * The default sync schedule (issue 13). Poll times are planned from the start of the wait (the trigger), so
- * round trips do not add up as they do with the reference's sleep-after-answer:
+ * The default sync schedule (issue 13):
  *
  * 1. No poll at the start: the stale-task snapshot taken just before the trigger already saw it.
- * 2. Early phase: the first poll at `initialDelayMs` (`retryInterval / 5`), then each at `factor`
- *    × the time of the previous one (at least `initialDelayMs` later): the wait grows with the time
- *    already waited, so a short sync is seen after a delay proportional to its own length
- *    (1.5 s reference: 0.3, 0.79, 2.06 s).
- * 3. Ceiling: once the next wait would exceed `retryInterval`, polls fall on the reference's own
- *    times, the multiples of `retryInterval` after the start (at least `initialDelayMs` after the
- *    last early poll). A long sync is so never seen later than with the reference, and no more than
- *    one poll more is made than the reference's by any time — the early phase makes three polls
- *    where the reference makes two (at 0 and at `retryInterval`).
+ * 2. Early phase, planned from the start (round trips do not push it back): the first poll at
+ *    `initialDelayMs` (`retryInterval / 5`), then each at `factor` × the time of the previous one
+ *    (at least `initialDelayMs` later): the wait grows with the time already waited, so a short
+ *    sync is seen after a delay proportional to its own length (1.5 s reference: 0.3, 0.79, 2.1 s;
+ *    the reference polls at 0, 1.5, 3 s).
+ * 3. Late phase, once the next wait would exceed `retryInterval`: the reference's own rhythm. The
+ *    first late poll at the reference's next poll time (the next multiple of `retryInterval`, at
+ *    least `initialDelayMs` after the last early poll: 3 s), still planned from the start; then
+ *    `retryInterval` after each answer, as the reference does. The reference's sleeps drift by a
+ *    round trip per poll, so its poll at `j × retryInterval` leaves after j round trips, ours after
+ *    j − 2: a long sync is not seen later than with the reference (with round trips as long as
+ *    its), no wait is longer than `retryInterval`, and by any time at most one poll more than the
+ *    reference's is made — three early polls where the reference makes two (at 0 and at
+ *    `retryInterval`).
  */
 export function adaptiveSchedule(options: AdaptiveScheduleOptions): PollSchedule {
   requireDelay(options.retryInterval, 'retryInterval')
@@ -52,31 +59,25 @@ export function adaptiveSchedule(options: AdaptiveScheduleOptions): PollSchedule
   requireFactor(options.ceilingFactor, 'ceilingFactor', Number.MIN_VALUE)
   const ceiling = options.retryInterval * (options.ceilingFactor ?? 1)
   const first = Math.min(options.initialDelayMs ?? options.retryInterval / 5, ceiling)
-  const plan = plannedPolls(first, options.factor ?? ADAPTIVE_FACTOR, ceiling)
-  return (pollIndex, elapsedMs) =>
+  if (!(ceiling > 0) || !(first > 0)) return () => 0 // nothing to wait for: poll at once
+  const early = earlyPollTimes(first, options.factor ?? ADAPTIVE_FACTOR, ceiling)
+  const lastEarly = early.at(-1)!
+  const firstLate = Math.ceil((lastEarly + first) / ceiling) * ceiling
+  return (pollIndex, elapsedMs) => {
     // Without the elapsed time: as if every earlier poll went out on plan and was answered at once.
-    elapsedMs === undefined ? plan.at(pollIndex) - (pollIndex === 0 ? 0 : plan.at(pollIndex - 1)) : plan.after(elapsedMs) - elapsedMs
+    const elapsed = elapsedMs ?? (pollIndex === 0 ? 0 : pollIndex <= early.length ? early[pollIndex - 1]! : firstLate)
+    const planned = early.find((time) => time > elapsed) ?? firstLate
+    return planned > elapsed ? planned - elapsed : ceiling
+  }
 }
 
-interface PollPlan {
-  /** The planned time of poll `index`. */
-  at(index: number): number
-  /** The first planned time strictly after `elapsed`. */
-  after(elapsed: number): number
-}
-
-function plannedPolls(first: number, factor: number, ceiling: number): PollPlan {
-  if (!(ceiling > 0) || !(first > 0)) return { at: () => 0, after: (elapsed) => elapsed } // nothing to wait for: poll at once
-  // The early phase: a handful of times (it ends once a wait would exceed the ceiling); factor 1 keeps `first` as the wait.
+/** The early phase's poll times: a handful (it ends once a wait would exceed the ceiling); factor 1 keeps `first` as the wait. */
+function earlyPollTimes(first: number, factor: number, ceiling: number): number[] {
   const early: number[] = [first]
   for (let wait = waitAfter(first, first, factor); wait <= ceiling && early.length < MAX_EARLY_POLLS; wait = waitAfter(early.at(-1)!, first, factor)) {
     early.push(early.at(-1)! + wait)
   }
-  const firstLate = Math.ceil((early.at(-1)! + first) / ceiling) * ceiling
-  return {
-    at: (index) => early[index] ?? firstLate + (index - early.length) * ceiling,
-    after: (elapsed) => early.find((time) => time > elapsed) ?? Math.max(firstLate, (Math.floor(elapsed / ceiling) + 1) * ceiling),
-  }
+  return early
 }
 
 function requireFactor(value: number | undefined, name: string, min: number): void {

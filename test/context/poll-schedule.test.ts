@@ -25,21 +25,23 @@ describe('fixedSchedule', () => {
 })
 
 describe('adaptiveSchedule', () => {
-  it('defaults: first poll at retryInterval / 5, each next at φ² × the previous time, then on the multiples of retryInterval', () => {
+  it('defaults: first poll at retryInterval / 5, each next at √7 × the previous time, then on the multiples of retryInterval', () => {
     const times = pollTimes(adaptiveSchedule({ retryInterval: 1_500 }), 6_000).map(Math.round)
-    expect(times).toEqual([300, 785, 2_056, 3_000, 4_500, 6_000])
+    expect(times).toEqual([300, 794, 2_100, 3_000, 4_500, 6_000])
   })
 
   it('without the elapsed time, gives the delays of the plan (as if every poll went out on time)', () => {
     const schedule = adaptiveSchedule({ retryInterval: 1_500 })
-    expect([0, 1, 2, 3, 4, 50].map((index) => Math.round(schedule(index)))).toEqual([300, 485, 1_271, 944, 1_500, 1_500])
+    expect([0, 1, 2, 3, 4, 50].map((index) => Math.round(schedule(index)))).toEqual([300, 494, 1_306, 900, 1_500, 1_500])
   })
 
-  it('late polls stay on the multiples of retryInterval from the start: slow answers do not push them back', () => {
-    const times = pollTimes(adaptiveSchedule({ retryInterval: 1_500 }), 12_000, 40)
-    expect(times.slice(3)).toEqual([3_000, 4_500, 6_000, 7_500, 9_000, 10_500, 12_000])
-    // the reference's sleep-after-answer drifts by one round trip per poll
-    expect(pollTimes(fixedSchedule(1_500), 12_000, 40).slice(1, 3)).toEqual([1_540, 3_080])
+  it('early polls are planned from the start (round trips do not push them back); late ones two round trips before the reference\'s', () => {
+    const ours = pollTimes(adaptiveSchedule({ retryInterval: 1_500 }), 12_000, 40).map(Math.round)
+    const reference = pollTimes(fixedSchedule(1_500), 12_000, 40)
+    expect(ours.slice(0, 3)).toEqual([300, 794, 2_100])
+    // the reference sleeps 1500 ms after every answer: its poll at 1500 j leaves after j round trips
+    expect(reference.slice(2, 5)).toEqual([3_080, 4_620, 6_160])
+    expect(ours.slice(3, 6)).toEqual([3_000, 4_540, 6_080])
   })
 
   it('the cap: no wait is ever longer than retryInterval, so no sync is seen more than retryInterval after it ended', () => {
