@@ -1,39 +1,51 @@
-// Child of the concurrency benchmark: runs N concurrent syncs on one session in a fresh process
-// (so peak RSS belongs to this configuration alone) and prints one JSON line.
+// Child of the concurrency benchmark: N concurrent syncs of one context on one session, on ONE
+// client — ours (`syncAsync`, default schedule) or the reference (the official behaviour: N
+// independent loops, official-reference.ts) — in a fresh process, printing one JSON line.
+// Run with --expose-gc: memory is RSS after a full GC, sampled while the syncs run, minus the
+// RSS after a full GC before they started (so it is what the N syncs hold, not garbage).
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { AgentBay, type SyncOptions } from '../../src/entries/index.js'
+import { AgentBay } from '../../src/entries/index.js'
+import { OfficialReference } from './official-reference.js'
 
-const [n, mode, endpoint, apiKey, sessionId] = process.argv.slice(2) as [string, 'shared' | 'separate', string, string, string]
+const [n, side, endpoint, apiKey, sessionId, contextId, path] = process.argv.slice(2) as [string, 'ours' | 'reference', string, string, string, string, string]
 const N = Number(n)
-const OPTIONS: SyncOptions = { mode: 'upload', retryInterval: 500, maxRetries: 300 }
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) throw new Error('run with --expose-gc')
 
-const make = () => new AgentBay({ apiKey, endpoint, env: {} })
-const shared = make()
-const clients = Array.from({ length: N }, () => (mode === 'shared' ? shared : make()))
+const sync: () => Promise<boolean> =
+  side === 'ours'
+    ? (() => {
+        const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
+        return async () => (await context.syncAsync({ contextId, path, mode: 'upload' })).success
+      })()
+    : (() => {
+        const reference = new OfficialReference(endpoint, apiKey)
+        return () => reference.sync(sessionId, { contextId, path, mode: 'upload' })
+      })()
 
-const baselineRss = process.memoryUsage().rss
+const settledRss = (): number => {
+  gc()
+  return process.memoryUsage().rss
+}
+const baselineRss = settledRss()
 let peakRss = baselineRss
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5)
+// A full GC every 250 ms: the samples hold only what live syncs keep.
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, settledRss())), 250)
 const loop = monitorEventLoopDelay({ resolution: 5 })
 loop.enable()
+const cpuBefore = process.cpuUsage()
 const started = performance.now()
-const results = await Promise.all(clients.map((client) => client.session(sessionId).context.syncAsync(OPTIONS)))
+const results = await Promise.all(Array.from({ length: N }, () => sync().catch(() => false)))
 const wallMs = performance.now() - started
+const cpu = process.cpuUsage(cpuBefore)
 loop.disable()
 clearInterval(sampler)
-peakRss = Math.max(peakRss, process.memoryUsage().rss)
-const cpu = process.cpuUsage()
 console.log(
   JSON.stringify({
-    ok: results.filter((r) => r.success).length,
-    failures: Object.entries(
-      results.filter((r) => !r.success).reduce<Record<string, number>>((acc, r) => ({ ...acc, [(r.errorMessage ?? '').slice(0, 120)]: (acc[(r.errorMessage ?? '').slice(0, 120)] ?? 0) + 1 }), {}),
-    ),
+    ok: results.filter(Boolean).length,
     wallMs,
-    baselineRssMiB: baselineRss / 2 ** 20,
-    peakRssMiB: peakRss / 2 ** 20,
+    rssGrowthKiB: (peakRss - baselineRss) / 1024,
     loopP99Ms: loop.percentile(99) / 1e6,
-    loopMaxMs: loop.max / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   }),
 )
