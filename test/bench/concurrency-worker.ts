@@ -1,8 +1,8 @@
 // Child of the concurrency benchmark: N concurrent syncs of one context on one session, on ONE
 // client — ours (`syncAsync`, default schedule) or the reference (the official behaviour: N
 // independent loops, official-reference.ts) — in a fresh process, printing one JSON line.
-// Run with --expose-gc: memory is RSS after a full GC, sampled while the syncs run, minus the
-// RSS after a full GC before they started (so it is what the N syncs hold, not garbage).
+// Run with --expose-gc: memory is the RSS after a full GC once every sync was triggered (all N
+// alive, waiting), minus the RSS after a full GC before they started.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { AgentBay } from '../../src/entries/index.js'
 import { OfficialReference } from './official-reference.js'
@@ -12,25 +12,38 @@ const N = Number(n)
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error('run with --expose-gc')
 
-const sync: () => Promise<boolean> =
-  side === 'ours'
-    ? (() => {
-        const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
-        return async () => (await context.syncAsync({ contextId, path, mode: 'upload' })).success
-      })()
-    : (() => {
-        const reference = new OfficialReference(endpoint, apiKey)
-        return () => reference.sync(sessionId, { contextId, path, mode: 'upload' })
-      })()
-
 const settledRss = (): number => {
   gc()
   return process.memoryUsage().rss
 }
+let triggered = 0
+let allTriggeredRss: number | undefined
+let triggeredAtMs: number | undefined
+const onTriggered = (): void => {
+  triggered += 1
+  if (triggered === N) {
+    triggeredAtMs = performance.now() - started
+    allTriggeredRss = settledRss()
+  }
+}
+
+/** One sync; resolves to its outcome, calling `onTriggered` once its SyncContext answered. */
+const sync: () => Promise<boolean> =
+  side === 'ours'
+    ? (() => {
+        const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
+        return () =>
+          new Promise<boolean>((resolve) => {
+            // The reference (callback) form: the promise reports the trigger, the callback the outcome.
+            void context.syncAsync({ contextId, path, mode: 'upload', callback: resolve }).then(onTriggered, onTriggered)
+          })
+      })()
+    : (() => {
+        const reference = new OfficialReference(endpoint, apiKey)
+        return () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)
+      })()
+
 const baselineRss = settledRss()
-let peakRss = baselineRss
-// A full GC every 250 ms: the samples hold only what live syncs keep.
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, settledRss())), 250)
 const loop = monitorEventLoopDelay({ resolution: 5 })
 loop.enable()
 const cpuBefore = process.cpuUsage()
@@ -39,12 +52,12 @@ const results = await Promise.all(Array.from({ length: N }, () => sync().catch((
 const wallMs = performance.now() - started
 const cpu = process.cpuUsage(cpuBefore)
 loop.disable()
-clearInterval(sampler)
 console.log(
   JSON.stringify({
     ok: results.filter(Boolean).length,
     wallMs,
-    rssGrowthKiB: (peakRss - baselineRss) / 1024,
+    triggeredAtMs,
+    rssGrowthKiB: allTriggeredRss === undefined ? NaN : (allTriggeredRss - baselineRss) / 1024,
     loopP99Ms: loop.percentile(99) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   }),

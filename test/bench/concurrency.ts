@@ -79,9 +79,9 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'N syncs of one context (upload, tasks of 2 × 250 ms, all on one mount) started at once on one session and one client. ' +
       'Ours = `syncAsync({ contextId, path, mode: "upload" })`, default options (polls of one session and scope shared within the client); ' +
       'reference = the official behaviour (test/bench/official-reference.ts): N independent loops on one official client. ' +
-      'Each side runs in a fresh Node process (`--expose-gc`); the emulator in its own. ' +
+      'Each side runs in a fresh Node process (`--expose-gc`); the emulator in its own; the reference runs first. ' +
       'Calls = GetContextInfo requests the emulator received (ours: stale-task snapshots included). ' +
-      'RSS per sync = (highest RSS after a full GC, sampled every 250 ms while the syncs run − RSS after a full GC before) / N. ' +
+      'RSS per sync = (RSS after a full GC once all N syncs were triggered, all alive and waiting − RSS after a full GC before they started) / N. ' +
       'Event-loop delay from `monitorEventLoopDelay` (resolution 5 ms); CPU = process user + system time during the syncs.',
     headers: [
       'N',

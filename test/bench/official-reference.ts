@@ -42,8 +42,11 @@ export class OfficialReference {
     this.authorization = `Bearer ${apiKey}`
   }
 
-  /** `session.context.sync(contextId, path, mode)`: resolves to the SDK's `success` once its wait ends. */
-  async sync(sessionId: string, scope: OfficialSyncScope = {}): Promise<boolean> {
+  /**
+   * `session.context.sync(contextId, path, mode)`: resolves to the SDK's `success` once its wait
+   * ends. `onTriggered` (a benchmark probe, not SDK behaviour) is called when `SyncContext` answered.
+   */
+  async sync(sessionId: string, scope: OfficialSyncScope = {}, onTriggered?: () => void): Promise<boolean> {
     const fields = {
       SessionId: sessionId,
       ...(scope.contextId === undefined ? {} : { ContextId: scope.contextId }),
@@ -53,8 +56,10 @@ export class OfficialReference {
     try {
       this.requests.SyncContext += 1
       const triggered = await this.client.invoke('SyncContext', { query: { Authorization: this.authorization }, body: fields }, Envelope)
+      onTriggered?.()
       if (triggered.body.success === false) return false
     } catch {
+      onTriggered?.()
       return false
     }
     const { SessionId, ContextId, Path } = fields as Record<string, string | undefined>
