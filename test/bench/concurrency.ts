@@ -43,9 +43,9 @@ async function measure(emulator: RemoteEmulator, setup: AgentBay, n: number, sid
   return { ...run, polls }
 }
 
-/** N of each run, and whether the reference runs too (its N = 1000 takes minutes: full runs only). */
+/** N of each run, and whether the reference runs too (not at N = 1000: a thousand official loops take minutes, and the goal there is ours alone). */
 export const concurrencyPlan = (quick: boolean): [n: number, withReference: boolean][] =>
-  quick ? [[100, true], [1000, false]] : [[10, true], [100, true], [1000, true]]
+  quick ? [[100, true], [1000, false]] : [[10, true], [100, true], [1000, false]]
 
 export async function concurrencyBench(quick: boolean): Promise<Section> {
   // Tasks of 2 × 250 ms; the emulator runs them concurrently (its file work is serialized per context).
