@@ -66,6 +66,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
         ...both((run) => run.wallMs / 1000, 2),
         reference === undefined ? '—' : ratio(ours.wallMs, reference.wallMs),
         ...both((run) => run.rssGrowthKiB / n),
+        reference === undefined ? '—' : ratio(ours.rssGrowthKiB, reference.rssGrowthKiB),
         ...both((run) => run.loopP99Ms),
         ...both((run) => run.cpuMs, 0),
       ])
@@ -94,6 +95,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'ratio',
       'RSS per sync ours (KiB)',
       'RSS per sync ref (KiB)',
+      'ratio',
       'loop p99 ours (ms)',
       'loop p99 ref (ms)',
       'CPU ours (ms)',

@@ -10,6 +10,8 @@ import { OfficialReference } from './official-reference.js'
 import { fixed, median, ratio, type Section } from './report.js'
 
 const MOUNT = '/home/wuying/data'
+/** Syncs up to this long run one at a time (per side); longer ones all at once. */
+const SEQUENTIAL_UP_TO_MS = 2_000
 
 interface Sample {
   readonly latencyMs: number
@@ -56,18 +58,20 @@ async function measureSide(lengthMs: number, reps: number, sync: (endpoint: stri
   }, 1)
   try {
     const before = requestsSoFar(emulator)
-    const samples = await Promise.all(
-      mounts.map(async ({ sessionId, contextId }) => {
-        const known = new Set(emulator.tasks({ sessionId }).map((task) => task.taskId))
-        const success = await sync(emulator.endpoint, emulator.apiKey, sessionId, contextId)
-        const doneAt = performance.now()
-        if (!success) throw new Error(`a ${lengthMs} ms sync did not succeed`)
-        const task = emulator.tasks({ sessionId }).find((t) => !known.has(t.taskId) && t.trigger === 'sync')
-        const finish = task === undefined ? undefined : finishedAt.get(task.taskId)
-        if (finish === undefined) throw new Error('task finish not observed')
-        return { latencyMs: doneAt - finish }
-      }),
-    )
+    const one = async ({ sessionId, contextId }: { sessionId: string; contextId: string }): Promise<Sample> => {
+      const known = new Set(emulator.tasks({ sessionId }).map((task) => task.taskId))
+      const success = await sync(emulator.endpoint, emulator.apiKey, sessionId, contextId)
+      const doneAt = performance.now()
+      if (!success) throw new Error(`a ${lengthMs} ms sync did not succeed`)
+      const task = emulator.tasks({ sessionId }).find((t) => !known.has(t.taskId) && t.trigger === 'sync')
+      const finish = task === undefined ? undefined : finishedAt.get(task.taskId)
+      if (finish === undefined) throw new Error('task finish not observed')
+      return { latencyMs: doneAt - finish }
+    }
+    // Short syncs one after another: ten tasks at once on a loaded machine stretch a 0.2 s task to 0.4 s.
+    const samples: Sample[] = []
+    if (lengthMs <= SEQUENTIAL_UP_TO_MS) for (const mount of mounts) samples.push(await one(mount))
+    else samples.push(...(await Promise.all(mounts.map(one))))
     return { samples, requests: (requestsSoFar(emulator) - before) / reps }
   } finally {
     clearInterval(watcher)
@@ -107,6 +111,7 @@ export async function latencyBench(quick: boolean): Promise<Section> {
       reps,
       fixed(ours.requests),
       fixed(reference.requests),
+      ratio(ours.requests, reference.requests),
       `${ours.requests - reference.requests >= 0 ? '+' : ''}${fixed(ours.requests - reference.requests)}`,
       fixed(oursLatency, 0),
       fixed(refLatency, 0),
@@ -119,10 +124,10 @@ export async function latencyBench(quick: boolean): Promise<Section> {
       'One upload sync of one context per session, on the emulator over HTTP; the task lasts the given time (Pending then Running, half each). ' +
       'Ours = `syncAsync({ contextId, path, mode: "upload" })` with the default schedule; reference = the official SDK\'s behaviour (test/bench/official-reference.ts: ' +
       'SyncContext, then GetContextInfo at once and a fixed 1500 ms sleep after every poll that is not final, through @alicloud/openapi-core). ' +
-      'The syncs of a row run at once, each side against its own in-process emulator. ' +
+      'Each side runs against its own in-process emulator, both sides and all rows at once; within a row, syncs of up to 2 s run one after another, longer ones at once. ' +
       'Requests = GetContextInfo + SyncContext per sync (mean; ours includes the stale-task snapshot before the trigger). ' +
       'Latency = from the moment the emulator marked the task finished (its task table watched every 1 ms) to the sync resolving (median).',
-    headers: ['sync length', 'syncs', 'requests ours', 'requests ref', 'difference', 'latency ours (ms)', 'latency ref (ms)', 'ratio'],
+    headers: ['sync length', 'syncs', 'requests ours', 'requests ref', 'ratio', 'difference', 'latency ours (ms)', 'latency ref (ms)', 'ratio'],
     rows,
     notes: ['Goals (issue 13): latency ≤ the reference at every length and ≤ 0.15× at 0.2 s and 2 s; requests ≤ the reference + 2.'],
   }
