@@ -48,7 +48,7 @@ await step('size', async () => {
 })
 // The latency run mostly waits for its 20 s and 60 s syncs: --quick runs the concurrency benchmark
 // meanwhile, once the short syncs (whose latency a loaded machine would blur most) are done.
-const SHORT_SYNCS_DONE_MS = 6_000
+const SHORT_SYNCS_DONE_MS = 10_000
 const concurrency = () => step('concurrency', () => concurrencyBench(quick))
 const latency = () => step('latency', () => latencyBench(quick))
 if (quick) await Promise.all([latency(), sleep(only.includes('latency') ? SHORT_SYNCS_DONE_MS : 0).then(concurrency)])
