@@ -15,11 +15,19 @@ export class PollCursor {
   // Before its first read and its trigger, a reader may also join a poll still in flight: its
   // trigger leaves only after that answer, so the answer is as fresh as one it would send itself.
   private joinsInFlight = true
+  /** When the reader last got an answer (scheduler time), since its creation or restart. */
+  private readAt: number | undefined
 
   /** From now on, only polls sent after this moment (call it when the reader's trigger answered). */
   restart(): void {
     this.position = Math.max(this.position, lastSequence)
     this.joinsInFlight = false
+    this.readAt = undefined
+  }
+
+  /** @internal When the reader last got an answer, if it did since its creation or restart. */
+  get lastReadAt(): number | undefined {
+    return this.readAt
   }
 
   /** @internal Whether a poll sent with `sequence`, still in flight or not, is fresh enough for this reader. */
@@ -27,10 +35,11 @@ export class PollCursor {
     return sequence > this.position || (inFlight && this.joinsInFlight)
   }
 
-  /** @internal The reader got the answer of the poll sent with `sequence`. */
-  read(sequence: number): void {
+  /** @internal The reader got the answer of the poll sent with `sequence`, at scheduler time `at`. */
+  read(sequence: number, at?: number): void {
     this.position = Math.max(this.position, sequence)
     this.joinsInFlight = false
+    this.readAt = at
   }
 }
 
@@ -47,8 +56,11 @@ interface SharedPoll<T> {
  * only if its cursor accepts that poll: sent after the reader's trigger (so nobody reads a state
  * older than its own trigger) and after the poll it used last (so it never gets the same answer
  * twice). When the last joiner of a poll in flight leaves, its request is aborted. Reusing recent
- * answers matters because every sync ticks on its own timer, offset by a few ms from the others:
- * joining only polls in flight would share almost nothing.
+ * answers matters because every sync ticks on its own timer, offset from the others: joining only
+ * polls in flight would share almost nothing. How recent: `maxAgeMs`, or up to a third of the time
+ * the reader waited since its last answer (at most `MAX_REUSE_AGE_MS`), so a reader that polls
+ * seldom takes an older (but still newer than anything it saw) answer, and sees a change at most a
+ * third of its wait later than with a poll of its own (issue 13: N syncs, few polls).
  *
  * Each client owns one (issue 10): its table, and the scheduler that ages its answers, are that
  * client's.
@@ -73,8 +85,10 @@ export class PollCoalescer {
       const now = this.scheduler.now()
       this.forgetOldAnswers(now)
       const current = this.polls.get(key) as SharedPoll<T> | undefined
-      if (current?.result$ !== undefined && cursor.accepts(current.sequence, true)) return readBy(current.result$, cursor, current.sequence)
-      if (current?.value !== undefined && cursor.accepts(current.sequence, false)) return readBy(of(current.value.answer), cursor, current.sequence)
+      if (current?.result$ !== undefined && cursor.accepts(current.sequence, true)) return readBy(current.result$, cursor, current.sequence, this.scheduler)
+      if (current?.value !== undefined && cursor.accepts(current.sequence, false) && now - current.value.answeredAt <= this.reuseAgeFor(cursor, now)) {
+        return readBy(of(current.value.answer), cursor, current.sequence, this.scheduler)
+      }
       const poll: SharedPoll<T> = { sequence: nextSequence() }
       poll.result$ = send().pipe(
         tap((answer) => (poll.value = { answer, answeredAt: this.scheduler.now() })),
@@ -86,22 +100,32 @@ export class PollCoalescer {
         share(),
       )
       this.polls.set(key, poll)
-      return readBy(poll.result$, cursor, poll.sequence)
+      return readBy(poll.result$, cursor, poll.sequence, this.scheduler)
     })
   }
 
-  /** Answers older than `maxAgeMs` are never reused; dropping them keeps the map small. */
+  /** How old an answer may be to serve this reader now (see the class comment). */
+  private reuseAgeFor(cursor: PollCursor, now: number): number {
+    const waited = cursor.lastReadAt === undefined ? 0 : now - cursor.lastReadAt
+    return Math.max(this.maxAgeMs, Math.min(MAX_REUSE_AGE_MS, waited * REUSE_FRACTION))
+  }
+
+  /** Answers older than any reader may take are never reused; dropping them keeps the map small. */
   private forgetOldAnswers(now: number): void {
     for (const [key, poll] of this.polls) {
-      if (poll.result$ === undefined && (poll.value === undefined || now - poll.value.answeredAt > this.maxAgeMs)) {
+      if (poll.result$ === undefined && (poll.value === undefined || now - poll.value.answeredAt > Math.max(this.maxAgeMs, MAX_REUSE_AGE_MS))) {
         this.polls.delete(key)
       }
     }
   }
 }
 
-const readBy = <T>(answer$: Observable<T>, cursor: PollCursor, sequence: number): Observable<T> =>
-  answer$.pipe(tap(() => cursor.read(sequence)))
+const readBy = <T>(answer$: Observable<T>, cursor: PollCursor, sequence: number, scheduler: SchedulerLike): Observable<T> =>
+  answer$.pipe(tap(() => cursor.read(sequence, scheduler.now())))
 
-/** How old a shared answer may be and still serve another sync's tick. */
+/** How old a shared answer may be and still serve another sync's tick, whatever that sync waited. */
 export const DEFAULT_MAX_AGE_MS = 100
+/** The share of its wait by which a reusing reader may see a change later than with its own poll. */
+export const REUSE_FRACTION = 1 / 3
+/** The oldest answer any reader reuses. */
+export const MAX_REUSE_AGE_MS = 500

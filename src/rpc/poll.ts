@@ -36,7 +36,7 @@ import type { PollSchedule } from './poll-schedule.js'
 export interface PollOptions<T> {
   /** One poll: emits its answer and completes (only the last value counts). */
   readonly request: () => Observable<T>
-  /** The delay before poll n (0-based), counted from the answer of poll n−1 (or from subscribe, for poll 0). */
+  /** The delay before poll n (0-based), counted from the answer of poll n−1 (or from subscribe, for poll 0); it also gets the time since subscribe. */
   readonly schedule: PollSchedule
   /** At most this many polls. Default: no limit (the deadline or the subscriber ends it). */
   readonly maxPolls?: number
@@ -63,12 +63,13 @@ type Step<T> = { readonly index: number } & ({ readonly answered: true; readonly
 export function poll<T>(options: PollOptions<T>): Observable<T> {
   return defer(() => {
     const { scheduler } = options
+    const startedAt = scheduler.now()
     const maxPolls = options.maxPolls ?? Infinity
     let answered = false
     let lastFailure: { readonly error: unknown } | undefined
 
     const attempt = (index: number): Observable<Step<T>> =>
-      defer(() => deadlineTimer(delayBefore(options.schedule, index), scheduler)).pipe(
+      defer(() => deadlineTimer(delayBefore(options.schedule, index, scheduler.now() - startedAt), scheduler)).pipe(
         // takeLast, not take(1): the request ends on its own, so it is never counted as cancelled.
         concatMap(() => options.request().pipe(takeLast(1))),
         map((value): Step<T> => ({ index, answered: true, value })),
@@ -92,8 +93,8 @@ export function poll<T>(options: PollOptions<T>): Observable<T> {
   })
 }
 
-function delayBefore(schedule: PollSchedule, index: number): number {
-  const delay = schedule(index)
+function delayBefore(schedule: PollSchedule, index: number, elapsedMs: number): number {
+  const delay = schedule(index, elapsedMs)
   if (typeof delay !== 'number' || Number.isNaN(delay) || delay < 0) {
     throw new ValidationError(`schedule(${index}) must return a number of ms ≥ 0, got ${String(delay)}`)
   }

@@ -1,39 +1,64 @@
-// Child of the concurrency benchmark: runs N concurrent syncs on one session in a fresh process
-// (so peak RSS belongs to this configuration alone) and prints one JSON line.
+// Child of the concurrency benchmark: N concurrent syncs of one context on one session, on ONE
+// client — ours (`syncAsync`, default schedule) or the reference (the official behaviour: N
+// independent loops, official-reference.ts) — in a fresh process, printing one JSON line.
+// Run with --expose-gc: memory is the RSS after a full GC once every sync was triggered (all N
+// alive, waiting), minus the RSS after a full GC before they started.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { AgentBay, type SyncOptions } from '../../src/entries/index.js'
+import { AgentBay } from '../../src/entries/index.js'
+import { OfficialReference } from './official-reference.js'
 
-const [n, mode, endpoint, apiKey, sessionId] = process.argv.slice(2) as [string, 'shared' | 'separate', string, string, string]
+const [n, side, endpoint, apiKey, sessionId, contextId, path] = process.argv.slice(2) as [string, 'ours' | 'reference', string, string, string, string, string]
 const N = Number(n)
-const OPTIONS: SyncOptions = { mode: 'upload', retryInterval: 500, maxRetries: 300 }
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) throw new Error('run with --expose-gc')
 
-const make = () => new AgentBay({ apiKey, endpoint, env: {} })
-const shared = make()
-const clients = Array.from({ length: N }, () => (mode === 'shared' ? shared : make()))
+const settledRss = (): number => {
+  gc()
+  return process.memoryUsage().rss
+}
+let triggered = 0
+let allTriggeredRss: number | undefined
+let triggeredAtMs: number | undefined
+const onTriggered = (): void => {
+  triggered += 1
+  if (triggered === N) {
+    triggeredAtMs = performance.now() - started
+    allTriggeredRss = settledRss()
+  }
+}
 
-const baselineRss = process.memoryUsage().rss
-let peakRss = baselineRss
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5)
+/** One sync; resolves to its outcome, calling `onTriggered` once its SyncContext answered. */
+const sync: () => Promise<boolean> =
+  side === 'ours'
+    ? (() => {
+        const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
+        return () =>
+          new Promise<boolean>((resolve) => {
+            // The reference (callback) form: the promise reports the trigger, the callback the outcome.
+            void context.syncAsync({ contextId, path, mode: 'upload', callback: resolve }).then(onTriggered, onTriggered)
+          })
+      })()
+    : (() => {
+        const reference = new OfficialReference(endpoint, apiKey)
+        return () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)
+      })()
+
+const baselineRss = settledRss()
 const loop = monitorEventLoopDelay({ resolution: 5 })
 loop.enable()
+const cpuBefore = process.cpuUsage()
 const started = performance.now()
-const results = await Promise.all(clients.map((client) => client.session(sessionId).context.syncAsync(OPTIONS)))
+const results = await Promise.all(Array.from({ length: N }, () => sync().catch(() => false)))
 const wallMs = performance.now() - started
+const cpu = process.cpuUsage(cpuBefore)
 loop.disable()
-clearInterval(sampler)
-peakRss = Math.max(peakRss, process.memoryUsage().rss)
-const cpu = process.cpuUsage()
 console.log(
   JSON.stringify({
-    ok: results.filter((r) => r.success).length,
-    failures: Object.entries(
-      results.filter((r) => !r.success).reduce<Record<string, number>>((acc, r) => ({ ...acc, [(r.errorMessage ?? '').slice(0, 120)]: (acc[(r.errorMessage ?? '').slice(0, 120)] ?? 0) + 1 }), {}),
-    ),
+    ok: results.filter(Boolean).length,
     wallMs,
-    baselineRssMiB: baselineRss / 2 ** 20,
-    peakRssMiB: peakRss / 2 ** 20,
+    triggeredAtMs,
+    rssGrowthKiB: allTriggeredRss === undefined ? NaN : (allTriggeredRss - baselineRss) / 1024,
     loopP99Ms: loop.percentile(99) / 1e6,
-    loopMaxMs: loop.max / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   }),
 )

@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmarks: tables, statistics, machine info.
-import { cpus, totalmem } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { availableParallelism, cpus, totalmem } from 'node:os'
 
 /** One benchmark's printed section. */
 export interface Section {
@@ -35,9 +36,18 @@ export const fixed = (value: number, digits = 1): string => (Number.isFinite(val
 
 export const ratio = (ours: number, reference: number): string => (reference === 0 ? 'n/a' : `${(ours / reference).toFixed(2)}×`)
 
+/** The machine, as `nproc` and /proc/cpuinfo name it (os.cpus() elsewhere). */
 export function machineInfo(): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU'
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`
+  const cpu = cpuModel() ?? cpus()[0]?.model ?? 'unknown CPU'
+  return `nproc ${availableParallelism()}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`
+}
+
+function cpuModel(): string | undefined {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim()
+  } catch {
+    return undefined
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

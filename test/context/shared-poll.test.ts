@@ -2,7 +2,7 @@ import { merge, mergeMap, tap, type Observable } from 'rxjs'
 import { PollCoalescer, PollCursor } from '../../src/rpc/poll-coalescer.js'
 import { TestScheduler, type RunHelpers } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, adaptiveSchedule, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/entries/index.js'
+import { AgentBay, fixedSchedule, type ContextStatusData, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
@@ -176,40 +176,4 @@ describe('shared polling', () => {
     })
     return { polls: fake.requestsOf('GetContextInfo').length, results }
   }
-})
-
-describe('adaptiveSchedule', () => {
-  const pollTimes = (schedule: (i: number) => number, until: number): number[] => {
-    const times: number[] = []
-    let now = 0
-    for (let i = 0; now <= until; i++) {
-      now += schedule(i)
-      times.push(now)
-    }
-    return times
-  }
-  /** Polls a schedule makes until one sees a sync of `duration` ms finished. */
-  const pollsToDetect = (schedule: (i: number) => number, duration: number) => {
-    const times = pollTimes(schedule, duration)
-    return { polls: times.length, detectedAt: times[times.length - 1] ?? 0 }
-  }
-
-  it('polls at once, then soon, then backs off to twice retryInterval', () => {
-    const schedule = adaptiveSchedule({ retryInterval: 1500 })
-    expect([0, 1, 2, 3].map(schedule)).toEqual([0, 100, 150, 225])
-    expect(schedule(50)).toBe(3000)
-  })
-
-  it('detects a 0.2 s sync within 0.3 s where the fixed 1.5 s interval needs 1.5 s', () => {
-    expect(pollsToDetect(adaptiveSchedule({ retryInterval: 1500 }), 200).detectedAt).toBeLessThanOrEqual(300)
-    expect(pollsToDetect(fixedSchedule(1500), 200).detectedAt).toBe(1500)
-  })
-
-  it('costs no more polls than the fixed 1.5 s interval on long syncs', () => {
-    for (const duration of [20_000, 60_000, 120_000, 225_000]) {
-      const adaptive = pollsToDetect(adaptiveSchedule({ retryInterval: 1500 }), duration)
-      const fixed = pollsToDetect(fixedSchedule(1500), duration)
-      expect(adaptive.polls, `${duration} ms`).toBeLessThanOrEqual(fixed.polls)
-    }
-  })
 })

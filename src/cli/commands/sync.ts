@@ -23,7 +23,7 @@ export interface SyncCommandOptions {
 
 /** The interval the CLI's poll timing derives from (the reference's 1.5 s, protocol §5.2). */
 const RETRY_INTERVAL_MS = 1500
-/** The shortest delay of that schedule (`adaptiveSchedule`'s first delay after the immediate poll). */
+/** Below the shortest gap between that schedule's polls (`adaptiveSchedule`: 300 ms), so the count never binds before the deadline. */
 const MIN_POLL_DELAY_MS = 100
 
 /**
