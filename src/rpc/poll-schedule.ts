@@ -19,38 +19,33 @@ export const fixedSchedule =
 export interface AdaptiveScheduleOptions {
   /** The reference interval (the reference polls at once, then every `retryInterval` ms). */
   readonly retryInterval: number
-  /** Time of the first poll after the start. Default `retryInterval / 5` (never more than the ceiling). */
+  /** Time of the first early poll after the start. Default `retryInterval / 5` (never more than the ceiling). */
   readonly initialDelayMs?: number
-  /** Early phase: each poll comes at `factor` × the time of the previous one. Default √7 ≈ 2.65. */
+  /** Early polls: each at `factor` × the time of the previous one (1: every `initialDelayMs`). Default 7. */
   readonly factor?: number
   /** Late-phase interval, as a multiple of `retryInterval`. Default 1: never slower than the reference. */
   readonly ceilingFactor?: number
 }
 
-/**
- * The default early growth: three polls from `retryInterval / 5` to `7 × retryInterval / 5`
- * (0.3 to 2.1 s), geometric in between, so each is √7 ≈ 2.65 × the time of the one before.
- */
-export const ADAPTIVE_FACTOR = Math.sqrt(7)
+/** The default early growth: polls at `retryInterval / 5` and `7 × retryInterval / 5` (0.3 and 2.1 s). */
+export const ADAPTIVE_FACTOR = 7
 
 /**
- * The default sync schedule (issue 13):
+ * The default sync schedule (issue 13): the reference's own poll times, plus early polls for short
+ * syncs.
  *
  * 1. No poll at the start: the stale-task snapshot taken just before the trigger already saw it.
- * 2. Early phase, planned from the start (round trips do not push it back): the first poll at
- *    `initialDelayMs` (`retryInterval / 5`), then each at `factor` × the time of the previous one
- *    (at least `initialDelayMs` later): the wait grows with the time already waited, so a short
- *    sync is seen after a delay proportional to its own length (1.5 s reference: 0.3, 0.79, 2.1 s;
- *    the reference polls at 0, 1.5, 3 s).
- * 3. Late phase, once the next wait would exceed `retryInterval`: the reference's own rhythm. The
- *    first late poll at the reference's next poll time (the next multiple of `retryInterval`, at
- *    least `initialDelayMs` after the last early poll: 3 s), still planned from the start; then
- *    `retryInterval` after each answer, as the reference does. The reference's sleeps drift by a
- *    round trip per poll, so its poll at `j × retryInterval` leaves after j round trips, ours after
- *    j − 2: a long sync is not seen later than with the reference (with round trips as long as
- *    its), no wait is longer than `retryInterval`, and by any time at most one poll more than the
- *    reference's is made — three early polls where the reference makes two (at 0 and at
- *    `retryInterval`).
+ * 2. Up to twice the ceiling (`2 × retryInterval`), polls planned from the start (round trips do
+ *    not push them back): the reference's times `retryInterval` and `2 × retryInterval`, and the
+ *    early polls `initialDelayMs × factor^k` below that horizon (1.5 s reference: 0.3 and 2.1 s, so
+ *    0.3, 1.5, 2.1, 3 s where the reference polls at 0, 1.5, 3 s).
+ * 3. Then `retryInterval` after each answer, as the reference does. Its sleeps drift by a round trip
+ *    per poll, so its poll at `j × retryInterval` leaves after j round trips, ours after j − 2.
+ *
+ * So at every sync length the polls include the reference's (ahead of them by round trips): a sync
+ * is never seen later than with the reference, no wait is longer than `retryInterval`, and by any
+ * time the early polls cost at most two requests more than the reference (one with the defaults,
+ * plus the snapshot).
  */
 export function adaptiveSchedule(options: AdaptiveScheduleOptions): PollSchedule {
   requireDelay(options.retryInterval, 'retryInterval')
@@ -60,24 +55,21 @@ export function adaptiveSchedule(options: AdaptiveScheduleOptions): PollSchedule
   const ceiling = options.retryInterval * (options.ceilingFactor ?? 1)
   const first = Math.min(options.initialDelayMs ?? options.retryInterval / 5, ceiling)
   if (!(ceiling > 0) || !(first > 0)) return () => 0 // nothing to wait for: poll at once
-  const early = earlyPollTimes(first, options.factor ?? ADAPTIVE_FACTOR, ceiling)
-  const lastEarly = early.at(-1)!
-  const firstLate = Math.ceil((lastEarly + first) / ceiling) * ceiling
+  const planned = plannedPollTimes(first, options.factor ?? ADAPTIVE_FACTOR, ceiling)
   return (pollIndex, elapsedMs) => {
     // Without the elapsed time: as if every earlier poll went out on plan and was answered at once.
-    const elapsed = elapsedMs ?? (pollIndex === 0 ? 0 : pollIndex <= early.length ? early[pollIndex - 1]! : firstLate)
-    const planned = early.find((time) => time > elapsed) ?? firstLate
-    return planned > elapsed ? planned - elapsed : ceiling
+    const elapsed = elapsedMs ?? (pollIndex === 0 ? 0 : planned[Math.min(pollIndex, planned.length) - 1]!)
+    const next = planned.find((time) => time > elapsed)
+    return next === undefined ? ceiling : next - elapsed
   }
 }
 
-/** The early phase's poll times: a handful (it ends once a wait would exceed the ceiling); factor 1 keeps `first` as the wait. */
-function earlyPollTimes(first: number, factor: number, ceiling: number): number[] {
-  const early: number[] = [first]
-  for (let wait = waitAfter(first, first, factor); wait <= ceiling && early.length < MAX_EARLY_POLLS; wait = waitAfter(early.at(-1)!, first, factor)) {
-    early.push(early.at(-1)! + wait)
-  }
-  return early
+/** The polls planned from the start, in order: early ones and the ceiling's multiples, up to twice the ceiling. */
+function plannedPollTimes(first: number, factor: number, ceiling: number): number[] {
+  const horizon = 2 * ceiling
+  const times = [ceiling, horizon]
+  for (let time = first; time < horizon && times.length < MAX_PLANNED_POLLS; time = factor === 1 ? time + first : time * factor) times.push(time)
+  return [...new Set(times)].sort((a, b) => a - b)
 }
 
 function requireFactor(value: number | undefined, name: string, min: number): void {
@@ -86,7 +78,5 @@ function requireFactor(value: number | undefined, name: string, min: number): vo
   }
 }
 
-const waitAfter = (time: number, first: number, factor: number): number => Math.max(first, (factor - 1) * time)
-
-/** With factor 1 the early phase never reaches the ceiling: this bounds it (then the ceiling's grid follows). */
-const MAX_EARLY_POLLS = 10_000
+/** With factor 1 and a tiny first delay the plan could be huge: this bounds it. */
+const MAX_PLANNED_POLLS = 10_000
