@@ -59,7 +59,9 @@ export function adaptiveSchedule(options: AdaptiveScheduleOptions): PollSchedule
   return (pollIndex, elapsedMs) => {
     // Without the elapsed time: as if every earlier poll went out on plan and was answered at once.
     const elapsed = elapsedMs ?? (pollIndex === 0 ? 0 : planned[Math.min(pollIndex, planned.length) - 1]!)
-    const next = planned.find((time) => time > elapsed)
+    // A planned time less than 1 ms ahead counts as reached: with a fractional clock, `elapsed` can
+    // land a rounding error short of it, and a 1e-13 ms wait would poll again at the same instant.
+    const next = planned.find((time) => time - elapsed >= MIN_WAIT_MS)
     return next === undefined ? ceiling : next - elapsed
   }
 }
@@ -77,6 +79,8 @@ function requireFactor(value: number | undefined, name: string, min: number): vo
     throw new ValidationError(`${name} must be a finite number ${min === 1 ? '≥ 1' : '> 0'}, got ${String(value)}`)
   }
 }
+
+const MIN_WAIT_MS = 1
 
 /** With factor 1 and a tiny first delay the plan could be huge: this bounds it. */
 const MAX_PLANNED_POLLS = 10_000

@@ -83,6 +83,14 @@ describe('adaptiveSchedule', () => {
     expect(pollTimes(adaptiveSchedule({ retryInterval: 1_000, initialDelayMs: 100, factor: 1 }), 500)).toEqual([100, 200, 300, 400, 500])
   })
 
+  it('a planned time a rounding error ahead counts as reached (fractional clocks): the next wait is to the following one', () => {
+    const schedule = adaptiveSchedule({ retryInterval: 1_500 })
+    for (const elapsed of [300 - 1e-10, 1_500 - 2.2737e-13, 2_100 - 0.5]) {
+      expect(schedule(1, elapsed), `at ${elapsed} ms`).toBeGreaterThanOrEqual(1)
+    }
+    expect(schedule(1, 3_000 - 1e-9)).toBe(1_500) // past the plan: retryInterval after the answer
+  })
+
   it('with retryInterval 0 polls at once, as before', () => {
     expect([0, 1, 2].map((index) => adaptiveSchedule({ retryInterval: 0 })(index, index * 3))).toEqual([0, 0, 0])
   })
