@@ -1,22 +1,5 @@
-import {
-  EMPTY,
-  catchError,
-  concat,
-  concatMap,
-  defaultIfEmpty,
-  defer,
-  expand,
-  filter,
-  map,
-  takeLast,
-  takeUntil,
-  takeWhile,
-  tap,
-  throwError,
-  type Observable,
-  type SchedulerLike,
-} from 'rxjs'
-import { deadlineTimer } from '../shared/duration.js'
+import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type SchedulerLike } from 'rxjs'
+import { runAfter } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isTransientError } from './rpc.js'
 import type { PollSchedule } from './poll-schedule.js'
@@ -48,8 +31,6 @@ export interface PollOptions<T> {
   readonly scheduler: SchedulerLike
 }
 
-type Step<T> = { readonly index: number } & ({ readonly answered: true; readonly value: T } | { readonly answered: false })
-
 /**
  * Repeats `request` on `schedule` and emits each answer. Lazy: the next poll is scheduled only
  * after the previous one answered, so memory is O(1) whatever `maxPolls` or the deadline are
@@ -59,37 +40,76 @@ type Step<T> = { readonly index: number } & ({ readonly answered: true; readonly
  * Ends by completing when `maxPolls` polls were made or the deadline passed; if by then no poll
  * answered at all and some failed transiently, it errors with the last failure instead, because
  * an empty completion would read as "nothing happened" (issue 6). Other failures end it at once.
+ *
+ * Written as one subscriber holding at most two scheduled actions (the wait or the request in
+ * flight, and the deadline), not as a chain of operators per poll: a thousand concurrent syncs
+ * each hold one of these while they wait (issue 13 goal 4).
  */
 export function poll<T>(options: PollOptions<T>): Observable<T> {
-  return defer(() => {
+  return new Observable<T>((subscriber) => {
     const { scheduler } = options
     const startedAt = scheduler.now()
     const maxPolls = options.maxPolls ?? Infinity
     let answered = false
     let lastFailure: { readonly error: unknown } | undefined
+    /** The wait before the next poll, or the poll in flight: one at a time. */
+    let step: Subscription | undefined
 
-    const attempt = (index: number): Observable<Step<T>> =>
-      defer(() => deadlineTimer(delayBefore(options.schedule, index, scheduler.now() - startedAt), scheduler)).pipe(
-        // takeLast, not take(1): the request ends on its own, so it is never counted as cancelled.
-        concatMap(() => options.request().pipe(takeLast(1))),
-        map((value): Step<T> => ({ index, answered: true, value })),
-        catchError((error: unknown) => {
-          if (!isTransientError(error)) return throwError(() => error)
-          lastFailure = { error }
-          return EMPTY
-        }),
-        defaultIfEmpty<Step<T>, Step<T>>({ index, answered: false }),
-      )
+    const end = (): void => {
+      step?.unsubscribe()
+      if (!answered && lastFailure !== undefined) subscriber.error(lastFailure.error)
+      else subscriber.complete()
+    }
+    const attempt = (index: number): void => {
+      let delay: number
+      try {
+        delay = delayBefore(options.schedule, index, scheduler.now() - startedAt)
+      } catch (error) {
+        return subscriber.error(error)
+      }
+      step = runAfter(delay, scheduler, () => send(index))
+    }
+    const send = (index: number): void => {
+      // Only the last value counts, taken when the request ends on its own (never cancelled for it).
+      let last: { readonly value: T } | undefined
+      const inFlight = new Subscription()
+      step = inFlight
+      const settle = (): void => {
+        if (last !== undefined) {
+          answered = true
+          subscriber.next(last.value)
+        }
+        if (subscriber.closed) return
+        if (index + 1 < maxPolls) attempt(index + 1)
+        else end()
+      }
+      try {
+        inFlight.add(
+          options.request().subscribe({
+            next: (value) => (last = { value }),
+            error: (error: unknown) => {
+              if (!isTransientError(error)) return subscriber.error(error)
+              lastFailure = { error }
+              last = undefined
+              settle()
+            },
+            complete: settle,
+          }),
+        )
+      } catch (error) {
+        if (!isTransientError(error)) return subscriber.error(error)
+        lastFailure = { error }
+        settle()
+      }
+    }
 
-    const answers$ = attempt(0).pipe(
-      expand((step) => (step.index + 1 < maxPolls ? attempt(step.index + 1) : EMPTY)),
-      filter((step): step is Extract<Step<T>, { answered: true }> => step.answered),
-      tap(() => (answered = true)),
-      map((step) => step.value),
-    )
-    const bounded$ = options.deadline === undefined ? answers$ : answers$.pipe(takeUntil(deadlineTimer(options.deadline - scheduler.now(), scheduler)))
-    const neverAnswered$ = defer(() => (answered || lastFailure === undefined ? EMPTY : throwError(() => lastFailure?.error)))
-    return concat(bounded$, neverAnswered$)
+    // The deadline's timer goes first, so a poll due at the same instant loses to it.
+    const deadline = options.deadline === undefined ? undefined : runAfter(options.deadline - scheduler.now(), scheduler, end)
+    attempt(0)
+    return () => {
+      deadline?.unsubscribe()
+      step?.unsubscribe()
+    }
   })
 }
 

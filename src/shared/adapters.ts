@@ -1,4 +1,4 @@
-import { fromEvent, lastValueFrom, takeUntil, tap, type Observable } from 'rxjs'
+import { EmptyError, lastValueFrom, type Observable, type Subscription } from 'rxjs'
 import type { AgentBayFailure } from './errors/index.js'
 import { isAgentBayError } from './errors/agentbay-error.js'
 import { ValidationError, isValidationError } from './errors/validation-error.js'
@@ -22,18 +22,39 @@ export function lastValueWithSignal<T>(source: Observable<T>, signal?: AbortSign
   }
   if (signal === undefined) return lastValueFrom(source)
   if (signal.aborted) return Promise.reject(abortReason(signal))
-  // Decided synchronously, so an abort that lands after the source ended (but before the
-  // promise callbacks run) does not turn a finished call into an abort, nor the reverse.
-  let outcome: 'pending' | 'ended' | 'aborted' = 'pending'
-  const decide = (value: 'ended' | 'aborted') => () => {
-    if (outcome === 'pending') outcome = value
-  }
-  const aborted$ = fromEvent(signal, 'abort').pipe(tap(decide('aborted')))
-  const ended = decide('ended')
-  return lastValueFrom(source.pipe(takeUntil(aborted$), tap({ complete: ended, error: ended }))).then(
-    (value) => (outcome === 'aborted' ? Promise.reject(abortReason(signal)) : value),
-    (error: unknown) => Promise.reject(outcome === 'aborted' ? abortReason(signal) : error),
-  )
+  // One subscriber and one listener, no operators: a thousand waiting syncs each hold one (issue 13
+  // goal 4). The first of end and abort decides, synchronously, so an abort that lands after the
+  // source ended (but before the promise callbacks run) does not turn a finished call into an
+  // abort, nor the reverse.
+  return new Promise<T>((resolve, reject) => {
+    let last: { readonly value: T } | undefined
+    let settled = false
+    let subscription: Subscription | undefined
+    const settle = (): boolean => {
+      if (settled) return false
+      settled = true
+      signal.removeEventListener('abort', onAbort)
+      return true
+    }
+    const onAbort = (): void => {
+      if (!settle()) return
+      subscription?.unsubscribe()
+      reject(abortReason(signal))
+    }
+    signal.addEventListener('abort', onAbort)
+    subscription = source.subscribe({
+      next: (value) => (last = { value }),
+      error: (error: unknown) => {
+        if (settle()) reject(error)
+      },
+      complete: () => {
+        if (!settle()) return
+        if (last === undefined) reject(new EmptyError())
+        else resolve(last.value)
+      },
+    })
+    if (settled) subscription.unsubscribe() // aborted while subscribing
+  })
 }
 
 /** `signal` must be an `AbortSignal` (or absent): `signal: {}` would otherwise never abort (issue 9). */

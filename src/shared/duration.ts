@@ -1,4 +1,4 @@
-import { concatMap, defer, timer, type Observable, type SchedulerLike } from 'rxjs'
+import { Observable, Subscription, type SchedulerLike } from 'rxjs'
 import { ValidationError } from './errors/validation-error.js'
 
 /**
@@ -36,12 +36,28 @@ export function requireDeadline(value: unknown, name: string): asserts value is 
  * length, measuring what is left on `scheduler` each time (a plain timer would fire at once).
  */
 export function deadlineTimer(dueMs: number, scheduler: SchedulerLike): Observable<0> {
-  return defer(() => {
-    const end = scheduler.now() + dueMs
-    const waitRest = (): Observable<0> => {
-      const left = end - scheduler.now()
-      return left <= MAX_DELAY_MS ? timer(Math.max(0, left), scheduler) : timer(MAX_DELAY_MS, scheduler).pipe(concatMap(waitRest))
-    }
-    return waitRest()
-  })
+  return new Observable<0>((subscriber) =>
+    runAfter(dueMs, scheduler, () => {
+      subscriber.next(0)
+      subscriber.complete()
+    }),
+  )
+}
+
+/**
+ * Runs `work` once after `dueMs` on `scheduler`, in steps of at most `MAX_DELAY_MS` (see
+ * `deadlineTimer`); unsubscribing cancels it. One scheduled action and no Observable: waits that
+ * are held by the thousand (issue 13 goal 4) cost little memory.
+ */
+export function runAfter(dueMs: number, scheduler: SchedulerLike, work: () => void): Subscription {
+  if (dueMs <= MAX_DELAY_MS) return scheduler.schedule(work, Math.max(0, dueMs))
+  const end = scheduler.now() + dueMs
+  const pending = new Subscription()
+  const waitRest = (): void => {
+    const left = end - scheduler.now()
+    if (left <= MAX_DELAY_MS) pending.add(scheduler.schedule(work, Math.max(0, left)))
+    else pending.add(scheduler.schedule(waitRest, MAX_DELAY_MS))
+  }
+  waitRest()
+  return pending
 }

@@ -1,5 +1,5 @@
 import {
-  concat,
+  Observable,
   concatMap,
   defer,
   filter,
@@ -7,10 +7,10 @@ import {
   map,
   mergeMap,
   of,
+  reduce,
   takeUntil,
   tap,
   throwIfEmpty,
-  type Observable,
   type SchedulerLike,
 } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
@@ -26,7 +26,7 @@ import type { Rpc } from '../rpc/rpc.js'
 import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
 import { SIGNAL_ONLY, requireOptions, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
-import { failedSyncResult, foldSyncTasks, syncResultOf } from './sync-result.js'
+import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf, type SyncFold } from './sync-result.js'
 import { watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
@@ -209,9 +209,9 @@ export class ContextManager {
             )
       return triggerInTime$.pipe(
         mergeMap(({ requestId, staleTasks, expected }) => {
-          const triggered = of<SyncEvent>({ kind: 'triggered', requestId })
+          const triggered: SyncEvent = { kind: 'triggered', requestId }
           // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
-          if (expected === 0) return triggered
+          if (expected === 0) return of(triggered)
           cursor.restart()
           const tasks$ = watchTasks({
             poll,
@@ -222,8 +222,17 @@ export class ContextManager {
             noTaskGraceMs: normalized.noTaskGraceMs,
             nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
             scheduler,
-          }).pipe(map((task): SyncEvent => ({ kind: 'task', task: { ...task, requestId } })))
-          return concat(triggered, tasks$)
+          })
+          // The trigger, then the tasks: like `concat`, without its operator held for the whole wait.
+          return new Observable<SyncEvent>((subscriber) => {
+            subscriber.next(triggered)
+            if (subscriber.closed) return undefined
+            return tasks$.subscribe({
+              next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
+              error: (error: unknown) => subscriber.error(error),
+              complete: () => subscriber.complete(),
+            })
+          })
         }),
       )
     })
@@ -249,16 +258,16 @@ export class ContextManager {
     return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
-  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTasks`), under the trigger's requestId. */
+  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the trigger's requestId. */
   private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
     let requestId = ''
-    const tasks$ = events$.pipe(
-      tap((event) => (requestId = event.kind === 'triggered' ? event.requestId : requestId)),
-      filter(isTaskEvent),
-      map((event) => event.task),
-    )
-    const result$ = tasks$.pipe(
-      foldSyncTasks(),
+    // One `reduce` (the watch's own reducer per task), not a chain of operators: a thousand waiting syncs each hold it.
+    const result$ = events$.pipe(
+      reduce((fold: SyncFold, event: SyncEvent) => {
+        if (event.kind === 'task') return foldSyncTask(fold, event.task)
+        requestId = event.requestId
+        return fold
+      }, INITIAL_SYNC_FOLD),
       map((fold) => syncResultOf(fold, requestId)),
     )
     return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))

@@ -102,8 +102,18 @@ export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncO
     mode,
     maxRetries,
     retryInterval,
-    schedule: options.schedule ?? adaptiveSchedule({ retryInterval }),
+    schedule: options.schedule ?? defaultSchedule(retryInterval),
     budgetMs: maxRetries * retryInterval,
     noTaskGraceMs,
   }
+}
+
+/**
+ * The default schedule is pure, so syncs with the same `retryInterval` share one (a thousand
+ * concurrent syncs need not hold a thousand copies, issue 13 goal 4). It holds no client's data.
+ */
+let lastDefault: { readonly retryInterval: number; readonly schedule: PollSchedule } | undefined
+function defaultSchedule(retryInterval: number): PollSchedule {
+  if (lastDefault?.retryInterval !== retryInterval) lastDefault = { retryInterval, schedule: adaptiveSchedule({ retryInterval }) }
+  return lastDefault.schedule
 }

@@ -1,4 +1,4 @@
-import { catchError, last, map, of, scan, throwError, type OperatorFunction } from 'rxjs'
+import { catchError, map, of, reduce, throwError, type OperatorFunction } from 'rxjs'
 import { pickContextStatusData, type ContextStatusData } from '../wire/codecs/context-status.js'
 import { failureFields } from '../shared/adapters.js'
 import { isSyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
@@ -42,7 +42,7 @@ export const foldSyncTask = (fold: SyncFold, task: ContextStatusData & { readonl
 
 /** Folds a task stream with `foldSyncTask`; emits the final fold once it completes (the initial one for no tasks). */
 export const foldSyncTasks = (): OperatorFunction<ContextStatusData & { readonly requestId?: string }, SyncFold> => (source) =>
-  source.pipe(scan(foldSyncTask, INITIAL_SYNC_FOLD), last(null, INITIAL_SYNC_FOLD))
+  source.pipe(reduce(foldSyncTask, INITIAL_SYNC_FOLD))
 
 /** The result of a folded sync; `requestId`, when given, wins over the one the tasks carried. */
 export const syncResultOf = (fold: SyncFold, requestId?: string): ContextSyncResult =>

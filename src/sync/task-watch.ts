@@ -1,4 +1,4 @@
-import { EMPTY, concat, defer, map, mergeMap, takeWhile, throwError, type Observable, type SchedulerLike } from 'rxjs'
+import { Observable, type SchedulerLike } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
 import { poll } from '../rpc/poll.js'
@@ -53,28 +53,33 @@ export interface TaskWatchOptions {
  * with `nothingSeen` (the caller expected tasks).
  */
 export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
-  return defer(() => {
+  // One subscriber over the poll, not an operator chain: a thousand waiting syncs each hold one (issue 13 goal 4).
+  return new Observable<ContextStatusData>((subscriber) => {
     const { scheduler } = options
     const startedAt = scheduler.now()
     let state: WatchState = INITIAL_WATCH_STATE
-    const watch$ = poll({
+    const end = (): void => {
+      if (state.latest.size > 0) subscriber.complete()
+      else subscriber.error(options.nothingSeen(scheduler.now() - startedAt))
+    }
+    return poll({
       request: options.poll,
       schedule: options.schedule,
       maxPolls: options.maxPolls,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       scheduler,
-    }).pipe(
-      map((tasks) => {
+    }).subscribe({
+      next: (tasks) => {
         const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
         state = nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver))
+        for (const task of state.changed) subscriber.next(task)
+        if (subscriber.closed) return
         // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
-        return { changed: state.changed, end: state.done || (graceOver && state.latest.size === 0) }
-      }),
-      takeWhile((step) => !step.end, true),
-      mergeMap((step) => step.changed),
-    )
-    const nothingSeen$ = defer(() => (state.latest.size > 0 ? EMPTY : throwError(() => options.nothingSeen(scheduler.now() - startedAt))))
-    return concat(watch$, nothingSeen$)
+        if (state.done || (graceOver && state.latest.size === 0)) end()
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: end,
+    })
   })
 }
 

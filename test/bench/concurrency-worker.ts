@@ -12,18 +12,23 @@ const N = Number(n)
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error('run with --expose-gc')
 
+let heapUsed = 0
 const settledRss = (): number => {
   gc()
-  return process.memoryUsage().rss
+  const usage = process.memoryUsage()
+  heapUsed = usage.heapUsed
+  return usage.rss
 }
 let triggered = 0
 let allTriggeredRss: number | undefined
+let allTriggeredHeap: number | undefined
 let triggeredAtMs: number | undefined
 const onTriggered = (): void => {
   triggered += 1
   if (triggered === N) {
     triggeredAtMs = performance.now() - started
     allTriggeredRss = settledRss()
+    allTriggeredHeap = heapUsed
   }
 }
 
@@ -44,6 +49,7 @@ const sync: () => Promise<boolean> =
       })()
 
 const baselineRss = settledRss()
+const baselineHeap = heapUsed
 const loop = monitorEventLoopDelay({ resolution: 5 })
 loop.enable()
 const cpuBefore = process.cpuUsage()
@@ -58,6 +64,7 @@ console.log(
     wallMs,
     triggeredAtMs,
     rssGrowthKiB: allTriggeredRss === undefined ? NaN : (allTriggeredRss - baselineRss) / 1024,
+    heapGrowthKiB: allTriggeredHeap === undefined ? NaN : (allTriggeredHeap - baselineHeap) / 1024,
     loopP99Ms: loop.percentile(99) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   }),
