@@ -2,7 +2,9 @@
 // client — ours (`syncAsync`, default schedule) or the reference (the official behaviour: N
 // independent loops, official-reference.ts) — in a fresh process, printing one JSON line.
 // Run with --expose-gc: memory is the RSS after a full GC once every sync was triggered (all N
-// alive, waiting), minus the RSS after a full GC before they started.
+// alive, waiting), minus the RSS after a full GC before they started. Before that baseline each side
+// makes one GetContextInfo call, so what a process loads once at its first request (HTTP stack,
+// codecs) is not counted as per-sync memory — the reference's modules were all loaded at import.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { AgentBay } from '../../src/entries/index.js'
 import { OfficialReference } from './official-reference.js'
@@ -33,20 +35,21 @@ const onTriggered = (): void => {
 }
 
 /** One sync; resolves to its outcome, calling `onTriggered` once its SyncContext answered. */
-const sync: () => Promise<boolean> =
-  side === 'ours'
-    ? (() => {
-        const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
-        return () =>
-          new Promise<boolean>((resolve) => {
-            // The reference (callback) form: the promise reports the trigger, the callback the outcome.
-            void context.syncAsync({ contextId, path, mode: 'upload', callback: resolve }).then(onTriggered, onTriggered)
-          })
-      })()
-    : (() => {
-        const reference = new OfficialReference(endpoint, apiKey)
-        return () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)
-      })()
+let sync: () => Promise<boolean>
+if (side === 'ours') {
+  const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
+  const warmUp = await context.infoAsync()
+  if (!warmUp.success) throw new Error(`warm-up info failed: ${warmUp.errorMessage}`)
+  sync = () =>
+    new Promise<boolean>((resolve) => {
+      // The reference (callback) form: the promise reports the trigger, the callback the outcome.
+      void context.syncAsync({ contextId, path, mode: 'upload', callback: resolve }).then(onTriggered, onTriggered)
+    })
+} else {
+  const reference = new OfficialReference(endpoint, apiKey)
+  await reference.infoOnce(sessionId)
+  sync = () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)
+}
 
 const baselineRss = settledRss()
 const baselineHeap = heapUsed
@@ -61,6 +64,7 @@ loop.disable()
 console.log(
   JSON.stringify({
     ok: results.filter(Boolean).length,
+    warmUpPolls: 1,
     wallMs,
     triggeredAtMs,
     rssGrowthKiB: allTriggeredRss === undefined ? NaN : (allTriggeredRss - baselineRss) / 1024,

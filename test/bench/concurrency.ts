@@ -17,7 +17,9 @@ interface Run {
   readonly rssGrowthKiB: number
   readonly loopP99Ms: number
   readonly cpuMs: number
-  /** GetContextInfo requests the emulator received. */
+  /** The worker's GetContextInfo calls before its baseline (not part of the N syncs). */
+  readonly warmUpPolls: number
+  /** GetContextInfo requests the emulator received for the N syncs. */
   readonly polls: number
 }
 
@@ -38,7 +40,7 @@ async function measure(emulator: RemoteEmulator, setup: AgentBay, n: number, sid
   const before = (await emulator.stats()).calls['GetContextInfo'] ?? 0
   const run = await worker([String(n), side, emulator.endpoint, emulator.apiKey, created.session!.sessionId, context.id, MOUNT])
   await emulator.idle()
-  const polls = ((await emulator.stats()).calls['GetContextInfo'] ?? 0) - before
+  const polls = ((await emulator.stats()).calls['GetContextInfo'] ?? 0) - before - run.warmUpPolls
   if (run.ok !== n) console.log(`${side} N=${n}: ${n - run.ok} syncs did not succeed`)
   return { ...run, polls }
 }

@@ -76,6 +76,11 @@ export class OfficialReference {
     return false
   }
 
+  /** `session.context.info()`: one GetContextInfo (the benchmark's warm-up, before its baseline). */
+  async infoOnce(sessionId: string): Promise<number> {
+    return (await this.info({ SessionId: sessionId })).length
+  }
+
   /** `GetContextInfo`, decoded as the SDK does: three JSON layers, only `type: "data"` items; unparseable → no tasks. */
   private async info(fields: Record<string, string | undefined>): Promise<OfficialTask[]> {
     this.requests.GetContextInfo += 1
