@@ -94,8 +94,8 @@ const referenceSync = (endpoint: string, apiKey: string, sessionId: string, cont
 export const latencyPlan = (quick: boolean): [lengthMs: number, reps: number][] => [
   [200, quick ? 3 : 10],
   [2_000, quick ? 2 : 6],
-  [20_000, quick ? 1 : 3],
-  [60_000, quick ? 1 : 2],
+  [20_000, quick ? 3 : 8],
+  [60_000, quick ? 3 : 8],
 ]
 
 export async function latencyBench(quick: boolean): Promise<Section> {
