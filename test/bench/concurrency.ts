@@ -84,7 +84,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'reference = the official behaviour (test/bench/official-reference.ts): N independent loops on one official client. ' +
       'Each side runs in a fresh Node process (`--expose-gc`); the emulator in its own; the reference runs first. ' +
       'Calls = GetContextInfo requests the emulator received (ours: stale-task snapshots included). ' +
-      'RSS per sync = (RSS after a full GC once all N syncs were triggered, all alive and waiting − RSS after a full GC before they started) / N. ' +
+      'RSS per sync = (RSS after a full GC once all N syncs were triggered, all alive and waiting − RSS after a full GC before they started, each process having made one GetContextInfo call before that baseline so that what loads at the first request is not counted) / N. ' +
       'Event-loop delay from `monitorEventLoopDelay` (resolution 5 ms); CPU = process user + system time during the syncs.',
     headers: [
       'N',
