@@ -1,22 +1,17 @@
 // Issue 12: labels at `create({ labels })` and in the `list({ labels })` filter used looser checks
 // than `session.setLabels` (blank keys and values passed, a Map was sent as `{}`). Now one check
 // serves all three: the same ValidationError, before any request.
-import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs'
+import { isObservable, lastValueFrom, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ValidationError, type RpcRequest, type Session } from '../../src/entries/index.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 let sent: RpcRequest[]
 let agentBay: AgentBay
 let session: Session
 
 beforeEach(() => {
-  sent = []
-  const transport: Transport = (request) => {
-    sent.push(request)
-    return throwError(() => new Error(`request sent: ${request.action}`))
-  }
-  agentBay = new AgentBay({ apiKey: 'k', transport, env: {} })
-  session = agentBay.session('s-1')
+  ;({ sent, agentBay, session } = offlineClient())
 })
 
 async function errorOf(call: () => Observable<unknown> | Promise<unknown>): Promise<unknown> {

@@ -1,7 +1,8 @@
-import { firstValueFrom, isObservable, lastValueFrom, throwError, type Observable } from 'rxjs'
+import { firstValueFrom, isObservable, lastValueFrom, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ValidationError, type RpcRequest, type Session } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 // Issue 9 item 9: the official SDKs' positional forms, called from plain JavaScript, must be
 // ValidationErrors naming the form to use — never silently something else, never a TypeError.
@@ -11,15 +12,7 @@ let agentBay: AgentBay
 let session: Session
 
 beforeEach(() => {
-  sent = []
-  // Any request is a failure of the test: record it and fail the call at once (a plain Error,
-  // so neither a Promise form's `{ success: false }` nor a ValidationError can hide it).
-  const transport: Transport = (request) => {
-    sent.push(request)
-    return throwError(() => new Error(`request sent: ${request.action}`))
-  }
-  agentBay = new AgentBay({ apiKey: 'test-key', transport, env: {} })
-  session = agentBay.session('s-1')
+  ;({ sent, agentBay, session } = offlineClient())
 })
 
 /** Calls as an untyped caller would; the library must not throw at call time. */

@@ -1,8 +1,9 @@
-import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs'
+import { isObservable, lastValueFrom, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ContextSync, ValidationError, newSyncPolicyWithDefaults, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ContextSync, ValidationError, newSyncPolicyWithDefaults, type RpcRequest, type Session } from '../../src/entries/index.js'
 import { normalizeEmulatorOptions } from '../../src/emulator/options.js'
 import { closestKey } from '../../src/shared/arguments.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 // Issue 12: an options key the call does not know is refused before any request, naming the call
 // and the key and suggesting the key meant. Before, `session.deleteAsync({ sync_context: true })`
@@ -13,14 +14,7 @@ let agentBay: AgentBay
 let session: Session
 
 beforeEach(() => {
-  sent = []
-  // Every request is recorded and fails at once with a plain Error (never a ValidationError).
-  const transport: Transport = (request) => {
-    sent.push(request)
-    return throwError(() => new Error(`request sent: ${request.action}`))
-  }
-  agentBay = new AgentBay({ apiKey: 'test-key', transport, env: {} })
-  session = agentBay.session('s-1')
+  ;({ sent, agentBay, session } = offlineClient())
 })
 
 type Options = Record<string, unknown>

@@ -3,11 +3,12 @@
 // the base64 text while the SDK reported success. Now UTF-8 bytes are written as the text they
 // encode, other bytes are a ValidationError pointing to `session.files.upload`, and `encoding` is
 // never sent.
-import { firstValueFrom, lastValueFrom, throwError } from 'rxjs'
+import { firstValueFrom, lastValueFrom } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, ToolError, ValidationError, WRITE_CHUNK_BYTES, type RpcRequest, type Session, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ToolError, ValidationError, WRITE_CHUNK_BYTES, type RpcRequest, type Session } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 import { useEmulator } from '../emulator/helpers.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 const NOT_UTF8 = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) // a PNG signature
 const argsOf = (request: RpcRequest): Record<string, unknown> => JSON.parse(request.params['Args'] ?? '{}') as Record<string, unknown>
@@ -17,12 +18,7 @@ describe('fs.writeFile with bytes, without a service', () => {
   let session: Session
 
   beforeEach(() => {
-    sent = []
-    const transport: Transport = (request) => {
-      sent.push(request)
-      return throwError(() => new Error(`request sent: ${request.action}`))
-    }
-    session = new AgentBay({ apiKey: 'k', transport, env: {} }).session('s-1')
+    ;({ sent, session } = offlineClient())
   })
 
   it('refuses bytes that are not UTF-8 before any request, pointing to session.files.upload', async () => {
