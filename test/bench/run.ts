@@ -1,4 +1,4 @@
-// `npm run bench`: runs the benchmarks, prints their tables and writes test/bench/RESULTS.md.
+// `npm run bench`: runs the benchmarks, prints their tables and (a full run only) writes test/bench/RESULTS.md.
 //   npm run bench                        all four, full size
 //   npm run bench -- --quick             smaller runs, under two minutes (latency and concurrency side by side)
 //   npm run bench -- --only cpu,size     a subset: latency, concurrency, cpu, size
@@ -69,5 +69,7 @@ Single benchmarks: \`npm run bench -- --only latency\` (or \`concurrency\`, \`cp
 Sources: \`test/bench/*.ts\`. CI does not run them.
 
 ${[...sections].sort((a, b) => a.title.localeCompare(b.title)).map(renderSection).join('\n')}`
-if (only.length === 4) await writeFile(join(REPO_ROOT, 'test', 'bench', 'RESULTS.md'), markdown)
-console.log(`\n${only.length === 4 ? 'wrote test/bench/RESULTS.md' : 'partial run: RESULTS.md not rewritten'} (${timings.join(', ')})`)
+// Only a full run replaces the published results (the README's tables come from them).
+const full = only.length === 4 && !quick
+if (full) await writeFile(join(REPO_ROOT, 'test', 'bench', 'RESULTS.md'), markdown)
+console.log(`\n${full ? 'wrote test/bench/RESULTS.md' : `${quick ? 'quick' : 'partial'} run: RESULTS.md not rewritten`} (${timings.join(', ')})`)
