@@ -8,7 +8,8 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
-import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js'
+import { DIRECT_PARTS, MAX_SOCKETS, createNodeFetch, type DirectParts } from './node-fetch.js'
+import { CallGate } from './call-gate.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
@@ -36,10 +37,14 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         fetch: config.fetch ?? createNodeFetch(),
       })),
     ))
+  // As many calls in progress as the default fetch has sockets: the rest wait here, before ky builds
+  // a Request for them, holding only a closure (N concurrent syncs: issue 13 goal 4).
+  const gate = ownFetch ? new CallGate(MAX_SOCKETS) : undefined
   return (request: RpcRequest) =>
     new Observable<RawResponse>((subscriber) => {
       const controller = new AbortController()
       let settled = false
+      let leave: (() => void) | undefined
       const wire = buildWireRequest(
         config.baseUrl,
         apiKey,
@@ -61,19 +66,28 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         const body = await response.text()
         return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
       }
-      run().then(
-        (raw) => {
-          settled = true
-          subscriber.next(raw)
-          subscriber.complete()
-        },
-        (error: unknown) => {
-          settled = true
-          if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, redactor))
-        },
-      )
+      const start = (): void => {
+        run().then(
+          (raw) => {
+            settled = true
+            leave?.()
+            subscriber.next(raw)
+            subscriber.complete()
+          },
+          (error: unknown) => {
+            settled = true
+            leave?.()
+            if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, redactor))
+          },
+        )
+      }
+      if (gate === undefined) start()
+      else leave = gate.enter(start)
       return () => {
-        if (!settled) controller.abort()
+        if (!settled) {
+          controller.abort()
+          leave?.()
+        }
       }
     }).pipe(
       // ky's `timeout` stops at the response headers; a body that never finishes would hang the

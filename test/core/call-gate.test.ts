@@ -1,0 +1,83 @@
+// Each client's RPC calls pass a gate of MAX_SOCKETS places before ky builds anything (issue 13
+// goal 4): a call waiting for a place holds only its start function, not a built request.
+import type { ServerResponse } from 'node:http'
+import { firstValueFrom } from 'rxjs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { AgentBay, RequestTimeoutError } from '../../src/entries/index.js'
+import { CallGate } from '../../src/http/call-gate.js'
+import { MAX_SOCKETS } from '../../src/http/node-fetch.js'
+import { reply, startServer, type TestServer } from './http-test-server.js'
+
+describe('CallGate', () => {
+  it('runs at most `limit` at once, the rest in order as places free', () => {
+    const gate = new CallGate(2)
+    const started: number[] = []
+    const leaves = [0, 1, 2, 3].map((i) => gate.enter(() => started.push(i)))
+    expect(started).toEqual([0, 1])
+    leaves[1]!()
+    expect(started).toEqual([0, 1, 2])
+    leaves[0]!()
+    expect(started).toEqual([0, 1, 2, 3])
+  })
+
+  it('a waiting call that leaves is never started; leaving twice frees one place only', () => {
+    const gate = new CallGate(1)
+    const started: string[] = []
+    const first = gate.enter(() => started.push('first'))
+    const gaveUp = gate.enter(() => started.push('gave up'))
+    const third = gate.enter(() => started.push('third'))
+    const fourth = gate.enter(() => started.push('fourth'))
+    gaveUp()
+    first()
+    first()
+    expect(started).toEqual(['first', 'third'])
+    third()
+    expect(started).toEqual(['first', 'third', 'fourth'])
+    fourth()
+  })
+})
+
+const KEY = 'ak-call-gate-key'
+let server: TestServer | undefined
+
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+const ok = (requestId: string) => ({ RequestId: requestId, Success: true, Code: 'ok' })
+
+describe('the default client gates its calls', () => {
+  it(`with ${MAX_SOCKETS} calls in flight, the next waits unsent; unsubscribed, it is never sent; the others go on as places free`, async () => {
+    const held: ServerResponse[] = []
+    server = await startServer((_seen, res) => void held.push(res))
+    const context = new AgentBay({ apiKey: KEY, endpoint: server.endpoint, env: {}, retry: { attempts: 1 } }).session('s-1').context
+    const inFlight = Array.from({ length: MAX_SOCKETS }, () => firstValueFrom(context.info()))
+    await server.received(MAX_SOCKETS)
+    const abandoned = context.info().subscribe({ error: () => undefined })
+    const waiting = firstValueFrom(context.info())
+    abandoned.unsubscribe()
+    expect(server.requests).toHaveLength(MAX_SOCKETS) // both wait unsent
+    reply(held.shift()!, 200, ok('r-first')) // one place frees: the waiting call, not the abandoned one, goes
+    await server.received(MAX_SOCKETS + 1)
+    for (const [index, res] of held.splice(0).entries()) reply(res, 200, ok(`r-${index}`))
+    expect((await waiting).success).toBe(true)
+    expect((await Promise.all(inFlight)).every((result) => result.success)).toBe(true)
+    expect(server.requests).toHaveLength(MAX_SOCKETS + 1) // the abandoned call never left
+  })
+
+  it('the time a call waits for a place counts against its timeout', async () => {
+    server = await startServer(() => undefined) // never answers: every place stays taken
+    const timeoutMs = 2_000
+    const context = new AgentBay({ apiKey: KEY, endpoint: server.endpoint, env: {}, timeoutMs, retry: { attempts: 1 } }).session('s-1').context
+    const busy = Array.from({ length: MAX_SOCKETS }, () => context.info().subscribe({ error: () => undefined }))
+    await server.received(MAX_SOCKETS)
+    const subscribedAt = performance.now()
+    const queued = await firstValueFrom(context.info()).catch((error: unknown) => error)
+    expect(queued).toBeInstanceOf(RequestTimeoutError)
+    // Had its clock started only once it got a place (when the busy calls timed out), it would have
+    // taken two timeouts; the margin to that is 1.5 s of event-loop stall on a loaded machine.
+    expect(performance.now() - subscribedAt).toBeLessThan(1.25 * timeoutMs)
+    for (const subscription of busy) subscription.unsubscribe()
+  })
+})
