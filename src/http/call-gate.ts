@@ -1,4 +1,14 @@
 /**
+ * How many RPC calls of one client are in progress at once through the default fetch (issue 13
+ * goal 4), so also its sockets per origin; the rest wait, in order, in a `CallGate`, before ky builds
+ * a Request for them. Without it, N concurrent syncs opened N sockets at their trigger (tens of KiB
+ * each on both ends) and held N built requests. 64 keeps a thousand requests flowing (each holds its
+ * place for one round trip). A waiting call still counts against the RxJS timeout and, unsubscribed,
+ * leaves without reaching the wire.
+ */
+export const MAX_SOCKETS = 64
+
+/**
  * At most `limit` calls in progress; the rest wait, in order, holding only their start function.
  * `enter(start)` runs `start` now or when a place frees, and returns `leave`: call it once the call
  * ended (or to give up waiting); a second call does nothing.

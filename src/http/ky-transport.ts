@@ -8,8 +8,8 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
-import { DIRECT_PARTS, MAX_SOCKETS, createNodeFetch, type DirectParts } from './node-fetch.js'
-import { CallGate } from './call-gate.js'
+import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js'
+import { CallGate, MAX_SOCKETS } from './call-gate.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
@@ -37,8 +37,7 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         fetch: config.fetch ?? createNodeFetch(),
       })),
     ))
-  // As many calls in progress as the default fetch has sockets: the rest wait here, before ky builds
-  // a Request for them, holding only a closure (N concurrent syncs: issue 13 goal 4).
+  // The one limit on calls in flight (and so sockets) of the default fetch; a user's fetch sets its own.
   const gate = ownFetch ? new CallGate(MAX_SOCKETS) : undefined
   return (request: RpcRequest) =>
     new Observable<RawResponse>((subscriber) => {

@@ -33,16 +33,6 @@ export interface DirectParts {
 /** Idle keep-alive sockets close after this long; below the 5 s Node servers keep them open. */
 const IDLE_SOCKET_MS = 4000
 
-/**
- * At most this many sockets per origin and client (issue 13 goal 4); further requests wait in the
- * agent's queue, in order, for a free one. Without a cap, N concurrent syncs opened N sockets at
- * their trigger (each tens of KiB of buffers, parser and handles, on both ends). 64 keeps a
- * thousand concurrent requests flowing (each holds its socket for one round trip, ~1 ms on the
- * emulator) while bounding the pool to a few hundred KiB; a queued request still counts against
- * the RxJS timeout and aborts at once on unsubscribe (it never reaches the wire).
- */
-export const MAX_SOCKETS = 64
-
 /** A request function and the agent it sends through. */
 interface Client {
   readonly request: typeof import('node:http').request
@@ -55,23 +45,16 @@ interface Client {
  * client owns its state (README "Architecture": two clients share nothing), unless the caller
  * passes agents. Idle sockets are unref'd by Node's agent: a forgotten client never holds the process.
  */
-const load = async (scheme: 'http' | 'https', own: HttpAgent | undefined, maxSockets: number): Promise<Client> => {
+const load = async (scheme: 'http' | 'https', own: HttpAgent | undefined): Promise<Client> => {
   const { request, Agent } = scheme === 'http' ? await import('node:http') : await import('node:https')
-  return { request, agent: own ?? new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets }) }
+  return { request, agent: own ?? new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) }
 }
 
-/** How a `NodeFetch` sizes the pools it creates (tests: a small cap). */
-export interface NodeFetchOptions {
-  /** Sockets per origin; default `MAX_SOCKETS`. Ignored for agents passed in. */
-  readonly maxSockets?: number
-}
-
-export function createNodeFetch(agents: NodeFetchAgents = {}, options: NodeFetchOptions = {}): NodeFetch {
-  const maxSockets = options.maxSockets ?? MAX_SOCKETS
+export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
   const clients: { http?: Promise<Client>; https?: Promise<Client> } = {}
   const client = (url: string): Promise<Client> => {
     const scheme = url.startsWith('https:') ? 'https' : 'http'
-    return (clients[scheme] ??= load(scheme, agents[scheme], maxSockets))
+    return (clients[scheme] ??= load(scheme, agents[scheme]))
   }
   return async (input, init) => {
     const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined

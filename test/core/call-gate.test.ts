@@ -1,11 +1,11 @@
 // Each client's RPC calls pass a gate of MAX_SOCKETS places before ky builds anything (issue 13
 // goal 4): a call waiting for a place holds only its start function, not a built request.
 import type { ServerResponse } from 'node:http'
-import { firstValueFrom } from 'rxjs'
+import type { Socket } from 'node:net'
+import { firstValueFrom, forkJoin } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AgentBay, RequestTimeoutError } from '../../src/entries/index.js'
-import { CallGate } from '../../src/http/call-gate.js'
-import { MAX_SOCKETS } from '../../src/http/node-fetch.js'
+import { CallGate, MAX_SOCKETS } from '../../src/http/call-gate.js'
 import { reply, startServer, type TestServer } from './http-test-server.js'
 
 describe('CallGate', () => {
@@ -48,6 +48,26 @@ afterEach(async () => {
 const ok = (requestId: string) => ({ RequestId: requestId, Success: true, Code: 'ok' })
 
 describe('the default client gates its calls', () => {
+  it(`N > ${MAX_SOCKETS} concurrent calls on one client all succeed over at most ${MAX_SOCKETS} sockets`, async () => {
+    const calls = MAX_SOCKETS + 36
+    const sockets = new Set<Socket>()
+    const held: (() => void)[] = []
+    // Answers are held until a full gate's worth of requests is waiting (or every call arrived):
+    // without the gate, all calls would be in flight at once, each on its own socket.
+    server = await startServer((seen, res: ServerResponse, socket) => {
+      sockets.add(socket)
+      held.push(() => reply(res, 200, ok(`r-${seen.index}`)))
+      if (held.length >= MAX_SOCKETS || server!.requests.length === calls) for (const answer of held.splice(0)) answer()
+    })
+    const context = new AgentBay({ apiKey: KEY, endpoint: server.endpoint, env: {} }).session('s-1').context
+    const results = await firstValueFrom(forkJoin(Array.from({ length: calls }, () => context.info())))
+
+    expect(results.every((result) => result.success)).toBe(true)
+    expect(new Set(results.map((result) => result.requestId)).size).toBe(calls)
+    expect(server.requests).toHaveLength(calls)
+    expect(sockets.size).toBeLessThanOrEqual(MAX_SOCKETS)
+  })
+
   it(`with ${MAX_SOCKETS} calls in flight, the next waits unsent; unsubscribed, it is never sent; the others go on as places free`, async () => {
     const held: ServerResponse[] = []
     server = await startServer((_seen, res) => void held.push(res))
