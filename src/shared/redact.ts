@@ -21,9 +21,10 @@ const SECRET_PARAMS = new Set([
   'ossaccesskeyid',
 ])
 
-// `Bearer <key>` in any encoding (`Bearer%20k`, `Bearer+k`, `Bearer k`) and `Authorization=` / `token=` params.
+// `Bearer <key>` in any encoding (`Bearer%20k`, `Bearer+k`, `Bearer k`) and `name=value` for every secret name.
 const BEARER = /Bearer(?:%20|\+|\s)+[^\s&"'<>,;)]+/gi
-const PARAM = /\b(authorization|token|signature|x-amz-signature|x-amz-credential|x-amz-security-token|security-token|ossaccesskeyid)=([^&\s"']+)/gi
+// Built from SECRET_PARAMS, so text and URLs scrub the same names (names are letters, `-` and `_`).
+const PARAM = new RegExp(`\\b(${[...SECRET_PARAMS].sort((a, b) => b.length - a.length).join('|')})=([^&\\s"']+)`, 'gi')
 
 /** Scrubs text, URLs and errors: the credential patterns, plus the literal secrets it was made with. */
 export interface Redactor {
