@@ -10,8 +10,8 @@ export const MAX_SOCKETS = 64
 
 /**
  * At most `limit` calls in progress; the rest wait, in order, holding only their start function.
- * `enter(start)` runs `start` now or when a place frees, and returns `leave`: call it once the call
- * ended (or to give up waiting); a second call does nothing.
+ * `enter(start)` runs `start(leave)` now or when a place frees, and returns the same `leave`: call it
+ * once the call ended, or to give up waiting (from inside `start` too); a second call does nothing.
  */
 export class CallGate {
   private inProgress = 0
@@ -19,21 +19,22 @@ export class CallGate {
 
   constructor(private readonly limit: number) {}
 
-  enter(start: () => void): () => void {
+  enter(start: (leave: () => void) => void): () => void {
     let state: 'waiting' | 'running' | 'left' = 'waiting'
-    const run = (): void => {
-      this.waiting.delete(run)
-      state = 'running'
-      this.inProgress += 1
-      start()
-    }
-    if (this.inProgress < this.limit) run()
-    else this.waiting.add(run)
-    return () => {
+    const leave = (): void => {
       if (state === 'waiting') this.waiting.delete(run)
       if (state === 'running') this.release()
       state = 'left'
     }
+    const run = (): void => {
+      this.waiting.delete(run)
+      state = 'running'
+      this.inProgress += 1
+      start(leave)
+    }
+    if (this.inProgress < this.limit) run()
+    else this.waiting.add(run)
+    return leave
   }
 
   private release(): void {

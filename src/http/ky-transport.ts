@@ -6,7 +6,7 @@ import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import type { Redactor } from '../shared/redact.js'
 import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
-import { buildWireRequest } from '../wire/wire-request.js'
+import { buildWireRequest, type WireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
 import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js'
 import { CallGate, MAX_SOCKETS } from './call-gate.js'
@@ -43,15 +43,8 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
     new Observable<RawResponse>((subscriber) => {
       const controller = new AbortController()
       let settled = false
-      let leave: (() => void) | undefined
-      const wire = buildWireRequest(
-        config.baseUrl,
-        apiKey,
-        request,
-        new Date(config.scheduler.now()),
-        randomNonce(),
-      )
-      const run = async (): Promise<RawResponse> => {
+      let leave = (): void => undefined
+      const run = async (wire: WireRequest): Promise<RawResponse> => {
         const headers = {
           'content-type': 'application/x-www-form-urlencoded',
           'x-acs-action': request.action,
@@ -65,27 +58,38 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         const body = await response.text()
         return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
       }
-      const start = (): void => {
-        run().then(
+      // Built when the call gets its place, not while it waits: a waiting call holds no URL or body
+      // (no key), and its Timestamp is the time it is sent.
+      const start = (leaveGate: () => void): void => {
+        leave = leaveGate
+        let wire: WireRequest
+        try {
+          wire = buildWireRequest(config.baseUrl, apiKey, request, new Date(config.scheduler.now()), randomNonce())
+        } catch (error) {
+          settled = true
+          leave()
+          return subscriber.error(error)
+        }
+        run(wire).then(
           (raw) => {
             settled = true
-            leave?.()
+            leave()
             subscriber.next(raw)
             subscriber.complete()
           },
           (error: unknown) => {
             settled = true
-            leave?.()
+            leave()
             if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, redactor))
           },
         )
       }
-      if (gate === undefined) start()
+      if (gate === undefined) start(() => undefined)
       else leave = gate.enter(start)
       return () => {
         if (!settled) {
           controller.abort()
-          leave?.()
+          leave()
         }
       }
     }).pipe(

@@ -20,6 +20,17 @@ describe('CallGate', () => {
     expect(started).toEqual([0, 1, 2, 3])
   })
 
+  it('a call may leave from inside its start (a synchronous failure), and the next one starts', () => {
+    const gate = new CallGate(1)
+    const started: string[] = []
+    gate.enter((leave) => {
+      started.push('fails at once')
+      leave()
+    })
+    gate.enter(() => started.push('next'))
+    expect(started).toEqual(['fails at once', 'next'])
+  })
+
   it('a waiting call that leaves is never started; leaving twice frees one place only', () => {
     const gate = new CallGate(1)
     const started: string[] = []
@@ -76,8 +87,10 @@ describe('the default client gates its calls', () => {
     await server.received(MAX_SOCKETS)
     const abandoned = context.info().subscribe({ error: () => undefined })
     const waiting = firstValueFrom(context.info())
-    abandoned.unsubscribe()
+    // Absence needs time to show: without the gate both would reach the server within this wait.
+    await new Promise((resolve) => setTimeout(resolve, 200))
     expect(server.requests).toHaveLength(MAX_SOCKETS) // both wait unsent
+    abandoned.unsubscribe()
     reply(held.shift()!, 200, ok('r-first')) // one place frees: the waiting call, not the abandoned one, goes
     await server.received(MAX_SOCKETS + 1)
     for (const [index, res] of held.splice(0).entries()) reply(res, 200, ok(`r-${index}`))
