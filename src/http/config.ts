@@ -225,7 +225,7 @@ function normalizeRetry(retry: unknown): NormalizedRetry {
   }
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
     const value: unknown = merged[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
+    if (!isDelayMs(value)) {
       throw new ValidationError(`retry.${key} must be a number of ms from 0 to ${MAX_DELAY_MS}, got ${describeValue(value)}`)
     }
   }

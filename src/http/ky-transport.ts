@@ -110,7 +110,7 @@ const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
  * Maps ky/fetch failures to our error family (timeouts are the RxJS `timeout`'s). The raw error is
  * not kept as `cause`: fetch errors may quote the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
-export function classifyTransportError(action: string, error: unknown, redactor: Redactor): Error {
+function classifyTransportError(action: string, error: unknown, redactor: Redactor): Error {
   return new NetworkError(redactor.text(describeCause(error)), { action })
 }
 

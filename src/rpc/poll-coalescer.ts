@@ -126,6 +126,6 @@ const readBy = <T>(answer$: Observable<T>, cursor: PollCursor, sequence: number,
 /** How old a shared answer may be and still serve another sync's tick, whatever that sync waited. */
 export const DEFAULT_MAX_AGE_MS = 100
 /** The share of its wait by which a reusing reader may see a change later than with its own poll. */
-export const REUSE_FRACTION = 1 / 3
+const REUSE_FRACTION = 1 / 3
 /** The oldest answer any reader reuses. */
 export const MAX_REUSE_AGE_MS = 500

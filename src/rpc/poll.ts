@@ -1,7 +1,7 @@
 import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type SchedulerLike } from 'rxjs'
 import { runAfter } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { isTransientError } from './rpc.js'
+import { isTransientError } from './retry.js'
 import type { PollSchedule } from './poll-schedule.js'
 
 /**
@@ -83,23 +83,17 @@ export function poll<T>(options: PollOptions<T>): Observable<T> {
         if (index + 1 < maxPolls) attempt(index + 1)
         else end()
       }
-      try {
-        inFlight.add(
-          options.request().subscribe({
-            next: (value) => (last = { value }),
-            error: (error: unknown) => {
-              if (!isTransientError(error)) return subscriber.error(error)
-              lastFailure = { error }
-              last = undefined
-              settle()
-            },
-            complete: settle,
-          }),
-        )
-      } catch (error) {
+      // A transient failure skips this poll; any other ends the wait.
+      const failed = (error: unknown): void => {
         if (!isTransientError(error)) return subscriber.error(error)
         lastFailure = { error }
+        last = undefined
         settle()
+      }
+      try {
+        inFlight.add(options.request().subscribe({ next: (value) => (last = { value }), error: failed, complete: settle }))
+      } catch (error) {
+        failed(error)
       }
     }
 

@@ -6,9 +6,6 @@ import { decodeResponse } from '../wire/decode-response.js'
 import { chainInterceptors, type RpcHandler, type RpcInterceptor, type RpcOptions } from './interceptors.js'
 import type { Transport } from '../http/transport.js'
 
-// Existing importers read the retry rule from here.
-export { READ_ACTIONS, isTransientError, retryDelayMs } from './retry.js'
-
 /** A decoded answer: the envelope fields plus the action's own fields. */
 export type RpcResponse<A extends Action> = Envelope & ResponseBody<A>
 
@@ -20,7 +17,7 @@ export type Rpc = <A extends Action>(
 ) => Observable<RpcResponse<A>>
 
 /** The innermost handler: one transport attempt per subscription, decoded. */
-export const decodingHandler =
+const decodingHandler =
   (transport: Transport): RpcHandler =>
   ({ action, params }) =>
     defer(() => transport({ action, params })).pipe(map((raw) => decodeResponse(action, RESPONSE_CODECS[action], raw)))

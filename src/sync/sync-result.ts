@@ -41,7 +41,7 @@ export const foldSyncTask = (fold: SyncFold, task: ContextStatusData & { readonl
 })
 
 /** Folds a task stream with `foldSyncTask`; emits the final fold once it completes (the initial one for no tasks). */
-export const foldSyncTasks = (): OperatorFunction<ContextStatusData & { readonly requestId?: string }, SyncFold> => (source) =>
+const foldSyncTasks = (): OperatorFunction<ContextStatusData & { readonly requestId?: string }, SyncFold> => (source) =>
   source.pipe(reduce(foldSyncTask, INITIAL_SYNC_FOLD))
 
 /** The result of a folded sync; `requestId`, when given, wins over the one the tasks carried. */

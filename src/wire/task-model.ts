@@ -8,7 +8,7 @@ import { isTerminalStatus } from './protocol.js'
  */
 
 /** The fields that name a mount and direction. */
-export type MountFields = Pick<ContextStatusData, 'contextId' | 'path' | 'taskType'>
+type MountFields = Pick<ContextStatusData, 'contextId' | 'path' | 'taskType'>
 
 /** The key of a mount and direction: `GetContextInfo` shows the latest task of each (protocol §3.12). */
 export const mountKey = (task: MountFields): string => JSON.stringify([task.contextId, task.path, task.taskType])

@@ -12,7 +12,8 @@ import {
 } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport } from '../../src/testing/index.js'
 import { retryingInterceptor } from '../../src/rpc/interceptors.js'
-import { READ_ACTIONS, createRpc, isTransientError, retryDelayMs } from '../../src/rpc/rpc.js'
+import { createRpc } from '../../src/rpc/rpc.js'
+import { READ_ACTIONS, isTransientError, retryDelayMs } from '../../src/rpc/retry.js'
 import { ACTIONS, type Action } from '../../src/wire/protocol.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 

@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { RESPONSE_CODECS, type ResponseBody } from '../../src/wire/codecs/actions.js'
 import type { ContextStatusData } from '../../src/wire/codecs/context-status.js'
-import { READ_ACTIONS, type RpcResponse } from '../../src/rpc/rpc.js'
+import type { RpcResponse } from '../../src/rpc/rpc.js'
+import { READ_ACTIONS } from '../../src/rpc/retry.js'
 import { ACTIONS, QUERY_FIELDS, isAction, type Action } from '../../src/wire/protocol.js'
 
 // Style §14: the registries are checked by the compiler (`tsc --noEmit` covers test/) and at run time.
