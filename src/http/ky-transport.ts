@@ -1,7 +1,7 @@
 import type { KyInstance, Options } from 'ky'
 import { Observable, throwError, timeout } from 'rxjs'
 import type { NormalizedConfig } from './config.js'
-import { NetworkError } from '../shared/errors/network-error.js'
+import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import type { Redactor } from '../shared/redact.js'
 import type { RawResponse, RpcRequest } from '../wire/messages.js'
@@ -111,15 +111,7 @@ const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
  * not kept as `cause`: fetch errors may quote the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
 function classifyTransportError(action: string, error: unknown, redactor: Redactor): Error {
-  return new NetworkError(redactor.text(describeCause(error)), { action })
-}
-
-const describeCause = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error)
-  const cause = (error as { cause?: unknown }).cause
-  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
-  const causeMessage = cause instanceof Error ? cause.message : undefined
-  return [error.message, typeof code === 'string' ? code : undefined, causeMessage].filter(Boolean).join(': ')
+  return new NetworkError(redactor.text(describeFetchFailure(error)), { action })
 }
 
 const randomNonce = (): string => crypto.randomUUID().replace(/-/g, '')

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { Observable } from 'rxjs'
 import { HttpError } from '../shared/errors/http-error.js'
-import { NetworkError } from '../shared/errors/network-error.js'
+import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
 import { redactText, redactUrl } from '../shared/redact.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -237,8 +237,6 @@ function transferHttpError(action: string, method: string, url: string, status: 
 
 function classifyTransferError(action: string, error: unknown, requestId: string): Error {
   if (error instanceof HttpError) return error
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined
-  const parts = [error instanceof Error ? error.message : String(error), cause instanceof Error ? cause.message : undefined]
   // undici messages do not quote the URL today; redact anyway in case one does.
-  return new NetworkError(redactText(parts.filter(Boolean).join(': ')), { action, requestId })
+  return new NetworkError(redactText(describeFetchFailure(error)), { action, requestId })
 }
