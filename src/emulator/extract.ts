@@ -1,9 +1,9 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ExtractPolicy } from '../wire/policy/sync-policy.js'
 import { writeFileAtomic } from './fs-ops.js'
 import { displayPath, ensureDirInside, type SafeSegments } from './paths.js'
-import { readZip, ZipError } from './zip.js'
+import { MAX_ARCHIVE_BYTES, readZip, ZipError } from './zip.js'
 
 /** What one extraction wrote. */
 export interface Extracted {
@@ -32,13 +32,12 @@ export async function extractDownloadedArchive(
   const folder = archive.slice(0, -1)
   const name = archive[archive.length - 1]!
   const destination = policy.extractToCurrentFolder ? folder : [...folder, name.replace(/\.zip$/i, '')]
-  let entries
-  try {
-    entries = readZip(await readFile(source))
-  } catch (error) {
-    if (error instanceof ZipError) throw new Error(`cannot extract ${displayPath(archive)}: ${error.message}`)
-    throw error
+  // The size is checked before the archive is read into memory, not after.
+  if ((await stat(source)).size > MAX_ARCHIVE_BYTES) {
+    throw new Error(`cannot extract ${displayPath(archive)}: archive is larger than ${MAX_ARCHIVE_BYTES} bytes`)
   }
+  const content = await readFile(source)
+  const entries = refusedAs(archive, () => readZip(content))
   let bytes = 0
   let files = 0
   for (const entry of entries) {
@@ -47,17 +46,21 @@ export async function extractDownloadedArchive(
       continue
     }
     const dir = await ensureDirInside(sessionRoot, [...destination, ...entry.segments.slice(0, -1)], 'Path')
-    let data
-    try {
-      data = entry.read()
-    } catch (error) {
-      if (error instanceof ZipError) throw new Error(`cannot extract ${displayPath(archive)}: ${error.message}`)
-      throw error
-    }
+    const data = refusedAs(archive, () => entry.read())
     await writeFileAtomic(tmpDir, join(dir, entry.segments[entry.segments.length - 1]!), data)
     bytes += data.length
     files += 1
   }
   if (policy.deleteSrcFile) await rm(source, { force: true })
   return { files, bytes }
+}
+
+/** Runs `read`; a `ZipError` becomes the download task's error, naming the archive. */
+function refusedAs<T>(archive: SafeSegments, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    if (error instanceof ZipError) throw new Error(`cannot extract ${displayPath(archive)}: ${error.message}`)
+    throw error
+  }
 }
