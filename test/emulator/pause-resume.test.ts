@@ -102,12 +102,14 @@ describe('PauseSessionAsync / ResumeSessionAsync (official pauseAsync / resumeAs
     const resumeRunning = await sdk.client.invoke('ResumeSessionAsync', { body: { Authorization: sdk.Authorization, SessionId: session } }, Envelope)
     expect(resumeRunning.body.success).toBe(true) // already RUNNING: nothing to do
 
-    await sdk.client.invoke('DeleteSessionAsync', { body: { Authorization: sdk.Authorization, SessionId: session } }, Envelope)
-    const whileDeleting = await sdk.client
-      .invoke('PauseSessionAsync', { body: { Authorization: sdk.Authorization, SessionId: session } }, Envelope)
-      .then(() => undefined, (error: unknown) => error as { code: string; message: string })
-    // Deleting or already deleted: either way it cannot be paused.
-    expect(['InvalidSession', 'InvalidMcpSession.NotFound']).toContain(whileDeleting?.code)
+    // A deletion that cannot finish while the test runs, so the session is DELETING when paused.
+    const slow = pauseSdk(await env.start({ taskDelayMs: 600_000 }))
+    const deleting = await slow.createSession([])
+    await slow.client.invoke('DeleteSessionAsync', { body: { Authorization: slow.Authorization, SessionId: deleting } }, Envelope)
+    expect(await slow.status(deleting)).toBe('DELETING')
+    expect(await refusal(slow.client.invoke('PauseSessionAsync', { body: { Authorization: slow.Authorization, SessionId: deleting } }, Envelope))).toMatchObject({
+      code: 'InvalidSession',
+    })
 
     for (const action of ['PauseSessionAsync', 'ResumeSessionAsync'])
       expect(await refusal(sdk.client.invoke(action, { body: { Authorization: sdk.Authorization, SessionId: 'session-nope' } }, Envelope))).toMatchObject({
