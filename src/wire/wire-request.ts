@@ -18,27 +18,36 @@ export function buildWireRequest(
   now: Date,
   nonce: string,
 ): WireRequest {
-  const query = new URLSearchParams()
-  query.set('Action', request.action)
-  query.set('Format', 'json')
-  query.set('Version', API_VERSION)
-  query.set('Timestamp', formatTimestamp(now))
-  query.set('SignatureNonce', nonce)
-  const all: Record<string, string | undefined> = { Authorization: bearer(apiKey), ...request.params }
-  const inQuery = new Set(QUERY_FIELDS[request.action] ?? [])
-  const body: string[] = []
-  for (const [key, value] of Object.entries(all)) {
-    if (value === undefined) continue
-    if (inQuery.has(key)) query.append(key, value)
-    else body.push(`${encodeFormComponent(key)}=${encodeFormComponent(value)}`)
+  const inQuery = QUERY_FIELDS[request.action]
+  let query =
+    `Action=${encodeQueryComponent(request.action)}&Format=json&Version=${API_VERSION}` +
+    `&Timestamp=${encodeQueryComponent(formatTimestamp(now))}&SignatureNonce=${encodeQueryComponent(nonce)}`
+  let body = ''
+  const add = (key: string, value: string | undefined): void => {
+    if (value === undefined) return
+    if (inQuery?.includes(key)) query += `&${encodeQueryComponent(key)}=${encodeQueryComponent(value)}`
+    else body += `${body === '' ? '' : '&'}${encodeFormComponent(key)}=${encodeFormComponent(value)}`
   }
-  // URLSearchParams writes spaces as '+'; the TS core writes %20 (protocol §1.4). Match it.
-  return { url: `${baseUrl}?${query.toString().replace(/\+/g, '%20')}`, body: body.join('&') }
+  const params = request.params
+  // The key first, unless the call passes its own Authorization (which then takes its place).
+  add('Authorization', Object.hasOwn(params, 'Authorization') ? params['Authorization'] : bearer(apiKey))
+  for (const key of Object.keys(params)) if (key !== 'Authorization') add(key, params[key])
+  return { url: `${baseUrl}?${query}`, body }
 }
+
+/**
+ * What `URLSearchParams` writes for a query value, with a space as %20 rather than '+': the TS
+ * core writes %20 (protocol §1.4). `encodeURIComponent` leaves `!'()~` as they are; the form
+ * serializer escapes them (and leaves `*`).
+ */
+export const encodeQueryComponent = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /** protocol §1.2: UTC, second precision, `YYYY-MM-DDThh:mm:ssZ`. */
 export const formatTimestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`
 
-/** Node `querystring.escape` semantics: space → %20, `+` → %2B (protocol §1.4). */
-export const encodeFormComponent = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+/**
+ * protocol §1.4: the TS core writes the form with Node's `querystring`, whose `escape` leaves
+ * exactly what `encodeURIComponent` leaves (`A-Z a-z 0-9 - _ . ! ~ * ' ( )`): space → %20, `+` → %2B.
+ */
+export const encodeFormComponent = (value: string): string => encodeURIComponent(value)
