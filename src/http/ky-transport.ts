@@ -1,5 +1,5 @@
 import type { KyInstance, Options } from 'ky'
-import { Observable, throwError, timeout } from 'rxjs'
+import { Observable } from 'rxjs'
 import type { NormalizedConfig } from './config.js'
 import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -8,7 +8,7 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest, type WireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
-import { DIRECT_PARTS, createNodeFetch, type DirectParts } from './node-fetch.js'
+import { DIRECT_PARTS, DirectCall, createNodeFetch, type TransportAnswer } from './node-fetch.js'
 import { CallGate, MAX_SOCKETS } from './call-gate.js'
 
 /**
@@ -41,19 +41,32 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
   const gate = ownFetch ? new CallGate(MAX_SOCKETS) : undefined
   return (request: RpcRequest) =>
     new Observable<RawResponse>((subscriber) => {
-      const controller = new AbortController()
       let settled = false
+      let cancel = (): void => undefined
       let leave = (): void => undefined
-      const run = async (wire: WireRequest): Promise<RawResponse> => {
+      const send = (wire: WireRequest): Promise<TransportAnswer> => {
         const headers = {
           'content-type': 'application/x-www-form-urlencoded',
           'x-acs-action': request.action,
           'x-acs-version': API_VERSION,
         }
-        const direct: DirectParts = { body: wire.body, signal: controller.signal }
-        // Our fetch takes body and signal directly (see DIRECT_PARTS); a user's fetch gets them the standard way.
-        const options: Options = ownFetch ? ({ headers, [DIRECT_PARTS]: direct } as Options) : { headers, ...direct }
-        const response = await (client ?? (await loadClient())).post(wire.url, options)
+        const ky = client ?? loadClient()
+        if (ownFetch) {
+          // Our fetch takes the parts directly (see DIRECT_PARTS); ky still runs the call.
+          const call = new DirectCall(wire.url, headers, wire.body)
+          cancel = () => call.cancel(new DOMException('This operation was aborted', 'AbortError'))
+          return ky instanceof Promise
+            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_PARTS]: call } as Options))
+            : ky.post(wire.url, { [DIRECT_PARTS]: call } as Options)
+        }
+        // A user's fetch gets everything the standard way.
+        const controller = new AbortController()
+        cancel = () => controller.abort()
+        const options: Options = { headers, body: wire.body, signal: controller.signal }
+        return ky instanceof Promise ? ky.then((loaded) => loaded.post(wire.url, options)) : ky.post(wire.url, options)
+      }
+      const run = async (wire: WireRequest): Promise<RawResponse> => {
+        const response = await send(wire)
         const retryAfter = response.headers.get('retry-after')
         const body = await response.text()
         return retryAfter === null ? { status: response.status, body } : { status: response.status, retryAfter, body }
@@ -72,42 +85,48 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         }
         run(wire).then(
           (raw) => {
+            if (settled) return
             settled = true
             leave()
             subscriber.next(raw)
             subscriber.complete()
           },
           (error: unknown) => {
+            if (settled) return // cancelled: the subscriber is gone
             settled = true
             leave()
-            if (!controller.signal.aborted) subscriber.error(classifyTransportError(request.action, error, redactor))
+            subscriber.error(classifyTransportError(request.action, error, redactor))
           },
         )
       }
+      const stop = (): void => {
+        if (settled) return
+        settled = true
+        cancel()
+        leave()
+      }
+      // ky's `timeout` stops at the response headers; a body that never finishes would hang the
+      // attempt forever. This bounds the whole attempt (waiting in the gate, headers, body) on the
+      // client's scheduler; it is cleared with the subscriber. (The RxJS `timeout` operator did
+      // the same with a second subscriber chain per call.)
+      subscriber.add(
+        config.scheduler.schedule(() => {
+          if (settled) return
+          stop()
+          subscriber.error(timeoutError(request.action, config.timeoutMs))
+        }, config.timeoutMs),
+      )
       if (gate === undefined) start(() => undefined)
       else leave = gate.enter(start)
-      return () => {
-        if (!settled) {
-          controller.abort()
-          leave()
-        }
-      }
-    }).pipe(
-      // ky's `timeout` stops at the response headers; a body that never finishes would hang the
-      // attempt forever. This bounds the whole attempt (headers + body); unsubscribing aborts it.
-      timeout({
-        first: config.timeoutMs,
-        scheduler: config.scheduler,
-        with: () => throwError(() => timeoutError(request.action, config.timeoutMs)),
-      }),
-    )
+      return stop
+    })
 }
 
 const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
   new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })
 
 /**
- * Maps ky/fetch failures to our error family (timeouts are the RxJS `timeout`'s). The raw error is
+ * Maps ky/fetch failures to our error family (timeouts are the transport's own, above). The raw error is
  * not kept as `cause`: fetch errors may quote the URL, and SyncContext's URL holds the key (protocol §1.2).
  */
 function classifyTransportError(action: string, error: unknown, redactor: Redactor): Error {

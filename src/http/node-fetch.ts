@@ -1,4 +1,4 @@
-import type { Agent as HttpAgent, IncomingMessage } from 'node:http'
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 
 /**
@@ -19,15 +19,51 @@ export interface NodeFetchAgents {
 }
 
 /**
- * What the transport hands its own fetch directly, through ky's pass-through of options it does
- * not know (ky gives them to `fetch` as its second argument): the form body and the abort signal.
- * Given to ky as `body` and `signal`, they would cost a body stream, its tee for retries and an
- * `AbortSignal.any` per call, for a string ky never needs to see.
+ * The transport hands its own fetch one `DirectCall` through ky's pass-through of options it does
+ * not know (ky gives them to `fetch` as its second argument). Given to ky as `headers`, `body` and
+ * `signal`, the same parts cost a `Headers` merge, a body stream and its tee for retries, an
+ * `AbortSignal.any`, and the fetch reading them back out of ky's `Request`; an `AbortController`
+ * is an `EventTarget` with a transferable signal. This is a URL, headers, a string and one
+ * cancel slot. The fetch answers a `DirectCall` with a `BufferedAnswer`, not a `Response` (whose
+ * body is a web stream): the transport reads only status, one header and the text.
  */
 export const DIRECT_PARTS = 'agentbayDirect'
-export interface DirectParts {
-  readonly body: string
-  readonly signal: AbortSignal
+
+export class DirectCall implements Cancellation {
+  private cancelled: Error | undefined
+  private onCancel: ((reason: Error) => void) | undefined
+
+  /** `headers` becomes the call's own: the fetch adds `content-length` and the defaults to it. */
+  constructor(
+    readonly url: string,
+    readonly headers: Record<string, string | number>,
+    readonly body: string,
+  ) {}
+
+  /** Stops the exchange (destroying its socket), or keeps it from starting; once. */
+  cancel(reason: Error): void {
+    if (this.cancelled !== undefined) return
+    this.cancelled = reason
+    const onCancel = this.onCancel
+    this.onCancel = undefined
+    onCancel?.(reason)
+  }
+
+  reason(): Error | undefined {
+    return this.cancelled
+  }
+
+  listen(onCancel: (reason: Error) => void): () => void {
+    this.onCancel = onCancel
+    return () => (this.onCancel = undefined)
+  }
+}
+
+/** What the transport reads of an answer: a `Response` has it, and so has a `BufferedAnswer`. */
+export interface TransportAnswer {
+  readonly status: number
+  readonly headers: { get(name: string): string | null }
+  text(): Promise<string>
 }
 
 /** Idle keep-alive sockets close after this long; below the 5 s Node servers keep them open. */
@@ -51,64 +87,109 @@ const load = async (scheme: 'http' | 'https', own: HttpAgent | undefined): Promi
 }
 
 export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
-  const clients: { http?: Promise<Client>; https?: Promise<Client> } = {}
-  const client = (url: string): Promise<Client> => {
+  const clients: { http?: Client | Promise<Client>; https?: Client | Promise<Client> } = {}
+  const client = (url: string): Client | Promise<Client> => {
     const scheme = url.startsWith('https:') ? 'https' : 'http'
-    return (clients[scheme] ??= load(scheme, agents[scheme]))
+    return (clients[scheme] ??= load(scheme, agents[scheme]).then((loaded) => (clients[scheme] = loaded)))
   }
+  const sendDirect = (call: DirectCall, method: string, manualRedirect: boolean, loaded: Client): Promise<Response> =>
+    exchange(loaded, call.url, method, call.headers, call.body, manualRedirect, call).then(
+      (answer) => new BufferedAnswer(answer) as unknown as Response,
+    )
   return async (input, init) => {
-    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectParts | undefined
-    const request = (direct !== undefined || init === undefined) && input instanceof Request ? input : new Request(input, init)
-    const url = request.url
-    if (direct !== undefined) return send(request, url, direct.body, direct.signal, await client(url))
+    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectCall | undefined
+    if (direct !== undefined && input instanceof Request) {
+      const loaded = client(direct.url)
+      const manual = input.redirect === 'manual'
+      return loaded instanceof Promise ? sendDirect(direct, input.method, manual, await loaded) : sendDirect(direct, input.method, manual, loaded)
+    }
+    const request = init === undefined && input instanceof Request ? input : new Request(input, init)
+    const url = request.url // read once: undici serializes it on every read
     const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
-    return send(request, url, body, request.signal, await client(url))
+    const headers: Record<string, string | number> = {}
+    request.headers.forEach((value, key) => (headers[key] = value))
+    const answer = await exchange(await client(url), url, request.method, headers, body, request.redirect === 'manual', signalCancellation(request.signal))
+    return new Response((answer.bytes ?? null) as unknown as BodyInit | null, { status: answer.status, statusText: answer.statusText, headers: headersOf(answer.rawHeaders) })
   }
+}
+
+/** Who may stop an exchange: a `DirectCall`, or an `AbortSignal` seen through `signalCancellation`. */
+interface Cancellation {
+  reason(): Error | undefined
+  /** Registers the one listener; returns how to remove it. */
+  listen(onCancel: (reason: Error) => void): () => void
+}
+
+const signalCancellation = (signal: AbortSignal): Cancellation => ({
+  reason: () => (signal.aborted ? (signal.reason as Error) : undefined),
+  listen: (onCancel) => {
+    const listener = (): void => onCancel(signal.reason as Error)
+    signal.addEventListener('abort', listener)
+    return () => signal.removeEventListener('abort', listener)
+  },
+})
+
+/** One answer, whole: `bytes` is undefined for statuses that have no body. */
+interface Answer {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: IncomingHttpHeaders
+  readonly rawHeaders: readonly string[]
+  readonly bytes: Buffer | undefined
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-/** `url` is `request.url`, read once: undici serializes it on every read. */
-function send(request: Request, url: string, body: string | Buffer | undefined, signal: AbortSignal, client: Client): Promise<Response> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
-  const headers: Record<string, string | number> = {}
-  request.headers.forEach((value, key) => (headers[key] = value))
+function exchange(
+  client: Client,
+  url: string,
+  method: string,
+  headers: Record<string, string | number>,
+  body: string | Buffer | undefined,
+  manualRedirect: boolean,
+  cancellation: Cancellation,
+): Promise<Answer> {
+  const cancelled = cancellation.reason()
+  if (cancelled !== undefined) return Promise.reject(cancelled)
   // The global fetch's defaults, so a server sees what it saw before this fetch replaced it.
   headers['accept'] ??= '*/*'
   headers['user-agent'] ??= 'node'
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     let settled = false
-    const settle = (error: Error | undefined, response?: Response): void => {
+    let stopListening = (): void => undefined
+    const settle = (error: Error | undefined, answer?: Answer): void => {
       if (settled) return
       settled = true
-      signal.removeEventListener('abort', onAbort)
-      if (error === undefined) resolve(response!)
+      stopListening()
+      if (error === undefined) resolve(answer!)
       else reject(error)
     }
-    const outgoing = client.request(url, { method: request.method, headers, agent: client.agent })
+    const outgoing = client.request(url, { method, headers, agent: client.agent })
     // Destroying the request destroys its socket: an aborted exchange is never reused.
-    const onAbort = (): void => {
-      settle(signal.reason as Error)
+    stopListening = cancellation.listen((reason) => {
+      settle(reason)
       outgoing.destroy()
-    }
-    signal.addEventListener('abort', onAbort)
+    })
     outgoing.on('error', (error) => settle(new TypeError('fetch failed', { cause: error })))
     outgoing.on('response', (incoming) => {
       const status = incoming.statusCode ?? 0
-      if (REDIRECTS.has(status) && incoming.headers.location !== undefined && request.redirect !== 'manual') {
+      if (REDIRECTS.has(status) && incoming.headers.location !== undefined && !manualRedirect) {
         settle(new TypeError('fetch failed', { cause: new Error('unexpected redirect') }))
         outgoing.destroy()
         return
       }
       readBody(incoming, (error, bytes) => {
         if (error !== undefined) return settle(new TypeError('terminated', { cause: error }))
-        try {
-          settle(undefined, new Response(NULL_BODY.has(status) ? null : (bytes as unknown as BodyInit), { status, statusText: incoming.statusMessage, headers: headersOf(incoming) }))
-        } catch (invalid) {
-          settle(new TypeError('fetch failed', { cause: invalid }))
-        }
+        if (status < 200 || status > 599) return settle(new TypeError('fetch failed', { cause: new RangeError(`status ${status} is not a final answer`) }))
+        settle(undefined, {
+          status,
+          statusText: incoming.statusMessage ?? '',
+          headers: incoming.headers,
+          rawHeaders: incoming.rawHeaders,
+          bytes: NULL_BODY.has(status) ? undefined : bytes,
+        })
       })
     })
     outgoing.end(body)
@@ -126,9 +207,35 @@ function readBody(incoming: IncomingMessage, done: (error: Error | undefined, by
   })
 }
 
-const headersOf = (incoming: IncomingMessage): Headers => {
+const headersOf = (raw: readonly string[]): Headers => {
   const headers = new Headers()
-  const raw = incoming.rawHeaders
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
   return headers
+}
+
+/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded once as UTF-8. */
+class BufferedAnswer implements TransportAnswer {
+  readonly status: number
+  readonly statusText: string
+  readonly ok: boolean
+  readonly headers: { get(name: string): string | null }
+  private readonly bytes: Buffer | undefined
+
+  constructor(answer: Answer) {
+    this.status = answer.status
+    this.statusText = answer.statusText
+    this.ok = answer.status >= 200 && answer.status < 300
+    this.bytes = answer.bytes
+    const fields = answer.headers
+    this.headers = {
+      get: (name) => {
+        const value = fields[name.toLowerCase()]
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+      },
+    }
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.bytes === undefined ? '' : this.bytes.toString('utf8'))
+  }
 }
