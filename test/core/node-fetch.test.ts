@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import { firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AgentBay, HttpError, NetworkError, ThrottlingError } from '../../src/entries/index.js'
-import { DIRECT_PARTS, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
+import { DIRECT_PARTS, DirectCall, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
 import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
 
 const KEY = 'ak-node-fetch-key'
@@ -218,5 +218,55 @@ describe('createNodeFetch', () => {
     expect(midBody).toMatchObject({ name: 'TypeError', message: 'terminated' })
     expect(socketCount(agent.sockets)).toBe(0)
     expect(socketCount(agent.freeSockets)).toBe(0)
+  })
+})
+
+describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () => {
+  const direct = (call: DirectCall): RequestInit => ({ [DIRECT_PARTS]: call }) as RequestInit
+  const kyRequest = (url: string): Request => new Request(url, { method: 'POST' })
+
+  it('sends the call\'s URL, headers and body, and answers with status, headers and text', async () => {
+    const srv = await serve(answer(503, { Code: 'Busy' }, { 'retry-after': '7' }))
+    const { fetch: nodeFetch } = ownedFetch()
+    const call = new DirectCall(`${srv.endpoint}/?a=1`, { 'x-acs-action': 'GetContextInfo' }, 'SessionId=s-1')
+    const response = await nodeFetch(kyRequest(`${srv.endpoint}/ignored`), direct(call))
+    expect(response.status).toBe(503)
+    expect(response.ok).toBe(false)
+    expect(response.headers.get('Retry-After')).toBe('7')
+    expect(response.headers.get('x-absent')).toBeNull()
+    expect(JSON.parse(await response.text())).toEqual({ Code: 'Busy' })
+    expect(srv.requests[0]!.body).toBe('SessionId=s-1')
+    expect(srv.requests[0]!.headers).toMatchObject({ 'x-acs-action': 'GetContextInfo', 'content-length': '13', accept: '*/*' })
+  })
+
+  it('cancel mid-response rejects with the reason and destroys the socket', async () => {
+    const srv = await serve((_seen, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
+      res.write('{"Success":')
+    })
+    const { fetch: nodeFetch, agent } = ownedFetch()
+    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x=1')
+    const pending = nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call))
+    await srv.received(1)
+    await vi.waitFor(() => expect(socketCount(agent.sockets)).toBe(1))
+    call.cancel(new DOMException('stop', 'AbortError'))
+    call.cancel(new Error('a second cancel changes nothing'))
+
+    const error = await rejectionOf(pending)
+    expect(error).toMatchObject({ name: 'AbortError', message: 'stop' })
+    expect(await srv.ended(0)).toBe('closed-early')
+    expect(socketCount(agent.sockets)).toBe(0)
+    expect(socketCount(agent.freeSockets)).toBe(0)
+  })
+
+  it('a call cancelled before it is sent sends nothing', async () => {
+    const srv = await serve(answer(200, ok('never')))
+    const { fetch: nodeFetch } = ownedFetch()
+    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x')
+    call.cancel(new DOMException('early', 'AbortError'))
+    const error = await rejectionOf(nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call)))
+    expect(error.message).toBe('early')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(srv.requests).toHaveLength(0)
   })
 })
