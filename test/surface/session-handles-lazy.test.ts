@@ -6,28 +6,27 @@ import { describe, expect, it, vi } from 'vitest'
 import { AgentBay } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 
-const built = vi.hoisted(() => ({ fileTransfers: 0, contextServices: 0 }))
+const { built, counted } = vi.hoisted(() => {
+  const built = { fileTransfers: 0, contextServices: 0 }
+  /** `Base` as a subclass that counts its constructions in `built[key]` (a mixin: any constructor). */
+  const counted = <C extends new (...args: any[]) => object>(Base: C, key: keyof typeof built): C =>
+    class extends Base {
+      constructor(...args: any[]) {
+        super(...args)
+        built[key] += 1
+      }
+    }
+  return { built, counted }
+})
 
 vi.mock('../../src/sessions/file-transfer.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/sessions/file-transfer.js')>()
-  class CountedFileTransfer extends original.FileTransfer {
-    constructor(...args: ConstructorParameters<typeof original.FileTransfer>) {
-      super(...args)
-      built.fileTransfers += 1
-    }
-  }
-  return { ...original, FileTransfer: CountedFileTransfer }
+  return { ...original, FileTransfer: counted(original.FileTransfer, 'fileTransfers') }
 })
 
 vi.mock('../../src/contexts/context-service.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/contexts/context-service.js')>()
-  class CountedContextService extends original.ContextService {
-    constructor(...args: ConstructorParameters<typeof original.ContextService>) {
-      super(...args)
-      built.contextServices += 1
-    }
-  }
-  return { ...original, ContextService: CountedContextService }
+  return { ...original, ContextService: counted(original.ContextService, 'contextServices') }
 })
 
 const HANDLES = 1_000
