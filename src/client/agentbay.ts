@@ -67,7 +67,7 @@ export class AgentBay {
   readonly config: NormalizedConfig
   /**
    * Calls one action through this client's interceptors (redaction → coalescing → retry →
-   * logging) and transport → decode; the building block of every service. Per-call options ride
+   * logging, the last with a user `logger` only) and transport → decode; the building block of every service. Per-call options ride
    * on the call: `rpc('GetContextInfo', params, { retry: false })`.
    */
   readonly rpc: Rpc
@@ -86,12 +86,14 @@ export class AgentBay {
     const logger = redactingLogger(this.config.logger, redactor)
     this.coalescer = new PollCoalescer(this.config.scheduler)
     const transport = customTransport ?? createKyTransport(this.config, apiKey, redactor)
-    this.rpc = createRpc(transport, [
+    const interceptors = [
       redactingInterceptor(redactor),
       coalescingInterceptor(this.coalescer),
       retryingInterceptor(this.config.retry, this.config.scheduler, logger, optionalFunction(options.random, 'random')),
-      loggingInterceptor(logger, this.config.scheduler),
-    ])
+    ]
+    // The silent default drops every line: without a logger of the user's, calls pay for no logging operator.
+    if (options.logger !== undefined) interceptors.push(loggingInterceptor(logger, this.config.scheduler))
+    this.rpc = createRpc(transport, interceptors)
     this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 

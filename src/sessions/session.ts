@@ -27,13 +27,13 @@ import { DELETE_SESSION_KEYS, type DeleteSessionOptions, type DeleteSessionResul
 export class Session {
   readonly context: ContextManager
   readonly fs: FileSystem
-  /** File transfer between the caller's machine and the session (upload, download). */
-  readonly files: FileTransfer
   readonly status?: string
   readonly resourceUrl?: string
   readonly contexts?: readonly { readonly id: string; readonly name: string }[]
   /** From `agentBay.create`: the outcome of the mounted contexts' download at creation. */
   readonly downloads?: ContextSyncResult
+  /** `files`, once used (ES-private: not an own property, so not in spreads or snapshots of the handle). */
+  #files: FileTransfer | undefined
 
   constructor(
     readonly sessionId: string,
@@ -49,19 +49,27 @@ export class Session {
       ...mountedIds(info),
     })
     this.fs = new FileSystem(sessionId, deps.rpc, deps.config.scheduler)
-    this.files = new FileTransfer({
-      sessionId,
-      rpc: deps.rpc,
-      context: this.context,
-      storage: new ContextService(deps),
-      fetch: deps.config.fetch,
-      scheduler: deps.config.scheduler,
-      logger: deps.config.logger,
-    })
     if (info.status !== undefined) this.status = info.status
     if (info.resourceUrl !== undefined) this.resourceUrl = info.resourceUrl
     if (info.contexts !== undefined) this.contexts = info.contexts
     if (info.downloads !== undefined) this.downloads = info.downloads
+  }
+
+  /**
+   * File transfer between the caller's machine and the session (upload, download). Built on first
+   * use, once per handle: most handles (a `list()` page, `agentBay.session(id)`) never transfer.
+   */
+  get files(): FileTransfer {
+    this.#files ??= new FileTransfer({
+      sessionId: this.sessionId,
+      rpc: this.deps.rpc,
+      context: this.context,
+      storage: new ContextService(this.deps),
+      fetch: this.deps.config.fetch,
+      scheduler: this.deps.config.scheduler,
+      logger: this.deps.config.logger,
+    })
+    return this.#files
   }
 
   /**

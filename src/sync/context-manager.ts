@@ -23,9 +23,9 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { PollCursor } from '../rpc/poll-coalescer.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { isSyncMode, isTerminalStatus } from '../wire/protocol.js'
+import { isTerminalStatus } from '../wire/protocol.js'
 import { SIGNAL_ONLY, requireOptions, withSignal, type KnownKeys } from '../shared/arguments.js'
-import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
+import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, requireSyncScope, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
 import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf, type SyncFold } from './sync-result.js'
 import { watchTasks } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
@@ -82,7 +82,7 @@ export class ContextManager {
     const argumentCount = arguments.length
     return defer(() => {
       requireOptionsObject(filter, argumentCount, 'info', INFO_FORM, INFO_FILTER_KEYS)
-      validateInfoFilter(filter)
+      requireSyncScope(filter.contextId, filter.path, filter.taskType, 'taskType')
       return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, filter))
     }).pipe(
       map((body) => ({
@@ -295,13 +295,3 @@ const infoParams = (sessionId: string, filter: ContextInfoFilter): Record<string
   Path: filter.path,
   TaskType: filter.taskType,
 })
-
-function validateInfoFilter(filter: ContextInfoFilter): void {
-  for (const key of ['contextId', 'path'] as const) {
-    const value = filter[key]
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${key} must be a non-empty string`)
-  }
-  if (filter.taskType !== undefined && !isSyncMode(filter.taskType)) {
-    throw new ValidationError(`taskType must be 'upload' or 'download', got ${JSON.stringify(filter.taskType)}`)
-  }
-}

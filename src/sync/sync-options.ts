@@ -73,6 +73,20 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
 
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`)
 
+/**
+ * The scope of a sync (`mode`) or of an `info()` filter (`taskType`): each of `contextId` and
+ * `path` absent or a non-empty string, the direction absent or `upload`/`download`, named as the
+ * caller's option. One check, so both entry points refuse the same values with the same messages.
+ */
+export function requireSyncScope(contextId: unknown, path: unknown, direction: unknown, directionOption: 'mode' | 'taskType'): void {
+  for (const [name, value] of [['contextId', contextId], ['path', path]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${name} must be a non-empty string`)
+  }
+  if (direction !== undefined && !isSyncMode(direction)) {
+    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${JSON.stringify(direction)}`)
+  }
+}
+
 /** Validates and fills sync options; throws `ValidationError` (call it inside subscribe). */
 export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncOptions {
   requireOptionsObject(options, 1, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
@@ -80,11 +94,7 @@ export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncO
   if ((contextId === undefined) !== (path === undefined)) {
     throw new ValidationError('contextId and path must be given together or not at all')
   }
-  if (contextId !== undefined && (typeof contextId !== 'string' || contextId.trim() === '')) throw new ValidationError('contextId must be a non-empty string')
-  if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) throw new ValidationError('path must be a non-empty string')
-  if (mode !== undefined && !isSyncMode(mode)) {
-    throw new ValidationError(`mode must be 'upload' or 'download', got ${JSON.stringify(mode)}`)
-  }
+  requireSyncScope(contextId, path, mode, 'mode')
   const maxRetries = options.maxRetries ?? SYNC_DEFAULTS.maxRetries
   const retryInterval = options.retryInterval ?? SYNC_DEFAULTS.retryInterval
   const noTaskGraceMs = options.noTaskGraceMs ?? SYNC_DEFAULTS.noTaskGraceMs

@@ -87,3 +87,39 @@ describe('info() filters', () => {
     await expect(info({ taskType: 'sideways' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "sideways"`))
   })
 })
+
+describe('one scope check for sync() and info()', () => {
+  /** The message each entry point refuses `scope` with (nothing may be sent), or 'accepted'. */
+  const refusals = async (scope: Record<string, unknown>, direction: unknown) => {
+    const fake = createFakeTransport()
+    const context = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} }).session('s-1').context
+    const messageOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof ValidationError ? error.message : `not a ValidationError: ${String(error)}`),
+      )
+    const withDirection = (key: string) => (direction === undefined ? scope : { ...scope, [key]: direction })
+    const sync = await messageOf(context.syncAsync(withDirection('mode') as SyncOptions))
+    const info = await messageOf(context.infoAsync(withDirection('taskType') as ContextInfoFilter))
+    expect(fake.requests).toHaveLength(0)
+    return { sync, info }
+  }
+
+  it.each([
+    ['contextId', { contextId: '', path: '/data' }],
+    ['contextId', { contextId: ' \n', path: '/data' }],
+    ['contextId', { contextId: null, path: '/data' }],
+    ['path', { contextId: 'ctx-1', path: '' }],
+    ['path', { contextId: 'ctx-1', path: ['/data'] }],
+  ])('refuses a bad %s with the same message from both, before any request: %o', async (name, scope) => {
+    expect(await refusals(scope, undefined)).toEqual({ sync: `${name} must be a non-empty string`, info: `${name} must be a non-empty string` })
+  })
+
+  it.each(['sideways', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
+    const got = `got ${JSON.stringify(direction)}`
+    expect(await refusals({}, direction)).toEqual({
+      sync: `mode must be 'upload' or 'download', ${got}`,
+      info: `taskType must be 'upload' or 'download', ${got}`,
+    })
+  })
+})

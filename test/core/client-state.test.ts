@@ -149,3 +149,41 @@ describe('coalescing identical reads', () => {
     expect(fake.requestsOf('SyncContext')).toHaveLength(2)
   })
 })
+
+describe('debug logging of failed attempts: installed for a user logger only', () => {
+  /**
+   * A virtual clock that counts reads of `now()`. On a write (no coalescing, no retry) only the
+   * logging interceptor reads the clock: when an attempt starts and when it fails.
+   */
+  const countingClock = () => {
+    const scheduler = new VirtualTimeScheduler()
+    const clock = { scheduler, reads: 0 }
+    const now = scheduler.now
+    scheduler.now = () => {
+      clock.reads += 1
+      return now()
+    }
+    return clock
+  }
+
+  const failedWrite = async (logger?: ReturnType<typeof capturingLogger>) => {
+    const fake = createFakeTransport()
+    fake.respond('SyncContext', jsonResponse({ Code: 'ServiceUnavailable', Message: 'busy', RequestId: 'r-503' }, 503))
+    const clock = countingClock()
+    const agentBay = new AgentBay({ apiKey: KEY_A, transport: fake.transport, scheduler: clock.scheduler, env: {}, ...(logger === undefined ? {} : { logger }) })
+    const failure = errorOf(agentBay.rpc('SyncContext', infoParams))
+    clock.scheduler.flush()
+    expect(await failure).toMatchObject({ name: 'HttpError', httpStatus: 503 })
+    return clock.reads
+  }
+
+  it("gives a user's logger one debug line for the failed attempt", async () => {
+    const logger = capturingLogger()
+    expect(await failedWrite(logger)).toBe(2)
+    expect(logger.lines).toEqual([expect.stringMatching(/^SyncContext: attempt failed after 0 ms: .*busy/)])
+  })
+
+  it('adds no operator with the silent default logger: the call never reads the clock', async () => {
+    expect(await failedWrite()).toBe(0)
+  })
+})
