@@ -35,8 +35,9 @@ import { ValidationError } from '../shared/errors/validation-error.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { ContextManager } from '../sync/context-manager.js'
 import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
-import type { SyncTaskStatus } from '../sync/types.js'
-import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
+import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
+import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
+import type { SyncMode } from '../wire/protocol.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
@@ -319,13 +320,14 @@ export class FileTransfer {
     after: (requestId: string) => Observable<E>,
   ): Observable<E> {
     return defer(() => {
-      let last: SyncTaskStatus | undefined
+      // The tasks folded by the one sync fold, judged by the one sync result (`syncResultOf`).
+      let fold = INITIAL_SYNC_FOLD
       const sync$ = this.deps.context.sync({ ...syncOptions, contextId: base.contextId, path: base.remotePath, mode }).pipe(
-        tap((task) => (last = task)),
+        tap((task) => (fold = foldSyncTask(fold, task))),
         map((task) => ({ ...base, kind: 'sync', task }) as E),
       )
       const afterSync$ = defer(() => {
-        const requestId = requireSynced(last, base, mode)
+        const requestId = requireSynced(syncResultOf(fold), base, mode)
         let done: E | undefined
         const rest$ = after(requestId).pipe(
           mergeMap((event) => {
@@ -486,14 +488,20 @@ function withDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, 
   return source$.pipe(takeUntil(expired$))
 }
 
-/** The sync's last task must be `Success`; returns the SyncContext request id. */
-function requireSynced(last: SyncTaskStatus | undefined, base: FileTransferEventBase, mode: SyncMode): string {
+/**
+ * The sync must have succeeded (`syncResultOf`'s judgement); returns the SyncContext request id.
+ * Unlike `syncResultOf`, no task at all is not a success here: the transfer needs its file's task
+ * (the sync names one context and path), so an unseen outcome is a `SyncUnconfirmedError`.
+ */
+function requireSynced(result: ContextSyncResult, base: FileTransferEventBase, mode: SyncMode): string {
   const what = `the ${mode} sync of ${base.remotePath} (context ${base.contextId})`
-  if (last === undefined) throw new SyncUnconfirmedError(`no task of ${what} was seen: its outcome is unknown`)
-  const details = { action: 'SyncContext', requestId: last.requestId }
-  if (last.status === TASK_STATUS.failed) throw new ApiError(`${what} failed: ${last.errorMessage || 'no reason given'}`, details)
-  if (last.status !== TASK_STATUS.success) throw new RequestTimeoutError(`${what} was still ${last.status} when its budget ran out`, details)
-  return last.requestId
+  // The sync's scope is one mount and direction, so the result holds at most this one task.
+  const [task] = result.tasks
+  if (task === undefined) throw new SyncUnconfirmedError(`no task of ${what} was seen: its outcome is unknown`)
+  if (result.success) return result.requestId
+  const details = { action: 'SyncContext', requestId: result.requestId }
+  if (result.timedOut) throw new RequestTimeoutError(`${what} was still ${task.status} when its budget ran out`, details)
+  throw new ApiError(`${what} failed: ${task.errorMessage || 'no reason given'}`, details)
 }
 
 const eventBase = (direction: FileTransferDirection, remotePath: string, context: FileTransferContext): FileTransferEventBase => ({

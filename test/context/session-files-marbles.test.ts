@@ -6,7 +6,7 @@ import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable'
 import { TestScheduler } from 'rxjs/testing'
 import { NEVER, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, RequestTimeoutError, fixedSchedule, type ContextStatusData, type DownloadEvent, type UploadEvent } from '../../src/entries/index.js'
+import { ApiError, RequestTimeoutError, SyncUnconfirmedError, fixedSchedule, type ContextStatusData, type DownloadEvent, type UploadEvent } from '../../src/entries/index.js'
 import { createRpc } from '../../src/rpc/rpc.js'
 import { FileTransfer, type FileTransferSyncOptions } from '../../src/sessions/file-transfer.js'
 import { ContextManager } from '../../src/sync/context-manager.js'
@@ -33,13 +33,13 @@ beforeEach(() => {
   storage = { upload$: NEVER, download$: NEVER, deleted: 0 }
 })
 
-function files(): FileTransfer {
+function files(context?: Pick<ContextManager, 'sync'>): FileTransfer {
   const rpc = createRpc(fake.transport)
   const logger = { debug: () => undefined, warn: () => undefined }
   return new FileTransfer({
     sessionId: 's-1',
     rpc,
-    context: new ContextManager('s-1', { rpc, scheduler, logger }),
+    context: context ?? new ContextManager('s-1', { rpc, scheduler, logger }),
     storage: {
       upload: () => storage.upload$,
       download: () => storage.download$,
@@ -113,6 +113,17 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
       const budget = { ...SYNC, maxRetries: 2 }
       expectObservable(files().upload(new Uint8Array(8), PATH, { sync: budget })).toBe('-----b 10ms #', { b: { ...base('upload'), kind: 'sync', task: withId(running) } }, new RequestTimeoutError(`the download sync of ${PATH} (context ${CTX}) was still Running when its budget ran out`, { action: 'SyncContext', requestId: 'sync-1' }))
     })
+    fake.verify()
+  })
+
+  it('a sync that ends without any task of the file is a SyncUnconfirmedError, never a success (the sync result calls no task a success)', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      service([])
+      storage.upload$ = cold<UploadEvent>('-(b|)', { b: { kind: 'done', requestId: 'url-1', transferredBytes: 8 } })
+      const silentSync = { sync: () => cold<never>('--|') }
+      expectObservable(files(silentSync).upload(new Uint8Array(8), PATH, { sync: SYNC })).toBe('----#', undefined, new SyncUnconfirmedError(`no task of the download sync of ${PATH} (context ${CTX}) was seen: its outcome is unknown`))
+    })
+    expect(storage.deleted).toBe(0)
     fake.verify()
   })
 
