@@ -17,7 +17,6 @@ import {
   map,
   mergeMap,
   of,
-  takeUntil,
   tap,
   type SchedulerLike,
 } from 'rxjs'
@@ -27,7 +26,7 @@ import { openPresignedStream, type TransferOptions, type UploadData } from '../h
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
-import { deadlineTimer, requireDeadline } from '../shared/duration.js'
+import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
@@ -204,7 +203,7 @@ export class FileTransfer {
       requireRemotePath(remotePath)
       const checked = uploadOptions(options)
       const opened$ = openSource(source, checked.contentLength)
-      return withDeadline(
+      return transferDeadline(
         opened$.pipe(concatMap((opened) => this.uploadFlow(opened, remotePath, checked))),
         checked.timeoutMs,
         this.deps.scheduler,
@@ -223,7 +222,7 @@ export class FileTransfer {
       requireRemotePath(remotePath)
       const checked = downloadOptions(options)
       const checkTarget$ = checked.to === undefined ? EMPTY : requireWritableTarget(checked.to, checked.overwrite)
-      return withDeadline(
+      return transferDeadline(
         concat(checkTarget$, this.downloadFlow(remotePath, checked)),
         checked.timeoutMs,
         this.deps.scheduler,
@@ -477,15 +476,10 @@ function deadlineOption(timeoutMs: unknown): number | undefined {
   return timeoutMs
 }
 
-/** `source$` until `timeoutMs` (on `scheduler`), then a `RequestTimeoutError`; unsubscribing the source aborts it. */
-function withDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, scheduler: SchedulerLike, what: string): Observable<T> {
+/** `source$` until `timeoutMs` (when given), then a `RequestTimeoutError` naming `what`; unsubscribing the source aborts it. */
+function transferDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, scheduler: SchedulerLike, what: string): Observable<T> {
   if (timeoutMs === undefined) return source$
-  const expired$ = deadlineTimer(timeoutMs, scheduler).pipe(
-    map(() => {
-      throw new RequestTimeoutError(`${what} did not finish within ${timeoutMs} ms`)
-    }),
-  )
-  return source$.pipe(takeUntil(expired$))
+  return withDeadline(source$, timeoutMs, scheduler, () => new RequestTimeoutError(`${what} did not finish within ${timeoutMs} ms`))
 }
 
 /**
