@@ -20,9 +20,9 @@ import {
   tap,
   type SchedulerLike,
 } from 'rxjs'
-import type { ContextService } from '../contexts/context-service.js'
+import { openFileStream, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
-import { openPresignedStream, type TransferOptions, type UploadData } from '../http/transfer.js'
+import type { DownloadStream, TransferOptions, UploadData } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
@@ -377,45 +377,12 @@ export class FileTransfer {
   }
 
   /**
-   * Streams the presigned GET into a temporary file next to `to`, renamed into place once complete
-   * (`link` when `overwrite` is false, so an existing file is never replaced). Unsubscribing aborts
-   * the GET and removes the temporary file.
+   * The presigned GET (`openFileStream`) into a local file through a temporary one (`saveStream`).
+   * Unsubscribing aborts the GET and removes the temporary file.
    */
-  private saveTo(contextId: string, remotePath: string, to: string, overwrite: boolean): Observable<{ transferredBytes: number; totalBytes?: number }> {
-    return this.deps.storage.getFileDownloadUrl(contextId, remotePath).pipe(
-      concatMap(
-        (presigned) =>
-          new Observable<{ transferredBytes: number; totalBytes?: number }>((subscriber) => {
-            const controller = new AbortController()
-            const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
-            let received = 0
-            const run = async (): Promise<void> => {
-              const opened = await openPresignedStream(this.deps.fetch ?? globalThis.fetch, presigned.url, presigned.requestId, controller.signal)
-              const at = (): { transferredBytes: number; totalBytes?: number } =>
-                opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes }
-              subscriber.next(at())
-              const counter = new Transform({
-                transform(chunk: Buffer, _encoding, done) {
-                  received += chunk.length
-                  subscriber.next(at())
-                  done(null, chunk)
-                },
-              })
-              await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
-              if (overwrite) await rename(temp, to)
-              else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
-            }
-            run()
-              .finally(() => rm(temp, { force: true }))
-              .then(
-                () => subscriber.complete(),
-                (error: unknown) => {
-                  if (!controller.signal.aborted) subscriber.error(error)
-                },
-              )
-            return () => controller.abort()
-          }),
-      ),
+  private saveTo(contextId: string, remotePath: string, to: string, overwrite: boolean): Observable<BytesMoved> {
+    return openFileStream(this.deps.storage, this.deps.fetch ?? globalThis.fetch, contextId, remotePath).pipe(
+      concatMap((opened) => saveStream(opened, to, overwrite)),
     )
   }
 }
@@ -570,6 +537,48 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
   typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 
 // ---- local files ---------------------------------------------------------------------------------
+
+/** Bytes written so far; `totalBytes` when the GET named its length. */
+interface BytesMoved {
+  readonly transferredBytes: number
+  readonly totalBytes?: number
+}
+
+/**
+ * Writes `opened` into a temporary file next to `to`, renamed into place once complete (`link`
+ * when `overwrite` is false, so an existing file is never replaced). Emits the bytes written.
+ * Unsubscribing destroys the stream (which ends the GET) and removes the temporary file.
+ */
+function saveStream(opened: DownloadStream, to: string, overwrite: boolean): Observable<BytesMoved> {
+  return new Observable<BytesMoved>((subscriber) => {
+    const controller = new AbortController()
+    const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
+    let received = 0
+    const at = (): BytesMoved => (opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes })
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length
+        subscriber.next(at())
+        done(null, chunk)
+      },
+    })
+    const run = async (): Promise<void> => {
+      await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
+      if (overwrite) await rename(temp, to)
+      else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
+    }
+    subscriber.next(at())
+    run()
+      .finally(() => rm(temp, { force: true }))
+      .then(
+        () => subscriber.complete(),
+        (error: unknown) => {
+          if (!controller.signal.aborted) subscriber.error(error)
+        },
+      )
+    return () => controller.abort()
+  })
+}
 
 const existsError = (to: string): ValidationError => new ValidationError(`to: ${to} exists and overwrite is false`)
 
