@@ -17,6 +17,7 @@ import {
   map,
   mergeMap,
   of,
+  share,
   tap,
   type SchedulerLike,
 } from 'rxjs'
@@ -185,12 +186,18 @@ const DOWNLOAD_KEYS = { to: true, overwrite: true, sync: true, timeoutMs: true }
 export class FileTransfer {
   /** calls doc §4.1: the SDKs ask once per session object; so does this (on success). */
   private known: FileTransferContext | undefined
+  /**
+   * The lookup in flight, shared by every transfer waiting for it: one request for transfers
+   * started together. It ends (aborted) only when none of them waits any more, and is forgotten
+   * once answered, so a failure is not kept: the next transfer asks again.
+   */
+  private readonly lookup$: Observable<FileTransferContext> = defer(() => this.loadContext()).pipe(share())
 
   constructor(private readonly deps: FileTransferDeps) {}
 
   /** The session's file-transfer context (`GetAndLoadInternalContext`), asked once per handle. */
   transferContext(): Observable<FileTransferContext> {
-    return defer(() => (this.known !== undefined ? of(this.known) : this.loadContext()))
+    return defer(() => (this.known !== undefined ? of(this.known) : this.lookup$))
   }
 
   /**

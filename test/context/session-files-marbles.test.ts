@@ -178,6 +178,29 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
     expect(fake.requestsOf('GetAndLoadInternalContext')).toHaveLength(1)
   })
 
+  it('lookups started together share one request; one subscriber leaving does not end it for the other', () => {
+    const handle = files()
+    scheduler.run(({ expectObservable }) => {
+      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
+      const known = { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } }
+      expectObservable(handle.transferContext(), '^-!').toBe('--')
+      expectObservable(handle.transferContext(), '-^').toBe('---(a|)', known)
+    })
+    expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['answered'])
+  })
+
+  it('when every subscriber left, the shared lookup is cancelled, and a later one asks anew', () => {
+    const handle = files()
+    scheduler.run(({ expectObservable }) => {
+      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
+      expectObservable(handle.transferContext(), '^-!').toBe('--')
+      expectObservable(handle.transferContext(), '-^!').toBe('--')
+      expectObservable(handle.transferContext(), '----^').toBe('-------(a|)', { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } })
+    })
+    expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['cancelled', 'answered'])
+    fake.verify()
+  })
+
   it('an answer without a context id and path is an ApiError (calls doc §4.1: "Response contains no data")', () => {
     scheduler.run(({ expectObservable }) => {
       fake.respond('GetAndLoadInternalContext', answer({ ...okBody([{ ContextType: 'file_transfer' }]), RequestId: 'ctx-req' }))
