@@ -1,4 +1,4 @@
-import { concatMap, defer, distinctUntilChanged, filter, map, startWith, type Observable } from 'rxjs'
+import { Observable, concatMap, defer, distinctUntilChanged, filter, map, startWith } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import type { NormalizedConfig } from '../http/config.js'
 import { pollUntil } from '../rpc/poll.js'
@@ -329,10 +329,7 @@ export class ContextService {
   /** Stream form: resolves once the GET answered 200, with the body as a Node `Readable`; nothing is buffered. */
   async downloadStreamAsync(contextId: string, path: string, options: AsyncOptions = {}): Promise<Outcome<DownloadStream>> {
     const { signal } = asyncOptions(options, 'downloadStreamAsync(contextId, path, options)')
-    const opened$ = this.getFileDownloadUrl(contextId, path).pipe(
-      concatMap((presigned) => openPresignedStream(this.fetch(), presigned.url, presigned.requestId, signal)),
-    )
-    return toOutcome(opened$, signal)
+    return toOutcome(openFileStream(this, this.fetch(), contextId, path, signal), signal)
   }
 
   /** Promise form of `clear()`: resolves when the context is `available` again. */
@@ -481,6 +478,44 @@ export class ContextService {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
+
+/**
+ * A context file's presigned GET opened as a Node stream once it answered 200, nothing buffered:
+ * the one way from a context file to a stream (`downloadStreamAsync`, and `session.files` writing a
+ * download to a local file). Cold: unsubscribing before the stream is handed over aborts the GET
+ * (and destroys a stream that opens too late); after that the stream is the subscriber's. `signal`
+ * aborts the GET and, after the hand-over, the stream.
+ */
+export function openFileStream(
+  storage: Pick<ContextService, 'getFileDownloadUrl'>,
+  fetchImpl: typeof fetch,
+  contextId: string,
+  path: string,
+  signal?: AbortSignal,
+): Observable<DownloadStream> {
+  return storage.getFileDownloadUrl(contextId, path).pipe(
+    concatMap(
+      (presigned) =>
+        new Observable<DownloadStream>((subscriber) => {
+          const controller = new AbortController()
+          let handedOver = false
+          const aborts = signal === undefined ? controller.signal : AbortSignal.any([controller.signal, signal])
+          openPresignedStream(fetchImpl, presigned.url, presigned.requestId, aborts).then(
+            (opened) => {
+              if (subscriber.closed) return void opened.stream.destroy()
+              handedOver = true
+              subscriber.next(opened)
+              subscriber.complete()
+            },
+            (error: unknown) => subscriber.error(error),
+          )
+          return () => {
+            if (!handedOver) controller.abort()
+          }
+        }),
+    ),
+  )
+}
 
 const TRANSFER_KEYS = { contentLength: true, contentType: true } as const satisfies KnownKeys<TransferOptions>
 const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'

@@ -17,17 +17,17 @@ import {
   map,
   mergeMap,
   of,
-  takeUntil,
+  share,
   tap,
   type SchedulerLike,
 } from 'rxjs'
-import type { ContextService } from '../contexts/context-service.js'
+import { openFileStream, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
-import { openPresignedStream, type TransferOptions, type UploadData } from '../http/transfer.js'
+import type { DownloadStream, TransferOptions, UploadData } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
-import { deadlineTimer, requireDeadline } from '../shared/duration.js'
+import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
@@ -35,8 +35,9 @@ import { ValidationError } from '../shared/errors/validation-error.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { ContextManager } from '../sync/context-manager.js'
 import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
-import type { SyncTaskStatus } from '../sync/types.js'
-import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
+import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
+import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
+import type { SyncMode } from '../wire/protocol.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
@@ -185,12 +186,18 @@ const DOWNLOAD_KEYS = { to: true, overwrite: true, sync: true, timeoutMs: true }
 export class FileTransfer {
   /** calls doc §4.1: the SDKs ask once per session object; so does this (on success). */
   private known: FileTransferContext | undefined
+  /**
+   * The lookup in flight, shared by every transfer waiting for it: one request for transfers
+   * started together. It ends (aborted) only when none of them waits any more, and is forgotten
+   * once answered, so a failure is not kept: the next transfer asks again.
+   */
+  private readonly lookup$: Observable<FileTransferContext> = defer(() => this.loadContext()).pipe(share())
 
   constructor(private readonly deps: FileTransferDeps) {}
 
   /** The session's file-transfer context (`GetAndLoadInternalContext`), asked once per handle. */
   transferContext(): Observable<FileTransferContext> {
-    return defer(() => (this.known !== undefined ? of(this.known) : this.loadContext()))
+    return defer(() => (this.known !== undefined ? of(this.known) : this.lookup$))
   }
 
   /**
@@ -203,7 +210,7 @@ export class FileTransfer {
       requireRemotePath(remotePath)
       const checked = uploadOptions(options)
       const opened$ = openSource(source, checked.contentLength)
-      return withDeadline(
+      return transferDeadline(
         opened$.pipe(concatMap((opened) => this.uploadFlow(opened, remotePath, checked))),
         checked.timeoutMs,
         this.deps.scheduler,
@@ -222,7 +229,7 @@ export class FileTransfer {
       requireRemotePath(remotePath)
       const checked = downloadOptions(options)
       const checkTarget$ = checked.to === undefined ? EMPTY : requireWritableTarget(checked.to, checked.overwrite)
-      return withDeadline(
+      return transferDeadline(
         concat(checkTarget$, this.downloadFlow(remotePath, checked)),
         checked.timeoutMs,
         this.deps.scheduler,
@@ -319,13 +326,14 @@ export class FileTransfer {
     after: (requestId: string) => Observable<E>,
   ): Observable<E> {
     return defer(() => {
-      let last: SyncTaskStatus | undefined
+      // The tasks folded by the one sync fold, judged by the one sync result (`syncResultOf`).
+      let fold = INITIAL_SYNC_FOLD
       const sync$ = this.deps.context.sync({ ...syncOptions, contextId: base.contextId, path: base.remotePath, mode }).pipe(
-        tap((task) => (last = task)),
+        tap((task) => (fold = foldSyncTask(fold, task))),
         map((task) => ({ ...base, kind: 'sync', task }) as E),
       )
       const afterSync$ = defer(() => {
-        const requestId = requireSynced(last, base, mode)
+        const requestId = requireSynced(syncResultOf(fold), base, mode)
         let done: E | undefined
         const rest$ = after(requestId).pipe(
           mergeMap((event) => {
@@ -376,45 +384,12 @@ export class FileTransfer {
   }
 
   /**
-   * Streams the presigned GET into a temporary file next to `to`, renamed into place once complete
-   * (`link` when `overwrite` is false, so an existing file is never replaced). Unsubscribing aborts
-   * the GET and removes the temporary file.
+   * The presigned GET (`openFileStream`) into a local file through a temporary one (`saveStream`).
+   * Unsubscribing aborts the GET and removes the temporary file.
    */
-  private saveTo(contextId: string, remotePath: string, to: string, overwrite: boolean): Observable<{ transferredBytes: number; totalBytes?: number }> {
-    return this.deps.storage.getFileDownloadUrl(contextId, remotePath).pipe(
-      concatMap(
-        (presigned) =>
-          new Observable<{ transferredBytes: number; totalBytes?: number }>((subscriber) => {
-            const controller = new AbortController()
-            const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
-            let received = 0
-            const run = async (): Promise<void> => {
-              const opened = await openPresignedStream(this.deps.fetch ?? globalThis.fetch, presigned.url, presigned.requestId, controller.signal)
-              const at = (): { transferredBytes: number; totalBytes?: number } =>
-                opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes }
-              subscriber.next(at())
-              const counter = new Transform({
-                transform(chunk: Buffer, _encoding, done) {
-                  received += chunk.length
-                  subscriber.next(at())
-                  done(null, chunk)
-                },
-              })
-              await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
-              if (overwrite) await rename(temp, to)
-              else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
-            }
-            run()
-              .finally(() => rm(temp, { force: true }))
-              .then(
-                () => subscriber.complete(),
-                (error: unknown) => {
-                  if (!controller.signal.aborted) subscriber.error(error)
-                },
-              )
-            return () => controller.abort()
-          }),
-      ),
+  private saveTo(contextId: string, remotePath: string, to: string, overwrite: boolean): Observable<BytesMoved> {
+    return openFileStream(this.deps.storage, this.deps.fetch ?? globalThis.fetch, contextId, remotePath).pipe(
+      concatMap((opened) => saveStream(opened, to, overwrite)),
     )
   }
 }
@@ -475,25 +450,26 @@ function deadlineOption(timeoutMs: unknown): number | undefined {
   return timeoutMs
 }
 
-/** `source$` until `timeoutMs` (on `scheduler`), then a `RequestTimeoutError`; unsubscribing the source aborts it. */
-function withDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, scheduler: SchedulerLike, what: string): Observable<T> {
+/** `source$` until `timeoutMs` (when given), then a `RequestTimeoutError` naming `what`; unsubscribing the source aborts it. */
+function transferDeadline<T>(source$: Observable<T>, timeoutMs: number | undefined, scheduler: SchedulerLike, what: string): Observable<T> {
   if (timeoutMs === undefined) return source$
-  const expired$ = deadlineTimer(timeoutMs, scheduler).pipe(
-    map(() => {
-      throw new RequestTimeoutError(`${what} did not finish within ${timeoutMs} ms`)
-    }),
-  )
-  return source$.pipe(takeUntil(expired$))
+  return withDeadline(source$, timeoutMs, scheduler, () => new RequestTimeoutError(`${what} did not finish within ${timeoutMs} ms`))
 }
 
-/** The sync's last task must be `Success`; returns the SyncContext request id. */
-function requireSynced(last: SyncTaskStatus | undefined, base: FileTransferEventBase, mode: SyncMode): string {
+/**
+ * The sync must have succeeded (`syncResultOf`'s judgement); returns the SyncContext request id.
+ * Unlike `syncResultOf`, no task at all is not a success here: the transfer needs its file's task
+ * (the sync names one context and path), so an unseen outcome is a `SyncUnconfirmedError`.
+ */
+function requireSynced(result: ContextSyncResult, base: FileTransferEventBase, mode: SyncMode): string {
   const what = `the ${mode} sync of ${base.remotePath} (context ${base.contextId})`
-  if (last === undefined) throw new SyncUnconfirmedError(`no task of ${what} was seen: its outcome is unknown`)
-  const details = { action: 'SyncContext', requestId: last.requestId }
-  if (last.status === TASK_STATUS.failed) throw new ApiError(`${what} failed: ${last.errorMessage || 'no reason given'}`, details)
-  if (last.status !== TASK_STATUS.success) throw new RequestTimeoutError(`${what} was still ${last.status} when its budget ran out`, details)
-  return last.requestId
+  // The sync's scope is one mount and direction, so the result holds at most this one task.
+  const [task] = result.tasks
+  if (task === undefined) throw new SyncUnconfirmedError(`no task of ${what} was seen: its outcome is unknown`)
+  if (result.success) return result.requestId
+  const details = { action: 'SyncContext', requestId: result.requestId }
+  if (result.timedOut) throw new RequestTimeoutError(`${what} was still ${task.status} when its budget ran out`, details)
+  throw new ApiError(`${what} failed: ${task.errorMessage || 'no reason given'}`, details)
 }
 
 const eventBase = (direction: FileTransferDirection, remotePath: string, context: FileTransferContext): FileTransferEventBase => ({
@@ -568,6 +544,48 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
   typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 
 // ---- local files ---------------------------------------------------------------------------------
+
+/** Bytes written so far; `totalBytes` when the GET named its length. */
+interface BytesMoved {
+  readonly transferredBytes: number
+  readonly totalBytes?: number
+}
+
+/**
+ * Writes `opened` into a temporary file next to `to`, renamed into place once complete (`link`
+ * when `overwrite` is false, so an existing file is never replaced). Emits the bytes written.
+ * Unsubscribing destroys the stream (which ends the GET) and removes the temporary file.
+ */
+function saveStream(opened: DownloadStream, to: string, overwrite: boolean): Observable<BytesMoved> {
+  return new Observable<BytesMoved>((subscriber) => {
+    const controller = new AbortController()
+    const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
+    let received = 0
+    const at = (): BytesMoved => (opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes })
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length
+        subscriber.next(at())
+        done(null, chunk)
+      },
+    })
+    const run = async (): Promise<void> => {
+      await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
+      if (overwrite) await rename(temp, to)
+      else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
+    }
+    subscriber.next(at())
+    run()
+      .finally(() => rm(temp, { force: true }))
+      .then(
+        () => subscriber.complete(),
+        (error: unknown) => {
+          if (!controller.signal.aborted) subscriber.error(error)
+        },
+      )
+    return () => controller.abort()
+  })
+}
 
 const existsError = (to: string): ValidationError => new ValidationError(`to: ${to} exists and overwrite is false`)
 

@@ -1,4 +1,4 @@
-import { Observable, Subscription, type SchedulerLike } from 'rxjs'
+import { Observable, Subscription, map, takeUntil, type SchedulerLike } from 'rxjs'
 import { ValidationError } from './errors/validation-error.js'
 
 /**
@@ -42,6 +42,20 @@ export function deadlineTimer(dueMs: number, scheduler: SchedulerLike): Observab
       subscriber.complete()
     }),
   )
+}
+
+/**
+ * `source$` until `dueMs` passed on `scheduler` (from subscribe, see `deadlineTimer`), then the
+ * error `expired()` makes: the one deadline over a whole stream. The source is unsubscribed then,
+ * which aborts whatever it runs; finishing in time cancels the timer.
+ */
+export function withDeadline<T>(source$: Observable<T>, dueMs: number, scheduler: SchedulerLike, expired: () => Error): Observable<T> {
+  const expired$ = deadlineTimer(dueMs, scheduler).pipe(
+    map(() => {
+      throw expired()
+    }),
+  )
+  return source$.pipe(takeUntil(expired$))
 }
 
 /**

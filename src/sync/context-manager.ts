@@ -8,16 +8,14 @@ import {
   mergeMap,
   of,
   reduce,
-  takeUntil,
   tap,
-  throwIfEmpty,
   type SchedulerLike,
 } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
 import type { Logger } from '../http/config.js'
-import { deadlineTimer } from '../shared/duration.js'
+import { withDeadline } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
@@ -203,10 +201,7 @@ export class ContextManager {
       const triggerInTime$ =
         deadline === undefined
           ? trigger$
-          : trigger$.pipe(
-              takeUntil(deadlineTimer(normalized.budgetMs, scheduler)),
-              throwIfEmpty(() => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' })),
-            )
+          : withDeadline(trigger$, normalized.budgetMs, scheduler, () => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' }))
       return triggerInTime$.pipe(
         mergeMap(({ requestId, staleTasks, expected }) => {
           const triggered: SyncEvent = { kind: 'triggered', requestId }

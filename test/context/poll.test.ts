@@ -4,7 +4,7 @@ import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { poll, pollUntil } from '../../src/rpc/poll.js'
 import { fixedSchedule } from '../../src/rpc/poll-schedule.js'
-import { MAX_DELAY_MS, deadlineTimer, isDelayMs, requireDeadline, requireDelay } from '../../src/shared/duration.js'
+import { MAX_DELAY_MS, deadlineTimer, isDelayMs, requireDeadline, requireDelay, withDeadline } from '../../src/shared/duration.js'
 import { AgentBay, HttpError, ValidationError } from '../../src/entries/index.js'
 import { createFakeTransport, jsonResponse, okBody } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
@@ -134,6 +134,18 @@ describe('durations (issue 9 item 3)', () => {
     })
     expect(delays.length).toBeGreaterThan(1)
     expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_DELAY_MS)
+  })
+
+  it('withDeadline: the source until the deadline, then the made error and the source unsubscribed; a source done in time is left alone', () => {
+    const timedOut = new Error('past the deadline')
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const late = cold('-a-b-c-|')
+      expectObservable(withDeadline(late, 4, scheduler, () => timedOut)).toBe('-a-b#', undefined, timedOut)
+      expectSubscriptions(late.subscriptions).toBe('^---!')
+      const prompt = cold('-a|')
+      expectObservable(withDeadline(prompt, 4, scheduler, () => timedOut)).toBe('-a|')
+      expectSubscriptions(prompt.subscriptions).toBe('^-!')
+    })
   })
 
   it('poll() waits a schedule delay past 2^31−1 ms correctly too', () => {

@@ -6,7 +6,7 @@ import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable'
 import { TestScheduler } from 'rxjs/testing'
 import { NEVER, type Observable } from 'rxjs'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, RequestTimeoutError, fixedSchedule, type ContextStatusData, type DownloadEvent, type UploadEvent } from '../../src/entries/index.js'
+import { ApiError, RequestTimeoutError, SyncUnconfirmedError, fixedSchedule, type ContextStatusData, type DownloadEvent, type UploadEvent } from '../../src/entries/index.js'
 import { createRpc } from '../../src/rpc/rpc.js'
 import { FileTransfer, type FileTransferSyncOptions } from '../../src/sessions/file-transfer.js'
 import { ContextManager } from '../../src/sync/context-manager.js'
@@ -33,13 +33,13 @@ beforeEach(() => {
   storage = { upload$: NEVER, download$: NEVER, deleted: 0 }
 })
 
-function files(): FileTransfer {
+function files(context?: Pick<ContextManager, 'sync'>): FileTransfer {
   const rpc = createRpc(fake.transport)
   const logger = { debug: () => undefined, warn: () => undefined }
   return new FileTransfer({
     sessionId: 's-1',
     rpc,
-    context: new ContextManager('s-1', { rpc, scheduler, logger }),
+    context: context ?? new ContextManager('s-1', { rpc, scheduler, logger }),
     storage: {
       upload: () => storage.upload$,
       download: () => storage.download$,
@@ -116,6 +116,17 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
     fake.verify()
   })
 
+  it('a sync that ends without any task of the file is a SyncUnconfirmedError, never a success (the sync result calls no task a success)', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      service([])
+      storage.upload$ = cold<UploadEvent>('-(b|)', { b: { kind: 'done', requestId: 'url-1', transferredBytes: 8 } })
+      const silentSync = { sync: () => cold<never>('--|') }
+      expectObservable(files(silentSync).upload(new Uint8Array(8), PATH, { sync: SYNC })).toBe('----#', undefined, new SyncUnconfirmedError(`no task of the download sync of ${PATH} (context ${CTX}) was seen: its outcome is unknown`))
+    })
+    expect(storage.deleted).toBe(0)
+    fake.verify()
+  })
+
   it('unsubscribing during the PUT ends it and sends no sync', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       service([])
@@ -165,6 +176,29 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
       expectObservable(handle.transferContext(), '---^').toBe('---(a|)', known)
     })
     expect(fake.requestsOf('GetAndLoadInternalContext')).toHaveLength(1)
+  })
+
+  it('lookups started together share one request; one subscriber leaving does not end it for the other', () => {
+    const handle = files()
+    scheduler.run(({ expectObservable }) => {
+      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
+      const known = { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } }
+      expectObservable(handle.transferContext(), '^-!').toBe('--')
+      expectObservable(handle.transferContext(), '-^').toBe('---(a|)', known)
+    })
+    expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['answered'])
+  })
+
+  it('when every subscriber left, the shared lookup is cancelled, and a later one asks anew', () => {
+    const handle = files()
+    scheduler.run(({ expectObservable }) => {
+      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
+      expectObservable(handle.transferContext(), '^-!').toBe('--')
+      expectObservable(handle.transferContext(), '-^!').toBe('--')
+      expectObservable(handle.transferContext(), '----^').toBe('-------(a|)', { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } })
+    })
+    expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['cancelled', 'answered'])
+    fake.verify()
   })
 
   it('an answer without a context id and path is an ApiError (calls doc §4.1: "Response contains no data")', () => {

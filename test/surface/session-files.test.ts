@@ -18,6 +18,7 @@ import {
   type FileDownloadEvent,
   type FileTransferSyncOptions,
   type FileUploadEvent,
+  type Outcome,
   type Session,
 } from '../../src/entries/index.js'
 
@@ -276,6 +277,73 @@ describe('session.files: typed errors (issue 12 item 1)', () => {
     const after = emulator.stats()
     expect(after.fileRequests).toBe(before.fileRequests)
     expect(after.calls['GetContextFileUploadUrl'] ?? 0).toBe(before.calls['GetContextFileUploadUrl'] ?? 0)
+  })
+})
+
+describe('session.files: one transfer-context lookup in flight per handle (review of issue 12 item 1)', () => {
+  const lookups = (): number => emulator.stats().calls['GetAndLoadInternalContext'] ?? 0
+  const text = (value: string): Uint8Array => new TextEncoder().encode(value)
+  /** The result of a transfer that must have succeeded. */
+  const succeeded = <T extends object>(outcome: Outcome<T>): T => {
+    if (!outcome.success) throw new Error(`expected success, got: ${outcome.errorMessage}`)
+    return outcome
+  }
+
+  /** A session holding `remotePath` (put there through another handle), and a fresh handle on it that never asked for its transfer context. */
+  async function freshHandleWithFile(remotePath: string, content: string): Promise<Session> {
+    const session = await newSession()
+    expect((await session.files.uploadAsync(text(content), remotePath, { sync: SYNC })).success).toBe(true)
+    return agentBay.session(session.sessionId)
+  }
+
+  it('an upload and a download started together on a fresh handle send one GetAndLoadInternalContext and both succeed', async () => {
+    const existing = `${FOLDER}/${unique('existing')}.txt`
+    const handle = await freshHandleWithFile(existing, 'already there')
+    const before = lookups()
+    const [up, down] = await Promise.all([
+      handle.files.uploadAsync(text('new file'), `${FOLDER}/${unique('new')}.txt`, { sync: SYNC }),
+      handle.files.downloadAsync(existing, { sync: SYNC }),
+    ])
+    expect(new TextDecoder().decode(succeeded(down).data)).toBe('already there')
+    expect(succeeded(up).contextId).toBe(succeeded(down).contextId)
+    expect(lookups() - before).toBe(1)
+  })
+
+  it('a failed lookup fails every transfer waiting for it, and is not kept: the next transfer asks again', async () => {
+    const existing = `${FOLDER}/${unique('existing')}.txt`
+    const handle = await freshHandleWithFile(existing, 'still there')
+    const before = lookups()
+    emulator.setFaults([{ action: 'GetAndLoadInternalContext', kind: 'successFalse', code: 'InternalError', message: 'lookup refused once', times: 1 }])
+    try {
+      const [up, down] = await Promise.all([
+        handle.files.uploadAsync(text('x'), `${FOLDER}/${unique('refused')}.txt`, { sync: SYNC }),
+        handle.files.downloadAsync(existing, { sync: SYNC }),
+      ])
+      expect(lookups() - before).toBe(1)
+      for (const result of [up, down]) expect(result).toMatchObject({ success: false, error: { code: 'InternalError' } })
+    } finally {
+      emulator.setFaults(undefined)
+    }
+    const again = await handle.files.downloadAsync(existing, { sync: SYNC })
+    expect(new TextDecoder().decode(succeeded(again).data)).toBe('still there')
+    expect(lookups() - before).toBe(2)
+  })
+
+  it('unsubscribing one of two transfers while their shared lookup is in flight leaves the other\'s lookup running', async () => {
+    const existing = `${FOLDER}/${unique('existing')}.txt`
+    const handle = await freshHandleWithFile(existing, 'kept')
+    const before = lookups()
+    // The lookup is answered 300 ms late, so the first transfer leaves while it is surely in flight.
+    emulator.setFaults([{ action: 'GetAndLoadInternalContext', kind: 'latency', latencyMs: 300, times: 1 }])
+    try {
+      const leaving = handle.files.upload(text('never sent'), `${FOLDER}/${unique('left')}.txt`, { sync: SYNC }).subscribe()
+      const staying = handle.files.downloadAsync(existing, { sync: SYNC })
+      leaving.unsubscribe()
+      expect(new TextDecoder().decode(succeeded(await staying).data)).toBe('kept')
+      expect(lookups() - before).toBe(1)
+    } finally {
+      emulator.setFaults(undefined)
+    }
   })
 })
 
