@@ -8,11 +8,12 @@ import { finishClearing, finishDeletion, SETTLED_STATUS } from './actions/index.
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
-import { createRequestListener, InFlightRequests } from './http.js'
+import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
+import { PendingWork } from './pending-work.js'
 import { Presigner } from './presign.js'
 import { KeyedSerialQueue } from './serial.js'
 import { StatsRecorder, type EmulatorStats } from './stats.js'
@@ -140,12 +141,12 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const faults = new FaultInjector(options.faults)
   const stats = new StatsRecorder()
   let closing = false
-  const inFlight = new InFlightRequests()
+  const handlers = new PendingWork()
   // node:http rather than a framework: full control over chunked bodies and status lines,
   // sockets we can destroy mid-request for fault injection, and zero dependencies.
   const server: Server = createServer(
     { keepAlive: true },
-    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, inFlight }),
+    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, handlers }),
   )
   const sockets = new Set<Socket>()
   server.on('connection', (socket) => {
@@ -178,17 +179,15 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     }
     runner.stop()
     background.stop()
-    await runner.settled()
-    await background.settled()
-    await store.drain()
     const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)))
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
     // A handler that started before the close may still be writing (a task record, a state file):
-    // wait for it and for whatever it started, so the data dir is at rest when close() resolves
-    // and before the lock lets another emulator in.
-    await inFlight.settled()
+    // wait for it, then for what it or recovery started (tasks, then the jobs that wait on tasks),
+    // so the data dir is at rest when close() resolves and before the lock lets another emulator in.
+    // Nothing new starts meanwhile: new requests get 503, the runner and the jobs are stopped.
+    await handlers.settled()
     await runner.settled()
     await background.settled()
     await store.drain()

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
+import type { PendingWork } from './pending-work.js'
 import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
@@ -25,21 +26,8 @@ export interface HttpDeps {
   readonly faults: FaultInjector
   readonly stats: StatsRecorder
   readonly isClosing: () => boolean
-  readonly inFlight: InFlightRequests
-}
-
-/** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
-export class InFlightRequests {
-  private readonly handlers = new Set<Promise<void>>()
-
-  track(handler: Promise<void>): void {
-    this.handlers.add(handler)
-    void handler.finally(() => this.handlers.delete(handler))
-  }
-
-  async settled(): Promise<void> {
-    while (this.handlers.size > 0) await Promise.allSettled([...this.handlers])
-  }
+  /** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
+  readonly handlers: PendingWork
 }
 
 /**
@@ -63,7 +51,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
         deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
       })
-    deps.inFlight.track(handler)
+    void deps.handlers.add(handler)
   }
 }
 

@@ -10,6 +10,7 @@ import type { DataLayout } from './layout.js'
 import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import type { SyncPolicy } from '../wire/policy/sync-policy.js'
 import { selectorFor } from './policy.js'
+import { PendingWork } from './pending-work.js'
 import { contextFolderOf } from './session-paths.js'
 import type { KeyedSerialQueue } from './serial.js'
 import { StateStore, type TaskMeta, type TaskTrigger } from './store.js'
@@ -54,7 +55,7 @@ const MAX_TASKS_PER_SESSION = 200
  */
 export class SyncTaskRunner {
   private readonly stopper = new AbortController()
-  private readonly running = new Set<Promise<void>>()
+  private readonly running = new PendingWork()
 
   constructor(private readonly deps: TaskRunnerDeps) {
     // Every running task waits on this one signal; many concurrent tasks are normal, not a leak.
@@ -93,7 +94,7 @@ export class SyncTaskRunner {
       session.tasks.push(...structuredClone(tasks))
       pruneHistory(session.tasks)
     })
-    const runs = tasks.map((task, i) => this.track(this.run(tenantId, sessionId, task, specs[i]!)))
+    const runs = tasks.map((task, i) => this.running.add(this.run(tenantId, sessionId, task, specs[i]!)))
     return { tasks, done: Promise.all(runs).then(() => undefined) }
   }
 
@@ -103,8 +104,8 @@ export class SyncTaskRunner {
   }
 
   /** Resolves once no task is running. */
-  async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running])
+  settled(): Promise<void> {
+    return this.running.settled()
   }
 
   get activeCount(): number {
@@ -112,12 +113,6 @@ export class SyncTaskRunner {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-
-  private track(run: Promise<void>): Promise<void> {
-    this.running.add(run)
-    void run.finally(() => this.running.delete(run))
-    return run
-  }
 
   private async run(tenantId: string, sessionId: string, task: TaskMeta, spec: TaskSpec): Promise<void> {
     const signal = this.stopper.signal
