@@ -22,12 +22,18 @@ export type BodyHandler<Body> = (params: Params, scope: RequestScope) => Promise
 export const tenantOf = (scope: RequestScope): TenantState =>
   scope.core.store.state.tenants.get(scope.tenantId) ?? emptyTenant()
 
-/** A session that still exists (running or being deleted); deleted and foreign ones are NotFound. */
-export function liveSession(scope: RequestScope, sessionId: string): SessionMeta {
-  const session = tenantOf(scope).sessions.get(sessionId)
+/**
+ * A session of `tenant` (the live state, or a mutation's draft) that still exists (running, paused
+ * or being deleted); deleted and foreign ones are NotFound.
+ */
+export function liveSessionIn(tenant: TenantState, sessionId: string): SessionMeta {
+  const session = tenant.sessions.get(sessionId)
   if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
   return session
 }
+
+/** `liveSessionIn` the caller's tenant as currently stored. */
+export const liveSession = (scope: RequestScope, sessionId: string): SessionMeta => liveSessionIn(tenantOf(scope), sessionId)
 
 /**
  * A session that can be used for syncs and tools: `RUNNING`. A paused (or pausing, resuming) one
