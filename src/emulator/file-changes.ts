@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { displayPath, lstatOrUndefined, resolveInside, type SafeSegments } from './paths.js'
+import { displayPath, inspectInside, type SafeSegments } from './paths.js'
 import { ok, onPath, pathArg, ToolFailure, type ChangeSnapshots, type Tool } from './tool-support.js'
 
 /** Bounds on what one session's watches may hold in memory. */
@@ -23,8 +23,8 @@ export const getFileChangeTool: Tool = async (input, env) => {
   const snapshots = env.changeSnapshots
   if (snapshots === undefined) throw new ToolFailure('get_file_change is not available here')
   return onPath(segments, async () => {
-    const root = await resolveInside(env.sandboxRoot, segments, 'path')
-    if (!(await lstatOrUndefined(root))?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
+    if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
     const current = await snapshot(root, segments)
     const key = displayPath(segments)
     const previous = snapshots.get(key)

@@ -7,7 +7,7 @@ import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 import { extractDownloadedArchive, isZipArchive } from './extract.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
 import type { DataLayout } from './layout.js'
-import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { displayPath, ensureDirInside, inspectInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import type { SyncPolicy } from '../wire/policy/sync-policy.js'
 import { selectorFor } from './policy.js'
 import { PendingWork } from './pending-work.js'
@@ -174,10 +174,10 @@ export class SyncTaskRunner {
       return { filesCopied, bytesCopied, filesDeleted }
     }
 
-    const source = await resolveInside(sessionRoot, mount, 'Path')
+    const { path: source, info } = await inspectInside(sessionRoot, mount, 'Path')
     // Nothing mounted yet (e.g. before the first download): upload nothing and, above all,
     // do not read "no directory" as "every file was deleted".
-    if (!(await lstatOrUndefined(source))?.isDirectory()) return { filesCopied, bytesCopied, filesDeleted }
+    if (!info?.isDirectory()) return { filesCopied, bytesCopied, filesDeleted }
     const local = (await listFiles(source)).filter(select)
     for (const file of local) {
       const dir = await ensureDirInside(contextRoot, file.slice(0, -1), 'Path')
@@ -206,8 +206,7 @@ export class SyncTaskRunner {
       spec.taskType === 'download'
         ? [layout.contextRoot(spec.contextId), inContext, layout.sessionRoot(sessionId), target]
         : [layout.sessionRoot(sessionId), target, layout.contextRoot(spec.contextId), inContext]
-    const source = await resolveInside(fromRoot, from, 'Path')
-    const info = await lstatOrUndefined(source)
+    const { path: source, info } = await inspectInside(fromRoot, from, 'Path')
     const where = spec.taskType === 'download' ? 'in the file-transfer context' : 'in the session'
     if (info === undefined || !(info.isFile() || info.isDirectory())) throw new Error(`${displayPath(target)} not found ${where}`)
     const files: SafeSegments[] = info.isFile() ? [[]] : await listFiles(source)
