@@ -1,4 +1,5 @@
 import { PendingWork } from './pending-work.js'
+import type { ChangeWatches } from './file-changes.js'
 import type { DataLayout } from './layout.js'
 import type { NormalizedEmulatorOptions } from './options.js'
 import type { Presigner } from './presign.js'
@@ -48,6 +49,8 @@ export interface EmulatorCore {
   /** Serializes file work per context id (sync tasks, clearing, presigned writes, deletes). */
   readonly contextLocks: KeyedSerialQueue
   readonly background: BackgroundJobs
+  /** `get_file_change` watches, per session. */
+  readonly watches: ChangeWatches
   /** `http://host:port/`, known once listening. */
   baseUrl(): string
 }

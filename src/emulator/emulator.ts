@@ -7,6 +7,7 @@ import { pickContextStatusData } from '../wire/codecs/context-status.js'
 import { finishClearing, finishDeletion, SETTLED_STATUS } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
+import { ChangeWatches } from './file-changes.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
 import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
@@ -69,7 +70,7 @@ export interface Emulator {
   setFaults(faults: FaultsInput | undefined): void
   /** The fault rules still active (exhausted counter rules are gone). */
   activeFaults(): FaultRule[]
-  /** Call, fault and connection counters. */
+  /** Call, fault and connection counters, tasks running and paths watched. */
   stats(): EmulatorStats
   /** Every sync task in the history (all tenants, oldest first per session). */
   tasks(filter?: { sessionId?: string; contextId?: string }): EmulatorTaskRecord[]
@@ -125,6 +126,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const contextLocks = new KeyedSerialQueue()
   const runner = new SyncTaskRunner({ store, layout, contextLocks, taskDelayMs: options.taskDelayMs, bytesPerSecond: options.bytesPerSecond })
   const background = new BackgroundJobs((error) => options.log(`emulator: background job failed: ${String(error)}`))
+  const watches = new ChangeWatches()
   let baseUrl = ''
   const core: EmulatorCore = {
     options,
@@ -134,6 +136,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     presigner: await Presigner.load(layout.secretFile),
     contextLocks,
     background,
+    watches,
     baseUrl: () => baseUrl,
   }
   await recoverInterruptedWork(core)
@@ -204,7 +207,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     dataDir: options.dataDir,
     setFaults: (next) => faults.set(next),
     activeFaults: () => faults.active(),
-    stats: () => stats.snapshot({ openConnections: sockets.size, activeTasks: runner.activeCount }),
+    stats: () => stats.snapshot({ openConnections: sockets.size, activeTasks: runner.activeCount, watchedPaths: watches.watchedPaths }),
     tasks: (filter = {}) => listTasks(store, filter),
     sessionRoot: (sessionId) => layout.sessionRoot(sessionId),
     contextRoot: (contextId) => layout.contextRoot(contextId),

@@ -10,7 +10,6 @@ import type { Params } from '../params.js'
 import { displayPath, inspectInside, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
-import { changeSnapshotsFor } from '../file-changes.js'
 import { callFileTool } from '../tools.js'
 import { contextById, runningSession, type BodyHandler, type Handler } from './common.js'
 
@@ -87,7 +86,7 @@ export async function callMcpTool(params: Params, scope: RequestScope): Promise<
   const result = await callFileTool(name, args, {
     sandboxRoot: scope.core.layout.sessionRoot(session.id),
     tmpDir: scope.core.layout.tmpDir,
-    changeSnapshots: changeSnapshotsFor(scope.core, session.id),
+    changeSnapshots: scope.core.watches.of(session.id),
   })
   return { Data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
 }

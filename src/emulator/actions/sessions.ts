@@ -248,6 +248,7 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
   }
   if (core.background.signal.aborted) return
   await releaseInternalContexts(core, tenantId, sessionId)
+  core.watches.forget(sessionId) // no tool reaches a DELETING session: its watches are done
   await core.store.mutate((draft) => {
     const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return
