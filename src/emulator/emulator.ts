@@ -156,15 +156,24 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
+  /** Aborts running tasks and jobs; no task starts after this, a job started later sees its signal aborted. */
+  const stopWork = (): void => {
+    runner.stop()
+    background.stop()
+  }
+  /** Waits for the tasks, the jobs and then the last state write. */
+  const workSettled = async (): Promise<void> => {
+    await runner.settled()
+    await background.settled()
+    await store.drain()
+  }
   let port: number
   try {
     port = await listen(server, options.port, options.host)
   } catch (error) {
     // Recovered work may already run: stop it before the caller releases the data directory.
-    runner.stop()
-    background.stop()
-    await Promise.all([runner.settled(), background.settled()])
-    await store.drain()
+    stopWork()
+    await workSettled()
     throw error
   }
   baseUrl = `http://${connectableHost(options.host)}:${port}/`
@@ -180,20 +189,16 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
       await Promise.race([runner.settled(), sleep(grace, undefined, { signal: timer.signal }).catch(() => undefined)])
       timer.abort() // cancel the grace timer if the tasks finished first: no stray timers after close
     }
-    runner.stop()
-    background.stop()
+    stopWork()
     const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)))
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
-    // A handler that started before the close may still be writing (a task record, a state file):
-    // wait for it, then for what it or recovery started (tasks, then the jobs that wait on tasks),
-    // so the data dir is at rest when close() resolves and before the lock lets another emulator in.
-    // Nothing new starts meanwhile: new requests get 503, the runner and the jobs are stopped.
+    // A handler that started before the close may still be writing (a task record, a state file)
+    // or start a job: wait for it first, then for the tasks, jobs and state writes, so the data dir
+    // is at rest when close() resolves and before the lock lets another emulator in.
     await handlers.settled()
-    await runner.settled()
-    await background.settled()
-    await store.drain()
+    await workSettled()
     await lock.release()
   }
 
