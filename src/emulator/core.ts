@@ -1,3 +1,5 @@
+import { PendingWork } from './pending-work.js'
+import type { ChangeWatches } from './file-changes.js'
 import type { DataLayout } from './layout.js'
 import type { NormalizedEmulatorOptions } from './options.js'
 import type { Presigner } from './presign.js'
@@ -11,7 +13,7 @@ import type { SyncTaskRunner } from './tasks.js'
  */
 export class BackgroundJobs {
   private readonly controller = new AbortController()
-  private readonly jobs = new Set<Promise<void>>()
+  private readonly jobs = new PendingWork()
 
   constructor(private readonly onError: (error: unknown) => void) {}
 
@@ -21,19 +23,19 @@ export class BackgroundJobs {
   }
 
   run(job: (signal: AbortSignal) => Promise<void>): void {
-    const promise = job(this.controller.signal).catch((error: unknown) => {
-      if (!this.controller.signal.aborted) this.onError(error)
-    })
-    this.jobs.add(promise)
-    void promise.finally(() => this.jobs.delete(promise))
+    this.jobs.add(
+      job(this.controller.signal).catch((error: unknown) => {
+        if (!this.controller.signal.aborted) this.onError(error)
+      }),
+    )
   }
 
   stop(): void {
     this.controller.abort()
   }
 
-  async settled(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.all([...this.jobs])
+  settled(): Promise<void> {
+    return this.jobs.settled()
   }
 }
 
@@ -47,6 +49,8 @@ export interface EmulatorCore {
   /** Serializes file work per context id (sync tasks, clearing, presigned writes, deletes). */
   readonly contextLocks: KeyedSerialQueue
   readonly background: BackgroundJobs
+  /** `get_file_change` watches, per session. */
+  readonly watches: ChangeWatches
   /** `http://host:port/`, known once listening. */
   baseUrl(): string
 }

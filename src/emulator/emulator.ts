@@ -7,12 +7,14 @@ import { pickContextStatusData } from '../wire/codecs/context-status.js'
 import { finishClearing, finishDeletion, SETTLED_STATUS } from './actions/index.js'
 import { ApiKeyRing } from './auth.js'
 import { BackgroundJobs, type EmulatorCore } from './core.js'
+import { ChangeWatches } from './file-changes.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
-import { createRequestListener, InFlightRequests } from './http.js'
+import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
+import { PendingWork } from './pending-work.js'
 import { Presigner } from './presign.js'
 import { KeyedSerialQueue } from './serial.js'
 import { StatsRecorder, type EmulatorStats } from './stats.js'
@@ -68,7 +70,7 @@ export interface Emulator {
   setFaults(faults: FaultsInput | undefined): void
   /** The fault rules still active (exhausted counter rules are gone). */
   activeFaults(): FaultRule[]
-  /** Call, fault and connection counters. */
+  /** Call, fault and connection counters, tasks running and paths watched. */
   stats(): EmulatorStats
   /** Every sync task in the history (all tenants, oldest first per session). */
   tasks(filter?: { sessionId?: string; contextId?: string }): EmulatorTaskRecord[]
@@ -124,6 +126,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const contextLocks = new KeyedSerialQueue()
   const runner = new SyncTaskRunner({ store, layout, contextLocks, taskDelayMs: options.taskDelayMs, bytesPerSecond: options.bytesPerSecond })
   const background = new BackgroundJobs((error) => options.log(`emulator: background job failed: ${String(error)}`))
+  const watches = new ChangeWatches()
   let baseUrl = ''
   const core: EmulatorCore = {
     options,
@@ -133,6 +136,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     presigner: await Presigner.load(layout.secretFile),
     contextLocks,
     background,
+    watches,
     baseUrl: () => baseUrl,
   }
   await recoverInterruptedWork(core)
@@ -140,27 +144,36 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const faults = new FaultInjector(options.faults)
   const stats = new StatsRecorder()
   let closing = false
-  const inFlight = new InFlightRequests()
+  const handlers = new PendingWork()
   // node:http rather than a framework: full control over chunked bodies and status lines,
   // sockets we can destroy mid-request for fault injection, and zero dependencies.
   const server: Server = createServer(
     { keepAlive: true },
-    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, inFlight }),
+    createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, handlers }),
   )
   const sockets = new Set<Socket>()
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
+  /** Aborts running tasks and jobs; no task starts after this, a job started later sees its signal aborted. */
+  const stopWork = (): void => {
+    runner.stop()
+    background.stop()
+  }
+  /** Waits for the tasks, the jobs and then the last state write. */
+  const workSettled = async (): Promise<void> => {
+    await runner.settled()
+    await background.settled()
+    await store.drain()
+  }
   let port: number
   try {
     port = await listen(server, options.port, options.host)
   } catch (error) {
     // Recovered work may already run: stop it before the caller releases the data directory.
-    runner.stop()
-    background.stop()
-    await Promise.all([runner.settled(), background.settled()])
-    await store.drain()
+    stopWork()
+    await workSettled()
     throw error
   }
   baseUrl = `http://${connectableHost(options.host)}:${port}/`
@@ -176,22 +189,16 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
       await Promise.race([runner.settled(), sleep(grace, undefined, { signal: timer.signal }).catch(() => undefined)])
       timer.abort() // cancel the grace timer if the tasks finished first: no stray timers after close
     }
-    runner.stop()
-    background.stop()
-    await runner.settled()
-    await background.settled()
-    await store.drain()
+    stopWork()
     const socketsClosed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)))
     server.closeAllConnections()
     for (const socket of sockets) socket.destroy() // also upgraded or mid-handshake sockets the server no longer tracks
     await Promise.all([serverClosed, ...socketsClosed])
-    // A handler that started before the close may still be writing (a task record, a state file):
-    // wait for it and for whatever it started, so the data dir is at rest when close() resolves
-    // and before the lock lets another emulator in.
-    await inFlight.settled()
-    await runner.settled()
-    await background.settled()
-    await store.drain()
+    // A handler that started before the close may still be writing (a task record, a state file)
+    // or start a job: wait for it first, then for the tasks, jobs and state writes, so the data dir
+    // is at rest when close() resolves and before the lock lets another emulator in.
+    await handlers.settled()
+    await workSettled()
     await lock.release()
   }
 
@@ -205,7 +212,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
     dataDir: options.dataDir,
     setFaults: (next) => faults.set(next),
     activeFaults: () => faults.active(),
-    stats: () => stats.snapshot({ openConnections: sockets.size, activeTasks: runner.activeCount }),
+    stats: () => stats.snapshot({ openConnections: sockets.size, activeTasks: runner.activeCount, watchedPaths: watches.watchedPaths }),
     tasks: (filter = {}) => listTasks(store, filter),
     sessionRoot: (sessionId) => layout.sessionRoot(sessionId),
     contextRoot: (contextId) => layout.contextRoot(contextId),

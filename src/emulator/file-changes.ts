@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { displayPath, lstatOrUndefined, resolveInside, type SafeSegments } from './paths.js'
+import { displayPath, inspectInside, type SafeSegments } from './paths.js'
 import { ok, onPath, pathArg, ToolFailure, type ChangeSnapshots, type Tool } from './tool-support.js'
 
 /** Bounds on what one session's watches may hold in memory. */
@@ -23,8 +23,8 @@ export const getFileChangeTool: Tool = async (input, env) => {
   const snapshots = env.changeSnapshots
   if (snapshots === undefined) throw new ToolFailure('get_file_change is not available here')
   return onPath(segments, async () => {
-    const root = await resolveInside(env.sandboxRoot, segments, 'path')
-    if (!(await lstatOrUndefined(root))?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
+    if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
     const current = await snapshot(root, segments)
     const key = displayPath(segments)
     const previous = snapshots.get(key)
@@ -35,15 +35,30 @@ export const getFileChangeTool: Tool = async (input, env) => {
   })
 }
 
-const perCore = new WeakMap<object, Map<string, ChangeSnapshots>>()
+/**
+ * The `get_file_change` watches of one emulator, per session. They live in memory only, and a
+ * session's are dropped when it is deleted.
+ */
+export class ChangeWatches {
+  private readonly sessions = new Map<string, ChangeSnapshots>()
 
-/** The watches of one session of one emulator (they live as long as the emulator, in memory). */
-export function changeSnapshotsFor(core: object, sessionId: string): ChangeSnapshots {
-  let sessions = perCore.get(core)
-  if (sessions === undefined) perCore.set(core, (sessions = new Map()))
-  let snapshots = sessions.get(sessionId)
-  if (snapshots === undefined) sessions.set(sessionId, (snapshots = new Map()))
-  return snapshots
+  /** The watches of `sessionId` (created empty). */
+  of(sessionId: string): ChangeSnapshots {
+    let snapshots = this.sessions.get(sessionId)
+    if (snapshots === undefined) this.sessions.set(sessionId, (snapshots = new Map()))
+    return snapshots
+  }
+
+  forget(sessionId: string): void {
+    this.sessions.delete(sessionId)
+  }
+
+  /** Paths watched, over all sessions. */
+  get watchedPaths(): number {
+    let count = 0
+    for (const snapshots of this.sessions.values()) count += snapshots.size
+    return count
+  }
 }
 
 async function snapshot(root: string, segments: SafeSegments): Promise<Map<string, string>> {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import { open, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
-import { displayPath, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { displayPath, inspectInside, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
 
 /** Most bytes one `read_file` / `read_multiple_files` / `edit_file` call handles (the SDKs read in 50–60 KiB chunks). */
@@ -22,7 +22,7 @@ export const readFileTool: Tool = async (input, env) => {
   const offset = byteCountArg(input, 'offset', 0)
   const length = byteCountArg(input, 'length', 0)
   return onPath(segments, async () => {
-    const handle = await openRegularFile(env, segments)
+    const { handle } = await openRegularFile(env, segments)
     try {
       const { size } = await handle.stat()
       if (offset > size) throw new ToolFailure(`offset ${offset} is past the end of ${displayPath(segments)} (${size} bytes)`)
@@ -45,7 +45,7 @@ export const readFileTool: Tool = async (input, env) => {
 export const getFileInfoTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   return onPath(segments, async () => {
-    const info = await existing(env, segments)
+    const { info } = await existing(env, segments)
     const modified = info.mtime.toISOString()
     const permissions = (info.mode & 0o777).toString(8).padStart(3, '0')
     return ok(
@@ -94,7 +94,7 @@ export const readMultipleFilesTool: Tool = async (input, env) => {
   const blocks: string[] = []
   for (const { raw, segments } of files) {
     const content = await onPath(segments, async () => {
-      const handle = await openRegularFile(env, segments)
+      const { handle } = await openRegularFile(env, segments)
       try {
         const { size } = await handle.stat()
         total += size
@@ -122,8 +122,8 @@ export const searchFilesTool: Tool = async (input, env) => {
   const matches = globMatcher(pattern.includes('*') || pattern.includes('?') ? pattern : `*${pattern}*`)
   const excluded = excludePatternsOf(input).map(globMatcher)
   return onPath(segments, async () => {
-    const root = await resolveInside(env.sandboxRoot, segments, 'path')
-    if (!(await lstatOrUndefined(root))?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
+    if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
     const found: string[] = []
     const visit = async (dir: string, relative: readonly string[]): Promise<void> => {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -153,20 +153,19 @@ function readsBinary(input: ToolInput): boolean {
   return format === 'binary' || encoding === 'base64'
 }
 
-/** The stats of an existing entry (no symbolic link on the way); a missing one is a `ToolFailure`. */
-async function existing(env: ToolEnvironment, segments: SafeSegments): Promise<Stats> {
-  const path = await resolveInside(env.sandboxRoot, segments, 'path')
-  const info = await lstatOrUndefined(path)
+/** An existing entry: its host path and stats (no symbolic link on the way); a missing one is a `ToolFailure`. */
+export async function existing(env: ToolEnvironment, segments: SafeSegments): Promise<{ path: string; info: Stats }> {
+  const { path, info } = await inspectInside(env.sandboxRoot, segments, 'path')
   if (info === undefined) throw new ToolFailure(`${displayPath(segments)}: no such file or directory`)
-  return info
+  return { path, info }
 }
 
 /** Opens a regular file for reading; never follows a final symbolic link, never blocks on a FIFO. */
-export async function openRegularFile(env: ToolEnvironment, segments: SafeSegments): Promise<FileHandle> {
-  const info = await existing(env, segments)
+export async function openRegularFile(env: ToolEnvironment, segments: SafeSegments): Promise<{ path: string; handle: FileHandle }> {
+  const { path, info } = await existing(env, segments)
   if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: is a directory`)
   if (!info.isFile()) throw new ToolFailure(`${displayPath(segments)}: not a regular file`)
-  return open(await resolveInside(env.sandboxRoot, segments, 'path'), constants.O_RDONLY | constants.O_NOFOLLOW)
+  return { path, handle: await open(path, constants.O_RDONLY | constants.O_NOFOLLOW) }
 }
 
 async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {

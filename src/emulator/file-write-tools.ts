@@ -1,7 +1,7 @@
 import { appendFile, readFile, rename, rm } from 'node:fs/promises'
 import { createFileExclusive, writeFileAtomic } from './fs-ops.js'
-import { openRegularFile, MAX_READ_BYTES } from './file-read-tools.js'
-import { displayPath, ensureDirInside, isWithin, lstatOrUndefined, resolveInside } from './paths.js'
+import { existing, openRegularFile, MAX_READ_BYTES } from './file-read-tools.js'
+import { displayPath, ensureDirInside, inspectInside, isWithin, prepareEntryInside } from './paths.js'
 import { ok, onPath, pathArg, stringArg, ToolFailure, type Tool, type ToolInput } from './tool-support.js'
 
 const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
@@ -22,8 +22,7 @@ export const writeFileTool: Tool = async (input, env) => {
   if (segments.length === 0) throw new ToolFailure('path must name a file')
   const bytes = Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8')
   return onPath(segments, async () => {
-    await ensureDirInside(env.sandboxRoot, segments.slice(0, -1), 'path')
-    const file = await resolveInside(env.sandboxRoot, segments, 'path')
+    const { path: file } = await prepareEntryInside(env.sandboxRoot, segments, 'path')
     if (mode === 'append') await appendFile(file, bytes)
     else if (mode === 'create_new') await createFileExclusive(env.tmpDir, file, bytes)
     else await writeFileAtomic(env.tmpDir, file, bytes)
@@ -47,9 +46,7 @@ export const deleteFileTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   if (segments.length === 0) throw new ToolFailure('cannot delete the root directory')
   return onPath(segments, async () => {
-    const file = await resolveInside(env.sandboxRoot, segments, 'path')
-    const info = await lstatOrUndefined(file)
-    if (info === undefined) throw new ToolFailure(`${displayPath(segments)}: no such file or directory`)
+    const { path: file, info } = await existing(env, segments)
     if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)} is a directory: delete_file removes files only`)
     await rm(file)
     return ok(`Successfully deleted ${displayPath(segments)}`)
@@ -66,15 +63,14 @@ export const moveFileTool: Tool = async (input, env) => {
   if (source.length === 0 || destination.length === 0) throw new ToolFailure('cannot move the root directory')
   if (isWithin(destination, source)) throw new ToolFailure(`cannot move ${displayPath(source)} into itself`)
   const from = await onPath(source, async () => {
-    const path = await resolveInside(env.sandboxRoot, source, 'source')
-    if ((await lstatOrUndefined(path)) === undefined) throw new ToolFailure(`${displayPath(source)}: no such file or directory`)
+    const { path, info } = await inspectInside(env.sandboxRoot, source, 'source')
+    if (info === undefined) throw new ToolFailure(`${displayPath(source)}: no such file or directory`)
     return path
   })
   return onPath(destination, async () => {
-    await ensureDirInside(env.sandboxRoot, destination.slice(0, -1), 'destination')
-    const to = await resolveInside(env.sandboxRoot, destination, 'destination')
-    if ((await lstatOrUndefined(to)) !== undefined) throw new ToolFailure(`${displayPath(destination)}: already exists`)
-    await rename(from, to)
+    const to = await prepareEntryInside(env.sandboxRoot, destination, 'destination')
+    if (to.info !== undefined) throw new ToolFailure(`${displayPath(destination)}: already exists`)
+    await rename(from, to.path)
     return ok(`Successfully moved ${displayPath(source)} to ${displayPath(destination)}`)
   })
 }
@@ -90,7 +86,7 @@ export const editFileTool: Tool = async (input, env) => {
   const dryRun = input['dryRun'] ?? input['dry_run'] ?? false
   if (typeof dryRun !== 'boolean') throw new ToolFailure('dryRun must be a boolean')
   return onPath(segments, async () => {
-    const handle = await openRegularFile(env, segments)
+    const { path, handle } = await openRegularFile(env, segments)
     let text: string
     try {
       if ((await handle.stat()).size > MAX_READ_BYTES) throw new ToolFailure(`${displayPath(segments)} is larger than ${MAX_READ_BYTES} bytes`)
@@ -104,7 +100,7 @@ export const editFileTool: Tool = async (input, env) => {
       text = text.slice(0, at) + newText + text.slice(at + oldText.length)
     }
     if (dryRun) return ok(`Dry run: ${edits.length} edit(s) would apply to ${displayPath(segments)}`)
-    await writeFileAtomic(env.tmpDir, await resolveInside(env.sandboxRoot, segments, 'path'), text)
+    await writeFileAtomic(env.tmpDir, path, text)
     return ok(`Successfully applied ${edits.length} edit(s) to ${displayPath(segments)}`)
   })
 }

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { SafeSegments } from './paths.js'
+import { isErrno, type SafeSegments } from './paths.js'
 
 /**
  * File moves that never leave a half-written file behind: bytes go to a temp file under
@@ -15,15 +15,23 @@ import type { SafeSegments } from './paths.js'
 
 /** Writes `data` to `dest` atomically. */
 export async function writeFileAtomic(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
-  await placeComplete(tmpDir, dest, data, rename)
+  await placeComplete(tmpDir, dest, data, {}, (temp) => rename(temp, dest))
 }
 
 /**
  * Writes `data` to `dest` only if `dest` does not exist yet, atomically: the complete temp file is
  * hard-linked into place, and `link` fails with `EEXIST` instead of replacing an existing file.
+ * Where the file system has no hard links, an exclusive create (briefly empty, still exclusive).
  */
-export async function createFileExclusive(tmpDir: string, dest: string, data: string | Uint8Array): Promise<void> {
-  await placeComplete(tmpDir, dest, data, link)
+export async function createFileExclusive(tmpDir: string, dest: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+  await placeComplete(tmpDir, dest, data, options, async (temp) => {
+    try {
+      await link(temp, dest)
+    } catch (error) {
+      if (!isErrno(error, 'EPERM') && !isErrno(error, 'ENOTSUP') && !isErrno(error, 'ENOSYS')) throw error
+      await writeFile(dest, data, { ...options, flag: 'wx' })
+    }
+  })
 }
 
 /** Writes `data` to a temp file, then `place`s the complete file at `dest`; the temp never lingers. */
@@ -31,12 +39,13 @@ async function placeComplete(
   tmpDir: string,
   dest: string,
   data: string | Uint8Array,
-  place: (temp: string, dest: string) => Promise<void>,
+  options: { mode?: number },
+  place: (temp: string) => Promise<void>,
 ): Promise<void> {
   const temp = tempPath(tmpDir)
   try {
-    await writeFile(temp, data)
-    await place(temp, dest)
+    await writeFile(temp, data, options)
+    await place(temp)
   } finally {
     await rm(temp, { force: true })
   }

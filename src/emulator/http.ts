@@ -1,19 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createReadStream } from 'node:fs'
 import { rename } from 'node:fs/promises'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pipeline } from 'node:stream/promises'
 import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
+import type { PendingWork } from './pending-work.js'
 import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
 import { receiveStreamAtomic, TooLargeError } from './fs-ops.js'
 import { Params } from './params.js'
-import { ensureDirInside, lstatOrUndefined, resolveInside, toSegments } from './paths.js'
+import { inspectInside, prepareEntryInside, toSegments } from './paths.js'
 import { FILES_ROUTE, type PresignedOperation } from './presign.js'
 import type { StatsRecorder } from './stats.js'
 import { epochSeconds } from './tasks.js'
@@ -25,21 +25,8 @@ export interface HttpDeps {
   readonly faults: FaultInjector
   readonly stats: StatsRecorder
   readonly isClosing: () => boolean
-  readonly inFlight: InFlightRequests
-}
-
-/** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
-export class InFlightRequests {
-  private readonly handlers = new Set<Promise<void>>()
-
-  track(handler: Promise<void>): void {
-    this.handlers.add(handler)
-    void handler.finally(() => this.handlers.delete(handler))
-  }
-
-  async settled(): Promise<void> {
-    while (this.handlers.size > 0) await Promise.allSettled([...this.handlers])
-  }
+  /** Request handlers still running, so `close()` can wait until none is left writing into the data dir. */
+  readonly handlers: PendingWork
 }
 
 /**
@@ -63,7 +50,7 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
         deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
       })
-    deps.inFlight.track(handler)
+    void deps.handlers.add(handler)
   }
 }
 
@@ -173,8 +160,7 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     const segments = toSegments(grant.filePath, 'FilePath')
     if (segments.length === 0) throw invalidPath('FilePath', 'must name a file')
     if (operation === 'get') {
-      const file = await resolveInside(root, segments, 'FilePath')
-      const info = await lstatOrUndefined(file)
+      const { path: file, info } = await inspectInside(root, segments, 'FilePath')
       if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(info.size) })
       await pipeline(createReadStream(file), res)
@@ -185,11 +171,10 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     if (declared > limit) throw new RpcFailure(EMULATOR_CODES.requestTooLarge, `Upload exceeds ${limit} bytes`, 413)
     const { md5 } = await receiveStreamAtomic(deps.core.layout.tmpDir, req, limit, (temp) =>
       deps.core.contextLocks.run(grant.contextId, async () => {
-        const dir = await ensureDirInside(root, segments.slice(0, -1), 'FilePath')
-        const target = await resolveInside(root, segments, 'FilePath')
+        const target = await prepareEntryInside(root, segments, 'FilePath')
         // Checked under the context lock, so no sync can create the folder in between.
-        if ((await lstatOrUndefined(target))?.isDirectory()) throw invalidParameter('FilePath', `${grant.filePath} is a folder`)
-        await rename(temp, join(dir, segments[segments.length - 1]!))
+        if (target.info?.isDirectory()) throw invalidParameter('FilePath', `${grant.filePath} is a folder`)
+        await rename(temp, target.path)
       }),
     )
     res.writeHead(200, { etag: `"${md5}"`, 'content-length': '0' })

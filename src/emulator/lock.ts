@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { link, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import { createFileExclusive } from './fs-ops.js'
 import { isErrno } from './paths.js'
 
 /** Name of the lock file inside `dataDir`. */
@@ -42,46 +43,31 @@ export interface DataDirLock {
 }
 
 /**
- * Takes `<dataDir>/emulator.lock`. The file is written complete under a temporary name and then
- * hard-linked into place, so it appears atomically and never half-written. A lock whose owner
- * process is gone (same host, pid no longer alive, e.g. after `kill -9`) is stale and taken over.
+ * Takes `<dataDir>/emulator.lock`. The file is created exclusively and whole (`createFileExclusive`),
+ * so it appears atomically and never half-written. A lock whose owner process is gone (same host,
+ * pid no longer alive, e.g. after `kill -9`) is stale and taken over.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const lockFile = join(dataDir, LOCK_FILE_NAME)
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), startedAt: new Date().toISOString() }
-  const staging = join(dataDir, `${LOCK_FILE_NAME}.${owner.token}`)
-  await writeFile(staging, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
-  try {
-    // A few rounds: a stale lock may be replaced by a third emulator between our look and our link.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        await placeLock(staging, lockFile, owner)
-        return { release: () => releaseIfOurs(lockFile, owner.token) }
-      } catch (error) {
-        if (!isErrno(error, 'EEXIST')) throw error
-      }
-      const text = await readFile(lockFile, 'utf8').catch((error: unknown) => (isErrno(error, 'ENOENT') ? undefined : Promise.reject(error)))
-      if (text === undefined) continue // released meanwhile
-      const holder = parseOwner(text)
-      if (holder !== undefined && (holder.host !== owner.host || isAlive(holder.pid))) throw new DataDirLockedError(dataDir, holder.pid, lockFile)
-      if (holder === undefined) throw new Error(`emulator: cannot read the lock file ${lockFile}; if no emulator uses ${dataDir}, delete it`)
-      // Stale: remove it only if it is still the one we judged (compare-then-remove), then retry.
-      if ((await readFile(lockFile, 'utf8').catch(() => undefined)) === text) await rm(lockFile, { force: true })
+  // A few rounds: a stale lock may be replaced by a third emulator between our look and our create.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      // The temp file goes to dataDir itself: dataDir/tmp is emptied by whoever holds the lock.
+      await createFileExclusive(dataDir, lockFile, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
+      return { release: () => releaseIfOurs(lockFile, owner.token) }
+    } catch (error) {
+      if (!isErrno(error, 'EEXIST')) throw error
     }
-    throw new Error(`emulator: could not take the lock ${lockFile}: other emulators keep taking it`)
-  } finally {
-    await rm(staging, { force: true })
+    const text = await readFile(lockFile, 'utf8').catch((error: unknown) => (isErrno(error, 'ENOENT') ? undefined : Promise.reject(error)))
+    if (text === undefined) continue // released meanwhile
+    const holder = parseOwner(text)
+    if (holder !== undefined && (holder.host !== owner.host || isAlive(holder.pid))) throw new DataDirLockedError(dataDir, holder.pid, lockFile)
+    if (holder === undefined) throw new Error(`emulator: cannot read the lock file ${lockFile}; if no emulator uses ${dataDir}, delete it`)
+    // Stale: remove it only if it is still the one we judged (compare-then-remove), then retry.
+    if ((await readFile(lockFile, 'utf8').catch(() => undefined)) === text) await rm(lockFile, { force: true })
   }
-}
-
-/** Hard link where the file system has them; otherwise an exclusive create (briefly empty, still exclusive). */
-async function placeLock(staging: string, lockFile: string, owner: LockOwner): Promise<void> {
-  try {
-    await link(staging, lockFile)
-  } catch (error) {
-    if (!isErrno(error, 'EPERM') && !isErrno(error, 'ENOTSUP') && !isErrno(error, 'ENOSYS')) throw error
-    await writeFile(lockFile, `${JSON.stringify(owner)}\n`, { mode: 0o600, flag: 'wx' })
-  }
+  throw new Error(`emulator: could not take the lock ${lockFile}: other emulators keep taking it`)
 }
 
 async function releaseIfOurs(lockFile: string, token: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs'
 import { lstat, mkdir } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { invalidPath } from './errors.js'
@@ -70,23 +71,48 @@ export const displayPath = (segments: SafeSegments): string => `/${segments.join
 export const isWithin = (inner: SafeSegments, outer: SafeSegments): boolean =>
   outer.length <= inner.length && outer.every((segment, i) => inner[i] === segment)
 
+/** A path resolved inside a root, with what the walk found there: the entry's own stats (`undefined`: nothing). */
+export interface EntryInside {
+  readonly path: string
+  readonly info: Stats | undefined
+}
+
 /**
  * Joins `segments` under `root` after checking that no existing component is a symbolic link
  * (a link planted in a sandbox could otherwise point anywhere on the host). Components that do
  * not exist yet are fine. The final `relative()` check is a belt-and-braces guard.
  */
 export async function resolveInside(root: string, segments: SafeSegments, field: string): Promise<string> {
+  return (await inspectInside(root, segments, field)).path
+}
+
+/** `resolveInside`, also answering the entry's stats from the same walk (so callers need no second look). */
+export async function inspectInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
   let current = root
+  let info = segments.length === 0 ? await lstatOrUndefined(root) : undefined
   for (const segment of segments) {
     current = join(current, segment)
-    const stat = await lstatOrUndefined(current)
-    if (stat === undefined) break
-    if (stat.isSymbolicLink()) throw invalidPath(field, 'goes through a symbolic link')
+    info = await lstatOrUndefined(current)
+    if (info === undefined) break
+    if (info.isSymbolicLink()) throw invalidPath(field, 'goes through a symbolic link')
   }
   const target = join(root, ...segments)
   const rel = relative(root, target)
   if (rel.startsWith('..') || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
-  return target
+  return { path: target, info }
+}
+
+/**
+ * For writing an entry: creates its parent folders (`ensureDirInside`) and inspects the entry
+ * itself, refusing a symbolic link there too — one walk for the whole path.
+ */
+export async function prepareEntryInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
+  if (segments.length === 0) throw invalidPath(field, 'must name a file or folder')
+  const dir = await ensureDirInside(root, segments.slice(0, -1), field)
+  const path = join(dir, segments[segments.length - 1]!)
+  const info = await lstatOrUndefined(path)
+  if (info?.isSymbolicLink()) throw invalidPath(field, 'goes through a symbolic link')
+  return { path, info }
 }
 
 /**
@@ -114,7 +140,7 @@ export async function ensureDirInside(root: string, segments: SafeSegments, fiel
   return current
 }
 
-export async function lstatOrUndefined(path: string): Promise<import('node:fs').Stats | undefined> {
+export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path)
   } catch (error) {

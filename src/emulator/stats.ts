@@ -14,6 +14,8 @@ export interface EmulatorStats {
   readonly openConnections: number
   /** Sync tasks currently pending or running. */
   readonly activeTasks: number
+  /** Paths `get_file_change` currently watches, over all sessions (held in memory; a deleted session's are dropped). */
+  readonly watchedPaths: number
 }
 
 /**
@@ -41,7 +43,7 @@ export class StatsRecorder {
     this.fileRequests += 1
   }
 
-  snapshot(live: { openConnections: number; activeTasks: number }): EmulatorStats {
+  snapshot(live: Pick<EmulatorStats, 'openConnections' | 'activeTasks' | 'watchedPaths'>): EmulatorStats {
     return {
       calls: nullRecord(this.calls),
       faults: nullRecord(this.faults),

@@ -7,9 +7,10 @@ import { TASK_STATUS, type SyncMode } from '../wire/protocol.js'
 import { extractDownloadedArchive, isZipArchive } from './extract.js'
 import { copyFileAtomic, listFiles } from './fs-ops.js'
 import type { DataLayout } from './layout.js'
-import { displayPath, ensureDirInside, lstatOrUndefined, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { displayPath, ensureDirInside, inspectInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import type { SyncPolicy } from '../wire/policy/sync-policy.js'
 import { selectorFor } from './policy.js'
+import { PendingWork } from './pending-work.js'
 import { contextFolderOf } from './session-paths.js'
 import type { KeyedSerialQueue } from './serial.js'
 import { StateStore, type TaskMeta, type TaskTrigger } from './store.js'
@@ -54,7 +55,7 @@ const MAX_TASKS_PER_SESSION = 200
  */
 export class SyncTaskRunner {
   private readonly stopper = new AbortController()
-  private readonly running = new Set<Promise<void>>()
+  private readonly running = new PendingWork()
 
   constructor(private readonly deps: TaskRunnerDeps) {
     // Every running task waits on this one signal; many concurrent tasks are normal, not a leak.
@@ -93,7 +94,7 @@ export class SyncTaskRunner {
       session.tasks.push(...structuredClone(tasks))
       pruneHistory(session.tasks)
     })
-    const runs = tasks.map((task, i) => this.track(this.run(tenantId, sessionId, task, specs[i]!)))
+    const runs = tasks.map((task, i) => this.running.add(this.run(tenantId, sessionId, task, specs[i]!)))
     return { tasks, done: Promise.all(runs).then(() => undefined) }
   }
 
@@ -103,8 +104,8 @@ export class SyncTaskRunner {
   }
 
   /** Resolves once no task is running. */
-  async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running])
+  settled(): Promise<void> {
+    return this.running.settled()
   }
 
   get activeCount(): number {
@@ -112,12 +113,6 @@ export class SyncTaskRunner {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-
-  private track(run: Promise<void>): Promise<void> {
-    this.running.add(run)
-    void run.finally(() => this.running.delete(run))
-    return run
-  }
 
   private async run(tenantId: string, sessionId: string, task: TaskMeta, spec: TaskSpec): Promise<void> {
     const signal = this.stopper.signal
@@ -179,10 +174,10 @@ export class SyncTaskRunner {
       return { filesCopied, bytesCopied, filesDeleted }
     }
 
-    const source = await resolveInside(sessionRoot, mount, 'Path')
+    const { path: source, info } = await inspectInside(sessionRoot, mount, 'Path')
     // Nothing mounted yet (e.g. before the first download): upload nothing and, above all,
     // do not read "no directory" as "every file was deleted".
-    if (!(await lstatOrUndefined(source))?.isDirectory()) return { filesCopied, bytesCopied, filesDeleted }
+    if (!info?.isDirectory()) return { filesCopied, bytesCopied, filesDeleted }
     const local = (await listFiles(source)).filter(select)
     for (const file of local) {
       const dir = await ensureDirInside(contextRoot, file.slice(0, -1), 'Path')
@@ -211,8 +206,7 @@ export class SyncTaskRunner {
       spec.taskType === 'download'
         ? [layout.contextRoot(spec.contextId), inContext, layout.sessionRoot(sessionId), target]
         : [layout.sessionRoot(sessionId), target, layout.contextRoot(spec.contextId), inContext]
-    const source = await resolveInside(fromRoot, from, 'Path')
-    const info = await lstatOrUndefined(source)
+    const { path: source, info } = await inspectInside(fromRoot, from, 'Path')
     const where = spec.taskType === 'download' ? 'in the file-transfer context' : 'in the session'
     if (info === undefined || !(info.isFile() || info.isDirectory())) throw new Error(`${displayPath(target)} not found ${where}`)
     const files: SafeSegments[] = info.isFile() ? [[]] : await listFiles(source)

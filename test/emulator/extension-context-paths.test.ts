@@ -93,4 +93,22 @@ describe('extension contexts store zips at their session paths (calls doc §5.3)
     const bytes = await sdk.tool(session, 'read_file', { path: `${EXTENSIONS}${listed}`, offset: 0, length: 0, format: 'binary' })
     expect(Buffer.from(bytes.text, 'base64')).toEqual(zipOf(listed))
   })
+
+  // README "Session-path contexts": files an earlier emulator stored mount-relative (at the context's
+  // root) are not moved to /tmp/extensions/ inside the context: a mount there does not see them,
+  // and a sync leaves them where they are.
+  it('leaves zips of the old mount-relative layout where they are: not moved, and not seen by a mount at /tmp/extensions/', async () => {
+    const emulator = await env.start()
+    const sdk = officialCalls(emulator)
+    const repository = await sdk.context('extensions-old-layout')
+    const old = extensionId('f')
+    const url = await sdk.client.invoke('GetContextFileUploadUrl', { body: { Authorization: sdk.Authorization, ContextId: repository, FilePath: `/${old}` } }, FileUrlResponse)
+    expect((await fetch(url.body.data.url as string, { method: 'PUT', body: new Uint8Array(zipOf(old)) })).status).toBe(200)
+
+    const session = await sdk.createSession([{ contextId: repository, path: EXTENSIONS, policy: extensionPolicy([old], false) }])
+    expect(await sdk.tool(session, 'list_directory', { path: EXTENSIONS })).toEqual({ text: '', isError: false })
+    await sdk.deleteSession(session, true)
+    expect(await sdk.contextFiles(repository, '/')).toEqual([old])
+    expect(await sdk.contextFiles(repository, REPOSITORY)).toEqual([])
+  })
 })

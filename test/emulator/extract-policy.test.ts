@@ -3,7 +3,10 @@
 // it with `extractToCurrentFolder`), and removed with `deleteSrcFile`. Hostile archives are
 // refused with a Failed task naming the problem, and nothing of them is written. The zips are
 // built by the test (zip-writer.ts); everything goes through the official OpenAPI core.
+import { readdir, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { extractDownloadedArchive } from '../../src/emulator/extract.js'
 import type { Emulator } from '../../src/emulator/index.js'
 import { useEmulator } from './helpers.js'
 import { FileUrlResponse, officialCalls } from './official-client.js'
@@ -87,6 +90,8 @@ describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
     ['a zip64 entry', [{ name: 'big.bin', content: 'x', zip64: true }], /"big\.bin" needs zip64/],
     ['an absurd declared size', [{ name: 'bomb.bin', content: 'x', method: 'deflate', declaredSize: 0x7fffffff }], /unpacks to more than \d+ bytes/],
     ['a size that lies', [{ name: 'ok.txt', content: 'ok' }, { name: 'liar.txt', content: 'twelve bytes', method: 'deflate', declaredSize: 3 }], /"liar\.txt" does not inflate to its declared 3 bytes/],
+    // README: over 10 000 entries is refused (a real archive of 10 001 empty entries, about 1 MB).
+    ['more than 10 000 entries', Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, content: '' })), /archive has more than 10000 entries/],
   ]
 
   it.each(hostile)('refuses %s: the task fails naming it, and no entry escapes the destination', async (_what, entries, reason) => {
@@ -98,10 +103,16 @@ describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
     expect(session.task.errorMessage).toMatch(reason)
     expect(session.task.errorMessage).not.toContain(emulator.dataDir) // never a host path
     // The archive stays for inspection; nothing lands outside bad/ (nor, when refused up front, in it).
-    expect(await session.bytes(`${MOUNT}/bad.zip`)).toEqual(archive)
+    expect((await session.bytes(`${MOUNT}/bad.zip`)).equals(archive)).toBe(true) // equals: a deep toEqual of ~1 MB takes seconds
     for (const escaped of ['/home/wuying/escaped.txt', `${MOUNT}/escaped.txt`, '/etc/escaped.txt', '/escaped.txt', '/c:/escaped.txt'])
       expect(await session.exists(escaped)).toBe(false)
     if (!/lies/.test(_what)) expect(await session.exists(`${MOUNT}/bad`)).toBe(false)
+  })
+
+  it('counts entries up to 10 000 as allowed: an archive claiming exactly 10 000 fails on its (missing) directory, not on the limit', async () => {
+    const emulator = await env.start()
+    const session = await sessionWith(emulator, { '/claims.zip': endRecordClaiming(10_000) }, policyWith(DEFAULT_EXTRACT))
+    expect(session.task).toMatchObject({ status: 'Failed', errorMessage: 'cannot extract /home/wuying/data/claims.zip: corrupt central directory' })
   })
 
   it('refuses a file that only looks like a zip', async () => {
@@ -111,3 +122,31 @@ describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
     expect(await session.text(`${MOUNT}/fake.zip`)).toEqual({ text: 'PK but not really', isError: false })
   })
 })
+
+describe('extractPolicy: the archive size limit (256 MiB)', () => {
+  const env = useEmulator()
+
+  // README: an archive over 256 MiB is refused before anything is written — checked on the file's
+  // size before it is read into memory. A sparse file has that size without 256 MiB being written.
+  it('refuses an archive of 256 MiB + 1 byte without reading or writing anything', async () => {
+    const root = await env.tempDir()
+    const tmp = await env.tempDir()
+    const archive = join(root, 'big.zip')
+    await writeFile(archive, '')
+    await truncate(archive, 256 * 1024 * 1024 + 1)
+    await expect(extractDownloadedArchive(tmp, root, ['big.zip'], DEFAULT_EXTRACT)).rejects.toThrow(
+      'cannot extract /big.zip: archive is larger than 268435456 bytes',
+    )
+    expect(await readdir(root)).toEqual(['big.zip'])
+    expect(await readdir(tmp)).toEqual([])
+  })
+})
+
+/** Only an end-of-central-directory record (APPNOTE 4.3.16) claiming `count` entries and an empty directory. */
+function endRecordClaiming(count: number): Buffer {
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(count, 8) // entries on this disk
+  end.writeUInt16LE(count, 10) // entries in total
+  return end
+}

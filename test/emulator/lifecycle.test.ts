@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import { EventEmitter } from 'node:events'
+import { constants, existsSync } from 'node:fs'
+import { mkdir, open, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
+import { LOCK_FILE_NAME, runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
 import { connectableHost } from '../../src/emulator/emulator.js'
 import { contextInfo, createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
 
@@ -55,6 +60,38 @@ describe('emulator lifecycle', () => {
     await emulator.close()
     const upload = emulator.tasks({ sessionId: session }).find((task) => task.taskType === 'upload')
     expect(upload).toMatchObject({ status: 'Failed', errorMessage: SHUTDOWN_MESSAGE })
+  })
+
+  // README "Durability" and "One emulator per dataDir": close() resolves, and frees the lock, only
+  // once every request handler already running has ended. The handler is held deterministically:
+  // write_file appending to a FIFO blocks in open() until a reader comes, whatever the sockets do.
+  it.skipIf(process.platform === 'win32')('waits for a request handler still running, and keeps the lock until it ended', async () => {
+    const emulator = await env.start()
+    const session = await createSession(emulator, [])
+    await mkdir(join(emulator.sessionRoot(session), 'd'), { recursive: true })
+    const fifo = join(emulator.sessionRoot(session), 'd', 'pipe')
+    execFileSync('mkfifo', [fifo])
+    const lockFile = join(emulator.dataDir, LOCK_FILE_NAME)
+    let reader: Promise<Buffer> | undefined
+    try {
+      const call = tool(emulator, session, 'write_file', { path: '/d/pipe', content: 'held', mode: 'append' }).catch(() => undefined)
+      // Counted in the same tick as the handler passes its shutdown check: from here it runs to the FIFO.
+      await eventually(async () => emulator.stats().calls['CallMcpTool'] === 1)
+      let closed = false
+      const closing = emulator.close().then(() => (closed = true))
+      await sleep(300)
+      expect(closed, 'close() resolved while a handler was still running').toBe(false)
+      expect(existsSync(lockFile), 'lock released while a handler was still running').toBe(true)
+      reader = readFile(fifo) // the writer's open() returns: the handler writes, answers into a closed socket, ends
+      await closing
+      expect(await reader).toEqual(Buffer.from('held'))
+      expect(existsSync(lockFile)).toBe(false)
+      await call
+    } finally {
+      // Never leave a libuv thread blocked in the writer's open(): a non-blocking reader releases it.
+      if (reader === undefined) await (await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)).close()
+      else await reader.catch(() => undefined)
+    }
   })
 
   it('refuses invalid options before binding anything', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { API_VERSION } from '../../src/wire/protocol.js'
@@ -126,6 +126,40 @@ describe('path safety', () => {
     await waitForTasks(emulator, { SessionId: session, TaskType: 'upload' })
     const files = await ok(emulator, 'DescribeContextFiles', { ContextId: contextId })
     expect(files['Data'].map((f: { FileName: string }) => f.FileName)).toEqual(['real.txt'])
+  })
+
+  it('refuses a symbolic link as the last path component in every tool, and leaves the host file alone', async () => {
+    const emulator = await env.start()
+    const outside = await env.tempDir()
+    const secret = join(outside, 'host-secret.txt')
+    await writeFile(secret, 'host')
+    const session = await createSession(emulator, [])
+    await tool(emulator, session, 'write_file', { path: '/data/real.txt', content: 'real' })
+    await symlink(secret, join(emulator.sessionRoot(session), 'data', 'link'))
+    await symlink(outside, join(emulator.sessionRoot(session), 'data', 'dir-link'))
+    const calls: [string, Record<string, unknown>][] = [
+      ['read_file', { path: '/data/link' }],
+      ['get_file_info', { path: '/data/link' }],
+      ['read_multiple_files', { paths: ['/data/link'] }],
+      ['write_file', { path: '/data/link', content: 'pwned' }],
+      ['write_file', { path: '/data/link', content: 'pwned', mode: 'append' }],
+      ['write_file', { path: '/data/link', content: 'pwned', mode: 'create_new' }],
+      ['edit_file', { path: '/data/link', edits: [{ oldText: 'host', newText: 'pwned' }] }],
+      ['delete_file', { path: '/data/link' }],
+      ['move_file', { source: '/data/link', destination: '/data/moved' }],
+      ['move_file', { source: '/data/real.txt', destination: '/data/link' }],
+      ['list_directory', { path: '/data/dir-link' }],
+      ['search_files', { path: '/data/dir-link', pattern: 'host' }],
+      ['get_file_change', { path: '/data/dir-link' }],
+      ['create_directory', { path: '/data/dir-link' }],
+    ]
+    for (const [name, args] of calls) {
+      const answer = await rpc(emulator, emulator.apiKey, 'CallMcpTool', { SessionId: session, Name: name, Args: JSON.stringify(args) })
+      expect(answer.json, `${name} ${JSON.stringify(args)}`).toMatchObject({ Success: false, Code: 'InvalidParameter.Path' })
+    }
+    expect(await readFile(secret, 'utf8')).toBe('host')
+    expect(await readdir(outside)).toEqual(['host-secret.txt'])
+    expect((await tool(emulator, session, 'read_file', { path: '/data/real.txt' })).text).toBe('real')
   })
 
   it('fails a sync task (not the process) when the mount path itself is a symlink', async () => {

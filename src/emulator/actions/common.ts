@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionNotFound } from '../errors.js'
 import type * as t from 'io-ts'
 import type { ContextRecord } from '../../wire/codecs/actions.js'
 import type { Action } from '../../wire/protocol.js'
 import type { ActionBody } from '../envelope.js'
-import type { RequestScope } from '../core.js'
+import type { EmulatorCore, RequestScope } from '../core.js'
 import type { Params } from '../params.js'
-import { emptyTenant, type ContextMeta, type SessionMeta, type TaskMeta, type TenantState } from '../store.js'
+import { emptyTenant, type ContextMeta, type InternalContextOwner, type SessionMeta, type TaskMeta, type TenantState } from '../store.js'
 
 /**
  * The handler of action `A`: parameters in, the body the SDK's codec for `A` reads out,
@@ -22,12 +24,18 @@ export type BodyHandler<Body> = (params: Params, scope: RequestScope) => Promise
 export const tenantOf = (scope: RequestScope): TenantState =>
   scope.core.store.state.tenants.get(scope.tenantId) ?? emptyTenant()
 
-/** A session that still exists (running or being deleted); deleted and foreign ones are NotFound. */
-export function liveSession(scope: RequestScope, sessionId: string): SessionMeta {
-  const session = tenantOf(scope).sessions.get(sessionId)
+/**
+ * A session of `tenant` (the live state, or a mutation's draft) that still exists (running, paused
+ * or being deleted); deleted and foreign ones are NotFound.
+ */
+export function liveSessionIn(tenant: TenantState, sessionId: string): SessionMeta {
+  const session = tenant.sessions.get(sessionId)
   if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
   return session
 }
+
+/** `liveSessionIn` the caller's tenant as currently stored. */
+export const liveSession = (scope: RequestScope, sessionId: string): SessionMeta => liveSessionIn(tenantOf(scope), sessionId)
 
 /**
  * A session that can be used for syncs and tools: `RUNNING`. A paused (or pausing, resuming) one
@@ -53,6 +61,28 @@ export function contextById(scope: RequestScope, contextId: string): ContextMeta
   if (context === undefined) throw contextNotFound(contextId)
   return context
 }
+
+/** Adds a new, empty context (`available`) to `tenant`, a mutation's draft; `internal` marks a session's own. */
+export function addContext(tenant: TenantState, name: string, internal?: InternalContextOwner): ContextMeta {
+  const now = new Date().toISOString()
+  const created: ContextMeta = {
+    id: `SdkCtx-${randomBytes(12).toString('hex')}`,
+    name,
+    createdAt: now,
+    lastUsedAt: now,
+    state: 'available',
+    ...(internal === undefined ? {} : { internal }),
+  }
+  tenant.contexts.set(created.id, created)
+  return created
+}
+
+/**
+ * Removes a context's storage once its record is gone (a crash in between only leaves an orphan
+ * directory), after the file work already queued on it (sync tasks, presigned writes).
+ */
+export const removeContextStorage = (core: EmulatorCore, contextId: string): Promise<void> =>
+  core.contextLocks.run(contextId, () => rm(core.layout.contextDir(contextId), { recursive: true, force: true }))
 
 /** protocol §3.7: the wire shape of a context. */
 export const contextRecord = (context: ContextMeta): t.OutputOf<typeof ContextRecord> => ({

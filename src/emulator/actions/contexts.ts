@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ContextStatusFromString, pickContextStatusData } from '../../wire/codecs/context-status.js'
@@ -13,7 +12,7 @@ import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
 import { StateStore, type ContextMeta, type TaskMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
 import { fileTransferSyncSpec } from './file-transfer.js'
-import { contextById, contextRecord, liveSession, page, runningSession, tenantOf } from './common.js'
+import { addContext, contextById, contextRecord, liveSession, page, removeContextStorage, runningSession, tenantOf } from './common.js'
 
 // ---- context CRUD ------------------------------------------------------------------------------
 
@@ -29,10 +28,7 @@ export async function getContext(params: Params, scope: RequestScope): Promise<A
     const existing = findByName(tenant.contexts, name)
     if (existing !== undefined) return existing
     if (!allowCreate) throw contextNotFound(name)
-    const now = new Date().toISOString()
-    const created: ContextMeta = { id: `SdkCtx-${randomBytes(12).toString('hex')}`, name, createdAt: now, lastUsedAt: now, state: 'available' }
-    tenant.contexts.set(created.id, created)
-    return created
+    return addContext(tenant, name)
   })
   return { Data: contextRecord(context) }
 }
@@ -84,7 +80,7 @@ export async function deleteContext(params: Params, scope: RequestScope): Promis
     if (user !== undefined) throw contextInUse(id, user.id)
     tenant.contexts.delete(id)
   })
-  await scope.core.contextLocks.run(id, () => rm(scope.core.layout.contextDir(id), { recursive: true, force: true }))
+  await removeContextStorage(scope.core, id)
   return {}
 }
 

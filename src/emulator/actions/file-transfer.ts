@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto'
-import { rm } from 'node:fs/promises'
 import { DEFAULT_SYNC_POLICY } from '../../wire/policy/sync-policy.js'
 import type { SyncMode } from '../../wire/protocol.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
@@ -9,7 +7,7 @@ import { displayPath, ensureDirInside, isWithin, toAbsoluteSegments } from '../p
 import { FILE_TRANSFER_PATH } from '../session-paths.js'
 import { StateStore, type ContextMeta } from '../store.js'
 import type { TaskSpec } from '../tasks.js'
-import { runningSession } from './common.js'
+import { addContext, removeContextStorage, runningSession } from './common.js'
 
 /**
  * The official SDKs' file transfer (calls doc §4, protocol §3.17/§5.5): each session gets one
@@ -45,18 +43,7 @@ export async function getAndLoadInternalContext(params: Params, scope: RequestSc
   const context = await scope.core.store.mutate((draft) => {
     const tenant = StateStore.tenant(draft, scope.tenantId)
     const existing = [...tenant.contexts.values()].find((candidate) => candidate.internal?.sessionId === session.id)
-    if (existing !== undefined) return existing
-    const now = new Date().toISOString()
-    const created: ContextMeta = {
-      id: `SdkCtx-${randomBytes(12).toString('hex')}`,
-      name: `${FILE_TRANSFER_TYPE}-${session.id}`,
-      createdAt: now,
-      lastUsedAt: now,
-      state: 'available',
-      internal: { type: FILE_TRANSFER_TYPE, sessionId: session.id },
-    }
-    tenant.contexts.set(created.id, created)
-    return created
+    return existing ?? addContext(tenant, `${FILE_TRANSFER_TYPE}-${session.id}`, { type: FILE_TRANSFER_TYPE, sessionId: session.id })
   })
   await ensureDirInside(scope.core.layout.sessionRoot(session.id), TRANSFER_SEGMENTS, 'ContextPath')
   return { Data: [{ ContextId: context.id, ContextPath: FILE_TRANSFER_PATH, ContextType: FILE_TRANSFER_TYPE }] }
@@ -84,7 +71,7 @@ export async function releaseInternalContexts(core: EmulatorCore, tenantId: stri
     for (const id of owned) contexts.delete(id)
     return owned
   })
-  for (const id of released) await core.contextLocks.run(id, () => rm(core.layout.contextDir(id), { recursive: true, force: true }))
+  for (const id of released) await removeContextStorage(core, id)
 }
 
 /** `ContextTypes.1`, `ContextTypes.2`, … as the core flattens the SDK's array (§1.4). */

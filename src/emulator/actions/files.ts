@@ -7,10 +7,9 @@ import type { RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
 import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
 import type { Params } from '../params.js'
-import { displayPath, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
+import { displayPath, inspectInside, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
-import { changeSnapshotsFor } from '../file-changes.js'
 import { callFileTool } from '../tools.js'
 import { contextById, runningSession, type BodyHandler, type Handler } from './common.js'
 
@@ -21,9 +20,9 @@ export async function describeContextFiles(params: Params, scope: RequestScope):
   const pageNumber = params.integer('PageNumber', 1, 1, 1_000_000)
   const pageSize = params.integer('PageSize', 50, 1, 1000)
   const root = scope.core.layout.contextRoot(context.id)
-  const folder = await resolveInside(root, parent, 'ParentFolderPath')
+  const { path: folder, info } = await inspectInside(root, parent, 'ParentFolderPath')
   let names: { name: string; isFolder: boolean }[] = []
-  if ((await lstatOrUndefined(folder))?.isDirectory()) {
+  if (info?.isDirectory()) {
     names = (await readdir(folder, { withFileTypes: true }))
       .filter((entry) => entry.isDirectory() || entry.isFile())
       .map((entry) => ({ name: entry.name, isFolder: entry.isDirectory() }))
@@ -87,7 +86,7 @@ export async function callMcpTool(params: Params, scope: RequestScope): Promise<
   const result = await callFileTool(name, args, {
     sandboxRoot: scope.core.layout.sessionRoot(session.id),
     tmpDir: scope.core.layout.tmpDir,
-    changeSnapshots: changeSnapshotsFor(scope.core, session.id),
+    changeSnapshots: scope.core.watches.of(session.id),
   })
   return { Data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
 }

@@ -13,7 +13,7 @@ import { parseSyncPolicy } from '../policy.js'
 import { displayPath, toAbsoluteSegments } from '../paths.js'
 import { StateStore, type MountMeta, type SessionMeta, type SessionStatus } from '../store.js'
 import { FILE_TOOLS, TOOL_INPUT_SCHEMAS } from '../tools.js'
-import { liveSession, page, sessionNotUsable, tenantOf } from './common.js'
+import { liveSession, liveSessionIn, page, sessionNotUsable, tenantOf } from './common.js'
 import { releaseInternalContexts } from './file-transfer.js'
 
 /** Session statuses the SDK may filter on (protocol §3.6). */
@@ -64,8 +64,7 @@ export async function deleteSessionAsync(params: Params, scope: RequestScope): P
   const { core, tenantId } = scope
   const sessionId = params.required('SessionId')
   const startedNow = await core.store.mutate((draft) => {
-    const session = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
-    if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+    const session = liveSessionIn(StateStore.tenant(draft, tenantId), sessionId)
     if (session.status === 'DELETING') return false // idempotent: the deletion already runs
     // The official SDK docs: a paused session cannot be deleted; resume it first.
     if (session.status !== 'RUNNING') throw sessionNotUsable(session)
@@ -147,10 +146,8 @@ export async function setLabel(params: Params, scope: RequestScope): Promise<Rec
   const labels = params.labels('Labels')
   if (labels.size === 0) throw invalidParameter('Labels', 'cannot be empty')
   await scope.core.store.mutate((draft) => {
-    const sessions = StateStore.tenant(draft, scope.tenantId).sessions
-    const session = sessions.get(sessionId)
-    if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
-    sessions.set(sessionId, { ...session, labels })
+    const tenant = StateStore.tenant(draft, scope.tenantId)
+    tenant.sessions.set(sessionId, { ...liveSessionIn(tenant, sessionId), labels })
   })
   return {}
 }
@@ -198,8 +195,7 @@ const sessionTransition =
   async (params: Params, scope: RequestScope): Promise<Record<string, never>> => {
     const sessionId = params.required('SessionId')
     const startedNow = await scope.core.store.mutate((draft) => {
-      const session = StateStore.tenant(draft, scope.tenantId).sessions.get(sessionId)
-      if (session === undefined || session.status === 'DELETED') throw sessionNotFound(sessionId)
+      const session = liveSessionIn(StateStore.tenant(draft, scope.tenantId), sessionId)
       if (session.status === via || session.status === SETTLED_STATUS[via]) return false
       if (session.status !== from)
         throw new RpcFailure(EMULATOR_CODES.invalidSession, `Session ${sessionId} is ${session.status}: ${action} needs a ${from} session`)
@@ -252,6 +248,7 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
   }
   if (core.background.signal.aborted) return
   await releaseInternalContexts(core, tenantId, sessionId)
+  core.watches.forget(sessionId) // no tool reaches a DELETING session: its watches are done
   await core.store.mutate((draft) => {
     const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return

@@ -1,0 +1,33 @@
+// Review of stop 15: get_file_change watches lived in a module-level WeakMap keyed by the emulator,
+// and a deleted session's watches stayed there as long as the emulator ran. They belong to the
+// emulator instance now and go with their session; `stats().watchedPaths` counts them.
+import { describe, expect, it } from 'vitest'
+import { createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
+
+describe('get_file_change watches', () => {
+  const env = useEmulator({ taskDelayMs: 5 })
+
+  it('belong to their session and are dropped when it is deleted; the other sessions keep theirs', async () => {
+    const emulator = await env.start()
+    const [gone, kept] = [await createSession(emulator, []), await createSession(emulator, [])]
+    for (const session of [gone, kept]) {
+      await tool(emulator, session, 'write_file', { path: '/a/one.txt', content: '1' })
+      await tool(emulator, session, 'write_file', { path: '/b/two.txt', content: '2' })
+    }
+    for (const path of ['/a', '/b']) expect(await tool(emulator, gone, 'get_file_change', { path })).toEqual({ text: '[]', isError: false })
+    expect(await tool(emulator, kept, 'get_file_change', { path: '/a' })).toEqual({ text: '[]', isError: false })
+    expect(emulator.stats().watchedPaths).toBe(3)
+
+    await ok(emulator, 'DeleteSessionAsync', { SessionId: gone })
+    await eventually(async () => (await rpc(emulator, emulator.apiKey, 'GetSession', { SessionId: gone })).status !== 200)
+    expect(emulator.stats().watchedPaths).toBe(1)
+
+    // The surviving session's watch still holds its baseline: it reports the change, not a fresh `[]`.
+    await tool(emulator, kept, 'write_file', { path: '/a/three.txt', content: '3' })
+    expect(JSON.parse((await tool(emulator, kept, 'get_file_change', { path: '/a' })).text)).toEqual([
+      { eventType: 'create', path: '/a/three.txt', pathType: 'file' },
+    ])
+    // Each emulator has its own: a second one on another data dir watches nothing.
+    expect((await env.start()).stats().watchedPaths).toBe(0)
+  })
+})
