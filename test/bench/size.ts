@@ -214,7 +214,8 @@ export async function sizeBench(quick: boolean): Promise<Section[]> {
       `Median of ${runs} fresh processes per format: the modules \`dist/index\` loads, imported one after another in one process, ` +
       'each timed in process (what it adds to what is already loaded). The build imports each rxjs name from the module that defines it, ' +
       "so rxjs's index (≈ 170 modules) is not loaded. ky is not loaded at import: the transport imports it at the first request " +
-      '(its import probes for streams with a `Request`, which loads Node\'s bundled undici); node:http/https also load at the first request. ' +
+      '(its import probes for streams with a `Request`, which loads Node\'s bundled undici); node:http/https also load at the first request, ' +
+      'and node:stream, node:crypto and node:fs/promises with the first file transfer (src/sessions/local-files.ts). ' +
       'In the CJS build ky is bundled into a chunk of its own. The last rows are for information: what the first request and a user\'s own `import "rxjs"` add.',
     headers: ['module', 'ESM (ms)', 'ESM share', 'CJS (ms)', 'CJS share'],
     rows: [
