@@ -3,7 +3,7 @@
 // are deferred (src/http/ky-transport.ts, src/http/node-fetch.ts), so a cold import pays neither.
 // The build imports each rxjs name from its defining module (rollup.config.mjs), not rxjs's index.
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -44,5 +44,22 @@ describe('a cold import of the SDK', () => {
       expect(loaded.files.some((file) => file.includes(join('rxjs', 'dist', 'cjs', 'internal', 'Observable.js')))).toBe(true) // the list is real
       expect(loaded.files.filter((file) => file.endsWith(RXJS_INDEX))).toEqual([])
     }
+  })
+
+  it.skipIf(!existsSync(join(REPO_ROOT, 'dist/index.js')))("the ESM build imports rxjs and io-ts through dist/dependencies.cjs only (one ESM→CommonJS boundary), the same modules a user's own import gets", async () => {
+    const dist = join(REPO_ROOT, 'dist')
+    const esmFiles = [...readdirSync(dist).filter((name) => name.endsWith('.js')).map((name) => join(dist, name)), ...readdirSync(join(dist, 'chunks')).filter((name) => name.endsWith('.js')).map((name) => join(dist, 'chunks', name))]
+    const specifiers = esmFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/(?:from|import) '([^']+)'/g)].map((match) => match[1]!))
+    expect(specifiers.filter((specifier) => /^(rxjs|io-ts|fp-ts)(\/|$)/.test(specifier))).toEqual([])
+    expect(specifiers.filter((specifier) => specifier.endsWith('/dependencies.cjs')).length).toBeGreaterThan(0)
+    const required = [...readFileSync(join(dist, 'dependencies.cjs'), 'utf8').matchAll(/require\('([^']+)'\)/g)].map((match) => match[1]!)
+    expect(required.filter((id) => !id.startsWith('rxjs/internal/') && id !== 'io-ts')).toEqual([])
+    const identity =
+      `const deps = await import(${JSON.stringify(pathToFileURL(join(dist, 'dependencies.cjs')).href)}); const rxjs = await import('rxjs'); const t = await import('io-ts');` +
+      `process.stdout.write(JSON.stringify([deps.Observable === rxjs.Observable, deps.map === rxjs.map, deps.ioTs.type === t.type, typeof deps.Observable]))`
+    const same = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', identity], { cwd: REPO_ROOT }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))),
+    )
+    expect(JSON.parse(same)).toEqual([true, true, true, 'function'])
   })
 })
