@@ -190,7 +190,7 @@ export async function sizeBench(quick: boolean): Promise<Section[]> {
       `Median of ${runs} fresh \`node -e\` processes per row, all rows interleaved round by round (after one warm-up round for the file cache). ` +
       '"in process" = `performance.now()` around the import inside the process; "process wall" = spawn to exit, and its difference to the bare-node baseline. ' +
       'The official SDK 0.15.1 is not installable here. Its lower bound is what its entry point loads at import time, from its source ' +
-      `(test/bench/official-imports.ts: ${OFFICIAL_IMPORT_TIME_DEPENDENCIES.map((dependency) => `${dependency.name} (official range ${dependency.officialRange})`).join(', ')}), ` +
+      `(test/bench/official-imports.ts names the repository, path, commit and import line for each: ${OFFICIAL_IMPORT_TIME_DEPENDENCIES.map((dependency) => `${dependency.name} (official range ${dependency.officialRange})`).join(', ')}), ` +
       'imported as its build imports them; its own bundle (generated client and models) comes on top, so ours ÷ that is an upper bound of ours ÷ the official. ' +
       `The \`${OFFICIAL_REFERENCE}\`-only rows (its transport stack, the looser bound used before) are for information.`,
     headers: ['what', 'in process (ms)', 'process wall (ms)', 'wall − baseline (ms)', 'ours ÷ this (wall − baseline)'],
