@@ -62,6 +62,57 @@ const rxjsDeepImports = () => {
   }
 }
 
+/**
+ * Under Node, rxjs's subpaths and io-ts (with the fp-ts modules it loads) are CommonJS even for
+ * `import`, and each CommonJS module an ES module imports crosses the ESM→CommonJS boundary on its own
+ * (a facade, an export scan, and a slower path for what it `require`s): ~30 crossings made rxjs,
+ * fp-ts and io-ts cost two to four times as much in the ESM cold import as in the CommonJS one
+ * (issue 13 goal 5). The ESM build therefore imports them all through ONE CommonJS file of ours,
+ * `dist/dependencies.cjs`, which `require`s the same modules (the same instances a user's own
+ * `import 'rxjs'` gets under Node). Bundlers read it as any CommonJS dependency.
+ */
+const COMMONJS_DEPENDENCIES = 'dependencies.cjs'
+const COMMONJS_DEPENDENCIES_SOURCE = 'agentbay-rx:commonjs-dependencies'
+/** Namespace imports (`import * as t from 'io-ts'`) routed through the file, by package. */
+const commonJsNamespaces = { 'io-ts': 'ioTs' }
+const commonJsThroughOneFile = () => {
+  const lines = new Map() // export name → its line in the file
+  const add = (name, line) => {
+    if (lines.has(name) && lines.get(name) !== line) throw new Error(`commonjs-dependencies: ${name} comes from two modules`)
+    lines.set(name, line)
+  }
+  return {
+    name: 'commonjs-dependencies',
+    // Runs after rxjsDeepImports: takes its `import { a as b } from 'rxjs/internal/…'`.
+    transform(code, id) {
+      if (id.includes('node_modules')) return null
+      const rewritten = code
+        .replace(/import \{ (\w+) as (\w+) \} from '(rxjs\/internal\/[^']+)';/g, (_all, name, local, module) => {
+          add(name, `exports.${name} = require('${module}').${name};`)
+          return `import { ${name} as ${local} } from '${COMMONJS_DEPENDENCIES_SOURCE}';`
+        })
+        .replace(/import \* as (\w+) from '([^']+)';/g, (all, local, module) => {
+          const name = commonJsNamespaces[module]
+          if (name === undefined) return all
+          add(name, `exports.${name} = require('${module}');`)
+          return `import { ${name} as ${local} } from '${COMMONJS_DEPENDENCIES_SOURCE}';`
+        })
+      return rewritten === code ? null : { code: rewritten, map: null }
+    },
+    // The import stays external under a marker name; each chunk gets the file's relative path.
+    renderChunk(code, chunk) {
+      if (!code.includes(COMMONJS_DEPENDENCIES_SOURCE)) return null
+      const path = chunk.fileName.includes('/') ? `../${COMMONJS_DEPENDENCIES}` : `./${COMMONJS_DEPENDENCIES}`
+      return { code: code.replaceAll(`'${COMMONJS_DEPENDENCIES_SOURCE}'`, `'${path}'`), map: null }
+    },
+    generateBundle() {
+      const body = [...lines.keys()].sort().map((name) => lines.get(name))
+      const header = "'use strict';\n// The CommonJS modules the ESM build uses, behind one ESM→CommonJS boundary (rollup.config.mjs commonJsThroughOneFile).\n"
+      this.emitFile({ type: 'asset', fileName: COMMONJS_DEPENDENCIES, source: `${header}${body.join('\n')}\n` })
+    },
+  }
+}
+
 // The package's entry points. Each output format is built as ONE graph, so code the entries share
 // (the SDK, the protocol) lands once in `dist/chunks/` instead of once per entry (issue 10 item 8).
 const entries = {
@@ -87,7 +138,7 @@ export default [
   {
     input: esmEntries,
     external,
-    plugins: [tsPlugin(), rxjsDeepImports()],
+    plugins: [tsPlugin(), rxjsDeepImports(), commonJsThroughOneFile()],
     output: {
       dir: 'dist',
       format: 'es',

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { Observable } from 'rxjs'
 import { HttpError } from '../shared/errors/http-error.js'
 import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
@@ -152,6 +152,8 @@ export async function openPresignedStream(fetchImpl: Fetch, url: string, request
     throw transferHttpError('DownloadFile', 'GET', url, response.status, requestId)
   }
   const totalBytes = contentLength(response)
+  // node:stream loads here, at the first streamed download, not with the SDK (issue 13 goal 5).
+  const { Readable } = await import('node:stream')
   const stream = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)
   return totalBytes === undefined ? { requestId, stream } : { requestId, stream, totalBytes }
 }

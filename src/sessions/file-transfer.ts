@@ -1,9 +1,4 @@
-import { randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { link, rename, rm, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import {
   EMPTY,
@@ -23,7 +18,7 @@ import {
 } from 'rxjs'
 import { openFileStream, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
-import type { DownloadStream, TransferOptions, UploadData } from '../http/transfer.js'
+import type { DownloadStream, TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
@@ -38,6 +33,11 @@ import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '
 import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
 import type { SyncMode } from '../wire/protocol.js'
+import { isAsyncIterable, isWebStream } from './file-source.js'
+import type { CheckedSource, OpenedSource } from './local-files.js'
+
+/** Node's streams, crypto and fs promises load with the first transfer, not with the SDK. */
+const localFiles = (): Promise<typeof import('./local-files.js')> => import('./local-files.js')
 
 // ---- model ---------------------------------------------------------------------------------------
 
@@ -208,8 +208,12 @@ export class FileTransfer {
   upload(source: FileSource, remotePath: string, options: FileUploadOptions = {}): Observable<FileUploadEvent> {
     return defer(() => {
       requireRemotePath(remotePath)
+      requireSource(source)
       const checked = uploadOptions(options)
-      const opened$ = openSource(source, checked.contentLength)
+      const opened$ =
+        source instanceof Uint8Array
+          ? of<OpenedSource>({ totalBytes: source.byteLength, open: () => ({ body: source, close: () => undefined }) })
+          : defer(localFiles).pipe(concatMap((files) => files.openSource(source, checked.contentLength)))
       return transferDeadline(
         opened$.pipe(concatMap((opened) => this.uploadFlow(opened, remotePath, checked))),
         checked.timeoutMs,
@@ -228,7 +232,8 @@ export class FileTransfer {
     return defer(() => {
       requireRemotePath(remotePath)
       const checked = downloadOptions(options)
-      const checkTarget$ = checked.to === undefined ? EMPTY : requireWritableTarget(checked.to, checked.overwrite)
+      const to = checked.to
+      const checkTarget$ = to === undefined ? EMPTY : defer(localFiles).pipe(concatMap((files) => files.requireWritableTarget(to, checked.overwrite)))
       return transferDeadline(
         concat(checkTarget$, this.downloadFlow(remotePath, checked)),
         checked.timeoutMs,
@@ -500,48 +505,13 @@ const lastDone =
 
 // ---- sources -------------------------------------------------------------------------------------
 
-/** A checked source: `open()` makes the body when the PUT starts; `close` releases what it opened. */
-interface OpenedSource {
-  readonly totalBytes: number | undefined
-  open(): { readonly body: UploadData; readonly close: () => void }
-}
-
-/** Checks `source` (a path must be a readable file: ValidationError otherwise) before any request. */
-function openSource(source: FileSource, contentLength: number | undefined): Observable<OpenedSource> {
-  if (typeof source === 'string') {
-    requireText(source, 'source')
-    return defer(async (): Promise<OpenedSource> => {
-      const info = await stat(source).catch(() => undefined)
-      if (info === undefined || !info.isFile()) throw new ValidationError(`source: local file not found: ${source}`)
-      return {
-        totalBytes: info.size,
-        open: () => {
-          const stream = createReadStream(source)
-          return { body: stream, close: () => stream.destroy() }
-        },
-      }
-    })
-  }
-  if (source instanceof Uint8Array) return of({ totalBytes: source.byteLength, open: () => ({ body: source, close: () => undefined }) })
-  if (source instanceof Readable) return of(streamSource(() => source, contentLength))
-  if (isWebStream(source)) return of(streamSource(() => Readable.fromWeb(source), contentLength))
-  if (isAsyncIterable(source)) return of(streamSource(() => Readable.from(source, { objectMode: false }), contentLength))
+/** Checks `source`'s type before anything loads or runs (a path is checked as a file when opened). */
+function requireSource(source: unknown): asserts source is CheckedSource | Uint8Array {
+  if (typeof source === 'string') return requireText(source, 'source')
+  // A Node `Readable` is an AsyncIterable too: telling it apart waits for node:stream (local-files.ts).
+  if (source instanceof Uint8Array || isWebStream(source) || isAsyncIterable(source)) return
   throw new ValidationError('source must be a local file path, a Uint8Array, a Readable, a web ReadableStream or an AsyncIterable<Uint8Array>')
 }
-
-const streamSource = (make: () => Readable, contentLength: number | undefined): OpenedSource => ({
-  totalBytes: contentLength,
-  open: () => {
-    const stream = make()
-    return { body: stream, close: () => stream.destroy() }
-  },
-})
-
-const isWebStream = (value: unknown): value is WebReadableStream<Uint8Array> =>
-  typeof value === 'object' && value !== null && typeof (value as { getReader?: unknown }).getReader === 'function'
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
-  typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 
 // ---- local files ---------------------------------------------------------------------------------
 
@@ -552,31 +522,23 @@ interface BytesMoved {
 }
 
 /**
- * Writes `opened` into a temporary file next to `to`, renamed into place once complete (`link`
- * when `overwrite` is false, so an existing file is never replaced). Emits the bytes written.
- * Unsubscribing destroys the stream (which ends the GET) and removes the temporary file.
+ * Writes `opened` to `to` through a temporary file (`writeInPlace`, loaded with the first transfer).
+ * Emits the bytes written. Unsubscribing destroys the stream (which ends the GET) and removes the
+ * temporary file.
  */
 function saveStream(opened: DownloadStream, to: string, overwrite: boolean): Observable<BytesMoved> {
   return new Observable<BytesMoved>((subscriber) => {
     const controller = new AbortController()
-    const temp = join(dirname(to), `.${basename(to)}.${randomUUID()}.part`)
     let received = 0
     const at = (): BytesMoved => (opened.totalBytes === undefined ? { transferredBytes: received } : { transferredBytes: received, totalBytes: opened.totalBytes })
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length
-        subscriber.next(at())
-        done(null, chunk)
-      },
-    })
-    const run = async (): Promise<void> => {
-      await pipeline(opened.stream, counter, createWriteStream(temp, { flags: 'wx' }), { signal: controller.signal })
-      if (overwrite) await rename(temp, to)
-      else await link(temp, to).catch((error: unknown) => Promise.reject(isErrno(error, 'EEXIST') ? existsError(to) : error))
-    }
     subscriber.next(at())
-    run()
-      .finally(() => rm(temp, { force: true }))
+    localFiles()
+      .then((files) =>
+        files.writeInPlace(opened.stream, to, overwrite, controller.signal, (bytes) => {
+          received += bytes
+          subscriber.next(at())
+        }),
+      )
       .then(
         () => subscriber.complete(),
         (error: unknown) => {
@@ -586,21 +548,3 @@ function saveStream(opened: DownloadStream, to: string, overwrite: boolean): Obs
     return () => controller.abort()
   })
 }
-
-const existsError = (to: string): ValidationError => new ValidationError(`to: ${to} exists and overwrite is false`)
-
-/** Before any request: `to`'s folder must exist, and with `overwrite: false` `to` itself must not. */
-function requireWritableTarget(to: string, overwrite: boolean): Observable<never> {
-  return defer(async () => {
-    const folder = await stat(dirname(to)).catch(() => undefined)
-    if (folder === undefined || !folder.isDirectory()) throw new ValidationError(`to: folder ${dirname(to)} does not exist`)
-    if (overwrite) return
-    const exists = await stat(to).then(
-      () => true,
-      (error: unknown) => !isErrno(error, 'ENOENT'),
-    )
-    if (exists) throw existsError(to)
-  }).pipe(ignoreElements())
-}
-
-const isErrno = (error: unknown, code: string): boolean => (error as { code?: unknown } | null)?.code === code
