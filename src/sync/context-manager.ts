@@ -102,7 +102,11 @@ export class ContextManager {
    */
   sync(options: SyncOptions = {}): Observable<SyncTaskStatus> {
     const argumentCount = arguments.length
-    return this.syncEvents(options, argumentCount).pipe(
+    const checked = (): NormalizedSyncOptions => {
+      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
+      return normalizeSyncOptions(options)
+    }
+    return this.syncEvents(checked).pipe(
       filter(isTaskEvent),
       map((event) => event.task),
     )
@@ -147,10 +151,12 @@ export class ContextManager {
       return Promise.reject(error)
     }
     const { callback, signal, ...syncOptions } = options as Partial<SyncCallbackOptions>
-    if (callback === undefined) return this.syncResult(this.syncEvents(syncOptions), signal)
+    // The object and its keys were checked above: only the values are left to check, at subscribe.
+    const normalized = (): NormalizedSyncOptions => normalizeSyncOptions(syncOptions)
+    if (callback === undefined) return this.syncResult(this.syncEvents(normalized), signal)
     return new Promise<SyncTriggerResult>((resolve, reject) => {
       let triggered = false
-      const events$ = this.syncEvents(syncOptions).pipe(
+      const events$ = this.syncEvents(normalized).pipe(
         tap((event) => {
           if (event.kind !== 'triggered') return
           triggered = true
@@ -175,10 +181,10 @@ export class ContextManager {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private syncEvents(options: SyncOptions, argumentCount = 1): Observable<SyncEvent> {
+  /** The sync's events; `options` checks and fills its options at subscribe (throwing `ValidationError`). */
+  private syncEvents(options: () => NormalizedSyncOptions): Observable<SyncEvent> {
     return defer(() => {
-      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
-      const normalized = normalizeSyncOptions(options)
+      const normalized = options()
       const { scheduler } = this.deps
       // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
       const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
