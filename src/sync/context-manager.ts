@@ -1,18 +1,4 @@
-import {
-  Observable,
-  concatMap,
-  defer,
-  filter,
-  forkJoin,
-  map,
-  mergeMap,
-  of,
-  reduce,
-  takeUntil,
-  tap,
-  throwIfEmpty,
-  type SchedulerLike,
-} from 'rxjs'
+import { Observable, Subscription, concatMap, defer, filter, forkJoin, map, of, takeUntil, throwIfEmpty, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
@@ -156,14 +142,11 @@ export class ContextManager {
     if (callback === undefined) return this.syncResult(this.syncEvents(normalized), signal)
     return new Promise<SyncTriggerResult>((resolve, reject) => {
       let triggered = false
-      const events$ = this.syncEvents(normalized).pipe(
-        tap((event) => {
-          if (event.kind !== 'triggered') return
-          triggered = true
-          resolve({ requestId: event.requestId, success: true, triggered: true })
-        }),
-      )
-      this.syncResult(events$, signal).then(
+      const onTriggered = (requestId: string): void => {
+        triggered = true
+        resolve({ requestId, success: true, triggered: true })
+      }
+      this.syncResult(this.syncEvents(normalized), signal, onTriggered).then(
         (outcome) => {
           // No-op once resolved at the trigger; otherwise the sync failed before it was triggered.
           if (!outcome.success) resolve({ requestId: outcome.requestId, success: false, triggered: false, errorMessage: outcome.errorMessage ?? '', error: outcome.error as NonNullable<ContextSyncResult['error']> })
@@ -213,34 +196,21 @@ export class ContextManager {
               takeUntil(deadlineTimer(normalized.budgetMs, scheduler)),
               throwIfEmpty(() => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' })),
             )
-      return triggerInTime$.pipe(
-        mergeMap(({ requestId, staleTasks, expected }) => {
-          const triggered: SyncEvent = { kind: 'triggered', requestId }
-          // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
-          if (expected === 0) return of(triggered)
-          cursor.restart()
-          const tasks$ = watchTasks({
-            poll,
-            select: { ...scope, mode: normalized.mode, staleTasks },
-            schedule: normalized.schedule,
-            maxPolls: normalized.maxRetries,
-            ...(deadline === undefined ? {} : { deadline }),
-            noTaskGraceMs: normalized.noTaskGraceMs,
-            nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
-            scheduler,
-          })
-          // The trigger, then the tasks: like `concat`, without its operator held for the whole wait.
-          return new Observable<SyncEvent>((subscriber) => {
-            subscriber.next(triggered)
-            if (subscriber.closed) return undefined
-            return tasks$.subscribe({
-              next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
-              error: (error: unknown) => subscriber.error(error),
-              complete: () => subscriber.complete(),
-            })
-          })
-        }),
-      )
+      return triggerThenTasks(triggerInTime$, ({ requestId, staleTasks, expected }) => {
+        // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
+        if (expected === 0) return undefined
+        cursor.restart()
+        return watchTasks({
+          poll,
+          select: { ...scope, mode: normalized.mode, staleTasks },
+          schedule: normalized.schedule,
+          maxPolls: normalized.maxRetries,
+          ...(deadline === undefined ? {} : { deadline }),
+          noTaskGraceMs: normalized.noTaskGraceMs,
+          nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+          scheduler,
+        })
+      })
     })
   }
 
@@ -264,18 +234,28 @@ export class ContextManager {
     return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
-  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the trigger's requestId. */
-  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
+  /**
+   * The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the
+   * trigger's requestId; `onTriggered` learns that requestId when the trigger answers. One
+   * subscriber, not a chain of operators: a thousand waiting syncs each hold it (issue 13 goal 4).
+   */
+  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined, onTriggered?: (requestId: string) => void): Promise<ContextSyncResult> {
     let requestId = ''
-    // One `reduce` (the watch's own reducer per task), not a chain of operators: a thousand waiting syncs each hold it.
-    const result$ = events$.pipe(
-      reduce((fold: SyncFold, event: SyncEvent) => {
-        if (event.kind === 'task') return foldSyncTask(fold, event.task)
-        requestId = event.requestId
-        return fold
-      }, INITIAL_SYNC_FOLD),
-      map((fold) => syncResultOf(fold, requestId)),
-    )
+    const result$ = new Observable<ContextSyncResult>((subscriber) => {
+      let fold = INITIAL_SYNC_FOLD
+      return events$.subscribe({
+        next: (event) => {
+          if (event.kind === 'task') return void (fold = foldSyncTask(fold, event.task))
+          requestId = event.requestId
+          onTriggered?.(requestId)
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          subscriber.next(syncResultOf(fold, requestId))
+          subscriber.complete()
+        },
+      })
+    })
     return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))
   }
 
@@ -286,6 +266,59 @@ export class ContextManager {
     } catch (error) {
       this.deps.logger.warn('sync callback threw; it is not called again', error)
     }
+  }
+}
+
+interface Trigger {
+  readonly requestId: string
+  readonly staleTasks: readonly ContextStatusData[]
+  readonly expected: number | undefined
+}
+
+/**
+ * The `triggered` event of `trigger$`'s one value, then the tasks `watch(trigger)` emits (none to
+ * wait for: `undefined`), ending with them: what `mergeMap` and `concat` do for a source of one
+ * value, as one subscriber (issue 13 goal 4: a thousand waiting syncs each hold it).
+ */
+function triggerThenTasks(trigger$: Observable<Trigger>, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Observable<SyncEvent> {
+  return new Observable<SyncEvent>((subscriber) => {
+    const subscription = new Subscription()
+    subscription.add(trigger$.subscribe(triggerObserver(subscriber, subscription, watch)))
+    return subscription
+  })
+}
+
+/**
+ * `triggerThenTasks`'s observer of the trigger. Its handlers are made here, not where `trigger$` is
+ * in scope, so a waiting sync does not keep the trigger's operator chain alive through them.
+ */
+function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscription, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Partial<Observer<Trigger>> {
+  let watching = false
+  return {
+    next: (trigger) => {
+      const { requestId } = trigger
+      subscriber.next({ kind: 'triggered', requestId })
+      if (subscriber.closed) return
+      try {
+        const tasks$ = watch(trigger)
+        if (tasks$ === undefined) return
+        watching = true
+        subscription.add(
+          tasks$.subscribe({
+            next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => subscriber.complete(),
+          }),
+        )
+      } catch (error) {
+        subscriber.error(error)
+      }
+    },
+    error: (error: unknown) => subscriber.error(error),
+    // Once tasks are watched, they end the sync.
+    complete: () => {
+      if (!watching) subscriber.complete()
+    },
   }
 }
 
