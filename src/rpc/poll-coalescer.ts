@@ -101,7 +101,7 @@ export class PollCoalescer {
         }),
         finalize(() => {
           poll.result$ = undefined
-          // An aborted or failed poll leaves nothing to reuse.
+          // An aborted or failed poll leaves nothing to reuse (and is in no answer list: only this drops it).
           if (poll.value === undefined && this.polls.get(key) === poll) this.polls.delete(key)
         }),
         share(),
@@ -135,9 +135,12 @@ export class PollCoalescer {
 
   private visited = 0
 
-  /** @internal Answers held for reuse, and how many the forgetting looked at in all (tests: it does not scan them all on every poll). */
-  get answers(): { readonly held: number; readonly visited: number } {
-    return { held: this.answered.size, visited: this.visited }
+  /**
+   * @internal What the table holds (tests): its entries (polls in flight or answered), the answers
+   * kept for reuse, and how many answers the forgetting looked at in all (not all, on every poll).
+   */
+  get holdings(): { readonly entries: number; readonly answers: number; readonly answersVisited: number } {
+    return { entries: this.polls.size, answers: this.answered.size, answersVisited: this.visited }
   }
 }
 

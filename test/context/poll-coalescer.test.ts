@@ -58,6 +58,16 @@ describe('PollCoalescer: how long an answer is shared', () => {
     })
   })
 
+  it('keeps no entry for a poll that failed or was aborted', () => {
+    const failure = new Error('poll failed')
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt, coalescer } = setUp((n) => (n === 1 ? cold('-#', undefined, failure) : cold('----(a|)', { a: `poll-${n}` })))
+      expectObservable(pollAt(0, new PollCursor(), { key: 'fails' })).toBe('-#', undefined, failure)
+      expectObservable(pollAt(0, new PollCursor(), { key: 'aborted' }), '^-!').toBe('')
+      scheduler.schedule(() => expect(coalescer.holdings).toEqual({ entries: 0, answers: 0, answersVisited: 0 }), 5)
+    })
+  })
+
   it('never reuses a failed poll: the next reader sends its own', () => {
     const failure = new Error('poll failed')
     scheduler.run(({ cold, expectObservable }) => {
@@ -125,9 +135,9 @@ describe('PollCoalescer: forgetting old answers', () => {
         for (let i = 0; i < SESSIONS; i += 1) probe(`session-${i}`)
       }, 0)
       scheduler.schedule(() => {
-        const before = coalescer.answers.visited
+        const before = coalescer.holdings.answersVisited
         for (let i = 0; i < 100; i += 1) probe(`late-${i}`)
-        visitedByLatePolls = coalescer.answers.visited - before
+        visitedByLatePolls = coalescer.holdings.answersVisited - before
       }, frame)
     })
     return { coalescer, visitedByLatePolls: () => visitedByLatePolls }
@@ -137,14 +147,14 @@ describe('PollCoalescer: forgetting old answers', () => {
     const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS)
     // 100 polls, each stops at the oldest answer, still reusable: not 100 × 1000 visits.
     expect(visitedByLatePolls()).toBeLessThanOrEqual(100)
-    expect(coalescer.answers.held).toBe(SESSIONS + 100)
+    expect(coalescer.holdings).toMatchObject({ entries: SESSIONS + 100, answers: SESSIONS + 100 })
   })
 
   it('forgets every answer older than any reader may take, once', () => {
     const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS + 1)
     // The first late poll drops the 1000 expired answers; the 99 after it stop at a fresh one.
     expect(visitedByLatePolls()).toBeLessThanOrEqual(SESSIONS + 100)
-    expect(coalescer.answers.held).toBe(100)
+    expect(coalescer.holdings).toMatchObject({ entries: 100, answers: 100 })
   })
 })
 
