@@ -67,6 +67,8 @@ interface SharedPoll<T> {
  */
 export class PollCoalescer {
   private readonly polls = new Map<string, SharedPoll<unknown>>()
+  /** The answered polls in the order they were answered (oldest first), so forgetting old ones stops at the first recent one. */
+  private readonly answered = new Map<string, SharedPoll<unknown>>()
 
   constructor(
     private readonly scheduler: SchedulerLike,
@@ -91,10 +93,15 @@ export class PollCoalescer {
       }
       const poll: SharedPoll<T> = { sequence: nextSequence() }
       poll.result$ = send().pipe(
-        tap((answer) => (poll.value = { answer, answeredAt: this.scheduler.now() })),
+        tap((answer) => {
+          poll.value = { answer, answeredAt: this.scheduler.now() }
+          // Re-inserted, so `answered` stays in answer order (a Map keeps insertion order).
+          this.answered.delete(key)
+          this.answered.set(key, poll)
+        }),
         finalize(() => {
           poll.result$ = undefined
-          // An aborted or failed poll leaves nothing to reuse.
+          // An aborted or failed poll leaves nothing to reuse (and is in no answer list: only this drops it).
           if (poll.value === undefined && this.polls.get(key) === poll) this.polls.delete(key)
         }),
         share(),
@@ -110,13 +117,30 @@ export class PollCoalescer {
     return Math.max(this.maxAgeMs, Math.min(MAX_REUSE_AGE_MS, waited * REUSE_FRACTION))
   }
 
-  /** Answers older than any reader may take are never reused; dropping them keeps the map small. */
+  /**
+   * Answers older than any reader may take are never reused; dropping them keeps the table small.
+   * Only the expired answers are visited (oldest first), not the whole table: a poll costs O(1)
+   * amortized however many sessions the client polls.
+   */
   private forgetOldAnswers(now: number): void {
-    for (const [key, poll] of this.polls) {
-      if (poll.result$ === undefined && (poll.value === undefined || now - poll.value.answeredAt > Math.max(this.maxAgeMs, MAX_REUSE_AGE_MS))) {
-        this.polls.delete(key)
-      }
+    const oldest = now - Math.max(this.maxAgeMs, MAX_REUSE_AGE_MS)
+    for (const [key, poll] of this.answered) {
+      this.visited += 1
+      if (poll.value!.answeredAt >= oldest) return
+      this.answered.delete(key)
+      // A newer poll of the same key (in flight, or answered since) stays.
+      if (this.polls.get(key) === poll) this.polls.delete(key)
     }
+  }
+
+  private visited = 0
+
+  /**
+   * @internal What the table holds (tests): its entries (polls in flight or answered), the answers
+   * kept for reuse, and how many answers the forgetting looked at in all (not all, on every poll).
+   */
+  get holdings(): { readonly entries: number; readonly answers: number; readonly answersVisited: number } {
+    return { entries: this.polls.size, answers: this.answered.size, answersVisited: this.visited }
   }
 }
 

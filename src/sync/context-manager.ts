@@ -1,16 +1,4 @@
-import {
-  Observable,
-  concatMap,
-  defer,
-  filter,
-  forkJoin,
-  map,
-  mergeMap,
-  of,
-  reduce,
-  tap,
-  type SchedulerLike,
-} from 'rxjs'
+import { Observable, Subscription, concatMap, defer, filter, forkJoin, map, of, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
@@ -100,7 +88,11 @@ export class ContextManager {
    */
   sync(options: SyncOptions = {}): Observable<SyncTaskStatus> {
     const argumentCount = arguments.length
-    return this.syncEvents(options, argumentCount).pipe(
+    const checked = (): NormalizedSyncOptions => {
+      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
+      return normalizeSyncOptions(options)
+    }
+    return this.syncEvents(checked).pipe(
       filter(isTaskEvent),
       map((event) => event.task),
     )
@@ -145,17 +137,16 @@ export class ContextManager {
       return Promise.reject(error)
     }
     const { callback, signal, ...syncOptions } = options as Partial<SyncCallbackOptions>
-    if (callback === undefined) return this.syncResult(this.syncEvents(syncOptions), signal)
+    // The object and its keys were checked above: only the values are left to check, at subscribe.
+    const normalized = (): NormalizedSyncOptions => normalizeSyncOptions(syncOptions)
+    if (callback === undefined) return this.syncResult(this.syncEvents(normalized), signal)
     return new Promise<SyncTriggerResult>((resolve, reject) => {
       let triggered = false
-      const events$ = this.syncEvents(syncOptions).pipe(
-        tap((event) => {
-          if (event.kind !== 'triggered') return
-          triggered = true
-          resolve({ requestId: event.requestId, success: true, triggered: true })
-        }),
-      )
-      this.syncResult(events$, signal).then(
+      const onTriggered = (requestId: string): void => {
+        triggered = true
+        resolve({ requestId, success: true, triggered: true })
+      }
+      this.syncResult(this.syncEvents(normalized), signal, onTriggered).then(
         (outcome) => {
           // No-op once resolved at the trigger; otherwise the sync failed before it was triggered.
           if (!outcome.success) resolve({ requestId: outcome.requestId, success: false, triggered: false, errorMessage: outcome.errorMessage ?? '', error: outcome.error as NonNullable<ContextSyncResult['error']> })
@@ -173,10 +164,10 @@ export class ContextManager {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private syncEvents(options: SyncOptions, argumentCount = 1): Observable<SyncEvent> {
+  /** The sync's events; `options` checks and fills its options at subscribe (throwing `ValidationError`). */
+  private syncEvents(options: () => NormalizedSyncOptions): Observable<SyncEvent> {
     return defer(() => {
-      requireOptionsObject(options, argumentCount, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
-      const normalized = normalizeSyncOptions(options)
+      const normalized = options()
       const { scheduler } = this.deps
       // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
       const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
@@ -202,34 +193,21 @@ export class ContextManager {
         deadline === undefined
           ? trigger$
           : withDeadline(trigger$, normalized.budgetMs, scheduler, () => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' }))
-      return triggerInTime$.pipe(
-        mergeMap(({ requestId, staleTasks, expected }) => {
-          const triggered: SyncEvent = { kind: 'triggered', requestId }
-          // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
-          if (expected === 0) return of(triggered)
-          cursor.restart()
-          const tasks$ = watchTasks({
-            poll,
-            select: { ...scope, mode: normalized.mode, staleTasks },
-            schedule: normalized.schedule,
-            maxPolls: normalized.maxRetries,
-            ...(deadline === undefined ? {} : { deadline }),
-            noTaskGraceMs: normalized.noTaskGraceMs,
-            nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
-            scheduler,
-          })
-          // The trigger, then the tasks: like `concat`, without its operator held for the whole wait.
-          return new Observable<SyncEvent>((subscriber) => {
-            subscriber.next(triggered)
-            if (subscriber.closed) return undefined
-            return tasks$.subscribe({
-              next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
-              error: (error: unknown) => subscriber.error(error),
-              complete: () => subscriber.complete(),
-            })
-          })
-        }),
-      )
+      return triggerThenTasks(triggerInTime$, ({ requestId, staleTasks, expected }) => {
+        // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
+        if (expected === 0) return undefined
+        cursor.restart()
+        return watchTasks({
+          poll,
+          select: { ...scope, mode: normalized.mode, staleTasks },
+          schedule: normalized.schedule,
+          maxPolls: normalized.maxRetries,
+          ...(deadline === undefined ? {} : { deadline }),
+          noTaskGraceMs: normalized.noTaskGraceMs,
+          nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+          scheduler,
+        })
+      })
     })
   }
 
@@ -253,18 +231,28 @@ export class ContextManager {
     return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
-  /** The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the trigger's requestId. */
-  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined): Promise<ContextSyncResult> {
+  /**
+   * The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the
+   * trigger's requestId; `onTriggered` learns that requestId when the trigger answers. One
+   * subscriber, not a chain of operators: a thousand waiting syncs each hold it (issue 13 goal 4).
+   */
+  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined, onTriggered?: (requestId: string) => void): Promise<ContextSyncResult> {
     let requestId = ''
-    // One `reduce` (the watch's own reducer per task), not a chain of operators: a thousand waiting syncs each hold it.
-    const result$ = events$.pipe(
-      reduce((fold: SyncFold, event: SyncEvent) => {
-        if (event.kind === 'task') return foldSyncTask(fold, event.task)
-        requestId = event.requestId
-        return fold
-      }, INITIAL_SYNC_FOLD),
-      map((fold) => syncResultOf(fold, requestId)),
-    )
+    const result$ = new Observable<ContextSyncResult>((subscriber) => {
+      let fold = INITIAL_SYNC_FOLD
+      return events$.subscribe({
+        next: (event) => {
+          if (event.kind === 'task') return void (fold = foldSyncTask(fold, event.task))
+          requestId = event.requestId
+          onTriggered?.(requestId)
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          subscriber.next(syncResultOf(fold, requestId))
+          subscriber.complete()
+        },
+      })
+    })
     return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))
   }
 
@@ -275,6 +263,59 @@ export class ContextManager {
     } catch (error) {
       this.deps.logger.warn('sync callback threw; it is not called again', error)
     }
+  }
+}
+
+interface Trigger {
+  readonly requestId: string
+  readonly staleTasks: readonly ContextStatusData[]
+  readonly expected: number | undefined
+}
+
+/**
+ * The `triggered` event of `trigger$`'s one value, then the tasks `watch(trigger)` emits (none to
+ * wait for: `undefined`), ending with them: what `mergeMap` and `concat` do for a source of one
+ * value, as one subscriber (issue 13 goal 4: a thousand waiting syncs each hold it).
+ */
+function triggerThenTasks(trigger$: Observable<Trigger>, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Observable<SyncEvent> {
+  return new Observable<SyncEvent>((subscriber) => {
+    const subscription = new Subscription()
+    subscription.add(trigger$.subscribe(triggerObserver(subscriber, subscription, watch)))
+    return subscription
+  })
+}
+
+/**
+ * `triggerThenTasks`'s observer of the trigger. Its handlers are made here, not where `trigger$` is
+ * in scope, so a waiting sync does not keep the trigger's operator chain alive through them.
+ */
+function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscription, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Partial<Observer<Trigger>> {
+  let watching = false
+  return {
+    next: (trigger) => {
+      const { requestId } = trigger
+      subscriber.next({ kind: 'triggered', requestId })
+      if (subscriber.closed) return
+      try {
+        const tasks$ = watch(trigger)
+        if (tasks$ === undefined) return
+        watching = true
+        subscription.add(
+          tasks$.subscribe({
+            next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => subscriber.complete(),
+          }),
+        )
+      } catch (error) {
+        subscriber.error(error)
+      }
+    },
+    error: (error: unknown) => subscriber.error(error),
+    // Once tasks are watched, they end the sync.
+    complete: () => {
+      if (!watching) subscriber.complete()
+    },
   }
 }
 

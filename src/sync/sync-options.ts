@@ -87,9 +87,13 @@ export function requireSyncScope(contextId: unknown, path: unknown, direction: u
   }
 }
 
-/** Validates and fills sync options; throws `ValidationError` (call it inside subscribe). */
+/**
+ * Validates and fills the values of sync options; throws `ValidationError` (call it inside
+ * subscribe). The caller has checked that `options` is one object of known keys
+ * (`requireOptionsObject` or `requireOptions`): each entry point checks that once, with its own
+ * call form and keys.
+ */
 export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncOptions {
-  requireOptionsObject(options, 1, 'sync', SYNC_FORM, SYNC_OPTION_KEYS)
   const { contextId, path, mode } = options
   if ((contextId === undefined) !== (path === undefined)) {
     throw new ValidationError('contextId and path must be given together or not at all')

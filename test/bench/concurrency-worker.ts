@@ -1,11 +1,17 @@
 // Child of the concurrency benchmark: N concurrent syncs of one context on one session, on ONE
 // client — ours (`syncAsync`, default schedule) or the reference (the official behaviour: N
 // independent loops, official-reference.ts) — in a fresh process, printing one JSON line.
-// Run with --expose-gc: memory is the RSS after a full GC once every sync was triggered (all N
-// alive, waiting), minus the RSS after a full GC before they started. Before that baseline each side
-// makes one GetContextInfo call, so what a process loads once at its first request (HTTP stack,
-// codecs) is not counted as per-sync memory — the reference's modules were all loaded at import.
+// Run with --expose-gc: memory is the RSS once every sync was triggered (all N alive, waiting),
+// minus the RSS before they started, each taken twice: after one full GC (plain), and settled —
+// after full GCs repeated until the heap stops shrinking. One GC leaves the old-space pages it
+// emptied committed (V8 releases them at a later GC), so after a burst the plain figure counts
+// free heap pages, not memory the syncs hold. Both ends also record the live JS heap (heapUsed) and
+// V8's young generation (new space, committed), which a burst of allocations grows once for the
+// process whatever the client. Before the baseline each side makes one GetContextInfo call, so
+// what a process loads once at its first request (HTTP stack, codecs) is not counted as per-sync
+// memory — the reference's modules were all loaded at import.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { AgentBay } from '../../src/entries/index.js'
 import { OfficialReference } from './official-reference.js'
 
@@ -14,23 +20,38 @@ const N = Number(n)
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error('run with --expose-gc')
 
-let heapUsed = 0
-const settledRss = (): number => {
+interface Memory {
+  readonly rss: number
+  readonly heapUsed: number
+  /** Committed bytes of V8's young generation. */
+  readonly youngGeneration: number
+}
+const memory = (): Memory => {
+  const { rss, heapUsed } = process.memoryUsage()
+  const youngGeneration = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.physical_space_size ?? 0
+  return { rss, heapUsed, youngGeneration }
+}
+/** After one full GC (plain), then after full GCs until the heap stops shrinking (settled, at most 8). */
+const measureMemory = (): { plain: Memory; settled: Memory } => {
   gc()
-  const usage = process.memoryUsage()
-  heapUsed = usage.heapUsed
-  return usage.rss
+  const plain = memory()
+  let heapTotal = process.memoryUsage().heapTotal
+  for (let round = 0; round < 8; round += 1) {
+    gc()
+    const now = process.memoryUsage().heapTotal
+    if (now >= heapTotal) break
+    heapTotal = now
+  }
+  return { plain, settled: memory() }
 }
 let triggered = 0
-let allTriggeredRss: number | undefined
-let allTriggeredHeap: number | undefined
+let allTriggered: ReturnType<typeof measureMemory> | undefined
 let triggeredAtMs: number | undefined
 const onTriggered = (): void => {
   triggered += 1
   if (triggered === N) {
     triggeredAtMs = performance.now() - started
-    allTriggeredRss = settledRss()
-    allTriggeredHeap = heapUsed
+    allTriggered = measureMemory()
   }
 }
 
@@ -51,8 +72,7 @@ if (side === 'ours') {
   sync = () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)
 }
 
-const baselineRss = settledRss()
-const baselineHeap = heapUsed
+const baseline = measureMemory()
 const loop = monitorEventLoopDelay({ resolution: 5 })
 loop.enable()
 const cpuBefore = process.cpuUsage()
@@ -61,14 +81,17 @@ const results = await Promise.all(Array.from({ length: N }, () => sync().catch((
 const wallMs = performance.now() - started
 const cpu = process.cpuUsage(cpuBefore)
 loop.disable()
+const growthKiB = (pick: (measured: ReturnType<typeof measureMemory>) => number): number => (allTriggered === undefined ? NaN : (pick(allTriggered) - pick(baseline)) / 1024)
 console.log(
   JSON.stringify({
     ok: results.filter(Boolean).length,
     warmUpPolls: 1,
     wallMs,
     triggeredAtMs,
-    rssGrowthKiB: allTriggeredRss === undefined ? NaN : (allTriggeredRss - baselineRss) / 1024,
-    heapGrowthKiB: allTriggeredHeap === undefined ? NaN : (allTriggeredHeap - baselineHeap) / 1024,
+    rssGrowthKiB: growthKiB((m) => m.plain.rss),
+    settledRssGrowthKiB: growthKiB((m) => m.settled.rss),
+    heapGrowthKiB: growthKiB((m) => m.settled.heapUsed),
+    youngGenerationGrowthKiB: growthKiB((m) => m.settled.youngGeneration),
     loopP99Ms: loop.percentile(99) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   }),

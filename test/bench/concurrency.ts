@@ -14,7 +14,14 @@ const MOUNT = '/home/wuying/data'
 interface Run {
   readonly ok: number
   readonly wallMs: number
+  /** RSS growth after one full GC at each end (the plain figure). */
   readonly rssGrowthKiB: number
+  /** RSS growth after full GCs repeated until the heap stopped shrinking, at each end. */
+  readonly settledRssGrowthKiB: number
+  /** Live JS heap growth (heapUsed, settled). */
+  readonly heapGrowthKiB: number
+  /** Growth of V8's committed young generation (settled). */
+  readonly youngGenerationGrowthKiB: number
   readonly loopP99Ms: number
   readonly cpuMs: number
   /** The worker's GetContextInfo calls before its baseline (not part of the N syncs). */
@@ -69,6 +76,10 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
         reference === undefined ? '—' : ratio(ours.wallMs, reference.wallMs),
         ...both((run) => run.rssGrowthKiB / n),
         reference === undefined ? '—' : ratio(ours.rssGrowthKiB, reference.rssGrowthKiB),
+        ...both((run) => run.settledRssGrowthKiB / n),
+        reference === undefined ? '—' : ratio(ours.settledRssGrowthKiB, reference.settledRssGrowthKiB),
+        both((run) => run.heapGrowthKiB / n).join(' / '),
+        both((run) => run.youngGenerationGrowthKiB / n).join(' / '),
         ...both((run) => run.loopP99Ms),
         ...both((run) => run.cpuMs, 0),
       ])
@@ -85,6 +96,8 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'Each side runs in a fresh Node process (`--expose-gc`); the emulator in its own; the reference runs first. ' +
       'Calls = GetContextInfo requests the emulator received (ours: stale-task snapshots included). ' +
       'RSS per sync = (RSS after a full GC once all N syncs were triggered, all alive and waiting − RSS after a full GC before they started, each process having made one GetContextInfo call before that baseline so that what loads at the first request is not counted) / N. ' +
+      'Settled = the same, each end taken after full GCs repeated until the heap stops shrinking: one GC leaves the old-space pages it emptied committed until a later GC releases them, so after the burst of N triggers the plain figure also counts free heap pages. ' +
+      'Of the settled growth, per sync: the live JS heap (heapUsed) and V8\'s committed young generation (new space), which a burst of allocations enlarges once for the process, whatever the client. ' +
       'Event-loop delay from `monitorEventLoopDelay` (resolution 5 ms); CPU = process user + system time during the syncs.',
     headers: [
       'N',
@@ -98,6 +111,11 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
       'RSS per sync ours (KiB)',
       'RSS per sync ref (KiB)',
       'ratio',
+      'RSS per sync settled ours (KiB)',
+      'RSS per sync settled ref (KiB)',
+      'ratio',
+      'of which live heap ours / ref (KiB)',
+      'of which young generation ours / ref (KiB)',
       'loop p99 ours (ms)',
       'loop p99 ref (ms)',
       'CPU ours (ms)',
@@ -105,7 +123,7 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
     ],
     rows,
     notes: [
-      'Goals (issue 13): at N = 100 GetContextInfo calls ≤ 0.1× the reference and wall time ≤ the reference; at N = 1000 every sync succeeds and RSS per sync ≤ 50 KiB.',
+      'Goals (issue 13): at N = 100 GetContextInfo calls ≤ 0.1× the reference and wall time ≤ the reference; at N = 1000 every sync succeeds and RSS per sync ≤ 50 KiB (settled: the plain figure also counts heap pages emptied but not yet released).',
       'All N tasks run on one mount; the emulator reports the latest task per mount, so every sync waits for the last one.',
     ],
   }

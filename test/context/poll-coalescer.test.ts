@@ -1,7 +1,7 @@
-import { NEVER, mergeMap, type Observable } from 'rxjs'
+import { NEVER, mergeMap, of, type Observable } from 'rxjs'
 import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_AGE_MS, PollCoalescer, PollCursor } from '../../src/rpc/poll-coalescer.js'
+import { DEFAULT_MAX_AGE_MS, MAX_REUSE_AGE_MS, PollCoalescer, PollCursor } from '../../src/rpc/poll-coalescer.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
 // What PollCoalescer shares, for how long, with which reader, and what it forgets
@@ -58,6 +58,16 @@ describe('PollCoalescer: how long an answer is shared', () => {
     })
   })
 
+  it('keeps no entry for a poll that failed or was aborted', () => {
+    const failure = new Error('poll failed')
+    scheduler.run(({ cold, expectObservable }) => {
+      const { pollAt, coalescer } = setUp((n) => (n === 1 ? cold('-#', undefined, failure) : cold('----(a|)', { a: `poll-${n}` })))
+      expectObservable(pollAt(0, new PollCursor(), { key: 'fails' })).toBe('-#', undefined, failure)
+      expectObservable(pollAt(0, new PollCursor(), { key: 'aborted' }), '^-!').toBe('')
+      scheduler.schedule(() => expect(coalescer.holdings).toEqual({ entries: 0, answers: 0, answersVisited: 0 }), 5)
+    })
+  })
+
   it('never reuses a failed poll: the next reader sends its own', () => {
     const failure = new Error('poll failed')
     scheduler.run(({ cold, expectObservable }) => {
@@ -109,6 +119,42 @@ describe('PollCoalescer: how long an answer is shared', () => {
       expectObservable(pollAt(3, new PollCursor())).toBe(`${silence(7)}(a|)`, { a: 'poll-2' })
       scheduler.schedule(() => expect(sent.count).toBe(2), 12)
     })
+  })
+})
+
+describe('PollCoalescer: forgetting old answers', () => {
+  const SESSIONS = 1000
+
+  /** One answered poll per session key at frame 0, then `probes` polls of other keys at `frame`. */
+  function answersAfter(frame: number) {
+    const coalescer = new PollCoalescer(scheduler)
+    const probe = (key: string): void => void coalescer.poll(key, new PollCursor(), () => of(key)).subscribe()
+    let visitedByLatePolls = 0
+    scheduler.run(() => {
+      scheduler.schedule(() => {
+        for (let i = 0; i < SESSIONS; i += 1) probe(`session-${i}`)
+      }, 0)
+      scheduler.schedule(() => {
+        const before = coalescer.holdings.answersVisited
+        for (let i = 0; i < 100; i += 1) probe(`late-${i}`)
+        visitedByLatePolls = coalescer.holdings.answersVisited - before
+      }, frame)
+    })
+    return { coalescer, visitedByLatePolls: () => visitedByLatePolls }
+  }
+
+  it('does not look at every session\'s answer on every poll while they are still reusable', () => {
+    const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS)
+    // 100 polls, each stops at the oldest answer, still reusable: not 100 × 1000 visits.
+    expect(visitedByLatePolls()).toBeLessThanOrEqual(100)
+    expect(coalescer.holdings).toMatchObject({ entries: SESSIONS + 100, answers: SESSIONS + 100 })
+  })
+
+  it('forgets every answer older than any reader may take, once', () => {
+    const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS + 1)
+    // The first late poll drops the 1000 expired answers; the 99 after it stop at a fresh one.
+    expect(visitedByLatePolls()).toBeLessThanOrEqual(SESSIONS + 100)
+    expect(coalescer.holdings).toMatchObject({ entries: 100, answers: 100 })
   })
 })
 

@@ -1,5 +1,6 @@
 // Bad sync and info options get a ValidationError naming the option, before any request
 // (issue 9 item 17: these rules were only proved outside the core suites that mutation testing runs).
+import { lastValueFrom } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/sync/sync-options.js'
 import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/entries/index.js'
@@ -33,8 +34,13 @@ describe('requireOptionsObject', () => {
 })
 
 describe('normalizeSyncOptions', () => {
-  it('names sync() when it is given something other than an options object', () => {
-    expect(refusal('ctx-1')).toBe(`sync() takes one options object: ${SYNC_FORM}; got 1 argument(s), the first the string "ctx-1"`)
+  it('sync() names itself when it is given something other than an options object, and sends nothing', async () => {
+    const fake = createFakeTransport()
+    const context = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} }).session('s-1').context
+    await expect(lastValueFrom(context.sync('ctx-1' as SyncOptions))).rejects.toThrow(
+      new ValidationError(`sync() takes one options object: ${SYNC_FORM}; got 1 argument(s), the first the string "ctx-1"`),
+    )
+    expect(fake.requests).toHaveLength(0)
   })
 
   it.each([
