@@ -229,7 +229,10 @@ class BufferedAnswer implements TransportAnswer {
     const fields = answer.headers
     this.headers = {
       get: (name) => {
-        const value = fields[name.toLowerCase()]
+        const key = name.toLowerCase()
+        // Node's header object has Object.prototype: `constructor` or `__proto__` are not headers.
+        if (!Object.hasOwn(fields, key)) return null
+        const value = fields[key]
         return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
       },
     }

@@ -239,6 +239,15 @@ describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () =>
     expect(srv.requests[0]!.headers).toMatchObject({ 'x-acs-action': 'GetContextInfo', 'content-length': '13', accept: '*/*' })
   })
 
+  it("answers headers.get like Headers: null for a name the answer lacks, Object.prototype's names included", async () => {
+    const srv = await serve(answer(200, ok('r-1'), { 'x-seen': 'yes' }))
+    const { fetch: nodeFetch } = ownedFetch()
+    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x=1')
+    const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call))
+    expect(response.headers.get('X-Seen')).toBe('yes')
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(response.headers.get(name)).toBeNull()
+  })
+
   it('cancel mid-response rejects with the reason and destroys the socket', async () => {
     const srv = await serve((_seen, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
