@@ -13,8 +13,8 @@ import { CallGate, MAX_SOCKETS } from './call-gate.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
- * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: the RxJS
- * `timeout` below bounds the whole attempt, so a second timer per call would only cost CPU.
+ * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: one action on
+ * the client's scheduler (below) bounds the whole attempt, so a second timer per call would only cost CPU.
  * Bytes go through `createNodeFetch()` (keep-alive `node:http`) unless the user passed `fetch`.
  * ky loads at the first request, not at import: its own import builds a `Request` to probe for
  * streams, which loads undici, a large share of a cold import (issue 13 goal 5).
