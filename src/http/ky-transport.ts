@@ -8,7 +8,7 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest, type WireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
-import { DIRECT_PARTS, DirectCall, createNodeFetch, type TransportAnswer } from './node-fetch.js'
+import { DIRECT_CALL, DirectCall, createNodeFetch, type TransportAnswer } from './node-fetch.js'
 import { CallGate, MAX_SOCKETS } from './call-gate.js'
 
 /**
@@ -52,12 +52,12 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         }
         const ky = client ?? loadClient()
         if (ownFetch) {
-          // Our fetch takes the parts directly (see DIRECT_PARTS); ky still runs the call.
+          // Our fetch takes the parts directly (see DIRECT_CALL); ky still runs the call.
           const call = new DirectCall(wire.url, headers, wire.body)
           cancel = () => call.cancel(new DOMException('This operation was aborted', 'AbortError'))
           return ky instanceof Promise
-            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_PARTS]: call } as Options))
-            : ky.post(wire.url, { [DIRECT_PARTS]: call } as Options)
+            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_CALL]: call } as Options))
+            : ky.post(wire.url, { [DIRECT_CALL]: call } as Options)
         }
         // A user's fetch gets everything the standard way.
         const controller = new AbortController()

@@ -27,7 +27,7 @@ export interface NodeFetchAgents {
  * cancel slot. The fetch answers a `DirectCall` with a `BufferedAnswer`, not a `Response` (whose
  * body is a web stream): the transport reads only status, one header and the text.
  */
-export const DIRECT_PARTS = 'agentbayDirect'
+export const DIRECT_CALL = 'agentbayDirect'
 
 export class DirectCall implements Cancellation {
   private cancelled: Error | undefined
@@ -97,7 +97,7 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
       (answer) => new BufferedAnswer(answer) as unknown as Response,
     )
   return async (input, init) => {
-    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectCall | undefined
+    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_CALL] as DirectCall | undefined
     if (direct !== undefined && input instanceof Request) {
       const loaded = client(direct.url)
       const manual = input.redirect === 'manual'

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import { firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AgentBay, HttpError, NetworkError, ThrottlingError } from '../../src/entries/index.js'
-import { DIRECT_PARTS, DirectCall, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
+import { DIRECT_CALL, DirectCall, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
 import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
 
 const KEY = 'ak-node-fetch-key'
@@ -83,7 +83,7 @@ describe('the default transport', () => {
     const [request, init] = userFetch.mock.calls[0]!
     expect(request).toBeInstanceOf(Request)
     expect((request as Request).signal).toBeInstanceOf(AbortSignal)
-    expect(init).not.toHaveProperty(DIRECT_PARTS)
+    expect(init).not.toHaveProperty(DIRECT_CALL)
     expect(srv.requests[0]!.form.get('SessionId')).toBe('s-1')
   })
 
@@ -222,7 +222,7 @@ describe('createNodeFetch', () => {
 })
 
 describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () => {
-  const direct = (call: DirectCall): RequestInit => ({ [DIRECT_PARTS]: call }) as RequestInit
+  const direct = (call: DirectCall): RequestInit => ({ [DIRECT_CALL]: call }) as RequestInit
   const kyRequest = (url: string): Request => new Request(url, { method: 'POST' })
 
   it('sends the call\'s URL, headers and body, and answers with status, headers and text', async () => {
