@@ -213,7 +213,7 @@ const headersOf = (raw: readonly string[]): Headers => {
   return headers
 }
 
-/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded once as UTF-8. */
+/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded as UTF-8. */
 class BufferedAnswer implements TransportAnswer {
   readonly status: number
   readonly statusText: string
@@ -238,7 +238,11 @@ class BufferedAnswer implements TransportAnswer {
     }
   }
 
+  /** Decoded as `Response.text()` decodes: UTF-8, bad bytes as U+FFFD, a leading BOM dropped. */
   text(): Promise<string> {
-    return Promise.resolve(this.bytes === undefined ? '' : this.bytes.toString('utf8'))
+    const bytes = this.bytes
+    if (bytes === undefined) return Promise.resolve('')
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+    return Promise.resolve(bytes.toString('utf8', bom ? 3 : 0))
   }
 }

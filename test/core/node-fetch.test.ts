@@ -248,6 +248,16 @@ describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () =>
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(response.headers.get(name)).toBeNull()
   })
 
+  it("answers text() as Response.text() decodes the same bytes: a leading UTF-8 BOM dropped, bad bytes replaced", async () => {
+    const bodies = [Buffer.from('\uFEFF{"RequestId":"bom"}'), Buffer.from([0x7b, 0xff, 0xc3, 0x7d])]
+    const srv = await serve(...bodies.map((bytes): Handler => (_seen, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)))
+    const { fetch: nodeFetch } = ownedFetch()
+    for (const bytes of bodies) {
+      const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(new DirectCall(`${srv.endpoint}/`, {}, 'x=1')))
+      expect(await response.text()).toBe(await new Response(bytes).text())
+    }
+  })
+
   it('cancel mid-response rejects with the reason and destroys the socket', async () => {
     const srv = await serve((_seen, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
