@@ -10,13 +10,15 @@ const MOUNT = '/home/wuying/data'
 const FAST_SYNC = { retryInterval: 50, maxRetries: 400, noTaskGraceMs: 5000 }
 const FAST_WAIT = { schedule: () => 50, maxPolls: 400, noTaskGraceMs: 5000 }
 
-module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom }) {
+module.exports = async function runFlow(format, { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom, Observable }) {
   assert.equal(typeof createFakeTransport, 'function', 'agentbay-rx/testing exports createFakeTransport')
   assert.equal(typeof wire.RESPONSE_CODECS.GetContextInfo.decode, 'function', 'agentbay-rx/wire exports the response codecs')
   const dataDir = await mkdtemp(join(tmpdir(), 'agentbay-rx-consumer-'))
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, taskDelayMs: 20 })
   try {
     const agentBay = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint })
+    // The ESM build reaches rxjs through dist/dependencies.cjs: still the one rxjs the consumer imports.
+    assert.ok(agentBay.context.list() instanceof Observable, `${format}: the SDK's Observables are the consumer's rxjs Observable`)
     const name = `consumer-${format}-${process.version.replace(/\W/g, '-')}-${process.pid}`
     const created = await lastValueFrom(agentBay.context.get(name, { create: true }))
     const fetched = await lastValueFrom(agentBay.context.get(name))

@@ -2,10 +2,10 @@ const { AgentBay } = require('agentbay-rx')
 const { startEmulator } = require('agentbay-rx/emulator')
 const { createFakeTransport } = require('agentbay-rx/testing')
 const wire = require('agentbay-rx/wire')
-const { lastValueFrom } = require('rxjs')
+const { Observable, lastValueFrom } = require('rxjs')
 const runFlow = require('./flow.cjs')
 
-runFlow('cjs', { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom }).catch((error) => {
+runFlow('cjs', { AgentBay, startEmulator, createFakeTransport, wire, lastValueFrom, Observable }).catch((error) => {
   console.error(error)
   process.exitCode = 1
 })

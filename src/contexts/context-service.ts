@@ -499,18 +499,32 @@ export function openFileStream(
         new Observable<DownloadStream>((subscriber) => {
           const controller = new AbortController()
           let handedOver = false
-          const aborts = signal === undefined ? controller.signal : AbortSignal.any([controller.signal, signal])
-          openPresignedStream(fetchImpl, presigned.url, presigned.requestId, aborts).then(
+          // The caller's signal is followed by a listener removed once the stream closed, not through
+          // AbortSignal.any: on Node 20 each any() stays among a long-lived signal's dependants until it aborts.
+          const follow = (): void => controller.abort(signal?.reason)
+          const unfollow = (): void => signal?.removeEventListener('abort', follow)
+          if (signal?.aborted === true) follow()
+          else signal?.addEventListener('abort', follow, { once: true })
+          openPresignedStream(fetchImpl, presigned.url, presigned.requestId, controller.signal).then(
             (opened) => {
-              if (subscriber.closed) return void opened.stream.destroy()
+              if (subscriber.closed) {
+                unfollow()
+                return void opened.stream.destroy()
+              }
               handedOver = true
+              opened.stream.once('close', unfollow)
               subscriber.next(opened)
               subscriber.complete()
             },
-            (error: unknown) => subscriber.error(error),
+            (error: unknown) => {
+              unfollow()
+              subscriber.error(error)
+            },
           )
           return () => {
-            if (!handedOver) controller.abort()
+            if (handedOver) return
+            unfollow()
+            controller.abort()
           }
         }),
     ),

@@ -3,7 +3,7 @@
  * goal 4), so also its sockets per origin; the rest wait, in order, in a `CallGate`, before ky builds
  * a Request for them. Without it, N concurrent syncs opened N sockets at their trigger (tens of KiB
  * each on both ends) and held N built requests. 64 keeps a thousand requests flowing (each holds its
- * place for one round trip). A waiting call still counts against the RxJS timeout and, unsubscribed,
+ * place for one round trip). A waiting call still counts against the attempt's timeout and, unsubscribed,
  * leaves without reaching the wire.
  */
 export const MAX_SOCKETS = 64

@@ -8,13 +8,13 @@ import type { RawResponse, RpcRequest } from '../wire/messages.js'
 import type { Transport } from './transport.js'
 import { buildWireRequest, type WireRequest } from '../wire/wire-request.js'
 import { API_VERSION } from '../wire/protocol.js'
-import { DIRECT_PARTS, DirectCall, createNodeFetch, type TransportAnswer } from './node-fetch.js'
+import { DIRECT_CALL, DirectCall, createNodeFetch, type TransportAnswer } from './node-fetch.js'
 import { CallGate, MAX_SOCKETS } from './call-gate.js'
 
 /**
  * The production transport: ky moves bytes, RxJS owns time (style §4): `retry: 0`,
- * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: the RxJS
- * `timeout` below bounds the whole attempt, so a second timer per call would only cost CPU.
+ * `throwHttpErrors: false` (we classify 4xx/5xx ourselves), and no ky `timeout`: one action on
+ * the client's scheduler (below) bounds the whole attempt, so a second timer per call would only cost CPU.
  * Bytes go through `createNodeFetch()` (keep-alive `node:http`) unless the user passed `fetch`.
  * ky loads at the first request, not at import: its own import builds a `Request` to probe for
  * streams, which loads undici, a large share of a cold import (issue 13 goal 5).
@@ -52,12 +52,12 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
         }
         const ky = client ?? loadClient()
         if (ownFetch) {
-          // Our fetch takes the parts directly (see DIRECT_PARTS); ky still runs the call.
+          // Our fetch takes the parts directly (see DIRECT_CALL); ky still runs the call.
           const call = new DirectCall(wire.url, headers, wire.body)
           cancel = () => call.cancel(new DOMException('This operation was aborted', 'AbortError'))
           return ky instanceof Promise
-            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_PARTS]: call } as Options))
-            : ky.post(wire.url, { [DIRECT_PARTS]: call } as Options)
+            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_CALL]: call } as Options))
+            : ky.post(wire.url, { [DIRECT_CALL]: call } as Options)
         }
         // A user's fetch gets everything the standard way.
         const controller = new AbortController()

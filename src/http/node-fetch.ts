@@ -27,7 +27,7 @@ export interface NodeFetchAgents {
  * cancel slot. The fetch answers a `DirectCall` with a `BufferedAnswer`, not a `Response` (whose
  * body is a web stream): the transport reads only status, one header and the text.
  */
-export const DIRECT_PARTS = 'agentbayDirect'
+export const DIRECT_CALL = 'agentbayDirect'
 
 export class DirectCall implements Cancellation {
   private cancelled: Error | undefined
@@ -97,7 +97,7 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
       (answer) => new BufferedAnswer(answer) as unknown as Response,
     )
   return async (input, init) => {
-    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_PARTS] as DirectCall | undefined
+    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_CALL] as DirectCall | undefined
     if (direct !== undefined && input instanceof Request) {
       const loaded = client(direct.url)
       const manual = input.redirect === 'manual'
@@ -213,7 +213,7 @@ const headersOf = (raw: readonly string[]): Headers => {
   return headers
 }
 
-/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded once as UTF-8. */
+/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded as UTF-8. */
 class BufferedAnswer implements TransportAnswer {
   readonly status: number
   readonly statusText: string
@@ -229,13 +229,20 @@ class BufferedAnswer implements TransportAnswer {
     const fields = answer.headers
     this.headers = {
       get: (name) => {
-        const value = fields[name.toLowerCase()]
+        const key = name.toLowerCase()
+        // Node's header object has Object.prototype: `constructor` or `__proto__` are not headers.
+        if (!Object.hasOwn(fields, key)) return null
+        const value = fields[key]
         return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
       },
     }
   }
 
+  /** Decoded as `Response.text()` decodes: UTF-8, bad bytes as U+FFFD, a leading BOM dropped. */
   text(): Promise<string> {
-    return Promise.resolve(this.bytes === undefined ? '' : this.bytes.toString('utf8'))
+    const bytes = this.bytes
+    if (bytes === undefined) return Promise.resolve('')
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+    return Promise.resolve(bytes.toString('utf8', bom ? 3 : 0))
   }
 }

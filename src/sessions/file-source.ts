@@ -1,5 +1,5 @@
 // What kind of stream a `files.upload` source is; no Node built-ins here, so file-transfer.ts can
-// check a source at import cost zero and local-files.ts (loaded by the first transfer) can open it.
+// check a source at import cost zero and local-files.ts (loaded by the first transfer that needs it) can open it.
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 
 export const isWebStream = (value: unknown): value is WebReadableStream<Uint8Array> =>

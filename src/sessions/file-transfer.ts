@@ -36,7 +36,7 @@ import type { SyncMode } from '../wire/protocol.js'
 import { isAsyncIterable, isWebStream } from './file-source.js'
 import type { CheckedSource, OpenedSource } from './local-files.js'
 
-/** Node's streams, crypto and fs promises load with the first transfer, not with the SDK. */
+/** Node's streams, crypto and fs promises load with the first transfer that reads or writes a local file or stream, not with the SDK. */
 const localFiles = (): Promise<typeof import('./local-files.js')> => import('./local-files.js')
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -522,7 +522,7 @@ interface BytesMoved {
 }
 
 /**
- * Writes `opened` to `to` through a temporary file (`writeInPlace`, loaded with the first transfer).
+ * Writes `opened` to `to` through a temporary file (`writeInPlace`, in local-files.ts).
  * Emits the bytes written. Unsubscribing destroys the stream (which ends the GET) and removes the
  * temporary file.
  */

@@ -1,5 +1,6 @@
 // Local files and Node streams for `session.files`: upload sources and downloads written in place.
-// file-transfer.ts imports this module at the first transfer, so a cold import of the SDK does not
+// file-transfer.ts imports this module at the first transfer that needs it (a path or stream source, a
+// download `to` a file; a Uint8Array upload never does), so a cold import of the SDK does not
 // load node:stream, node:crypto and node:fs/promises (issue 13 goal 5: heavy work out of import time).
 import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'

@@ -38,10 +38,20 @@ export function buildWireRequest(
 /**
  * What `URLSearchParams` writes for a query value, with a space as %20 rather than '+': the TS
  * core writes %20 (protocol §1.4). `encodeURIComponent` leaves `!'()~` as they are; the form
- * serializer escapes them (and leaves `*`).
+ * serializer escapes them (and leaves `*`). A lone surrogate, which `encodeURIComponent` refuses
+ * (URIError), becomes U+FFFD, as `URLSearchParams` makes it.
  */
 export const encodeQueryComponent = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  uriComponentOfWellFormed(value).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+const uriComponentOfWellFormed = (value: string): string => {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    // Only a lone surrogate makes it throw; `toWellFormed` (Node 20) is not in the ES2023 lib types.
+    return encodeURIComponent((value as string & { toWellFormed(): string }).toWellFormed())
+  }
+}
 
 /** protocol §1.2: UTC, second precision, `YYYY-MM-DDThh:mm:ssZ`. */
 export const formatTimestamp = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`

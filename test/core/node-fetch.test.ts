@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import { firstValueFrom } from 'rxjs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AgentBay, HttpError, NetworkError, ThrottlingError } from '../../src/entries/index.js'
-import { DIRECT_PARTS, DirectCall, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
+import { DIRECT_CALL, DirectCall, createNodeFetch, type NodeFetchAgents } from '../../src/http/node-fetch.js'
 import { reply, startServer, unusedPort, type Handler, type TestServer } from './http-test-server.js'
 
 const KEY = 'ak-node-fetch-key'
@@ -83,7 +83,7 @@ describe('the default transport', () => {
     const [request, init] = userFetch.mock.calls[0]!
     expect(request).toBeInstanceOf(Request)
     expect((request as Request).signal).toBeInstanceOf(AbortSignal)
-    expect(init).not.toHaveProperty(DIRECT_PARTS)
+    expect(init).not.toHaveProperty(DIRECT_CALL)
     expect(srv.requests[0]!.form.get('SessionId')).toBe('s-1')
   })
 
@@ -222,7 +222,7 @@ describe('createNodeFetch', () => {
 })
 
 describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () => {
-  const direct = (call: DirectCall): RequestInit => ({ [DIRECT_PARTS]: call }) as RequestInit
+  const direct = (call: DirectCall): RequestInit => ({ [DIRECT_CALL]: call }) as RequestInit
   const kyRequest = (url: string): Request => new Request(url, { method: 'POST' })
 
   it('sends the call\'s URL, headers and body, and answers with status, headers and text', async () => {
@@ -237,6 +237,25 @@ describe('createNodeFetch with a DirectCall (the transport\'s own calls)', () =>
     expect(JSON.parse(await response.text())).toEqual({ Code: 'Busy' })
     expect(srv.requests[0]!.body).toBe('SessionId=s-1')
     expect(srv.requests[0]!.headers).toMatchObject({ 'x-acs-action': 'GetContextInfo', 'content-length': '13', accept: '*/*' })
+  })
+
+  it("answers headers.get like Headers: null for a name the answer lacks, Object.prototype's names included", async () => {
+    const srv = await serve(answer(200, ok('r-1'), { 'x-seen': 'yes' }))
+    const { fetch: nodeFetch } = ownedFetch()
+    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x=1')
+    const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call))
+    expect(response.headers.get('X-Seen')).toBe('yes')
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(response.headers.get(name)).toBeNull()
+  })
+
+  it("answers text() as Response.text() decodes the same bytes: a leading UTF-8 BOM dropped, bad bytes replaced", async () => {
+    const bodies = [Buffer.from('\uFEFF{"RequestId":"bom"}'), Buffer.from([0x7b, 0xff, 0xc3, 0x7d])]
+    const srv = await serve(...bodies.map((bytes): Handler => (_seen, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)))
+    const { fetch: nodeFetch } = ownedFetch()
+    for (const bytes of bodies) {
+      const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(new DirectCall(`${srv.endpoint}/`, {}, 'x=1')))
+      expect(await response.text()).toBe(await new Response(bytes).text())
+    }
   })
 
   it('cancel mid-response rejects with the reason and destroys the socket', async () => {

@@ -32,6 +32,14 @@ describe('buildWireRequest encoding', () => {
     }
   })
 
+  it('writes a lone surrogate in a query value as URLSearchParams did (U+FFFD), not a URIError', () => {
+    for (const value of ['\uD800', 'a\uDC00b', '\uDBFF\uDBFF\uDFFF', '\uDFFF\uD800']) {
+      const request: RpcRequest = { action: 'GetSessionDetail', params: { SessionId: value } }
+      const { url } = buildWireRequest('http://h/', 'k', request, NOW, 'n')
+      expect(url.slice(url.indexOf('&SessionId='))).toBe(`&${searchParams([['SessionId', value]])}`)
+    }
+  })
+
   it('writes form fields as querystring.escape, the key first, in the order given', () => {
     for (const value of HOSTILE) {
       const request: RpcRequest = { action: 'GetContextInfo', params: { SessionId: value, [value || 'Empty']: 'v w', Skipped: undefined } }

@@ -2,7 +2,8 @@
 // `context.downloadStreamAsync` and `session.files.download({ to })` (review of issue 12 item 1:
 // file transfer had its own copy). Cold, and its GET is aborted or its stream destroyed whenever
 // nobody is left to read it; once handed over, the stream is the subscriber's.
-import { of } from 'rxjs'
+import { getEventListeners } from 'node:events'
+import { firstValueFrom, of } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { openFileStream } from '../../src/contexts/context-service.js'
 
@@ -59,5 +60,19 @@ describe('openFileStream: one helper from a context file to a stream', () => {
     caller.abort()
     expect(held.seen.signal?.aborted).toBe(true)
     stream.destroy()
+  })
+
+  it("a caller's long-lived signal keeps nothing of downloads that ended: no listener, no dependent signal", async () => {
+    const caller = new AbortController()
+    const fetchImpl = (async () => new Response('abc', { status: 200 })) as typeof fetch
+    for (let i = 0; i < 20; i += 1) {
+      const { stream } = await firstValueFrom(openFileStream(storage, fetchImpl, 'ctx', '/a', caller.signal))
+      stream.resume()
+      await new Promise((resolve) => stream.once('close', resolve))
+    }
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+    // On Node 20, each AbortSignal.any([..., caller.signal]) stays in this set until the caller aborts.
+    const dependants = Object.getOwnPropertySymbols(caller.signal).find((symbol) => symbol.description === 'kDependantSignals')
+    expect(dependants === undefined ? 0 : (caller.signal as unknown as Record<symbol, Set<unknown>>)[dependants]!.size).toBe(0)
   })
 })
