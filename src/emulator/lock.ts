@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { createFileExclusive } from './fs-ops.js'
+import { createFileExclusive, TEMP_PREFIX } from './fs-ops.js'
 import { isErrno } from './paths.js'
 
 /** Name of the lock file inside `dataDir`. */
@@ -45,19 +45,24 @@ export interface DataDirLock {
 /**
  * Takes `<dataDir>/emulator.lock`. The file is created exclusively and whole (`createFileExclusive`),
  * so it appears atomically and never half-written. A lock whose owner process is gone (same host,
- * pid no longer alive, e.g. after `kill -9`) is stale and taken over.
+ * pid no longer alive, e.g. after `kill -9`) is stale and taken over. Once held, the temp files a
+ * crashed start-up left in `dataDir` are removed.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const lockFile = join(dataDir, LOCK_FILE_NAME)
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), startedAt: new Date().toISOString() }
+  let lastFailure: unknown
   // A few rounds: a stale lock may be replaced by a third emulator between our look and our create.
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       // The temp file goes to dataDir itself: dataDir/tmp is emptied by whoever holds the lock.
       await createFileExclusive(dataDir, lockFile, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
+      await removeLeftoverTemps(dataDir)
       return { release: () => releaseIfOurs(lockFile, owner.token) }
     } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error
+      // ENOENT: the holder removed our temp as a leftover between its write and its link.
+      if (!isErrno(error, 'EEXIST') && !isErrno(error, 'ENOENT')) throw error
+      lastFailure = error
     }
     const text = await readFile(lockFile, 'utf8').catch((error: unknown) => (isErrno(error, 'ENOENT') ? undefined : Promise.reject(error)))
     if (text === undefined) continue // released meanwhile
@@ -67,7 +72,17 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     // Stale: remove it only if it is still the one we judged (compare-then-remove), then retry.
     if ((await readFile(lockFile, 'utf8').catch(() => undefined)) === text) await rm(lockFile, { force: true })
   }
+  if (isErrno(lastFailure, 'ENOENT')) throw lastFailure // e.g. dataDir removed meanwhile
   throw new Error(`emulator: could not take the lock ${lockFile}: other emulators keep taking it`)
+}
+
+/**
+ * Lock temp files (`tempPath` names) a start-up that crashed before removing its own left in
+ * `dataDir`. Only the holder calls this; a contender whose temp it removes retries and is refused.
+ */
+async function removeLeftoverTemps(dataDir: string): Promise<void> {
+  const leftovers = (await readdir(dataDir)).filter((name) => name.startsWith(TEMP_PREFIX))
+  await Promise.all(leftovers.map((name) => rm(join(dataDir, name), { force: true })))
 }
 
 async function releaseIfOurs(lockFile: string, token: string): Promise<void> {
