@@ -45,8 +45,8 @@ export interface DataDirLock {
 /**
  * Takes `<dataDir>/emulator.lock`. The file is created exclusively and whole (`createFileExclusive`),
  * so it appears atomically and never half-written. A lock whose owner process is gone (same host,
- * pid no longer alive, e.g. after `kill -9`) is stale and taken over. Once held, the temp files a
- * crashed start-up left in `dataDir` are removed.
+ * pid no longer alive, e.g. after `kill -9`) is stale and taken over. The holder then removes the
+ * temp files crashed start-ups left (`removeLeftoverLockTemps`).
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const lockFile = join(dataDir, LOCK_FILE_NAME)
@@ -57,10 +57,9 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     try {
       // The temp file goes to dataDir itself: dataDir/tmp is emptied by whoever holds the lock.
       await createFileExclusive(dataDir, lockFile, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
-      await removeLeftoverTemps(dataDir)
       return { release: () => releaseIfOurs(lockFile, owner.token) }
     } catch (error) {
-      // ENOENT: the holder removed our temp as a leftover between its write and its link.
+      // ENOENT: the holder removed our temp as a leftover (removeLeftoverLockTemps) between its write and its link.
       if (!isErrno(error, 'EEXIST') && !isErrno(error, 'ENOENT')) throw error
       lastFailure = error
     }
@@ -77,10 +76,11 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
 }
 
 /**
- * Lock temp files (`tempPath` names) a start-up that crashed before removing its own left in
- * `dataDir`. Only the holder calls this; a contender whose temp it removes retries and is refused.
+ * Removes the lock temp files (`tempPath` names) that start-ups killed between writing and removing
+ * theirs left in `dataDir`. Only the lock's holder calls it; a contender whose temp it removes
+ * meanwhile retries and is refused.
  */
-async function removeLeftoverTemps(dataDir: string): Promise<void> {
+export async function removeLeftoverLockTemps(dataDir: string): Promise<void> {
   const leftovers = (await readdir(dataDir)).filter((name) => name.startsWith(TEMP_PREFIX))
   await Promise.all(leftovers.map((name) => rm(join(dataDir, name), { force: true })))
 }
