@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs'
 import { lstat, mkdir } from 'node:fs/promises'
-import { join, relative, isAbsolute } from 'node:path'
+import { join, relative, isAbsolute, sep } from 'node:path'
 import { invalidPath } from './errors.js'
 
 /** A path inside a sandbox or context, as checked segments (never `..`, `.`, empty, or NUL). */
@@ -85,7 +85,8 @@ export interface EntryInside {
 function joinInside(root: string, segments: SafeSegments, field: string): string {
   const target = join(root, ...segments)
   const rel = relative(root, target)
-  if (rel.startsWith('..') || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
+  // `..` or `../…` leaves the root; `..cache` is an ordinary name inside it.
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
   return target
 }
 

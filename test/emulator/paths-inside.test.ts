@@ -30,4 +30,13 @@ describe('walks inside a root refuse segments that escape it, before touching an
       await expect(run(root, segments)).rejects.toMatchObject({ code: 'InvalidParameter.Path', message: 'FilePath is not a safe path: escapes its root' })
       expect(await readdir(parent)).toEqual(['root'])
     })
+
+  // A name that only starts with two dots (`..cache`) is an ordinary name inside the root.
+  for (const [walk, run] of Object.entries(walks))
+    it(`${walk}: a name starting with two dots stays inside and is accepted`, async () => {
+      const root = await env.tempDir()
+      await expect(run(root, ['..cache', 'file.txt'])).resolves.toBeDefined()
+      const { path } = await inspectInside(root, ['..cache', 'file.txt'], 'FilePath')
+      expect(path).toBe(join(root, '..cache', 'file.txt'))
+    })
 })
