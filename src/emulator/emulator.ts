@@ -11,7 +11,7 @@ import { ChangeWatches } from './file-changes.js'
 import { FaultInjector, type FaultRule, type FaultsInput } from './faults.js'
 import { createRequestListener } from './http.js'
 import { DataLayout } from './layout.js'
-import { lockDataDir, type DataDirLock } from './lock.js'
+import { lockDataDir, removeLeftoverLockTemps, type DataDirLock } from './lock.js'
 import { generateApiKey, normalizeEmulatorOptions, type EmulatorOptions, type NormalizedEmulatorOptions } from './options.js'
 import { isErrno } from './paths.js'
 import { PendingWork } from './pending-work.js'
@@ -121,6 +121,7 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   const layout = new DataLayout(options.dataDir)
   // Leftover temp files are incomplete writes from a previous run; they were never visible.
   await rm(layout.tmpDir, { recursive: true, force: true })
+  await removeLeftoverLockTemps(options.dataDir)
   const apiKeys = options.apiKeys.length > 0 ? options.apiKeys : [await loadDevKey(layout.devKeyFile)]
   const store = await StateStore.open(layout.stateFile, layout.tmpDir)
   const contextLocks = new KeyedSerialQueue()

@@ -142,7 +142,10 @@ export async function listFiles(root: string): Promise<SafeSegments[]> {
   return files
 }
 
-export const tempPath = (tmpDir: string): string => join(tmpDir, `part-${randomUUID()}`)
+/** How temp file names start (`tempPath`). */
+export const TEMP_PREFIX = 'part-'
+
+export const tempPath = (tmpDir: string): string => join(tmpDir, `${TEMP_PREFIX}${randomUUID()}`)
 
 /** A pass-through that paces chunks to `bytesPerSecond`. */
 function throttle(bytesPerSecond: number, signal: AbortSignal): Transform {

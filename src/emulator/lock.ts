@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { createFileExclusive } from './fs-ops.js'
+import { createFileExclusive, TEMP_PREFIX } from './fs-ops.js'
 import { isErrno } from './paths.js'
 
 /** Name of the lock file inside `dataDir`. */
@@ -45,11 +45,13 @@ export interface DataDirLock {
 /**
  * Takes `<dataDir>/emulator.lock`. The file is created exclusively and whole (`createFileExclusive`),
  * so it appears atomically and never half-written. A lock whose owner process is gone (same host,
- * pid no longer alive, e.g. after `kill -9`) is stale and taken over.
+ * pid no longer alive, e.g. after `kill -9`) is stale and taken over. The holder then removes the
+ * temp files crashed start-ups left (`removeLeftoverLockTemps`).
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const lockFile = join(dataDir, LOCK_FILE_NAME)
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), startedAt: new Date().toISOString() }
+  let lastFailure: unknown
   // A few rounds: a stale lock may be replaced by a third emulator between our look and our create.
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
@@ -57,7 +59,9 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       await createFileExclusive(dataDir, lockFile, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
       return { release: () => releaseIfOurs(lockFile, owner.token) }
     } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error
+      // ENOENT: the holder removed our temp as a leftover (removeLeftoverLockTemps) between its write and its link.
+      if (!isErrno(error, 'EEXIST') && !isErrno(error, 'ENOENT')) throw error
+      lastFailure = error
     }
     const text = await readFile(lockFile, 'utf8').catch((error: unknown) => (isErrno(error, 'ENOENT') ? undefined : Promise.reject(error)))
     if (text === undefined) continue // released meanwhile
@@ -67,7 +71,18 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     // Stale: remove it only if it is still the one we judged (compare-then-remove), then retry.
     if ((await readFile(lockFile, 'utf8').catch(() => undefined)) === text) await rm(lockFile, { force: true })
   }
+  if (isErrno(lastFailure, 'ENOENT')) throw lastFailure // e.g. dataDir removed meanwhile
   throw new Error(`emulator: could not take the lock ${lockFile}: other emulators keep taking it`)
+}
+
+/**
+ * Removes the lock temp files (`tempPath` names) that start-ups killed between writing and removing
+ * theirs left in `dataDir`. Only the lock's holder calls it; a contender whose temp it removes
+ * meanwhile retries and is refused.
+ */
+export async function removeLeftoverLockTemps(dataDir: string): Promise<void> {
+  const leftovers = (await readdir(dataDir)).filter((name) => name.startsWith(TEMP_PREFIX))
+  await Promise.all(leftovers.map((name) => rm(join(dataDir, name), { force: true })))
 }
 
 async function releaseIfOurs(lockFile: string, token: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs'
 import { lstat, mkdir } from 'node:fs/promises'
-import { join, relative, isAbsolute } from 'node:path'
+import { join, relative, isAbsolute, sep } from 'node:path'
 import { invalidPath } from './errors.js'
 
 /** A path inside a sandbox or context, as checked segments (never `..`, `.`, empty, or NUL). */
@@ -78,9 +78,22 @@ export interface EntryInside {
 }
 
 /**
+ * `segments` joined under `root`, refused if the result is not inside it. Segments from
+ * `toSegments` never escape: this is the belt-and-braces guard every walk below runs first,
+ * before it looks at or creates anything.
+ */
+function joinInside(root: string, segments: SafeSegments, field: string): string {
+  const target = join(root, ...segments)
+  const rel = relative(root, target)
+  // `..` or `../…` leaves the root; `..cache` is an ordinary name inside it.
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
+  return target
+}
+
+/**
  * Joins `segments` under `root` after checking that no existing component is a symbolic link
  * (a link planted in a sandbox could otherwise point anywhere on the host). Components that do
- * not exist yet are fine. The final `relative()` check is a belt-and-braces guard.
+ * not exist yet are fine.
  */
 export async function resolveInside(root: string, segments: SafeSegments, field: string): Promise<string> {
   return (await inspectInside(root, segments, field)).path
@@ -88,6 +101,7 @@ export async function resolveInside(root: string, segments: SafeSegments, field:
 
 /** `resolveInside`, also answering the entry's stats from the same walk (so callers need no second look). */
 export async function inspectInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
+  const target = joinInside(root, segments, field)
   let current = root
   let info = segments.length === 0 ? await lstatOrUndefined(root) : undefined
   for (const segment of segments) {
@@ -96,9 +110,6 @@ export async function inspectInside(root: string, segments: SafeSegments, field:
     if (info === undefined) break
     if (info.isSymbolicLink()) throw invalidPath(field, 'goes through a symbolic link')
   }
-  const target = join(root, ...segments)
-  const rel = relative(root, target)
-  if (rel.startsWith('..') || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
   return { path: target, info }
 }
 
@@ -108,6 +119,7 @@ export async function inspectInside(root: string, segments: SafeSegments, field:
  */
 export async function prepareEntryInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
   if (segments.length === 0) throw invalidPath(field, 'must name a file or folder')
+  joinInside(root, segments, field)
   const dir = await ensureDirInside(root, segments.slice(0, -1), field)
   const path = join(dir, segments[segments.length - 1]!)
   const info = await lstatOrUndefined(path)
@@ -120,6 +132,7 @@ export async function prepareEntryInside(root: string, segments: SafeSegments, f
  * regular files on the way; returns the directory path.
  */
 export async function ensureDirInside(root: string, segments: SafeSegments, field: string): Promise<string> {
+  joinInside(root, segments, field)
   await mkdir(root, { recursive: true })
   let current = root
   for (const segment of segments) {

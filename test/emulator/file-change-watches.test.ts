@@ -2,7 +2,7 @@
 // and a deleted session's watches stayed there as long as the emulator ran. They belong to the
 // emulator instance now and go with their session; `stats().watchedPaths` counts them.
 import { describe, expect, it } from 'vitest'
-import { createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
+import { createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
 
 describe('get_file_change watches', () => {
   const env = useEmulator({ taskDelayMs: 5 })
@@ -29,5 +29,23 @@ describe('get_file_change watches', () => {
     ])
     // Each emulator has its own: a second one on another data dir watches nothing.
     expect((await env.start()).stats().watchedPaths).toBe(0)
+  })
+
+  // No tool reaches a DELETING session, so its watches are done when the deletion starts — not only
+  // once its uploads finished (they can take long, or fail and leave it DELETING until a restart).
+  it('are dropped as soon as the deletion starts, while its upload still runs', async () => {
+    const emulator = await env.start({ taskDelayMs: 600_000 }) // every task waits until close() aborts it
+    const contextId = await createContext(emulator, 'slow-upload')
+    const session = await createSession(emulator, [{ contextId, path: '/data' }])
+    await tool(emulator, session, 'write_file', { path: '/data/one.txt', content: '1' })
+    expect(await tool(emulator, session, 'get_file_change', { path: '/data' })).toEqual({ text: '[]', isError: false })
+    expect(emulator.stats().watchedPaths).toBe(1)
+
+    await ok(emulator, 'DeleteSessionAsync', { SessionId: session })
+    expect((await ok(emulator, 'GetSession', { SessionId: session }))['Data']['Status']).toBe('DELETING')
+    const uploading = () => emulator.tasks({ sessionId: session }).filter((task) => task.trigger === 'delete')
+    await eventually(async () => uploading().length === 1) // the upload before release is recorded, and waits
+    expect(uploading()[0]).toMatchObject({ taskType: 'upload', finishTime: 0 })
+    expect(emulator.stats().watchedPaths).toBe(0)
   })
 })

@@ -79,6 +79,10 @@ describe('emulator lifecycle', () => {
       await eventually(async () => emulator.stats().calls['CallMcpTool'] === 1)
       let closed = false
       const closing = emulator.close().then(() => (closed = true))
+      // close() destroys every socket before its last waits: once the client saw its call fail, only
+      // the handler, the work and the lock are left, so the window below covers exactly those steps
+      // (a window counted from close() could end before them on a loaded machine and prove nothing).
+      await call
       await sleep(300)
       expect(closed, 'close() resolved while a handler was still running').toBe(false)
       expect(existsSync(lockFile), 'lock released while a handler was still running').toBe(true)
@@ -86,7 +90,6 @@ describe('emulator lifecycle', () => {
       await closing
       expect(await reader).toEqual(Buffer.from('held'))
       expect(existsSync(lockFile)).toBe(false)
-      await call
     } finally {
       // Never leave a libuv thread blocked in the writer's open(): a non-blocking reader releases it.
       if (reader === undefined) await (await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)).close()

@@ -162,6 +162,39 @@ describe('path safety', () => {
     expect((await tool(emulator, session, 'read_file', { path: '/data/real.txt' })).text).toBe('real')
   })
 
+  it('refuses a symbolic link in a context for presigned GET and PUT, listing and deleting, and leaves the host alone', async () => {
+    const emulator = await env.start()
+    const outside = await env.tempDir()
+    const secret = join(outside, 'host-secret.txt')
+    await writeFile(secret, 'host')
+    const contextId = await createContext(emulator, 'context-links')
+    const root = emulator.contextRoot(contextId)
+    await mkdir(root, { recursive: true })
+    await symlink(secret, join(root, 'file-link'))
+    await symlink(outside, join(root, 'dir-link'))
+    const url = async (action: string, FilePath: string): Promise<string> => (await ok(emulator, action, { ContextId: contextId, FilePath }))['Data']['Url'] as string
+
+    for (const path of ['/file-link', '/dir-link/host-secret.txt']) {
+      const get = await fetch(await url('GetContextFileDownloadUrl', path))
+      expect(get.status, `GET ${path}`).toBe(400)
+      expect(await get.text()).not.toContain('host')
+    }
+    for (const path of ['/file-link', '/dir-link/host-secret.txt', '/dir-link/new.txt']) {
+      const put = await fetch(await url('GetContextFileUploadUrl', path), { method: 'PUT', body: 'pwned' })
+      expect(put.status, `PUT ${path}`).toBe(400)
+    }
+    for (const [action, params] of [
+      ['DescribeContextFiles', { ParentFolderPath: '/dir-link' }],
+      ['DeleteContextFile', { FilePath: '/file-link' }],
+      ['DeleteContextFile', { FilePath: '/dir-link/host-secret.txt' }],
+    ] as const) {
+      const answer = await rpc(emulator, emulator.apiKey, action, { ContextId: contextId, ...params })
+      expect(answer.json, `${action} ${JSON.stringify(params)}`).toMatchObject({ Success: false, Code: 'InvalidParameter.Path' })
+    }
+    expect(await readFile(secret, 'utf8')).toBe('host')
+    expect(await readdir(outside)).toEqual(['host-secret.txt'])
+  })
+
   it('fails a sync task (not the process) when the mount path itself is a symlink', async () => {
     const emulator = await env.start()
     const outside = await env.tempDir()

@@ -241,6 +241,8 @@ interface McpResourceData {
 export async function finishDeletion(core: EmulatorCore, tenantId: string, sessionId: string): Promise<void> {
   const session = core.store.state.tenants.get(tenantId)?.sessions.get(sessionId)
   if (session === undefined) return
+  // No tool reaches a DELETING session: its watches are done now, however long the uploads take.
+  core.watches.forget(sessionId)
   const uploads = session.mounts.filter((mount) => mount.policy.uploadPolicy.autoUpload)
   if (uploads.length > 0) {
     const started = await core.runner.start(tenantId, sessionId, uploads.map((mount) => ({ ...mount, taskType: 'upload' as const })), 'delete')
@@ -248,7 +250,6 @@ export async function finishDeletion(core: EmulatorCore, tenantId: string, sessi
   }
   if (core.background.signal.aborted) return
   await releaseInternalContexts(core, tenantId, sessionId)
-  core.watches.forget(sessionId) // no tool reaches a DELETING session: its watches are done
   await core.store.mutate((draft) => {
     const stored = StateStore.tenant(draft, tenantId).sessions.get(sessionId)
     if (stored === undefined) return

@@ -1,0 +1,42 @@
+// The walks that keep emulator file work inside a root (sandbox or context storage). Segments come
+// from toSegments, which refuses `..`; the "escapes its root" check is the second line of defence
+// and must hold for every walk, before it touches the file system: before the write path's walk
+// (prepareEntryInside, ensureDirInside) created folders outside the root and answered a path there.
+import { mkdir, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ensureDirInside, inspectInside, prepareEntryInside, resolveInside } from '../../src/emulator/paths.js'
+import { useEmulator } from './helpers.js'
+
+describe('walks inside a root refuse segments that escape it, before touching anything', () => {
+  const env = useEmulator()
+
+  const escaping: [string, string[]][] = [
+    ['a `..` segment', ['..', 'escaped', 'file.txt']],
+    ['a segment that normalizes out', ['a/../../escaped', 'file.txt']],
+  ]
+  const walks = {
+    resolveInside: (root: string, segments: string[]) => resolveInside(root, segments, 'FilePath'),
+    inspectInside: (root: string, segments: string[]) => inspectInside(root, segments, 'FilePath'),
+    prepareEntryInside: (root: string, segments: string[]) => prepareEntryInside(root, segments, 'FilePath'),
+    ensureDirInside: (root: string, segments: string[]) => ensureDirInside(root, segments, 'FilePath'),
+  }
+
+  for (const [walk, run] of Object.entries(walks))
+    it.each(escaping)(`${walk}: %s is InvalidParameter.Path, and nothing is created outside the root`, async (_what, segments) => {
+      const parent = await env.tempDir()
+      const root = join(parent, 'root')
+      await mkdir(root)
+      await expect(run(root, segments)).rejects.toMatchObject({ code: 'InvalidParameter.Path', message: 'FilePath is not a safe path: escapes its root' })
+      expect(await readdir(parent)).toEqual(['root'])
+    })
+
+  // A name that only starts with two dots (`..cache`) is an ordinary name inside the root.
+  for (const [walk, run] of Object.entries(walks))
+    it(`${walk}: a name starting with two dots stays inside and is accepted`, async () => {
+      const root = await env.tempDir()
+      await expect(run(root, ['..cache', 'file.txt'])).resolves.toBeDefined()
+      const { path } = await inspectInside(root, ['..cache', 'file.txt'], 'FilePath')
+      expect(path).toBe(join(root, '..cache', 'file.txt'))
+    })
+})
