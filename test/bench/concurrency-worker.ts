@@ -12,8 +12,7 @@
 // memory — the reference's modules were all loaded at import.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { getHeapSpaceStatistics } from 'node:v8'
-import { AgentBay } from '../../src/entries/index.js'
-import { OfficialReference } from './official-reference.js'
+import { loadBuiltReference, loadBuiltSdk } from './built-sdk.js'
 
 const [n, side, endpoint, apiKey, sessionId, contextId, path] = process.argv.slice(2) as [string, 'ours' | 'reference', string, string, string, string, string]
 const N = Number(n)
@@ -63,6 +62,7 @@ const onTriggered = (): void => {
 /** One sync; resolves to its outcome, calling `onTriggered` once its SyncContext answered. */
 let sync: () => Promise<boolean>
 if (side === 'ours') {
+  const { AgentBay } = await loadBuiltSdk()
   const context = new AgentBay({ apiKey, endpoint, env: {} }).session(sessionId).context
   const warmUp = await context.infoAsync()
   if (!warmUp.success) throw new Error(`warm-up info failed: ${warmUp.errorMessage}`)
@@ -72,6 +72,7 @@ if (side === 'ours') {
       void context.syncAsync({ contextId, path, mode: 'upload', callback: resolve }).then(onTriggered, onTriggered)
     })
 } else {
+  const { OfficialReference } = await loadBuiltReference()
   const reference = new OfficialReference(endpoint, apiKey)
   await reference.infoOnce(sessionId)
   sync = () => reference.sync(sessionId, { contextId, path, mode: 'upload' }, onTriggered)

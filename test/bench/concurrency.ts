@@ -96,8 +96,8 @@ export async function concurrencyBench(quick: boolean): Promise<Section> {
     title: '2. N concurrent syncs on one session and one client',
     description:
       'N syncs of one context (upload, tasks of 2 × 250 ms, all on one mount) started at once on one session and one client. ' +
-      'Ours = `syncAsync({ contextId, path, mode: "upload" })`, default options (polls of one session and scope shared within the client); ' +
-      'reference = the official behaviour (test/bench/official-reference.ts): N independent loops on one official client. ' +
+      'Ours = `syncAsync({ contextId, path, mode: "upload" })` of the built package (dist/), default options (polls of one session and scope shared within the client); ' +
+      'reference = the official behaviour (test/bench/official-reference.ts, compiled by esbuild like a shipped SDK: test/bench/built-sdk.ts): N independent loops on one official client. ' +
       'Each side runs in a fresh Node process (`--expose-gc`); the emulator in its own; the reference runs first. ' +
       'Calls = GetContextInfo requests the emulator received (ours: stale-task snapshots included). ' +
       'RSS per sync = (RSS after a full GC once all N syncs were triggered, all alive and waiting − RSS after a full GC before they started, each process having made one GetContextInfo call before that baseline so that what loads at the first request is not counted) / N. ' +

@@ -10,7 +10,7 @@ import http from 'node:http'
 import { loadavg } from 'node:os'
 import { lastValueFrom } from 'rxjs'
 import { ContextStatusFromString } from '../../src/wire/codecs/context-status.js'
-import { AgentBay } from '../../src/entries/index.js'
+import { loadBuiltSdk } from './built-sdk.js'
 import { fixed, median, ratio, type Section } from './report.js'
 
 const TASKS = Array.from({ length: 3 }, (_, i) => ({
@@ -217,6 +217,7 @@ export async function measureCpu(quick: boolean): Promise<{ calls: number; round
   const settings = { calls: quick ? 400 : 2000, rounds: quick ? 5 : 9, warmUp: quick ? 3000 : 6000 }
   const { child, url, port } = await startServer()
   try {
+    const { AgentBay } = await loadBuiltSdk()
     const context = new AgentBay({ apiKey: 'ak-bench', endpoint: url, env: {} }).session('s-bench').context
     const baseline: Client = { label: 'node:http keep-alive + 3× JSON.parse (baseline)', call: bareNodeHttp(url) }
     const goal = await interleaved([baseline, { label: 'agentbay-rx info()', call: () => lastValueFrom(context.info()) }], settings)
@@ -253,7 +254,7 @@ export async function cpuBench(quick: boolean): Promise<Section> {
       'the baseline and ours alone in the process, then the information rows against the baseline again (undici\'s fetch in the same process slowed ours); ' +
       'against a minimal node:http server in another process returning a fixed GetContextInfo body with 3 tasks. ' +
       'CPU = `process.cpuUsage()` of the client process per call. Baseline (issue 13 goal 1) = a bare `node:http` request with a keep-alive ' +
-      'Agent + `JSON.parse` of the three layers (body, `Data.ContextStatus`, each item\'s `data`); ours = `lastValueFrom(session.context.info())` ' +
+      'Agent + `JSON.parse` of the three layers (body, `Data.ContextStatus`, each item\'s `data`); ours = `lastValueFrom(session.context.info())` of the built package (dist/) ' +
       '(request building, interceptors, ky over our node:http fetch, complete io-ts decode, RxJS). Ratio = median of the per-round ratios.',
     headers: ['client', 'CPU per call (µs)', 'wall per call (µs)', 'CPU ratio to baseline'],
     rows: measures.map((measure, index) => [

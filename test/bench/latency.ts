@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { firstValueFrom } from 'rxjs'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
 import { AgentBay } from '../../src/entries/index.js'
-import { OfficialReference } from './official-reference.js'
+import { loadBuiltReference, loadBuiltSdk, type Reference, type Sdk } from './built-sdk.js'
 import { fixed, median, ratio, type Section } from './report.js'
 
 const MOUNT = '/home/wuying/data'
@@ -80,15 +80,22 @@ async function measureSide(lengthMs: number, reps: number, sync: (endpoint: stri
   }
 }
 
+/** Both measured sides compiled (built-sdk.ts); the emulators and their setup run from source alike. */
+let compiledSides: Promise<[Sdk, Reference]> | undefined
+const sides = (): Promise<[Sdk, Reference]> => (compiledSides ??= Promise.all([loadBuiltSdk(), loadBuiltReference()]))
+
 /** Ours: the default `syncAsync` of one context (no GetSession needed: the scope is named). */
 const oursSync = async (endpoint: string, apiKey: string, sessionId: string, contextId: string): Promise<boolean> => {
-  const agentBay = new AgentBay({ apiKey, endpoint, env: {} })
+  const [{ AgentBay: BuiltAgentBay }] = await sides()
+  const agentBay = new BuiltAgentBay({ apiKey, endpoint, env: {} })
   return (await agentBay.session(sessionId).context.syncAsync({ contextId, path: MOUNT, mode: 'upload' })).success
 }
 
 /** The official behaviour, same scope. */
-const referenceSync = (endpoint: string, apiKey: string, sessionId: string, contextId: string): Promise<boolean> =>
-  new OfficialReference(endpoint, apiKey).sync(sessionId, { contextId, path: MOUNT, mode: 'upload' })
+const referenceSync = async (endpoint: string, apiKey: string, sessionId: string, contextId: string): Promise<boolean> => {
+  const [, { OfficialReference }] = await sides()
+  return new OfficialReference(endpoint, apiKey).sync(sessionId, { contextId, path: MOUNT, mode: 'upload' })
+}
 
 /** The sync lengths of issue 13 goal 2, and how many syncs of each per side. */
 export const latencyPlan = (quick: boolean): [lengthMs: number, reps: number][] => [
@@ -122,7 +129,7 @@ export async function latencyBench(quick: boolean): Promise<Section> {
     title: '1. Requests and completion-detection latency per sync',
     description:
       'One upload sync of one context per session, on the emulator over HTTP; the task lasts the given time (Pending then Running, half each). ' +
-      'Ours = `syncAsync({ contextId, path, mode: "upload" })` with the default schedule; reference = the official SDK\'s behaviour (test/bench/official-reference.ts: ' +
+      'Ours = `syncAsync({ contextId, path, mode: "upload" })` of the built package (dist/) with the default schedule; reference = the official SDK\'s behaviour (test/bench/official-reference.ts: ' +
       'SyncContext, then GetContextInfo at once and a fixed 1500 ms sleep after every poll that is not final, through @alicloud/openapi-core). ' +
       'Each side runs against its own in-process emulator, both sides and all rows at once; within a row, syncs of up to 2 s run one after another, longer ones at once. ' +
       'Requests = GetContextInfo + SyncContext per sync (mean; ours includes the stale-task snapshot before the trigger). ' +
