@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import http from 'node:http'
 import { loadavg } from 'node:os'
-import { lastValueFrom } from 'rxjs'
+import { Observable, lastValueFrom } from 'rxjs'
 import { ContextStatusFromString } from '../../src/wire/codecs/context-status.js'
-import { loadBuiltSdk } from './built-sdk.js'
+import { loadBuiltSdk, type Sdk } from './built-sdk.js'
 import { fixed, median, ratio, type Section } from './report.js'
 
 const TASKS = Array.from({ length: 3 }, (_, i) => ({
@@ -160,6 +160,29 @@ async function officialCore(port: number): Promise<(() => Promise<unknown>) | un
   }
 }
 
+/**
+ * Our layers without ky: the built SDK's `info()` (interceptors, complete io-ts decode, RxJS) over a
+ * transport (the seam `agentbay-rx/testing` uses) that is the baseline's exchange — no ky, and the
+ * baseline's URL and form instead of our request building. With the baseline and the ky-alone row it
+ * splits ours into ky's share and the rest. Information only: the SDK's call sites then see a
+ * second transport in the process.
+ */
+function oursWithoutKy(url: string, AgentBay: Sdk['AgentBay']): () => Promise<unknown> {
+  const exchange = bareExchange(url)
+  const transport = (): Observable<{ status: number; body: string }> =>
+    new Observable((subscriber) => {
+      exchange(`${url}?${infoQuery()}`).then(
+        (body) => {
+          subscriber.next({ status: 200, body })
+          subscriber.complete()
+        },
+        (error: unknown) => subscriber.error(error),
+      )
+    })
+  const context = new AgentBay({ apiKey: 'ak-bench', transport, env: {} }).session('s-bench').context
+  return () => lastValueFrom(context.info())
+}
+
 /** CPU and wall time per call over `calls` sequential calls. */
 async function cpuPerCall(calls: number, call: () => Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> {
   const cpu = process.cpuUsage()
@@ -226,6 +249,7 @@ export async function measureCpu(quick: boolean): Promise<{ calls: number; round
       [
         baseline,
         { label: KY_FLOOR_LABEL, call: await kyOverBaseline(url) },
+        { label: WITHOUT_KY_LABEL, call: oursWithoutKy(url, AgentBay) },
         { label: 'fetch + 3× JSON.parse (information)', call: plainFetch(url) },
         ...(official === undefined ? [] : [{ label: 'official transport: openapi-core callApi + 2× JSON.parse (information)', call: official }]),
       ],
@@ -238,6 +262,7 @@ export async function measureCpu(quick: boolean): Promise<{ calls: number; round
 }
 
 const KY_FLOOR_LABEL = 'ky alone over the baseline: ky.post with a fetch that is the baseline (information)'
+const WITHOUT_KY_LABEL = 'agentbay-rx info() without ky: over a transport that is the baseline (information)'
 
 /** Goal 1: ours ≤ 1.75× the baseline. */
 export const CPU_GOAL_RATIO = 1.75
@@ -247,6 +272,7 @@ export async function cpuBench(quick: boolean): Promise<Section> {
   const { calls, rounds, warmUp, measures } = await measureCpu(quick)
   const ours = measures.find((measure) => measure.label.startsWith('agentbay-rx'))!
   const kyFloor = measures.find((measure) => measure.label === KY_FLOOR_LABEL)!
+  const withoutKy = measures.find((measure) => measure.label === WITHOUT_KY_LABEL)!
   return {
     title: '3. Client CPU time per info call',
     description:
@@ -266,6 +292,7 @@ export async function cpuBench(quick: boolean): Promise<Section> {
     notes: [
       `goal: agentbay-rx ≤ ${CPU_GOAL_RATIO}× the baseline — ${ours.ratioToBaseline <= CPU_GOAL_RATIO ? 'met' : 'NOT met'} (${ratio(ours.ratioToBaseline, 1)})`,
       `ky's own per-call work (Request, its clone, AbortController, option merging) alone puts a ky client at ${ratio(kyFloor.ratioToBaseline, 1)} the baseline before any request building, decoding or RxJS; the issue keeps ky as the HTTP layer`,
+      `without ky, our interceptors, decode and RxJS over the baseline's exchange measure ${ratio(withoutKy.ratioToBaseline, 1)} (information: what a ky-free transport could start from, before our request building)`,
       `1-minute load average when the run started: ${fixed(load, 2)} (other processes share the cores; ratios are more stable than the µs)`,
     ],
   }
