@@ -2,6 +2,7 @@
 // pin that it writes exactly what URLSearchParams-with-%20 and Node's querystring.escape wrote before.
 import { escape } from 'node:querystring'
 import { describe, expect, it } from 'vitest'
+import { ValidationError } from '../../src/shared/errors/validation-error.js'
 import { buildWireRequest } from '../../src/wire/wire-request.js'
 import type { RpcRequest } from '../../src/wire/messages.js'
 
@@ -32,12 +33,30 @@ describe('buildWireRequest encoding', () => {
     }
   })
 
-  it('writes a lone surrogate in a query value as URLSearchParams did (U+FFFD), not a URIError', () => {
-    for (const value of ['\uD800', 'a\uDC00b', '\uDBFF\uDBFF\uDFFF', '\uDFFF\uD800']) {
-      const request: RpcRequest = { action: 'GetSessionDetail', params: { SessionId: value } }
-      const { url } = buildWireRequest('http://h/', 'k', request, NOW, 'n')
-      expect(url.slice(url.indexOf('&SessionId='))).toBe(`&${searchParams([['SessionId', value]])}`)
+  it('refuses a lone surrogate in any value or name, query or form, with a ValidationError naming the parameter, never its value', () => {
+    const LONE = ['\uD800', 'a\uDC00b', '\uDBFF\uDBFF\uDFFF', '\uDFFF\uD800']
+    const cases: [RpcRequest, string, string][] = LONE.flatMap((value): [RpcRequest, string, string][] => [
+      [{ action: 'GetSessionDetail', params: { SessionId: value } }, 'k', 'SessionId'], // query
+      [{ action: 'GetContextInfo', params: { SessionId: 's', ContextId: value } }, 'k', 'ContextId'], // form
+      [{ action: 'GetContextInfo', params: { [value]: 'v' } }, 'k', 'a parameter name'],
+      [{ action: 'SyncContext', params: { SessionId: 's' } }, `key${value}`, 'Authorization'], // the key, in the query
+      [{ action: 'GetContextInfo', params: { SessionId: 's' } }, `key${value}`, 'Authorization'], // the key, in the form
+    ])
+    for (const [request, key, named] of cases) {
+      let caught: unknown
+      try {
+        buildWireRequest('http://h/', key, request, NOW, 'n')
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(ValidationError)
+      const { message } = caught as ValidationError
+      expect(message).toBe(`${request.action} failed: ${named} holds a lone UTF-16 surrogate, which has no UTF-8 form: nothing was sent`)
+      expect(message).not.toContain('key')
+      expect((caught as ValidationError).action).toBe(request.action)
     }
+    // Well-formed pairs are fine: U+1F642 is one surrogate pair.
+    expect(() => buildWireRequest('http://h/', 'k', { action: 'GetSessionDetail', params: { SessionId: '\uD83D\uDE42' } }, NOW, 'n')).not.toThrow()
   })
 
   it('writes form fields as querystring.escape, the key first, in the order given', () => {
