@@ -50,19 +50,19 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
           'x-acs-action': request.action,
           'x-acs-version': API_VERSION,
         }
-        const ky = client ?? loadClient()
+        let options: Options
         if (ownFetch) {
           // Our fetch takes the parts directly (see DIRECT_CALL); ky still runs the call.
           const call = new DirectCall(wire.url, headers, wire.body)
           cancel = () => call.cancel(new DOMException('This operation was aborted', 'AbortError'))
-          return ky instanceof Promise
-            ? ky.then((loaded) => loaded.post(wire.url, { [DIRECT_CALL]: call } as Options))
-            : ky.post(wire.url, { [DIRECT_CALL]: call } as Options)
+          options = { [DIRECT_CALL]: call } as Options
+        } else {
+          // A user's fetch gets everything the standard way.
+          const controller = new AbortController()
+          cancel = () => controller.abort()
+          options = { headers, body: wire.body, signal: controller.signal }
         }
-        // A user's fetch gets everything the standard way.
-        const controller = new AbortController()
-        cancel = () => controller.abort()
-        const options: Options = { headers, body: wire.body, signal: controller.signal }
+        const ky = client ?? loadClient()
         return ky instanceof Promise ? ky.then((loaded) => loaded.post(wire.url, options)) : ky.post(wire.url, options)
       }
       const run = async (wire: WireRequest): Promise<RawResponse> => {
