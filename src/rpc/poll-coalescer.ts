@@ -36,7 +36,7 @@ export class PollCursor {
   }
 
   /** @internal The reader got the answer of the poll sent with `sequence`, at scheduler time `at`. */
-  read(sequence: number, at?: number): void {
+  read(sequence: number, at: number): void {
     this.position = Math.max(this.position, sequence)
     this.joinsInFlight = false
     this.readAt = at
@@ -69,6 +69,8 @@ export class PollCoalescer {
   private readonly polls = new Map<string, SharedPoll<unknown>>()
   /** The answered polls in the order they were answered (oldest first), so forgetting old ones stops at the first recent one. */
   private readonly answered = new Map<string, SharedPoll<unknown>>()
+  /** How many answers `forgetOldAnswers` looked at in all (see `holdings`). */
+  private visited = 0
 
   constructor(
     private readonly scheduler: SchedulerLike,
@@ -132,8 +134,6 @@ export class PollCoalescer {
       if (this.polls.get(key) === poll) this.polls.delete(key)
     }
   }
-
-  private visited = 0
 
   /**
    * @internal What the table holds (tests): its entries (polls in flight or answered), the answers
