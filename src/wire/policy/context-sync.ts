@@ -25,8 +25,7 @@ export class ContextSync {
 
   /** Throws `ValidationError` (naming the argument) on an empty id or path, an invalid policy, or extra arguments. */
   constructor(contextId: string, path: string, policy?: SyncPolicyInput) {
-    // A fourth argument is Python's beta_wait_for_completion, which this SDK does not have.
-    if (arguments.length > 3) throw new ValidationError(`ContextSync takes (contextId, path, policy?); got ${arguments.length} arguments`)
+    requireMountArity(arguments.length, 'ContextSync')
     const sync = policy === undefined ? { contextId, path } : { contextId, path, policy }
     wireItem(sync, 'ContextSync')
     this.contextId = contextId
@@ -43,8 +42,8 @@ export class ContextSync {
    * agentBay.create({ contextSync: [ContextSync.new(ctx.id, '/home/wuying/data', newSyncPolicy())] })
    */
   static new(contextId: string, path: string, policy?: SyncPolicyInput): ContextSync {
-    if (arguments.length > 3) throw new ValidationError(`ContextSync.new takes (contextId, path, policy?); got ${arguments.length} arguments`)
-    return policy === undefined ? new ContextSync(contextId, path) : new ContextSync(contextId, path, policy)
+    requireMountArity(arguments.length, 'ContextSync.new')
+    return new ContextSync(contextId, path, policy)
   }
 }
 
@@ -56,8 +55,13 @@ export class ContextSync {
  * @see ContextSync
  */
 export function newContextSync(contextId: string, path: string, policy?: SyncPolicyInput): ContextSync {
-  if (arguments.length > 3) throw new ValidationError(`newContextSync takes (contextId, path, policy?); got ${arguments.length} arguments`)
-  return policy === undefined ? new ContextSync(contextId, path) : new ContextSync(contextId, path, policy)
+  requireMountArity(arguments.length, 'newContextSync')
+  return new ContextSync(contextId, path, policy)
+}
+
+/** A fourth argument is Python's beta_wait_for_completion, which this SDK does not have: refused, not ignored. */
+function requireMountArity(count: number, name: string): void {
+  if (count > 3) throw new ValidationError(`${name} takes (contextId, path, policy?); got ${count} arguments`)
 }
 
 /**
