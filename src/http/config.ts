@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
-import { requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
+import { describeType, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { MAX_DELAY_MS, isDelayMs } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { redactText } from '../shared/redact.js'
@@ -291,9 +291,6 @@ function requireScheduler(scheduler: unknown): SchedulerLike {
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** `null`, `array`, `number`, … — for values that may be secret. */
-const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
 
 /** A short, redacted rendering of a wrong value for an error message. */
 const describeValue = (value: unknown): string => {

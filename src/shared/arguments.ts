@@ -90,6 +90,9 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!
 }
 
+/** A value's kind for an error message (`null`, `an array`, `number`, …), never the value: it may be secret. */
+export const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
+
 const describe = (value: unknown): string => {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'

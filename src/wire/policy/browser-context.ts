@@ -1,4 +1,4 @@
-import { requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
+import { describeType, requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ const WILDCARDS = /[*?[\]]/
  */
 export function browserPersistenceItems(browserContext: BrowserContextOptions, at = 'browserContext'): PersistenceItem[] {
   if (typeof browserContext !== 'object' || browserContext === null || Array.isArray(browserContext)) {
-    throw new ValidationError(`${at} must be an object such as { contextId, autoUpload }, got ${browserContext === null ? 'null' : Array.isArray(browserContext) ? 'an array' : typeof browserContext}`)
+    throw new ValidationError(`${at} must be an object such as { contextId, autoUpload }, got ${describeType(browserContext)}`)
   }
   // `{ contextId, fingerprintContextId }` would otherwise mount no fingerprint without a word.
   requireOptions(browserContext, at, BROWSER_CONTEXT_FORM, BROWSER_CONTEXT_KEYS)

@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeType, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -488,7 +488,7 @@ export function newSyncPolicy(): SyncPolicy {
  */
 export function newSyncPolicyWithDefaults(policy: SyncPolicyInput = {}): SyncPolicy {
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
-    throw new ValidationError(`policy must be an object of policy parts, got ${policy === null ? 'null' : Array.isArray(policy) ? 'an array' : typeof policy}`)
+    throw new ValidationError(`policy must be an object of policy parts, got ${describeType(policy)}`)
   }
   requireSyncPolicyKeys(policy)
   const full = syncPolicy(policy)
