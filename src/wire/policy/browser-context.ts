@@ -1,5 +1,6 @@
 import { describeType, requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
+import { WILDCARDS } from './sync-policy.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
@@ -116,7 +117,6 @@ const BROWSER_CONTEXT_KEYS = { contextId: true, autoUpload: true, extensionOptio
 const EXTENSION_OPTION_KEYS = { contextId: true, extensionIds: true } as const satisfies KnownKeys<ExtensionOption>
 const FINGERPRINT_CONTEXT_KEYS = { fingerprintContextId: true } as const satisfies KnownKeys<BrowserFingerprintContext>
 const BROWSER_CONTEXT_FORM = 'browserContext: { contextId, autoUpload, extensionOption: { contextId, extensionIds }, fingerprintContext: { fingerprintContextId } }'
-const WILDCARDS = /[*?[\]]/
 
 /**
  * The `PersistenceDataList` items a browser context adds, in the official order (§5.1): the

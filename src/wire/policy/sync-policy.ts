@@ -148,7 +148,8 @@ export function syncPolicy(input: SyncPolicyInput = {}): SyncPolicy {
 
 // ---- validation ----------------------------------------------------------------------------------
 
-const WILDCARDS = /[*?[\]]/
+/** Glob characters: white-list and recycle paths are exact (protocol §6), so these are refused in them. */
+export const WILDCARDS = /[*?[\]]/
 
 /**
  * Throws `ValidationError` when the policy is not one the service accepts: unknown enum values,
