@@ -547,8 +547,9 @@ const asyncOptions = (options: AsyncOptions | undefined, call: string): AsyncOpt
 
 const acknowledged = (body: { readonly RequestId?: string }): Acknowledged => ({ requestId: body.RequestId ?? '' })
 const withContextId = (fetched: Fetched): Fetched & { contextId: string } => ({ ...fetched, contextId: fetched.context.id })
-const isDone = <E extends { readonly kind: string }>(event: E): event is Extract<E, { kind: 'done' }> => event.kind === 'done'
-const withoutKind = <E extends { readonly kind: string }>({ kind: _kind, ...rest }: E): Omit<E, 'kind'> => rest
+/** A transfer's last event (`done`), and that event without its `kind`: what the Promise forms resolve to (here and in `session.files`). */
+export const isDone = <E extends { readonly kind: string }>(event: E): event is Extract<E, { kind: 'done' }> => event.kind === 'done'
+export const withoutKind = <E extends { readonly kind: string }>({ kind: _kind, ...rest }: E): Omit<E, 'kind'> => rest
 
 function requireData(data: unknown): void {
   const ok =

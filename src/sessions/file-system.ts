@@ -189,12 +189,12 @@ export class FileSystem {
 
   /** Entries from the tool's `[DIR] name` / `[FILE] name` lines. */
   listDirectory(path: string): Observable<DirectoryEntry[]> {
-    return this.withPath('list_directory', path).pipe(map((out) => parseDirectoryListing(out.text)))
+    return this.listing(path).pipe(map((out) => out.entries))
   }
 
   /** `get_file_change`: what changed under `path` since the previous call for it. */
   getFileChange(path: string): Observable<FileChangeEvent[]> {
-    return this.withPath('get_file_change', path).pipe(map((out) => parseFileChanges(out.text, { requestId: out.requestId })))
+    return this.fileChanges(path).pipe(map((out) => out.events))
   }
 
   /**
@@ -268,16 +268,12 @@ export class FileSystem {
 
   async listDirectoryAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; entries: DirectoryEntry[] }>> {
     const { signal } = signalOnly(options, 'listDirectoryAsync')
-    const listed$ = this.withPath('list_directory', path).pipe(map((out) => ({ requestId: out.requestId, entries: parseDirectoryListing(out.text) })))
-    return toOutcome(listed$, signal)
+    return toOutcome(this.listing(path), signal)
   }
 
   async getFileChangeAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string; events: FileChangeEvent[] }>> {
     const { signal } = signalOnly(options, 'getFileChangeAsync')
-    const changes$ = this.withPath('get_file_change', path).pipe(
-      map((out) => ({ requestId: out.requestId, events: parseFileChanges(out.text, { requestId: out.requestId }) })),
-    )
-    return toOutcome(changes$, signal)
+    return toOutcome(this.fileChanges(path), signal)
   }
 
   async deleteFileAsync(path: string, options: AsyncOptions = {}): Promise<Outcome<{ requestId: string }>> {
@@ -294,6 +290,14 @@ export class FileSystem {
 
   private fileInfo(path: string): Observable<{ requestId: string; fileInfo: FileInfo }> {
     return this.withPath('get_file_info', path).pipe(map((out) => ({ requestId: out.requestId, fileInfo: parseFileInfo(out.text, { requestId: out.requestId }) })))
+  }
+
+  private listing(path: string): Observable<{ requestId: string; entries: DirectoryEntry[] }> {
+    return this.withPath('list_directory', path).pipe(map((out) => ({ requestId: out.requestId, entries: parseDirectoryListing(out.text) })))
+  }
+
+  private fileChanges(path: string): Observable<{ requestId: string; events: FileChangeEvent[] }> {
+    return this.withPath('get_file_change', path).pipe(map((out) => ({ requestId: out.requestId, events: parseFileChanges(out.text, { requestId: out.requestId }) })))
   }
 
   private readContent(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'>): Observable<{ requestId: string; content: string }> {

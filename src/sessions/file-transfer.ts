@@ -7,6 +7,7 @@ import {
   concat,
   concatMap,
   defer,
+  filter,
   finalize,
   ignoreElements,
   map,
@@ -16,7 +17,7 @@ import {
   tap,
   type SchedulerLike,
 } from 'rxjs'
-import { openFileStream, type ContextService } from '../contexts/context-service.js'
+import { isDone, openFileStream, withoutKind, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
 import type { DownloadStream, TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -254,13 +255,13 @@ export class FileTransfer {
   /** Promise form of `upload`: resolves once the file is in the session. */
   async uploadAsync(source: FileSource, remotePath: string, options: FileUploadOptions & AsyncOptions = {}): Promise<Outcome<FileUploadResult>> {
     const { signal, ...rest } = requireOptions(options, 'files.uploadAsync(source, remotePath, options)', UPLOAD_FORM.replace('upload(', 'uploadAsync('), withSignal(UPLOAD_KEYS))
-    return toOutcome(this.upload(source, remotePath, rest).pipe(lastDone<FileUploadEvent>()), signal)
+    return toOutcome(this.upload(source, remotePath, rest).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
   /** Promise form of `download`: resolves with the bytes, or once the file is at `to`. */
   async downloadAsync(remotePath: string, options: FileDownloadOptions & AsyncOptions = {}): Promise<Outcome<FileDownloadResult>> {
     const { signal, ...rest } = requireOptions(options, 'files.downloadAsync(remotePath, options)', DOWNLOAD_FORM.replace('download(', 'downloadAsync('), withSignal(DOWNLOAD_KEYS))
-    return toOutcome(this.download(remotePath, rest).pipe(lastDone<FileDownloadEvent>()), signal)
+    return toOutcome(this.download(remotePath, rest).pipe(filter(isDone), map(withoutKind)), signal)
   }
 
   // ---- flows ---------------------------------------------------------------------------------
@@ -490,18 +491,6 @@ const progressEvent = (base: FileTransferEventBase, moved: { readonly transferre
   transferredBytes: moved.transferredBytes,
   ...(moved.totalBytes === undefined ? {} : { totalBytes: moved.totalBytes }),
 })
-
-/** Keeps the `done` event, without its `kind`: what the Promise forms resolve to. */
-const lastDone =
-  <E extends { readonly kind: string }>() =>
-  (source$: Observable<E>): Observable<Omit<Extract<E, { kind: 'done' }>, 'kind'>> =>
-    source$.pipe(
-      mergeMap((event) => {
-        if (event.kind !== 'done') return EMPTY
-        const { kind: _kind, ...rest } = event as Extract<E, { kind: 'done' }>
-        return of(rest as Omit<Extract<E, { kind: 'done' }>, 'kind'>)
-      }),
-    )
 
 // ---- sources -------------------------------------------------------------------------------------
 

@@ -29,13 +29,7 @@ export function openSource(source: CheckedSource, contentLength: number | undefi
     return defer(async (): Promise<OpenedSource> => {
       const info = await stat(source).catch(() => undefined)
       if (info === undefined || !info.isFile()) throw new ValidationError(`source: local file not found: ${source}`)
-      return {
-        totalBytes: info.size,
-        open: () => {
-          const stream = createReadStream(source)
-          return { body: stream, close: () => stream.destroy() }
-        },
-      }
+      return streamSource(() => createReadStream(source), info.size)
     })
   }
   if (source instanceof Readable) return of(streamSource(() => source, contentLength))
@@ -43,8 +37,9 @@ export function openSource(source: CheckedSource, contentLength: number | undefi
   return of(streamSource(() => Readable.from(source, { objectMode: false }), contentLength))
 }
 
-const streamSource = (make: () => Readable, contentLength: number | undefined): OpenedSource => ({
-  totalBytes: contentLength,
+/** Opens `make()` when the PUT starts; `totalBytes` is the file's size or the caller's `contentLength`. */
+const streamSource = (make: () => Readable, totalBytes: number | undefined): OpenedSource => ({
+  totalBytes,
   open: () => {
     const stream = make()
     return { body: stream, close: () => stream.destroy() }

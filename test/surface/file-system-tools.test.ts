@@ -8,6 +8,7 @@ import { AgentBay, DecodeError, READ_CHUNK_BYTES, ToolError, ValidationError, WR
 import { createFakeTransport, jsonResponse, okBody, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { parseFileInfo, parseMultipleFiles, parseSearchResults, parseFileChanges, decodeBinaryChunk } from '../../src/wire/file-tools.js'
 import { createTestScheduler } from '../helpers/marbles.js'
+import { thrown } from '../helpers/thrown.js'
 
 let fake: FakeTransport
 let scheduler: TestScheduler
@@ -238,36 +239,27 @@ describe('the tool-text parsers (calls doc §1.2–§1.8)', () => {
       ['{"content":[]}', 'get_file_info.size'], // what TS parses into an all-default info and then an empty read
     ] as const) {
       expect(() => parseFileInfo(text, { requestId: 'r-1' }), text).toThrow(DecodeError)
-      expect(catchError(() => parseFileInfo(text, { requestId: 'r-1' }))).toMatchObject({ path, requestId: 'r-1', action: 'CallMcpTool' })
+      expect(thrown(() => parseFileInfo(text, { requestId: 'r-1' }))).toMatchObject({ path, requestId: 'r-1', action: 'CallMcpTool' })
     }
   })
 
   it('read_multiple_files: blocks read by the requested paths, exactly', () => {
     const text = ['/a:\nx: y\n---\nz\n\n', '/b:\n\n', '/c:\nend\n'].join('\n---\n')
     expect(parseMultipleFiles(text, ['/a', '/b', '/c'])).toEqual({ '/a': 'x: y\n---\nz\n', '/b': '', '/c': 'end' })
-    expect(catchError(() => parseMultipleFiles('/a:\nA\n', ['/b']))).toMatchObject({ name: 'DecodeError', path: 'read_multiple_files[0]' })
-    expect(catchError(() => parseMultipleFiles('/a:\nA\n', ['/a', '/b']))).toMatchObject({ name: 'DecodeError', path: 'read_multiple_files[1]' })
+    expect(thrown(() => parseMultipleFiles('/a:\nA\n', ['/b']))).toMatchObject({ name: 'DecodeError', path: 'read_multiple_files[0]' })
+    expect(thrown(() => parseMultipleFiles('/a:\nA\n', ['/a', '/b']))).toMatchObject({ name: 'DecodeError', path: 'read_multiple_files[1]' })
   })
 
   it('search_files: one path per line, "No matches found" is none; get_file_change: strict JSON events; binary chunks: strict base64', () => {
     expect(parseSearchResults('No matches found')).toEqual([])
     expect(parseSearchResults(' /a.txt \n\n/b.txt\n')).toEqual(['/a.txt', '/b.txt'])
     expect(parseFileChanges('[]')).toEqual([])
-    expect(catchError(() => parseFileChanges('not json'))).toBeInstanceOf(DecodeError)
-    expect(catchError(() => parseFileChanges('[{"eventType":"rename","path":"/a","pathType":"file"}]'))).toMatchObject({ name: 'DecodeError', path: '[0].eventType' })
+    expect(thrown(() => parseFileChanges('not json'))).toBeInstanceOf(DecodeError)
+    expect(thrown(() => parseFileChanges('[{"eventType":"rename","path":"/a","pathType":"file"}]'))).toMatchObject({ name: 'DecodeError', path: '[0].eventType' })
     expect([...decodeBinaryChunk('AP8B', 3)]).toEqual([0, 255, 1])
-    for (const bad of ['AP8', 'AP8B ', 'AP-B', 'A===']) expect(catchError(() => decodeBinaryChunk(bad, 3)), bad).toBeInstanceOf(DecodeError)
+    for (const bad of ['AP8', 'AP8B ', 'AP-B', 'A===']) expect(thrown(() => decodeBinaryChunk(bad, 3)), bad).toBeInstanceOf(DecodeError)
   })
 })
-
-function catchError(run: () => unknown): unknown {
-  try {
-    run()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected an error')
-}
 
 describe('session.fs.watchDirectory() in virtual time (the official watchDirectory)', () => {
   const events = (path: string) => JSON.stringify([{ eventType: 'modify', path, pathType: 'file' }])

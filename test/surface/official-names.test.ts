@@ -21,6 +21,7 @@ import {
   type SyncPolicyInput,
 } from '../../src/entries/index.js'
 import { serializePersistenceDataList, serializePolicy } from '../../src/entries/wire.js'
+import { thrown } from '../helpers/thrown.js'
 
 // Issue 12 item 7: the official SDKs' builder names give exactly what this SDK's own builders give,
 // so a port is mechanical; anything they would silently ignore is a ValidationError instead.
@@ -29,13 +30,9 @@ import { serializePersistenceDataList, serializePolicy } from '../../src/entries
 const untyped = (fn: unknown) => fn as (...args: unknown[]) => unknown
 
 function validationError(call: () => unknown): ValidationError {
-  try {
-    call()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError)
-    return error as ValidationError
-  }
-  throw new Error('expected a ValidationError, nothing was thrown')
+  const error = thrown(call)
+  expect(error).toBeInstanceOf(ValidationError)
+  return error as ValidationError
 }
 
 describe('official policy builder names', () => {
