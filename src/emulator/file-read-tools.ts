@@ -153,9 +153,12 @@ function readsBinary(input: ToolInput): boolean {
   return format === 'binary' || encoding === 'base64'
 }
 
-/** An existing entry: its host path and stats (no symbolic link on the way); a missing one is a `ToolFailure`. */
-export async function existing(env: ToolEnvironment, segments: SafeSegments): Promise<{ path: string; info: Stats }> {
-  const { path, info } = await inspectInside(env.sandboxRoot, segments, 'path')
+/**
+ * An existing entry: its host path and stats (no symbolic link on the way); a missing one is a
+ * `ToolFailure`. `field` names the argument in a path refusal.
+ */
+export async function existing(env: ToolEnvironment, segments: SafeSegments, field = 'path'): Promise<{ path: string; info: Stats }> {
+  const { path, info } = await inspectInside(env.sandboxRoot, segments, field)
   if (info === undefined) throw new ToolFailure(`${displayPath(segments)}: no such file or directory`)
   return { path, info }
 }

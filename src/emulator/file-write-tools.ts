@@ -1,7 +1,7 @@
 import { appendFile, readFile, rename, rm } from 'node:fs/promises'
 import { createFileExclusive, writeFileAtomic } from './fs-ops.js'
 import { existing, openRegularFile, MAX_READ_BYTES } from './file-read-tools.js'
-import { displayPath, ensureDirInside, inspectInside, isWithin, prepareEntryInside } from './paths.js'
+import { displayPath, ensureDirInside, isWithin, prepareEntryInside } from './paths.js'
 import { ok, onPath, pathArg, stringArg, ToolFailure, type Tool, type ToolInput } from './tool-support.js'
 
 const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
@@ -62,11 +62,7 @@ export const moveFileTool: Tool = async (input, env) => {
   const destination = pathArg(input, 'destination')
   if (source.length === 0 || destination.length === 0) throw new ToolFailure('cannot move the root directory')
   if (isWithin(destination, source)) throw new ToolFailure(`cannot move ${displayPath(source)} into itself`)
-  const from = await onPath(source, async () => {
-    const { path, info } = await inspectInside(env.sandboxRoot, source, 'source')
-    if (info === undefined) throw new ToolFailure(`${displayPath(source)}: no such file or directory`)
-    return path
-  })
+  const from = await onPath(source, async () => (await existing(env, source, 'source')).path)
   return onPath(destination, async () => {
     const to = await prepareEntryInside(env.sandboxRoot, destination, 'destination')
     if (to.info !== undefined) throw new ToolFailure(`${displayPath(destination)}: already exists`)

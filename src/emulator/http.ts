@@ -13,7 +13,7 @@ import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
 import { receiveStreamAtomic, TooLargeError } from './fs-ops.js'
 import { Params } from './params.js'
-import { inspectInside, prepareEntryInside, toSegments } from './paths.js'
+import { inspectInside, isErrno, prepareEntryInside, toSegments } from './paths.js'
 import { FILES_ROUTE, type PresignedOperation } from './presign.js'
 import type { StatsRecorder } from './stats.js'
 import { epochSeconds } from './tasks.js'
@@ -196,10 +196,8 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
 /** The log's status for a request whose client went away before the answer (nginx's convention). */
 const CLIENT_CLOSED_REQUEST = 499
 
-const clientWentAway = (req: IncomingMessage, res: ServerResponse, error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code
-  return (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (req.destroyed || res.destroyed)
-}
+const clientWentAway = (req: IncomingMessage, res: ServerResponse, error: unknown): boolean =>
+  (isErrno(error, 'ECONNRESET') || isErrno(error, 'ERR_STREAM_PREMATURE_CLOSE')) && (req.destroyed || res.destroyed)
 
 async function handleUnknownPath(_deps: HttpDeps, _req: IncomingMessage, res: ServerResponse): Promise<void> {
   sendJson(res, 404, errorBody(newRequestId(), EMULATOR_CODES.notFound, 'Only / and /files/ are served', 404))

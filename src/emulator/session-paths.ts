@@ -1,3 +1,4 @@
+import { BROWSER_EXTENSIONS_PATH } from '../wire/policy/browser-context.js'
 import { isWithin, toAbsoluteSegments, type SafeSegments } from './paths.js'
 
 /**
@@ -13,10 +14,9 @@ import { isWithin, toAbsoluteSegments, type SafeSegments } from './paths.js'
 
 /** calls doc §4.1: documented as typically `/tmp/file-transfer/`, trailing slash included. */
 export const FILE_TRANSFER_PATH = '/tmp/file-transfer/'
-/** calls doc §5.1/§5.3: the extension item's mount path, as the SDKs hard-code it. */
-export const EXTENSIONS_PATH = '/tmp/extensions/'
 
-const SESSION_PATH_FOLDERS: readonly SafeSegments[] = [FILE_TRANSFER_PATH, EXTENSIONS_PATH].map((path) => toAbsoluteSegments(path, 'Path'))
+/** File transfer's folder, and the extension item's mount path (calls doc §5.1/§5.3), the wire's one constant for it. */
+const SESSION_PATH_FOLDERS: readonly SafeSegments[] = [FILE_TRANSFER_PATH, BROWSER_EXTENSIONS_PATH].map((path) => toAbsoluteSegments(path, 'Path'))
 
 /** True when files below `path` (session segments) are stored at their session path in the context. */
 export const storesSessionPaths = (path: SafeSegments): boolean => SESSION_PATH_FOLDERS.some((folder) => isWithin(path, folder))

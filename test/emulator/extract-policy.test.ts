@@ -80,7 +80,7 @@ describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
     expect(await session.bytes(`${MOUNT}/bundle.zip`)).toEqual(BUNDLE)
   })
 
-  const hostile: [string, ZipInput[], RegExp][] = [
+  const hostile: [string, ZipInput[] | Buffer, RegExp][] = [
     ['a zip-slip entry (..)', [{ name: 'ok.txt', content: 'ok' }, { name: '../escaped.txt', content: 'evil' }], /"\.\.\/escaped\.txt" has an unsafe path/],
     ['a nested zip-slip entry', [{ name: 'a/../../escaped.txt', content: 'evil' }], /unsafe path/],
     ['a backslash zip-slip entry', [{ name: '..\\escaped.txt', content: 'evil' }], /unsafe path/],
@@ -92,11 +92,16 @@ describe('extractPolicy: downloaded zips are unpacked (protocol §6)', () => {
     ['a size that lies', [{ name: 'ok.txt', content: 'ok' }, { name: 'liar.txt', content: 'twelve bytes', method: 'deflate', declaredSize: 3 }], /"liar\.txt" does not inflate to its declared 3 bytes/],
     // README: over 10 000 entries is refused (a real archive of 10 001 empty entries, about 1 MB).
     ['more than 10 000 entries', Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, content: '' })), /archive has more than 10000 entries/],
+    // README's other refusals, written into one stored entry's central header or the end record.
+    ['a symbolic-link entry', withCentralEntry((zip, at) => (zip.writeUInt8(3, at + 5), zip.writeUInt32LE(0o120777 * 0x10000, at + 38))), /"x\.bin" is a symbolic link/],
+    ['another compression method', withCentralEntry((zip, at) => zip.writeUInt16LE(12, at + 10)), /"x\.bin" uses compression method 12/],
+    ['a CRC-32 that lies', withCentralEntry((zip, at) => zip.writeUInt32LE((zip.readUInt32LE(at + 16) ^ 1) >>> 0, at + 16)), /"x\.bin" fails its CRC-32 check/],
+    ['a multi-disk archive', withCentralEntry((zip) => zip.writeUInt16LE(1, zip.length - 22 + 4)), /multi-disk archives are not supported/],
   ]
 
   it.each(hostile)('refuses %s: the task fails naming it, and no entry escapes the destination', async (_what, entries, reason) => {
     const emulator = await env.start()
-    const archive = buildZip(entries)
+    const archive = Buffer.isBuffer(entries) ? entries : buildZip(entries)
     const session = await sessionWith(emulator, { '/bad.zip': archive }, policyWith(DEFAULT_EXTRACT))
     expect(session.task.status).toBe('Failed')
     expect(session.task.errorMessage).toMatch(/^cannot extract \/home\/wuying\/data\/bad\.zip: /)
@@ -154,6 +159,15 @@ async function makesSparseFiles(dir: string): Promise<boolean> {
   const { blocks } = await stat(probe)
   await rm(probe)
   return blocks * 512 < 1024 * 1024
+}
+
+/** A one-entry archive (`x.bin`, stored) after `patch`, given its central header's offset (APPNOTE 4.3.12). */
+function withCentralEntry(patch: (zip: Buffer, central: number) => void): Buffer {
+  const name = 'x.bin'
+  const content = 'data'
+  const zip = buildZip([{ name, content, method: 'stored' }])
+  patch(zip, 30 + name.length + content.length) // after the local header (30 bytes), the name and the data
+  return zip
 }
 
 /** Only an end-of-central-directory record (APPNOTE 4.3.16) claiming `count` entries and an empty directory. */

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { useEmulator } from './helpers.js'
+import { buildZip } from '../helpers/zip-writer.js'
 import {
   body,
   CallMcpToolResponse,
@@ -178,6 +179,19 @@ describe('official file transfer: uploadFile / downloadFile (calls doc §4)', ()
     expect(task).toMatchObject({ status: 'Success', errorMessage: '' })
     expect(bytes.length).toBe(original.length)
     expect(sha256(bytes)).toBe(sha256(original))
+  })
+
+  // README "extractPolicy": file transfer never unpacks — the SDK's uploadFile puts the zip itself
+  // in the session, though the internal context's policy is the default one (extract on).
+  it('uploadFile of a .zip lands the zip itself, byte for byte, and unpacks nothing', async () => {
+    const emulator = await env.start()
+    const session = await createOfficialSession(emulator)
+    const zip = buildZip([{ name: 'inside.txt', content: 'packed', method: 'deflate' }])
+    const task = await uploadFile(session, '/tmp/file-transfer/bundle.zip', zip)
+    expect(task).toMatchObject({ status: 'Success', errorMessage: '' })
+    expect(await callTool(session, 'list_directory', { path: '/tmp/file-transfer' })).toEqual({ text: '[FILE] bundle.zip', isError: false })
+    const { bytes } = await downloadFile(session, '/tmp/file-transfer/bundle.zip')
+    expect(bytes.equals(zip)).toBe(true)
   })
 
   it('a transfer of a file that is not there fails its task with an error message (the SDK reports "Task error")', async () => {

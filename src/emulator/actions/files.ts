@@ -7,7 +7,7 @@ import type { RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
 import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
 import type { Params } from '../params.js'
-import { displayPath, inspectInside, lstatOrUndefined, resolveInside, toSegments } from '../paths.js'
+import { displayPath, inspectInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
 import { callFileTool } from '../tools.js'
@@ -69,10 +69,10 @@ export async function deleteContextFile(params: Params, scope: RequestScope): Pr
   const context = contextById(scope, params.required('ContextId'))
   const segments = toSegments(params.required('FilePath'), 'FilePath')
   if (segments.length === 0) throw invalidParameter('FilePath', 'must name a file')
-  const target = await resolveInside(scope.core.layout.contextRoot(context.id), segments, 'FilePath')
   await scope.core.contextLocks.run(context.id, async () => {
-    if ((await lstatOrUndefined(target)) === undefined)
-      throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${displayPath(segments)} not found`)
+    // One walk, under the lock: the symlink check and the existence check see the same tree.
+    const { path: target, info } = await inspectInside(scope.core.layout.contextRoot(context.id), segments, 'FilePath')
+    if (info === undefined) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${displayPath(segments)} not found`)
     await rm(target, { recursive: true, force: true })
   })
   return {}
