@@ -3,22 +3,12 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentBay } from '../../src/entries/index.js'
-import { REPO_ROOT, TEST_KEY, runProcess, testEmulator } from '../cli/helpers.js'
+import { REPO_ROOT, TEST_KEY, testEmulator } from '../cli/helpers.js'
+import { readmeSnippet, runSnippet } from '../helpers/readme.js'
 
 const HEADING = '## File transfer to and from a session'
-
-/** The first ```ts block under `heading` in README.md. */
-async function readmeSnippet(heading: string): Promise<string> {
-  const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8')
-  const at = readme.indexOf(heading)
-  if (at === -1) throw new Error(`no section ${heading}`)
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))
-  if (match?.[1] === undefined) throw new Error(`no ts block under ${heading}`)
-  return match[1]
-}
 
 describe(`README: ${HEADING}`, () => {
   let env: Awaited<ReturnType<typeof testEmulator>>
@@ -38,15 +28,11 @@ describe(`README: ${HEADING}`, () => {
     const sessionId = created.session!.sessionId
     const content = `id,value\n${randomBytes(256 * 1024).toString('hex')}\n`
     await writeFile(join(scratch, 'report.csv'), content)
-    const snippet = (await readmeSnippet(HEADING))
-      .replace("from 'agentbay-rx'", `from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/entries/index.ts')).href)}`)
-      .replace(/'s-0123456789'/, JSON.stringify(sessionId))
-      .replace("'./report.csv'", JSON.stringify(join(scratch, 'report.csv')))
-      .replace("'./report-copy.csv'", JSON.stringify(join(scratch, 'report-copy.csv')))
-    const file = join(scratch, 'snippet.mts')
-    await writeFile(file, snippet)
-
-    const result = await runProcess(process.execPath, ['--import', 'tsx', file], env.env, 60_000)
+    const result = await runSnippet(await readmeSnippet(HEADING), join(scratch, 'snippet.mts'), env.env, {
+      "'s-0123456789'": JSON.stringify(sessionId),
+      "'./report.csv'": JSON.stringify(join(scratch, 'report.csv')),
+      "'./report-copy.csv'": JSON.stringify(join(scratch, 'report-copy.csv')),
+    })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     const size = Buffer.byteLength(content)
