@@ -5,19 +5,9 @@ import { AgentBay, ValidationError, type AgentBayClientOptions } from '../../src
 import { endpointToBaseUrl, isLoopbackHost } from '../../src/entries/wire.js'
 import { AGENTBAY_OPTION_KEYS, DEFAULT_RETRY, normalizeConfig, resolveApiKey } from '../../src/http/config.js'
 import { createFakeTransport } from '../../src/testing/index.js'
+import { validationErrorOf } from '../helpers/thrown.js'
 
 const KEY = 'ak-config-secret-42'
-
-/** The ValidationError `fn` throws; fails when it does not throw one. */
-function validationErrorOf(fn: () => unknown): ValidationError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError)
-    return error as ValidationError
-  }
-  throw new Error('expected a ValidationError')
-}
 
 const client = (options: AgentBayClientOptions): AgentBay => new AgentBay({ transport: createFakeTransport().transport, ...options })
 

@@ -73,6 +73,21 @@ describe('the default transport', () => {
     })
   })
 
+  it('keeps one pool per client (README Configuration): two clients never share a socket, each reuses its own', async () => {
+    const sockets: Socket[] = []
+    const srv = await serve((seen, res, socket) => {
+      sockets.push(socket)
+      reply(res, 200, ok(`r-${seen.index}`))
+    })
+    const [a, b] = [0, 1].map(() => new AgentBay({ apiKey: KEY, endpoint: srv.endpoint, env: {} }).session('s-1').context)
+    for (const context of [a!, b!, a!, b!]) await firstValueFrom(context.info())
+
+    expect(sockets).toHaveLength(4)
+    expect(sockets[0]).not.toBe(sockets[1])
+    expect(sockets[2]).toBe(sockets[0])
+    expect(sockets[3]).toBe(sockets[1])
+  })
+
   it('a fetch passed in the options wins, and gets the body and signal the standard way', async () => {
     const srv = await serve(answer(200, ok('via-user-fetch')))
     const userFetch = vi.fn<typeof fetch>((input, init) => fetch(input, init))

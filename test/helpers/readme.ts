@@ -21,7 +21,7 @@ export async function readmeSnippet(heading: string): Promise<string> {
 }
 
 /** A snippet made runnable from source: `from 'agentbay-rx'` → the source entry point. */
-export const fromSource = (snippet: string): string =>
+const fromSource = (snippet: string): string =>
   snippet.replace("from 'agentbay-rx'", `from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/entries/index.ts')).href)}`)
 
 /**
@@ -29,9 +29,15 @@ export const fromSource = (snippet: string): string =>
  * resolved to the sources and `replacements` applied (placeholder ids → real ones). `file` must be
  * inside the repo, so the snippet's `rxjs` import resolves.
  */
-export async function runSnippet(snippet: string, file: string, env: Record<string, string>, replacements: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+export async function runSnippet(
+  snippet: string,
+  file: string,
+  env: Record<string, string>,
+  replacements: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<RunResult> {
   let source = fromSource(snippet)
   for (const [placeholder, value] of Object.entries(replacements)) source = source.replaceAll(placeholder, value)
   await writeFile(file, source)
-  return runProcess(process.execPath, ['--import', 'tsx', file], env, 60_000)
+  return runProcess(process.execPath, ['--import', 'tsx', file], env, timeoutMs)
 }

@@ -11,18 +11,11 @@ import { join } from 'node:path'
 import { type Observable } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentBay, type FileTransferSyncOptions, type Session } from '../../src/entries/index.js'
-import { flushMicrotasks, rejectionRecorder, until } from './helpers.js'
-import { startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
+import { activeCount, activeResources, flushMicrotasks, rejectionRecorder, until } from './helpers.js'
+import { quiesceRemote, startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
 
 const SYNC: FileTransferSyncOptions = { retryInterval: 20, maxRetries: 1500, noTaskGraceMs: 1000 }
 const MiB = 1024 * 1024
-
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1
-  return counts
-}
-const count = (kind: string): number => resources()[kind] ?? 0
 
 /** Paths this process holds open file descriptors on (Linux), below `folder`. */
 const openFilesBelow = (folder: string): string[] => {
@@ -43,13 +36,6 @@ let session: Session
 let scratch: string
 let source: string
 const rejections = rejectionRecorder()
-
-async function quiesce(): Promise<void> {
-  await until(async () => {
-    await emulator.idle()
-    return (await emulator.handlersOpen()) === 0 && (await emulator.stats()).activeTasks === 0
-  }, 60_000, () => 'emulator still busy')
-}
 
 /** Total requests the emulator has seen (RPC and presigned). */
 const requestsSeen = async (): Promise<number> => {
@@ -96,18 +82,18 @@ describe('session.files leaves nothing open (issue 12 item 1)', () => {
     // Warm up: one complete round trip, so the keep-alive pool holds what the transfers use.
     expect((await session.files.uploadAsync(source, remotePath, { sync: SYNC })).success).toBe(true)
     expect((await session.files.downloadAsync(remotePath, { to: join(scratch, 'copy.bin'), sync: SYNC })).success).toBe(true)
-    await quiesce()
+    await quiesceRemote(emulator)
     await flushMicrotasks()
-    const baseline = resources()
+    const baseline = activeResources()
     const check = async (what: string): Promise<void> => {
-      await until(() => count('TCPSocketWrap') <= (baseline['TCPSocketWrap'] ?? 0), 10_000, () => `${what}: sockets ${JSON.stringify(resources())} vs ${JSON.stringify(baseline)}`)
+      await until(() => activeCount('TCPSocketWrap') <= (baseline['TCPSocketWrap'] ?? 0), 10_000, () => `${what}: sockets ${JSON.stringify(activeResources())} vs ${JSON.stringify(baseline)}`)
       await until(() => openFilesBelow(scratch).length === 0, 10_000, () => `${what}: files still open ${openFilesBelow(scratch).join(', ')}`)
       await flushMicrotasks()
-      expect(count('Timeout'), `${what}: timers ${JSON.stringify(resources())}`).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
-      await quiesce()
+      expect(activeCount('Timeout'), `${what}: timers ${JSON.stringify(activeResources())}`).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
+      await quiesceRemote(emulator)
       const seen = await requestsSeen()
       await new Promise((resolve) => setTimeout(resolve, 50))
-      await quiesce()
+      await quiesceRemote(emulator)
       expect(await requestsSeen(), `${what}: requests after the end`).toBe(seen)
       expect((await readdir(scratch)).filter((name) => name.endsWith('.part')), `${what}: temporary files`).toEqual([])
     }

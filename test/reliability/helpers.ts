@@ -247,6 +247,14 @@ export function rejectionRecorder() {
   }
 }
 
+/** Active handles by type (`Timeout`, `TCPSocketWrap`, …) as Node reports them for this process. */
+export function activeResources(): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1
+  return counts
+}
+export const activeCount = (kind: string): number => activeResources()[kind] ?? 0
+
 /** Lets queued promise callbacks (and a would-be unhandled rejection) run. */
 export const flushMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 

@@ -7,27 +7,10 @@ import { lastValueFrom, type Observable, type Subscription } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FaultKind } from '../../src/emulator/index.js'
 import { AgentBay, type Session } from '../../src/entries/index.js'
-import { SYNC, busySockets, createClient, flushMicrotasks, rejectionRecorder, requestsSent, sessionWithMount, until, type TestClient } from './helpers.js'
-import { startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
+import { SYNC, activeCount, activeResources, busySockets, createClient, flushMicrotasks, rejectionRecorder, requestsSent, sessionWithMount, until, type TestClient } from './helpers.js'
+import { quiesceRemote, startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js'
 
-/** Active handles by type (`Timeout`, `TCPSocketWrap`, …) as Node reports them for this process. */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1
-  return counts
-}
-const count = (kind: string): number => resources()[kind] ?? 0
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-/** Waits until the emulator has finished every handler and task (the ceiling only tells a hang from a slow machine). */
-async function quiesce(emulator: RemoteEmulator): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    await emulator.idle()
-    if ((await emulator.handlersOpen()) === 0 && (await emulator.stats()).activeTasks === 0) return
-    await sleep(10)
-  }
-  throw new Error(`emulator still busy: ${JSON.stringify(await emulator.stats())}`)
-}
 
 let emulator: RemoteEmulator
 let client: TestClient
@@ -99,9 +82,9 @@ async function play(s: Scenario): Promise<void> {
 
 describe('resource leaks', () => {
   it('after complete, error or unsubscribe at a random point, no timer, shared poll, socket or request stays alive', async () => {
-    await quiesce(emulator)
+    await quiesceRemote(emulator)
     await sleep(20)
-    const baseline = resources()
+    const baseline = activeResources()
     const coalescer = client.agentBay.coalescer
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
@@ -111,41 +94,41 @@ describe('resource leaks', () => {
         await until(() => busySockets(client.agent) === 0, 10_000, () => `client still has ${busySockets(client.agent)} request(s) open`)
         await flushMicrotasks()
         expect(coalescer.size, 'shared polls in flight').toBe(0)
-        expect(count('Timeout'), `timers: ${JSON.stringify(resources())} vs ${JSON.stringify(baseline)}`).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
+        expect(activeCount('Timeout'), `timers: ${JSON.stringify(activeResources())} vs ${JSON.stringify(baseline)}`).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
         // … and nothing is sent afterwards, while the emulator finishes what it was doing.
         // Counted by the client as they leave: the emulator may still be reading one sent before the stop.
         const sentAtStop = requestsSent(client)
         await emulator.setFaults([])
-        await quiesce(emulator)
+        await quiesceRemote(emulator)
         await sleep(30)
         expect(requestsSent(client), 'requests sent after the call ended').toBe(sentAtStop)
-        expect(count('Timeout')).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
+        expect(activeCount('Timeout')).toBeLessThanOrEqual(baseline['Timeout'] ?? 0)
       }),
       { numRuns: 25, seed: 20_260_601 },
     )
     expect(rejections.seen).toEqual([])
 
     // Only idle keep-alive sockets remain; closing the pool leaves no socket in this process.
-    expect(count('TCPSocketWrap')).toBeLessThanOrEqual(Object.values(client.agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0))
+    expect(activeCount('TCPSocketWrap')).toBeLessThanOrEqual(Object.values(client.agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0))
     client.destroy()
-    await until(() => count('TCPSocketWrap') === 0, 10_000, () => `sockets: ${JSON.stringify(resources())}`)
+    await until(() => activeCount('TCPSocketWrap') === 0, 10_000, () => `sockets: ${JSON.stringify(activeResources())}`)
     await until(async () => (await emulator.stats()).openConnections === 0, 10_000, () => 'emulator connections still open')
   })
 
   it('with the global fetch, unsubscribing mid-request closes the socket while the emulator still holds the request', async () => {
     const plain = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, env: {} })
-    await quiesce(emulator)
-    const timersBefore = count('Timeout')
+    await quiesceRemote(emulator)
+    const timersBefore = activeCount('Timeout')
     // The emulator holds the request for longer than any test: it is certainly still holding it when
     // the socket closes (closing the emulator in afterAll ends the wait).
     await emulator.setFaults([{ action: 'GetContextInfo', kind: 'latency', latencyMs: 600_000, times: 1 }])
     const subscription = plain.session(session.sessionId).context.info().subscribe()
     await until(async () => (await emulator.handlersOpen()) === 1, 30_000, () => 'request never reached the emulator')
-    const socketsDuring = count('TCPSocketWrap')
+    const socketsDuring = activeCount('TCPSocketWrap')
     subscription.unsubscribe()
     // undici destroys the aborted request's socket at once; the emulator is still sleeping on it.
-    await until(() => count('TCPSocketWrap') < socketsDuring, 10_000, () => `sockets: ${JSON.stringify(resources())}`)
-    expect(count('Timeout')).toBeLessThanOrEqual(timersBefore)
+    await until(() => activeCount('TCPSocketWrap') < socketsDuring, 10_000, () => `sockets: ${JSON.stringify(activeResources())}`)
+    expect(activeCount('Timeout')).toBeLessThanOrEqual(timersBefore)
     expect(await emulator.handlersOpen()).toBe(1)
     await emulator.setFaults([])
     await expect(lastValueFrom(plain.session(session.sessionId).context.info())).resolves.toMatchObject({ success: true })

@@ -63,3 +63,14 @@ export async function startRemoteEmulator(options: Omit<EmulatorOptions, 'log' |
     },
   }
 }
+
+/** Waits until the emulator has finished every handler and task (the ceiling only tells a hang from a slow machine). */
+export async function quiesceRemote(emulator: RemoteEmulator): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    await emulator.idle()
+    if ((await emulator.handlersOpen()) === 0 && (await emulator.stats()).activeTasks === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`emulator still busy: ${JSON.stringify(await emulator.stats())}`)
+}

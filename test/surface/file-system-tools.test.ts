@@ -279,6 +279,17 @@ describe('session.fs.watchDirectory() in virtual time (the official watchDirecto
     expect(fake.requestsOf('CallMcpTool').map((request) => [request.params['Name'], request.params['Args']])).toEqual(Array(4).fill(['get_file_change', '{"path":"/w"}']))
   })
 
+  it('without intervalMs, polls every 500 ms after each answer (the README and the official default)', () => {
+    scheduler.run(({ expectObservable }) => {
+      changes(toolAnswer('[]'), toolAnswer(events('/w/a')))
+      // the first poll leaves at 0 and answers at 1; the second leaves 500 ms later and answers at 502.
+      expectObservable(fsOf(true).watchDirectory('/w').pipe(take(1))).toBe('502ms (a|)', {
+        a: [{ eventType: 'modify', path: '/w/a', pathType: 'file' }],
+      })
+    })
+    expect(fake.requestsOf('CallMcpTool')).toHaveLength(2)
+  })
+
   it('skips a poll that failed transiently, and ends with the error of a tool failure', () => {
     scheduler.run(({ expectObservable }) => {
       changes(toolAnswer('[]'), jsonResponse({ RequestId: 'r-503', Code: 'ServiceUnavailable', Message: 'busy' }, 503), toolAnswer('Error: session expired', true))

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EmptyError, firstValueFrom, isObservable, lastValueFrom, throwError } from 'rxjs'
+import { EmptyError, firstValueFrom, isObservable, lastValueFrom } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import * as sdk from '../../src/entries/index.js'
-import { AgentBay, ValidationError, toSyncResult, type Transport } from '../../src/entries/index.js'
+import { AgentBay, ValidationError, toSyncResult } from '../../src/entries/index.js'
 import { REPO_ROOT, testEmulator } from '../cli/helpers.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 // Issue 12 item 7: the README's "Migrating from the official SDKs" table names only calls that exist
 // on the real objects, covers every context-related official method, and the traps it warns
@@ -34,9 +35,8 @@ const OFFICIAL_TEXT = ROWS.map((row) => `${row[0]} ${row[1]}`).join('\n')
 const NAMED_CALLS = [...new Set(ROWS.flatMap((row) => [row[2] ?? '', row[3] ?? ''].flatMap(codeSpans).flatMap(callsIn)))].sort()
 
 // The real objects, on a transport that fails every request (looking names up sends none).
-const offline: Transport = (request) => throwError(() => new Error(`request sent: ${request.action}`))
-const agentBay = new AgentBay({ apiKey: 'test-key', transport: offline, env: {} })
-const ROOTS: Record<string, unknown> = { ...sdk, agentBay, session: agentBay.session('s-1') }
+const { agentBay, session: offlineSession } = offlineClient()
+const ROOTS: Record<string, unknown> = { ...sdk, agentBay, session: offlineSession }
 
 /** The value a dotted name reaches on the real objects, or undefined. */
 function resolve(name: string): unknown {
@@ -148,7 +148,7 @@ describe('the traps the guide warns about are real', () => {
   })
 
   it('the positional forms the guide lists are ValidationErrors naming the form to use', async () => {
-    const session = agentBay.session('s-1')
+    const session = offlineSession
     const untyped = (fn: unknown) => fn as (...args: unknown[]) => unknown
     const failures = [
       () => lastValueFrom(untyped(session.context.sync).call(session.context, 'SdkCtx-1', '/data', 'upload') as never),

@@ -21,19 +21,13 @@ import {
   type SyncPolicyInput,
 } from '../../src/entries/index.js'
 import { serializePersistenceDataList, serializePolicy } from '../../src/entries/wire.js'
-import { thrown } from '../helpers/thrown.js'
+import { validationErrorOf } from '../helpers/thrown.js'
 
 // Issue 12 item 7: the official SDKs' builder names give exactly what this SDK's own builders give,
 // so a port is mechanical; anything they would silently ignore is a ValidationError instead.
 
 /** Calls as plain JavaScript may: any arguments. */
 const untyped = (fn: unknown) => fn as (...args: unknown[]) => unknown
-
-function validationError(call: () => unknown): ValidationError {
-  const error = thrown(call)
-  expect(error).toBeInstanceOf(ValidationError)
-  return error as ValidationError
-}
 
 describe('official policy builder names', () => {
   const parts = [
@@ -70,12 +64,12 @@ describe('official policy builder names', () => {
   })
 
   it('refuses an argument that the official builders would silently ignore, naming the builder that takes it', () => {
-    expect(validationError(() => untyped(newSyncPolicy)({ uploadPolicy: { autoUpload: false } })).message).toContain('newSyncPolicyWithDefaults(partial)')
+    expect(validationErrorOf(() => untyped(newSyncPolicy)({ uploadPolicy: { autoUpload: false } })).message).toContain('newSyncPolicyWithDefaults(partial)')
     for (const [name, build, holder] of parts) {
-      expect(validationError(() => untyped(build)({})).message).toContain(`${name}() takes no arguments`)
-      expect(validationError(() => untyped(holder.default)({})).message).toContain('.default() takes no arguments')
+      expect(validationErrorOf(() => untyped(build)({})).message).toContain(`${name}() takes no arguments`)
+      expect(validationErrorOf(() => untyped(holder.default)({})).message).toContain('.default() takes no arguments')
     }
-    expect(validationError(() => untyped(SyncPolicy.default)({ upload_policy: {} })).message).toContain('SyncPolicy.default() takes no arguments')
+    expect(validationErrorOf(() => untyped(SyncPolicy.default)({ upload_policy: {} })).message).toContain('SyncPolicy.default() takes no arguments')
   })
 
   it('newSyncPolicyWithDefaults(partial) gives syncPolicy(partial), keeping mappingPolicy', () => {
@@ -90,11 +84,11 @@ describe('official policy builder names', () => {
   })
 
   it('newSyncPolicyWithDefaults refuses Python part names, non-objects and invalid values at once', () => {
-    expect(validationError(() => newSyncPolicyWithDefaults({ upload_policy: { auto_upload: false } } as never)).message).toContain('policy: unknown option(s) "upload_policy" (did you mean "uploadPolicy"?)')
-    expect(validationError(() => newSyncPolicyWithDefaults('default' as never)).message).toContain('policy must be an object')
-    expect(validationError(() => newSyncPolicyWithDefaults(null as never)).message).toContain('got null')
-    expect(validationError(() => newSyncPolicyWithDefaults({ bwList: { whiteLists: [{ path: '*.log' }] } })).message).toContain('policy.bwList.whiteLists[0].path must be an exact path')
-    expect(validationError(() => newSyncPolicyWithDefaults({ uploadPolicy: { uploadMode: 'Zip' as never } })).message).toContain('policy.uploadPolicy.uploadMode')
+    expect(validationErrorOf(() => newSyncPolicyWithDefaults({ upload_policy: { auto_upload: false } } as never)).message).toContain('policy: unknown option(s) "upload_policy" (did you mean "uploadPolicy"?)')
+    expect(validationErrorOf(() => newSyncPolicyWithDefaults('default' as never)).message).toContain('policy must be an object')
+    expect(validationErrorOf(() => newSyncPolicyWithDefaults(null as never)).message).toContain('got null')
+    expect(validationErrorOf(() => newSyncPolicyWithDefaults({ bwList: { whiteLists: [{ path: '*.log' }] } })).message).toContain('policy.bwList.whiteLists[0].path must be an exact path')
+    expect(validationErrorOf(() => newSyncPolicyWithDefaults({ uploadPolicy: { uploadMode: 'Zip' as never } })).message).toContain('policy.uploadPolicy.uploadMode')
   })
 })
 
@@ -121,16 +115,16 @@ describe('ContextSync as a value: new ContextSync(…), ContextSync.new(…), ne
   })
 
   it.each(builders)('%s validates at once, naming the argument', (_name, build) => {
-    expect(validationError(() => build('', '/home/wuying/data')).message).toBe('ContextSync.contextId must be a non-empty string')
-    expect(validationError(() => build('SdkCtx-1', 42)).message).toBe('ContextSync.path must be a non-empty string')
-    expect(validationError(() => build('SdkCtx-1', '/data', { bwList: { whiteLists: [{ path: 'logs/*' }] } })).message).toContain(
+    expect(validationErrorOf(() => build('', '/home/wuying/data')).message).toBe('ContextSync.contextId must be a non-empty string')
+    expect(validationErrorOf(() => build('SdkCtx-1', 42)).message).toBe('ContextSync.path must be a non-empty string')
+    expect(validationErrorOf(() => build('SdkCtx-1', '/data', { bwList: { whiteLists: [{ path: 'logs/*' }] } })).message).toContain(
       'ContextSync.policy.bwList.whiteLists[0].path must be an exact path',
     )
   })
 
   it("refuses Python's fourth argument (beta_wait_for_completion), which this SDK does not have", () => {
-    expect(validationError(() => untyped(ContextSync.new)('SdkCtx-1', '/data', undefined, false)).message).toContain('ContextSync.new takes (contextId, path, policy?)')
-    expect(validationError(() => untyped(newContextSync)('SdkCtx-1', '/data', undefined, false)).message).toContain('newContextSync takes')
+    expect(validationErrorOf(() => untyped(ContextSync.new)('SdkCtx-1', '/data', undefined, false)).message).toContain('ContextSync.new takes (contextId, path, policy?)')
+    expect(validationErrorOf(() => untyped(newContextSync)('SdkCtx-1', '/data', undefined, false)).message).toContain('newContextSync takes')
   })
 
   it('a plain object literal still is a ContextSync (the type did not change)', () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, TEST_KEY, runProcess, testEmulator } from '../cli/helpers.js'
-import { fromSource, readmeSnippets } from '../helpers/readme.js'
+import { REPO_ROOT, TEST_KEY, testEmulator } from '../cli/helpers.js'
+import { readmeSnippets, runSnippet } from '../helpers/readme.js'
 
 // Issue 12: every example of the README section runs as written against the emulator and prints
 // what its comments promise.
@@ -32,9 +32,7 @@ describe(`README: ${HEADING.slice(3)}`, () => {
   })
 
   it.each(PROMISED.map((patterns, index) => [index + 1, patterns] as const))('example %i runs against the emulator and prints what it promises', async (number, patterns) => {
-    const file = join(scratch, `example-${number}.mts`)
-    await writeFile(file, fromSource(snippets[number - 1] as string))
-    const result = await runProcess(process.execPath, ['--import', 'tsx', file], env.env, 120_000)
+    const result = await runSnippet(snippets[number - 1] as string, join(scratch, `example-${number}.mts`), env.env, {}, 120_000)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     for (const pattern of patterns) expect(result.stdout).toMatch(pattern)
