@@ -6,7 +6,7 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { SIGNAL_ONLY, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireByteCount, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
@@ -208,9 +208,7 @@ export class ContextService {
     return defer(() => {
       requireData(data)
       requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })', TRANSFER_KEYS)
-      if (options.contentLength !== undefined && !(Number.isInteger(options.contentLength) && options.contentLength >= 0)) {
-        throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(options.contentLength)}`)
-      }
+      if (options.contentLength !== undefined) requireByteCount(options.contentLength, 'contentLength')
       return this.getFileUploadUrl(contextId, path)
     }).pipe(concatMap((presigned) => putPresigned(this.fetch(), presigned.url, data, presigned.requestId, options)))
   }

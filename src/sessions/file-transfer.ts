@@ -22,7 +22,7 @@ import type { Logger } from '../http/config.js'
 import type { DownloadStream, TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireByteCount, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -430,9 +430,7 @@ function requireRemotePath(remotePath: unknown): asserts remotePath is string {
 function uploadOptions(options: FileUploadOptions): CheckedUpload {
   const { contentType, contentLength, sync, timeoutMs } = requireOptions(options, 'files.upload(source, remotePath, options)', UPLOAD_FORM, UPLOAD_KEYS)
   if (contentType !== undefined) requireText(contentType, 'contentType')
-  if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) {
-    throw new ValidationError(`contentLength must be an integer ≥ 0, got ${String(contentLength)}`)
-  }
+  if (contentLength !== undefined) requireByteCount(contentLength, 'contentLength')
   return { contentType, contentLength, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
 }
 

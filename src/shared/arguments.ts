@@ -113,6 +113,17 @@ export function requirePositiveInteger(value: unknown, name: string): void {
   }
 }
 
+/**
+ * A number of bytes (an upload's `contentLength`): an integer ≥ 0 that a number holds exactly. From
+ * 2^53 on, `String(n)` is not the length the caller meant (2^53 + 1 reads as 2^53), so a
+ * Content-Length sent from it could be wrong by a byte.
+ */
+export function requireByteCount(value: unknown, name: string): asserts value is number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new ValidationError(`${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (a number of bytes), got ${describe(value)}`)
+  }
+}
+
 /** The protocol documents no upper bound for page sizes, so none is invented here. */
 export function requirePageSize(value: unknown, name: string): void {
   requirePositiveInteger(value, name)

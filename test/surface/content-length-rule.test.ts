@@ -1,0 +1,83 @@
+// One rule for an upload's `contentLength`, in both upload methods: an integer ≥ 0 that a number
+// holds exactly (≤ 2^53 − 1). context.upload used to let 2^53 through (Number.isInteger) while
+// files.upload refused it (Number.isSafeInteger). Each bad value is a ValidationError naming the
+// option, nothing reaches the emulator, and the same client then uploads with a good length.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { AgentBay, ValidationError, type FileTransferSyncOptions, type Session } from '../../src/entries/index.js'
+import { requireByteCount } from '../../src/shared/arguments.js'
+
+const BAD_LENGTHS: readonly unknown[] = [2 ** 53, 1.5, -1, NaN, Infinity, '10']
+const SYNC: FileTransferSyncOptions = { retryInterval: 20, maxRetries: 1500, noTaskGraceMs: 1000 }
+const BYTES = new Uint8Array([1, 2, 3])
+
+let emulator: Emulator
+let dataDir: string
+let agentBay: AgentBay
+let session: Session
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'agentbay-content-length-'))
+  emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, taskDelayMs: 20 })
+  agentBay = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, env: {} })
+  const created = await agentBay.createAsync()
+  session = created.session!
+})
+
+afterAll(async () => {
+  await session?.deleteAsync({ pollIntervalMs: 20, timeoutMs: 60_000 })
+  await emulator?.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+/** Every request the emulator has seen: RPCs and presigned PUT/GET. */
+const seen = (): number => Object.values(emulator.stats().calls).reduce((sum, n) => sum + n, 0) + emulator.stats().fileRequests
+
+/** A plain-JavaScript call: any value, no type to stop it. */
+const asLength = (value: unknown): number => value as number
+
+async function expectRefused(call: Promise<unknown>, value: unknown): Promise<void> {
+  const error = await call.then(
+    () => new Error('resolved'),
+    (caught: unknown) => caught,
+  )
+  expect(error, String(value)).toBeInstanceOf(ValidationError)
+  expect((error as Error).message).toMatch(/^contentLength must be an integer from 0 to 9007199254740991/)
+}
+
+const stream = (): Readable => Readable.from([Buffer.from(BYTES)])
+
+describe('contentLength: one rule for context.upload and files.upload', () => {
+  it.each(BAD_LENGTHS.map((value) => [String(typeof value === 'string' ? JSON.stringify(value) : value), value]))(
+    'contentLength %s is refused by both methods and both forms, nothing is sent, and the client goes on',
+    async (_label, value) => {
+      const context = await firstValueFrom(agentBay.context.create(`content-length-${String(Math.random()).slice(2, 10)}`))
+      const before = seen()
+      const refusals: [Observable<unknown> | Promise<unknown>][] = [
+        [agentBay.context.upload(context.id, '/a.bin', stream(), { contentLength: asLength(value) })],
+        [agentBay.context.uploadAsync(context.id, '/a.bin', stream(), { contentLength: asLength(value) })],
+        [session.files.upload(stream(), '/tmp/file-transfer/a.bin', { contentLength: asLength(value), sync: SYNC })],
+        [session.files.uploadAsync(stream(), '/tmp/file-transfer/a.bin', { contentLength: asLength(value), sync: SYNC })],
+      ]
+      for (const [call] of refusals) await expectRefused(call instanceof Promise ? call : lastValueFrom(call), value)
+      expect(seen()).toBe(before)
+
+      const uploaded = await agentBay.context.uploadAsync(context.id, '/a.bin', stream(), { contentLength: BYTES.byteLength })
+      expect(uploaded).toMatchObject({ success: true, transferredBytes: 3 })
+      const transferred = await session.files.uploadAsync(stream(), '/tmp/file-transfer/a.bin', { contentLength: BYTES.byteLength, sync: SYNC })
+      expect(transferred.success).toBe(true)
+      expect(emulator.stats().fileRequests).toBeGreaterThan(0)
+    },
+  )
+
+  it('the bounds themselves pass the check: 0 and 2^53 − 1', () => {
+    expect(() => requireByteCount(0, 'contentLength')).not.toThrow()
+    expect(() => requireByteCount(Number.MAX_SAFE_INTEGER, 'contentLength')).not.toThrow()
+    expect(() => requireByteCount(Number.MAX_SAFE_INTEGER + 1, 'contentLength')).toThrow(ValidationError)
+  })
+})
