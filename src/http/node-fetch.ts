@@ -4,11 +4,12 @@ import type { Agent as HttpsAgent } from 'node:https'
 /**
  * The transport's default `fetch` (issue 13 goal 1): `node:http`/`node:https` with keep-alive
  * agents, where Node's global `fetch` (undici) spent most of an `info` call's CPU in web streams.
- * It answers like `fetch` where the transport looks: a `Response` with status, headers and the
- * whole body; `TypeError('fetch failed', { cause })` when no answer came, `TypeError('terminated',
- * { cause })` when the answer broke off; the signal's reason on abort, with the socket destroyed.
- * It never follows a redirect: a 3xx with `Location` fails unless `redirect: 'manual'` (the API
- * never redirects, and following would re-send the form body, key included, elsewhere).
+ * It is ky's `fetch`, typed as one, but it serves only the transport's own calls: a `DirectCall`
+ * in ky's pass-through options (a user's own `fetch` is called by ky instead of this one). It
+ * fails like `fetch` where the transport looks: `TypeError('fetch failed', { cause })` when no
+ * answer came, `TypeError('terminated', { cause })` when the answer broke off; the cancel reason
+ * on cancel, with the socket destroyed. It never follows a redirect: a 3xx with `Location` fails
+ * (the API never redirects, and following would re-send the form body, key included, elsewhere).
  */
 export type NodeFetch = typeof fetch
 
@@ -29,7 +30,7 @@ export interface NodeFetchAgents {
  */
 export const DIRECT_CALL = 'agentbayDirect'
 
-export class DirectCall implements Cancellation {
+export class DirectCall {
   private cancelled: Error | undefined
   private onCancel: ((reason: Error) => void) | undefined
 
@@ -92,70 +93,38 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
     const scheme = url.startsWith('https:') ? 'https' : 'http'
     return (clients[scheme] ??= load(scheme, agents[scheme]).then((loaded) => (clients[scheme] = loaded)))
   }
-  const sendDirect = (call: DirectCall, method: string, manualRedirect: boolean, loaded: Client): Promise<Response> =>
-    exchange(loaded, call.url, method, call.headers, call.body, manualRedirect, call).then(
-      (answer) => new BufferedAnswer(answer) as unknown as Response,
-    )
+  const send = (call: DirectCall, method: string, loaded: Client): Promise<Response> =>
+    exchange(loaded, method, call).then((answer) => new BufferedAnswer(answer) as unknown as Response)
   return async (input, init) => {
-    const direct = (init as Record<string, unknown> | undefined)?.[DIRECT_CALL] as DirectCall | undefined
-    if (direct !== undefined && input instanceof Request) {
-      const loaded = client(direct.url)
-      const manual = input.redirect === 'manual'
-      return loaded instanceof Promise ? sendDirect(direct, input.method, manual, await loaded) : sendDirect(direct, input.method, manual, loaded)
+    const call = (init as Record<string, unknown> | undefined)?.[DIRECT_CALL]
+    // ky calls it with its Request and our options; nothing else does (see NodeFetch).
+    if (!(call instanceof DirectCall) || !(input instanceof Request)) {
+      throw new TypeError(`createNodeFetch serves only the transport's calls: ky's Request with a DirectCall in ${DIRECT_CALL}`)
     }
-    const request = init === undefined && input instanceof Request ? input : new Request(input, init)
-    const url = request.url // read once: undici serializes it on every read
-    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
-    const headers: Record<string, string | number> = {}
-    request.headers.forEach((value, key) => (headers[key] = value))
-    const answer = await exchange(await client(url), url, request.method, headers, body, request.redirect === 'manual', signalCancellation(request.signal))
-    return new Response((answer.bytes ?? null) as unknown as BodyInit | null, { status: answer.status, statusText: answer.statusText, headers: headersOf(answer.rawHeaders) })
+    const loaded = client(call.url)
+    return loaded instanceof Promise ? send(call, input.method, await loaded) : send(call, input.method, loaded)
   }
 }
-
-/** Who may stop an exchange: a `DirectCall`, or an `AbortSignal` seen through `signalCancellation`. */
-interface Cancellation {
-  reason(): Error | undefined
-  /** Registers the one listener; returns how to remove it. */
-  listen(onCancel: (reason: Error) => void): () => void
-}
-
-const signalCancellation = (signal: AbortSignal): Cancellation => ({
-  reason: () => (signal.aborted ? (signal.reason as Error) : undefined),
-  listen: (onCancel) => {
-    const listener = (): void => onCancel(signal.reason as Error)
-    signal.addEventListener('abort', listener)
-    return () => signal.removeEventListener('abort', listener)
-  },
-})
 
 /** One answer, whole: `bytes` is undefined for statuses that have no body. */
 interface Answer {
   readonly status: number
   readonly statusText: string
   readonly headers: IncomingHttpHeaders
-  readonly rawHeaders: readonly string[]
   readonly bytes: Buffer | undefined
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-function exchange(
-  client: Client,
-  url: string,
-  method: string,
-  headers: Record<string, string | number>,
-  body: string | Buffer | undefined,
-  manualRedirect: boolean,
-  cancellation: Cancellation,
-): Promise<Answer> {
-  const cancelled = cancellation.reason()
+function exchange(client: Client, method: string, call: DirectCall): Promise<Answer> {
+  const cancelled = call.reason()
   if (cancelled !== undefined) return Promise.reject(cancelled)
+  const { url, headers, body } = call
   // The global fetch's defaults, so a server sees what it saw before this fetch replaced it.
   headers['accept'] ??= '*/*'
   headers['user-agent'] ??= 'node'
-  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
+  headers['content-length'] = Buffer.byteLength(body)
   return new Promise<Answer>((resolve, reject) => {
     let settled = false
     let stopListening = (): void => undefined
@@ -168,14 +137,14 @@ function exchange(
     }
     const outgoing = client.request(url, { method, headers, agent: client.agent })
     // Destroying the request destroys its socket: an aborted exchange is never reused.
-    stopListening = cancellation.listen((reason) => {
+    stopListening = call.listen((reason) => {
       settle(reason)
       outgoing.destroy()
     })
     outgoing.on('error', (error) => settle(new TypeError('fetch failed', { cause: error })))
     outgoing.on('response', (incoming) => {
       const status = incoming.statusCode ?? 0
-      if (REDIRECTS.has(status) && incoming.headers.location !== undefined && !manualRedirect) {
+      if (REDIRECTS.has(status) && incoming.headers.location !== undefined) {
         settle(new TypeError('fetch failed', { cause: new Error('unexpected redirect') }))
         outgoing.destroy()
         return
@@ -187,7 +156,6 @@ function exchange(
           status,
           statusText: incoming.statusMessage ?? '',
           headers: incoming.headers,
-          rawHeaders: incoming.rawHeaders,
           bytes: NULL_BODY.has(status) ? undefined : bytes,
         })
       })
@@ -205,12 +173,6 @@ function readBody(incoming: IncomingMessage, done: (error: Error | undefined, by
   incoming.on('close', () => {
     if (!incoming.complete) done(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }))
   })
-}
-
-const headersOf = (raw: readonly string[]): Headers => {
-  const headers = new Headers()
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-  return headers
 }
 
 /** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded as UTF-8. */
