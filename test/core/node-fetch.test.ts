@@ -264,14 +264,19 @@ describe('createNodeFetch: the transport\'s own calls (ky\'s Request with a Dire
     expect(socketCount(agent.freeSockets)).toBe(0)
   })
 
-  it('a call cancelled before it is sent sends nothing', async () => {
-    const srv = await serve(answer(200, ok('never')))
-    const { fetch: nodeFetch } = ownedFetch()
-    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x')
+  it('a call cancelled before it is sent sends nothing: no connection opened, and a later call is the only one the server sees', async () => {
+    const srv = await serve((seen, res) => reply(res, 200, ok(`r-${seen.index}`)))
+    const { fetch: nodeFetch, agent } = ownedFetch()
+    const connections = vi.spyOn(agent, 'createConnection')
+    const call = new DirectCall(`${srv.endpoint}/`, {}, 'early=1')
     call.cancel(new DOMException('early', 'AbortError'))
     const error = await rejectionOf(nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call)))
     expect(error.message).toBe('early')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(srv.requests).toHaveLength(0)
+    // No wait for "long enough": a connection would have been opened at once, and the server
+    // answers the later call only after it read it, so a sent early call would be in the list.
+    expect(connections).not.toHaveBeenCalled()
+    expect(JSON.parse(await (await post(nodeFetch, `${srv.endpoint}/`, 'later=1')).text())).toMatchObject({ RequestId: 'r-0' })
+    expect(srv.requests.map((seen) => seen.body)).toEqual(['later=1'])
+    expect(connections).toHaveBeenCalledTimes(1)
   })
 })
