@@ -3,10 +3,10 @@ import { EventEmitter } from 'node:events'
 import { constants, existsSync } from 'node:fs'
 import { lstat, mkdir, open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it, vi } from 'vitest'
 import { LOCK_FILE_NAME, runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
 import { connectableHost } from '../../src/emulator/emulator.js'
+import { PendingWork } from '../../src/emulator/pending-work.js'
 import { StateStore } from '../../src/emulator/store.js'
 import { contextInfo, createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
 
@@ -64,40 +64,46 @@ describe('emulator lifecycle', () => {
   })
 
   // README "Durability" and "One emulator per dataDir": close() resolves, and frees the lock, only
-  // once every request handler already running has ended. The handler is held deterministically at
-  // its state write (a gate on StateStore.mutate) until the test lets it go.
+  // once every request handler already running has ended. No time window: the handler is held at
+  // its state write (a gate on StateStore.mutate) and let go only when close() waits on the work
+  // tracker holding it; a close() that does not wait resolves with the handler still held.
   it('waits for a request handler still running, and keeps the lock until it ended', async () => {
     const emulator = await env.start()
     const lockFile = join(emulator.dataDir, LOCK_FILE_NAME)
+    let closed = false
     let letGo!: () => void
     const gate = new Promise<void>((resolve) => (letGo = resolve))
     let held!: () => void
     const handlerHeld = new Promise<void>((resolve) => (held = resolve))
+    let whenWritten: { closed: boolean; lockHeld: boolean } | undefined
     const write = StateStore.prototype.mutate
     const mutate = vi.spyOn(StateStore.prototype, 'mutate').mockImplementationOnce(async function (this: StateStore, change) {
       held()
       await gate
-      return write.call(this, change) as never
+      const result = await write.call(this, change)
+      whenWritten = { closed, lockHeld: existsSync(lockFile) }
+      return result as never
+    })
+    const waitFor = PendingWork.prototype.settled
+    const waits = vi.spyOn(PendingWork.prototype, 'settled').mockImplementation(function (this: PendingWork) {
+      if (this.size > 0) letGo() // close() waits on the tracker that holds the running handler
+      return waitFor.call(this)
     })
     try {
       const call = createContext(emulator, 'held').catch(() => undefined)
       await handlerHeld // the GetContext handler is at its write now, and stays there
-      let closed = false
       const closing = emulator.close().then(() => (closed = true))
-      // close() destroys every socket before its last waits: once the client saw its call fail, only
-      // the handler, the work and the lock are left, so the window below covers exactly those steps
-      // (a window counted from close() could end before them on a loaded machine and prove nothing).
-      await call
-      await sleep(300)
+      await Promise.race([closing, gate])
       expect(closed, 'close() resolved while a handler was still running').toBe(false)
-      expect(existsSync(lockFile), 'lock released while a handler was still running').toBe(true)
-      letGo() // the handler writes its context, answers into a closed socket, ends
       await closing
+      await call
+      expect(whenWritten, 'the handler ended before close() resolved and before the lock was released').toEqual({ closed: false, lockHeld: true })
       expect(await readFile(join(emulator.dataDir, 'state.json'), 'utf8')).toContain('"held"')
       expect(existsSync(lockFile)).toBe(false)
     } finally {
       letGo()
       mutate.mockRestore()
+      waits.mockRestore()
     }
   })
 
