@@ -119,6 +119,8 @@ export const editFileTool: Tool = async (input, env) => {
       text = text.slice(0, at) + newText + text.slice(at + oldText.length)
     }
     if (dryRun) return ok(`Dry run: ${edits.length} edit(s) would apply to ${displayPath(segments)}`)
+    // No second walk: the rename replaces a final link rather than following it, and only the host can
+    // plant links (no tool, sync or extraction makes one); a re-walk would narrow, not close, its window.
     await writeFileAtomic(env.tmpDir, path, text)
     return ok(`Successfully applied ${edits.length} edit(s) to ${displayPath(segments)}`)
   })
