@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { displayPath, inspectInside, type SafeSegments } from './paths.js'
-import { ok, onPath, pathArg, ToolFailure, type ChangeSnapshots, type Tool } from './tool-support.js'
+import { ok, onPath, pathArg, ToolFailure, type SessionWatches, type Snapshot, type Tool } from './tool-support.js'
 
 /** Bounds on what one session's watches may hold in memory. */
 const MAX_WATCHED_PATHS = 32
@@ -20,33 +20,32 @@ interface FileChangeEvent {
  */
 export const getFileChangeTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
-  const snapshots = env.changeSnapshots
-  if (snapshots === undefined) throw new ToolFailure('get_file_change is not available here')
+  const watches = env.changeWatches
+  if (watches === undefined) throw new ToolFailure('get_file_change is not available here')
   return onPath(segments, async () => {
     const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
     if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
     const current = await snapshot(root, segments)
-    const key = displayPath(segments)
-    const previous = snapshots.get(key)
-    snapshots.delete(key) // re-inserted last: the map's order is least recently polled first
-    snapshots.set(key, current)
-    if (snapshots.size > MAX_WATCHED_PATHS) snapshots.delete(snapshots.keys().next().value!)
+    const previous = watches.replace(displayPath(segments), current)
     return ok(JSON.stringify(previous === undefined ? [] : diff(previous, current)))
   })
 }
 
 /**
- * The `get_file_change` watches of one emulator, per session. They live in memory only, and a
- * session's are dropped when it is deleted.
+ * The `get_file_change` watches of one emulator, per session. They live in memory only; a
+ * session holds nothing until its first watch is taken, and drops its watches when it is deleted.
  */
 export class ChangeWatches {
-  private readonly sessions = new Map<string, ChangeSnapshots>()
+  /** Session id → (watched path → the tree seen at its previous call), least recently polled first. */
+  private readonly sessions = new Map<string, Map<string, Snapshot>>()
 
-  /** The watches of `sessionId` (created empty). */
-  of(sessionId: string): ChangeSnapshots {
-    let snapshots = this.sessions.get(sessionId)
-    if (snapshots === undefined) this.sessions.set(sessionId, (snapshots = new Map()))
-    return snapshots
+  /**
+   * The watches of `sessionId` for one tool call; creates nothing by itself. A watch is kept only
+   * while `keeps()` holds: one taken by a call that outlived the start of its session's deletion
+   * (after `forget`) would otherwise stay for the emulator's lifetime.
+   */
+  of(sessionId: string, keeps: () => boolean): SessionWatches {
+    return { replace: (path, now) => (keeps() ? this.replace(sessionId, path, now) : undefined) }
   }
 
   forget(sessionId: string): void {
@@ -58,6 +57,21 @@ export class ChangeWatches {
     let count = 0
     for (const snapshots of this.sessions.values()) count += snapshots.size
     return count
+  }
+
+  /** Sessions holding at least one watch. */
+  get watchingSessions(): number {
+    return this.sessions.size
+  }
+
+  private replace(sessionId: string, path: string, now: Snapshot): Snapshot | undefined {
+    let snapshots = this.sessions.get(sessionId)
+    if (snapshots === undefined) this.sessions.set(sessionId, (snapshots = new Map()))
+    const previous = snapshots.get(path)
+    snapshots.delete(path) // re-inserted last: the map's order is least recently polled first
+    snapshots.set(path, now)
+    if (snapshots.size > MAX_WATCHED_PATHS) snapshots.delete(snapshots.keys().next().value!)
+    return previous
   }
 }
 

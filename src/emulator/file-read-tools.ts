@@ -167,8 +167,16 @@ export async function existing(env: ToolEnvironment, segments: SafeSegments, fie
 export async function openRegularFile(env: ToolEnvironment, segments: SafeSegments): Promise<{ path: string; handle: FileHandle }> {
   const { path, info } = await existing(env, segments)
   if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: is a directory`)
-  if (!info.isFile()) throw new ToolFailure(`${displayPath(segments)}: not a regular file`)
+  refuseSpecialFile(info, segments)
   return { path, handle: await open(path, constants.O_RDONLY | constants.O_NOFOLLOW) }
+}
+
+/**
+ * Refuses an entry that is neither a regular file nor a folder (a FIFO, socket or device planted by
+ * the host): opening one for reading or writing can block until another process comes.
+ */
+export function refuseSpecialFile(info: Stats | undefined, segments: SafeSegments): void {
+  if (info !== undefined && !info.isFile() && !info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a regular file`)
 }
 
 async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {

@@ -1,7 +1,8 @@
-import { appendFile, readFile, rename, rm } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { lstat, open, readFile, rename, rm } from 'node:fs/promises'
 import { createFileExclusive, writeFileAtomic } from './fs-ops.js'
-import { existing, openRegularFile, MAX_READ_BYTES } from './file-read-tools.js'
-import { displayPath, ensureDirInside, isWithin, prepareEntryInside } from './paths.js'
+import { existing, openRegularFile, MAX_READ_BYTES, refuseSpecialFile } from './file-read-tools.js'
+import { displayPath, ensureDirInside, isErrno, isWithin, prepareEntryInside, type SafeSegments } from './paths.js'
 import { ok, onPath, pathArg, stringArg, ToolFailure, type Tool, type ToolInput } from './tool-support.js'
 
 const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
@@ -22,12 +23,34 @@ export const writeFileTool: Tool = async (input, env) => {
   if (segments.length === 0) throw new ToolFailure('path must name a file')
   const bytes = Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8')
   return onPath(segments, async () => {
-    const { path: file } = await prepareEntryInside(env.sandboxRoot, segments, 'path')
-    if (mode === 'append') await appendFile(file, bytes)
+    const { path: file, info } = await prepareEntryInside(env.sandboxRoot, segments, 'path')
+    refuseSpecialFile(info, segments)
+    if (mode === 'append') await appendToRegularFile(file, bytes, segments)
     else if (mode === 'create_new') await createFileExclusive(env.tmpDir, file, bytes)
     else await writeFileAtomic(env.tmpDir, file, bytes)
     return ok(`Successfully wrote ${bytes.length} bytes to ${displayPath(segments)}`)
   })
+}
+
+/**
+ * Appends to `file` (created if missing). Opened without blocking and checked again once open: a
+ * FIFO planted after the walk must not hold the call (and `close()`) until a reader comes.
+ */
+async function appendToRegularFile(file: string, bytes: Uint8Array, segments: SafeSegments): Promise<void> {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK
+  let handle
+  try {
+    handle = await open(file, flags, 0o666)
+  } catch (error) {
+    if (isErrno(error, 'ENXIO')) refuseSpecialFile(await lstat(file), segments) // a FIFO nobody reads
+    throw error
+  }
+  try {
+    refuseSpecialFile(await handle.stat(), segments)
+    await handle.writeFile(bytes)
+  } finally {
+    await handle.close()
+  }
 }
 
 export const createDirectoryTool: Tool = async (input, env) => {
@@ -96,6 +119,8 @@ export const editFileTool: Tool = async (input, env) => {
       text = text.slice(0, at) + newText + text.slice(at + oldText.length)
     }
     if (dryRun) return ok(`Dry run: ${edits.length} edit(s) would apply to ${displayPath(segments)}`)
+    // No second walk: the rename replaces a final link rather than following it, and only the host can
+    // plant links (no tool, sync or extraction makes one); a re-walk would narrow, not close, its window.
     await writeFileAtomic(env.tmpDir, path, text)
     return ok(`Successfully applied ${edits.length} edit(s) to ${displayPath(segments)}`)
   })

@@ -89,11 +89,8 @@ export interface NormalizedEmulatorOptions {
 
 /** Validates once; nothing after this reads raw options. Throws `TypeError` on a bad value. */
 export function normalizeEmulatorOptions(options: EmulatorOptions = {}): NormalizedEmulatorOptions {
-  try {
-    requireKnownKeys(options, 'startEmulator(options)', EMULATOR_OPTION_KEYS)
-  } catch (error) {
-    throw new TypeError((error as Error).message) // the emulator's bad-option error, like every check below
-  }
+  // The emulator's bad-option error is a TypeError, like every check below.
+  requireKnownKeys(options, 'startEmulator(options)', EMULATOR_OPTION_KEYS, undefined, TypeError)
   const port = options.port ?? EMULATOR_DEFAULTS.port
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be an integer within 0..65535')
   const taskDelayMs = nonNegative('taskDelayMs', options.taskDelayMs ?? EMULATOR_DEFAULTS.taskDelayMs)

@@ -153,8 +153,9 @@ export class SyncTaskRunner {
     const mount = toAbsoluteSegments(spec.path, 'Path')
     const select = selectorFor(spec.policy)
     const sessionRoot = layout.sessionRoot(sessionId)
-    // Extension mounts keep their files at the session path inside the context (calls doc §5.3).
-    const contextRoot = join(layout.contextRoot(spec.contextId), ...contextFolderOf(mount))
+    // Extension mounts keep their files at the session path inside the context (calls doc §5.3);
+    // walked like every other path, so a symbolic link on the way there is refused, never followed.
+    const { path: contextRoot } = await inspectInside(layout.contextRoot(spec.contextId), contextFolderOf(mount), 'Path')
     const copyOptions = { bytesPerSecond: this.deps.bytesPerSecond, signal }
     let filesCopied = 0
     let bytesCopied = 0

@@ -11,12 +11,18 @@ export interface ToolResult {
 export interface ToolEnvironment {
   readonly sandboxRoot: string
   readonly tmpDir: string
-  /** `get_file_change`: per watched path, the tree seen at the previous call (absent: the tool fails). */
-  readonly changeSnapshots?: ChangeSnapshots
+  /** `get_file_change`: the session's watches (absent: the tool fails). */
+  readonly changeWatches?: SessionWatches
 }
 
-/** Watched path → (entry path → signature: `dir`, or `file:<size>:<mtimeMs>`). */
-export type ChangeSnapshots = Map<string, ReadonlyMap<string, string>>
+/** A watched tree: entry path → signature (`dir`, or `file:<size>:<mtimeMs>`). */
+export type Snapshot = ReadonlyMap<string, string>
+
+/** One session's `get_file_change` watches. */
+export interface SessionWatches {
+  /** Records `now` as the tree seen at `path`; answers the one seen at the previous call (`undefined`: the first). */
+  replace(path: string, now: Snapshot): Snapshot | undefined
+}
 
 /** A tool's parsed `Args` object. */
 export type ToolInput = Readonly<Record<string, unknown>>

@@ -37,12 +37,21 @@ export function requireOptions<T extends object>(value: T | undefined, call: str
   return value
 }
 
+/** The error a check throws, given its message (`ValidationError` unless a caller has its own bad-argument type). */
+export type ArgumentErrorType = new (message: string) => Error
+
 /**
  * Refuses any own key of `value` that `known` does not list, even one whose value is `undefined`:
- * a `ValidationError` naming the call and each unknown key, with the known key it most likely
+ * a `ValidationError` (or `errorType`) naming the call and each unknown key, with the known key it most likely
  * meant (`sync_context` → `syncContext`, `timeout` → `timeoutMs`) and the known keys.
  */
-export function requireKnownKeys(value: object, call: string, known: Readonly<Record<string, true>>, use?: string): void {
+export function requireKnownKeys(
+  value: object,
+  call: string,
+  known: Readonly<Record<string, true>>,
+  use?: string,
+  errorType: ArgumentErrorType = ValidationError,
+): void {
   const knownKeys = Object.keys(known)
   const unknown = Object.keys(value).filter((key) => !Object.hasOwn(known, key))
   if (unknown.length === 0) return
@@ -55,7 +64,7 @@ export function requireKnownKeys(value: object, call: string, known: Readonly<Re
   })
   const listed = unknown.map((key, index) => `${JSON.stringify(key)}${hints[index] ?? ''}`).join(', ')
   const knownText = knownKeys.length === 0 ? 'none' : knownKeys.join(', ')
-  throw new ValidationError(`${call}: unknown option(s) ${listed}; known: ${knownText}${use === undefined ? '' : `; use ${use}`}`)
+  throw new errorType(`${call}: unknown option(s) ${listed}; known: ${knownText}${use === undefined ? '' : `; use ${use}`}`)
 }
 
 /**

@@ -1,8 +1,21 @@
 // Review of stop 15: get_file_change watches lived in a module-level WeakMap keyed by the emulator,
 // and a deleted session's watches stayed there as long as the emulator ran. They belong to the
 // emulator instance now and go with their session; `stats().watchedPaths` counts them.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import type { Emulator } from '../../src/emulator/index.js'
+import { ChangeWatches } from '../../src/emulator/file-changes.js'
 import { createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
+
+/** The emulator's own watches (the instance `stats()` reads), to see what it holds beyond `watchedPaths`. */
+function watchesOf(emulator: Emulator): ChangeWatches {
+  const read = vi.spyOn(ChangeWatches.prototype, 'watchedPaths', 'get')
+  try {
+    emulator.stats()
+    return read.mock.contexts.at(-1) as ChangeWatches
+  } finally {
+    read.mockRestore()
+  }
+}
 
 describe('get_file_change watches', () => {
   const env = useEmulator({ taskDelayMs: 5 })
@@ -48,4 +61,37 @@ describe('get_file_change watches', () => {
     expect(uploading()[0]).toMatchObject({ taskType: 'upload', finishTime: 0 })
     expect(emulator.stats().watchedPaths).toBe(0)
   })
+
+  // Closing note of stop 16: every CallMcpTool made its session an empty watch map, held until the
+  // session's deletion — for sessions that never called get_file_change too.
+  it('hold nothing for a session until get_file_change takes a watch, however many other tool calls it makes', async () => {
+    const emulator = await env.start()
+    const watches = watchesOf(emulator)
+    const sessions = await Promise.all(Array.from({ length: 12 }, () => createSession(emulator, [])))
+    for (const session of sessions) {
+      await tool(emulator, session, 'write_file', { path: '/d/a.txt', content: 'a' })
+      await tool(emulator, session, 'read_file', { path: '/d/a.txt' })
+      await tool(emulator, session, 'list_directory', { path: '/d' })
+      // A refused watch takes nothing either.
+      expect(await tool(emulator, session, 'get_file_change', { path: '/d/a.txt' })).toEqual({ text: '/d/a.txt: not a directory', isError: true })
+    }
+    expect(watches.watchingSessions).toBe(0)
+    expect(emulator.stats().watchedPaths).toBe(0)
+
+    expect(await tool(emulator, sessions[0]!, 'get_file_change', { path: '/d' })).toEqual({ text: '[]', isError: false })
+    expect(watches.watchingSessions).toBe(1)
+    expect(emulator.stats().watchedPaths).toBe(1)
+  })
+
+  it('keep no watch taken once the session stopped keeping them (a call that outlived the start of its deletion)', () => {
+    const watches = new ChangeWatches()
+    let deleting = false
+    const session = watches.of('s-1', () => !deleting)
+    expect(session.replace('/d', new Map([['/d/a', 'dir']]))).toBeUndefined()
+    watches.forget('s-1') // the deletion starts while another call is still walking its tree
+    deleting = true
+    expect(session.replace('/d', new Map())).toBeUndefined()
+    expect([watches.watchingSessions, watches.watchedPaths]).toEqual([0, 0])
+  })
 })
+

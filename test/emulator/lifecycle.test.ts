@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { constants, existsSync } from 'node:fs'
-import { mkdir, open, readFile } from 'node:fs/promises'
+import { lstat, mkdir, open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { LOCK_FILE_NAME, runEmulatorFromCli, SHUTDOWN_MESSAGE, startEmulator } from '../../src/emulator/index.js'
 import { connectableHost } from '../../src/emulator/emulator.js'
+import { PendingWork } from '../../src/emulator/pending-work.js'
+import { StateStore } from '../../src/emulator/store.js'
 import { contextInfo, createContext, createSession, eventually, ok, rpc, tool, useEmulator } from './helpers.js'
 
 describe('emulator lifecycle', () => {
@@ -63,38 +64,72 @@ describe('emulator lifecycle', () => {
   })
 
   // README "Durability" and "One emulator per dataDir": close() resolves, and frees the lock, only
-  // once every request handler already running has ended. The handler is held deterministically:
-  // write_file appending to a FIFO blocks in open() until a reader comes, whatever the sockets do.
-  it.skipIf(process.platform === 'win32')('waits for a request handler still running, and keeps the lock until it ended', async () => {
+  // once every request handler already running has ended. No time window: the handler is held at
+  // its state write (a gate on StateStore.mutate) and let go only when close() waits on the work
+  // tracker holding it; a close() that does not wait resolves with the handler still held.
+  it('waits for a request handler still running, and keeps the lock until it ended', async () => {
+    const emulator = await env.start()
+    const lockFile = join(emulator.dataDir, LOCK_FILE_NAME)
+    let closed = false
+    let letGo!: () => void
+    const gate = new Promise<void>((resolve) => (letGo = resolve))
+    let held!: () => void
+    const handlerHeld = new Promise<void>((resolve) => (held = resolve))
+    let whenWritten: { closed: boolean; lockHeld: boolean } | undefined
+    const write = StateStore.prototype.mutate
+    const mutate = vi.spyOn(StateStore.prototype, 'mutate').mockImplementationOnce(async function (this: StateStore, change) {
+      held()
+      await gate
+      const result = await write.call(this, change)
+      whenWritten = { closed, lockHeld: existsSync(lockFile) }
+      return result as never
+    })
+    const waitFor = PendingWork.prototype.settled
+    const waits = vi.spyOn(PendingWork.prototype, 'settled').mockImplementation(function (this: PendingWork) {
+      if (this.size > 0) letGo() // close() waits on the tracker that holds the running handler
+      return waitFor.call(this)
+    })
+    try {
+      const call = createContext(emulator, 'held').catch(() => undefined)
+      await handlerHeld // the GetContext handler is at its write now, and stays there
+      const closing = emulator.close().then(() => (closed = true))
+      await Promise.race([closing, gate])
+      expect(closed, 'close() resolved while a handler was still running').toBe(false)
+      await closing
+      await call
+      expect(whenWritten, 'the handler ended before close() resolved and before the lock was released').toEqual({ closed: false, lockHeld: true })
+      expect(await readFile(join(emulator.dataDir, 'state.json'), 'utf8')).toContain('"held"')
+      expect(existsSync(lockFile)).toBe(false)
+    } finally {
+      letGo()
+      mutate.mockRestore()
+      waits.mockRestore()
+    }
+  })
+
+  // Closing note of stop 16: write_file appending onto a FIFO the host planted blocked in open()
+  // until a reader came, and close() waited on that handler. Every mode now refuses an entry that is
+  // neither a file nor a folder, as the reading tools do. A reader is held open during the calls so
+  // that the old code answers (it wrote into the pipe) instead of hanging: no waiting either way.
+  it.skipIf(process.platform === 'win32')('refuses write_file onto a FIFO in every mode, so no handler waits on it', async () => {
     const emulator = await env.start()
     const session = await createSession(emulator, [])
     await mkdir(join(emulator.sessionRoot(session), 'd'), { recursive: true })
     const fifo = join(emulator.sessionRoot(session), 'd', 'pipe')
     execFileSync('mkfifo', [fifo])
-    const lockFile = join(emulator.dataDir, LOCK_FILE_NAME)
-    let reader: Promise<Buffer> | undefined
+    const reader = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
     try {
-      const call = tool(emulator, session, 'write_file', { path: '/d/pipe', content: 'held', mode: 'append' }).catch(() => undefined)
-      // Counted in the same tick as the handler passes its shutdown check: from here it runs to the FIFO.
-      await eventually(async () => emulator.stats().calls['CallMcpTool'] === 1)
-      let closed = false
-      const closing = emulator.close().then(() => (closed = true))
-      // close() destroys every socket before its last waits: once the client saw its call fail, only
-      // the handler, the work and the lock are left, so the window below covers exactly those steps
-      // (a window counted from close() could end before them on a loaded machine and prove nothing).
-      await call
-      await sleep(300)
-      expect(closed, 'close() resolved while a handler was still running').toBe(false)
-      expect(existsSync(lockFile), 'lock released while a handler was still running').toBe(true)
-      reader = readFile(fifo) // the writer's open() returns: the handler writes, answers into a closed socket, ends
-      await closing
-      expect(await reader).toEqual(Buffer.from('held'))
-      expect(existsSync(lockFile)).toBe(false)
+      for (const mode of ['append', 'overwrite', 'create_new']) {
+        const answer = await tool(emulator, session, 'write_file', { path: '/d/pipe', content: 'held', mode })
+        expect(answer, mode).toEqual({ text: '/d/pipe: not a regular file', isError: true })
+      }
+      expect((await lstat(fifo)).isFIFO(), 'the FIFO was replaced').toBe(true)
+      expect(emulator.stats().calls['CallMcpTool']).toBe(3)
     } finally {
-      // Never leave a libuv thread blocked in the writer's open(): a non-blocking reader releases it.
-      if (reader === undefined) await (await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)).close()
-      else await reader.catch(() => undefined)
+      await reader.close()
     }
+    await emulator.close() // nothing is left running: resolves without a reader
+    expect(existsSync(join(emulator.dataDir, LOCK_FILE_NAME))).toBe(false)
   })
 
   it('refuses invalid options before binding anything', async () => {

@@ -208,6 +208,28 @@ describe('path safety', () => {
     expect(task!.errorMessage).toMatch(/symbolic link/)
   })
 
+  // Closing note of stop 16: the context folder of a session-path mount (`/tmp/extensions/` is stored
+  // at tmp/extensions inside its context) was joined without the walk, so a link there was followed.
+  it('fails a sync task (download and upload) when the context folder of a session-path mount is a symlink, and leaves the host alone', async () => {
+    const emulator = await env.start()
+    const outside = await env.tempDir()
+    await writeFile(join(outside, 'host-secret.txt'), 'host')
+    const contextId = await createContext(emulator, 'extension-folder-link')
+    await mkdir(join(emulator.contextRoot(contextId), 'tmp'), { recursive: true })
+    await symlink(outside, join(emulator.contextRoot(contextId), 'tmp', 'extensions'))
+    const session = await createSession(emulator)
+    await tool(emulator, session, 'write_file', { path: '/tmp/extensions/pwned.txt', content: 'pwned' })
+
+    for (const mode of ['download', 'upload']) {
+      await ok(emulator, 'SyncContext', { SessionId: session, ContextId: contextId, Path: '/tmp/extensions/', Mode: mode })
+      const [task] = await waitForTasks(emulator, { SessionId: session, TaskType: mode })
+      expect(task, mode).toMatchObject({ status: 'Failed' })
+      expect(task!.errorMessage, mode).toMatch(/symbolic link/)
+    }
+    expect(await readdir(join(emulator.sessionRoot(session), 'tmp', 'extensions'))).toEqual(['pwned.txt'])
+    expect(await readdir(outside)).toEqual(['host-secret.txt'])
+  })
+
   it.each([
     ['DescribeContextFiles', { ParentFolderPath: '/../..' }],
     ['GetContextFileUploadUrl', { FilePath: '../../state.json' }],

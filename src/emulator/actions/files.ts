@@ -11,7 +11,7 @@ import { displayPath, inspectInside, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
 import { callFileTool } from '../tools.js'
-import { contextById, runningSession, type BodyHandler, type Handler } from './common.js'
+import { contextById, runningSession, tenantOf, type BodyHandler, type Handler } from './common.js'
 
 /** protocol §3.14: one folder level, paginated by `PageNumber`/`PageSize`; `Count` is the total. */
 export async function describeContextFiles(params: Params, scope: RequestScope): Promise<ActionBody<'DescribeContextFiles'>> {
@@ -83,10 +83,15 @@ export async function callMcpTool(params: Params, scope: RequestScope): Promise<
   const session = runningSession(scope, params.required('SessionId'))
   const name = params.required('Name')
   const args = params.json('Args') ?? {}
+  // Watches are dropped when a deletion starts (finishDeletion), so none is taken once it has.
+  const notDeleting = (): boolean => {
+    const status = tenantOf(scope).sessions.get(session.id)?.status
+    return status !== undefined && status !== 'DELETING' && status !== 'DELETED'
+  }
   const result = await callFileTool(name, args, {
     sandboxRoot: scope.core.layout.sessionRoot(session.id),
     tmpDir: scope.core.layout.tmpDir,
-    changeSnapshots: scope.core.watches.of(session.id),
+    changeWatches: scope.core.watches.of(session.id, notDeleting),
   })
   return { Data: { content: [{ type: 'text', text: result.text }], isError: result.isError } }
 }
