@@ -123,6 +123,15 @@ describe('default schedule vs the official loop, per sync length (virtual time)'
     for (const { length, ours, official } of outcomes.slice(0, 2)) expect(ours.latency, `${length} ms`).toBeLessThanOrEqual(0.15 * official.latency)
   })
 
+  // README ("What a sync waits for", "Compared with the official SDK"): a 0.2 s or 2 s sync is seen
+  // 0.1 s after it ended, plus a round trip or two: by the polls planned 0.3 s and 2.1 s after the trigger.
+  it('0.2 s and 2 s syncs are seen 0.1 s after they ended, plus at most two round trips', () => {
+    for (const { length, ours } of outcomes.slice(0, 2)) {
+      expect(ours.latency, `${length} ms`).toBeGreaterThanOrEqual(100)
+      expect(ours.latency, `${length} ms`).toBeLessThanOrEqual(100 + 2 * ROUND_TRIP)
+    }
+  })
+
   // Ours goes out round trips before the official's poll of the same time, so a sync that ends in
   // those few round trips is seen by the official's poll, and by ours only at the next one (a poll,
   // and up to retryInterval, more). Everywhere else: no later, and at most 2 requests more.

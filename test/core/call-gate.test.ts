@@ -80,20 +80,23 @@ describe('the default client gates its calls', () => {
   })
 
   it(`with ${MAX_SOCKETS} calls in flight, the next waits unsent; unsubscribed, it is never sent; the others go on as places free`, async () => {
-    const held: ServerResponse[] = []
-    server = await startServer((_seen, res) => void held.push(res))
-    const context = new AgentBay({ apiKey: KEY, endpoint: server.endpoint, env: {}, retry: { attempts: 1 } }).session('s-1').context
-    const inFlight = Array.from({ length: MAX_SOCKETS }, () => firstValueFrom(context.info()))
+    const held: { res: ServerResponse; socket: Socket }[] = []
+    server = await startServer((_seen, res, socket) => void held.push({ res, socket }))
+    const agentBay = new AgentBay({ apiKey: KEY, endpoint: server.endpoint, env: {}, retry: { attempts: 1 } })
+    const inFlight = Array.from({ length: MAX_SOCKETS }, () => firstValueFrom(agentBay.session('s-in-flight').context.info()))
     await server.received(MAX_SOCKETS)
-    const abandoned = context.info().subscribe({ error: () => undefined })
-    const waiting = firstValueFrom(context.info())
-    // Absence needs time to show: without the gate both would reach the server within this wait.
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(server.requests).toHaveLength(MAX_SOCKETS) // both wait unsent
+    const abandoned = agentBay.session('s-abandoned').context.info().subscribe({ error: () => undefined })
+    const waiting = firstValueFrom(agentBay.session('s-waiting').context.info())
     abandoned.unsubscribe()
-    reply(held.shift()!, 200, ok('r-first')) // one place frees: the waiting call, not the abandoned one, goes
-    await server.received(MAX_SOCKETS + 1)
-    for (const [index, res] of held.splice(0).entries()) reply(res, 200, ok(`r-${index}`))
+    const first = held.shift()!
+    reply(first.res, 200, ok('r-first')) // one place frees: the waiting call, not the abandoned one, goes
+    const [next] = (await server.received(MAX_SOCKETS + 1)).slice(MAX_SOCKETS)
+    expect(next!.form.get('SessionId')).toBe('s-waiting')
+    // It came over the socket of the call whose place it took, so it was sent only once that answer
+    // was read (one exchange at a time per socket; Node's agent frees the socket before the answer's
+    // promise settles, when the place frees): it waited unsent. Sent at once, it needed a socket of its own.
+    expect(held.at(-1)!.socket).toBe(first.socket)
+    for (const [index, { res }] of held.splice(0).entries()) reply(res, 200, ok(`r-${index}`))
     expect((await waiting).success).toBe(true)
     expect((await Promise.all(inFlight)).every((result) => result.success)).toBe(true)
     expect(server.requests).toHaveLength(MAX_SOCKETS + 1) // the abandoned call never left
