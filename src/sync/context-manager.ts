@@ -199,7 +199,8 @@ export class ContextManager {
         cursor.restart()
         return watchTasks({
           poll,
-          select: { ...scope, mode: normalized.mode, staleTasks },
+          // Spelled out: on Node 20 (V8 11) `{ ...scope, more }` gives every object a hidden class of its own, held by each waiting sync.
+          select: { contextId: scope.contextId, path: scope.path, mode: normalized.mode, staleTasks },
           schedule: normalized.schedule,
           maxPolls: normalized.maxRetries,
           ...(deadline === undefined ? {} : { deadline }),
@@ -302,7 +303,8 @@ function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscr
         watching = true
         subscription.add(
           tasks$.subscribe({
-            next: (task) => subscriber.next({ kind: 'task', task: { ...task, requestId } }),
+            // Not `{ ...task, requestId }`: see `select` above (the sync's fold keeps this copy).
+            next: (task) => subscriber.next({ kind: 'task', task: Object.assign({}, task, { requestId }) }),
             error: (error: unknown) => subscriber.error(error),
             complete: () => subscriber.complete(),
           }),
