@@ -228,8 +228,7 @@ describe('createNodeFetch: the transport\'s own calls (ky\'s Request with a Dire
   it("answers headers.get like Headers: null for a name the answer lacks, Object.prototype's names included", async () => {
     const srv = await serve(answer(200, ok('r-1'), { 'x-seen': 'yes' }))
     const { fetch: nodeFetch } = ownedFetch()
-    const call = new DirectCall(`${srv.endpoint}/`, {}, 'x=1')
-    const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(call))
+    const response = await post(nodeFetch, `${srv.endpoint}/`, 'x=1')
     expect(response.headers.get('X-Seen')).toBe('yes')
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(response.headers.get(name)).toBeNull()
   })
@@ -239,7 +238,7 @@ describe('createNodeFetch: the transport\'s own calls (ky\'s Request with a Dire
     const srv = await serve(...bodies.map((bytes): Handler => (_seen, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes)))
     const { fetch: nodeFetch } = ownedFetch()
     for (const bytes of bodies) {
-      const response = await nodeFetch(kyRequest(`${srv.endpoint}/`), direct(new DirectCall(`${srv.endpoint}/`, {}, 'x=1')))
+      const response = await post(nodeFetch, `${srv.endpoint}/`, 'x=1')
       expect(await response.text()).toBe(await new Response(bytes).text())
     }
   })
