@@ -6,12 +6,13 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { SIGNAL_ONLY, requireByteCount, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
 import { decodeOrThrow } from '../wire/codecs/decode.js'
 import {
+  checkTransferOptions,
   getPresigned,
   openPresignedStream,
   putPresigned,
@@ -208,7 +209,7 @@ export class ContextService {
     return defer(() => {
       requireData(data)
       requireOptions(options, 'context.upload(contextId, path, data, options)', 'context.upload(contextId, path, data, { contentLength })', TRANSFER_KEYS)
-      if (options.contentLength !== undefined) requireByteCount(options.contentLength, 'contentLength')
+      checkTransferOptions(options)
       return this.getFileUploadUrl(contextId, path)
     }).pipe(concatMap((presigned) => putPresigned(this.fetch(), presigned.url, data, presigned.requestId, options)))
   }

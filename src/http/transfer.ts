@@ -3,6 +3,7 @@ import { Observable } from 'rxjs'
 import { HttpError } from '../shared/errors/http-error.js'
 import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
 import { redactText, redactUrl } from '../shared/redact.js'
+import { requireByteCount, requireHeaderValue } from '../shared/arguments.js'
 
 // ---- model ---------------------------------------------------------------------------------------
 
@@ -39,6 +40,12 @@ export interface TransferOptions {
   readonly contentLength?: number
   /** Upload: sent as `Content-Type`. */
   readonly contentType?: string
+}
+
+/** The one check of an upload's `TransferOptions` values, for every upload method. */
+export function checkTransferOptions(options: TransferOptions): void {
+  if (options.contentType !== undefined) requireHeaderValue(options.contentType, 'contentType')
+  if (options.contentLength !== undefined) requireByteCount(options.contentLength, 'contentLength')
 }
 
 /** A download opened as a Node stream: nothing is buffered; errors arrive on the stream. */

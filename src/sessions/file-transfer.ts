@@ -19,10 +19,10 @@ import {
 } from 'rxjs'
 import { isDone, openFileStream, withoutKind, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
-import type { DownloadStream, TransferOptions } from '../http/transfer.js'
+import { checkTransferOptions, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, requireByteCount, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -429,8 +429,7 @@ function requireRemotePath(remotePath: unknown): asserts remotePath is string {
 
 function uploadOptions(options: FileUploadOptions): CheckedUpload {
   const { contentType, contentLength, sync, timeoutMs } = requireOptions(options, 'files.upload(source, remotePath, options)', UPLOAD_FORM, UPLOAD_KEYS)
-  if (contentType !== undefined) requireText(contentType, 'contentType')
-  if (contentLength !== undefined) requireByteCount(contentLength, 'contentLength')
+  checkTransferOptions({ contentType, contentLength })
   return { contentType, contentLength, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
 }
 

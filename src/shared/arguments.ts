@@ -116,6 +116,18 @@ export function requireText(value: unknown, name: string): asserts value is stri
   }
 }
 
+/**
+ * A value sent as an HTTP header (an upload's `contentType`): a non-empty string a header can carry.
+ * CR, LF or NUL would split or end the header, and a character above U+00FF is no byte: fetch
+ * throws on either at send time, after the call's first request went out.
+ */
+export function requireHeaderValue(value: unknown, name: string): asserts value is string {
+  requireText(value, name)
+  if (/[\0\r\n]|[^\0-\u00ff]/.test(value)) {
+    throw new ValidationError(`${name} must hold no line break, NUL or character above U+00FF (it is sent as an HTTP header)`)
+  }
+}
+
 export function requirePositiveInteger(value: unknown, name: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ValidationError(`${name} must be an integer ≥ 1, got ${String(value)}`)

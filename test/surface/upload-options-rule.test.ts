@@ -1,7 +1,10 @@
-// One rule for an upload's `contentLength`, in both upload methods: an integer ≥ 0 that a number
-// holds exactly (≤ 2^53 − 1). context.upload used to let 2^53 through (Number.isInteger) while
-// files.upload refused it (Number.isSafeInteger). Each bad value is a ValidationError naming the
-// option, nothing reaches the emulator, and the same client then uploads with a good length.
+// One rule per upload option, in both upload methods (checkTransferOptions). contentLength: an
+// integer ≥ 0 that a number holds exactly (≤ 2^53 − 1); context.upload used to let 2^53 through
+// (Number.isInteger) while files.upload refused it (Number.isSafeInteger). contentType: a non-empty
+// string a header can carry; context.upload used not to check it at all (a number was sent), and a
+// line break passed both methods, failing at send time after GetFileUploadUrl had gone out. Each
+// bad value is a ValidationError naming the option, nothing reaches the emulator, and the same
+// client then uploads with good options.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -41,13 +44,13 @@ const seen = (): number => Object.values(emulator.stats().calls).reduce((sum, n)
 /** A plain-JavaScript call: any value, no type to stop it. */
 const asLength = (value: unknown): number => value as number
 
-async function expectRefused(call: Promise<unknown>, value: unknown): Promise<void> {
+async function expectRefused(call: Promise<unknown>, value: unknown, message: RegExp): Promise<void> {
   const error = await call.then(
     () => new Error('resolved'),
     (caught: unknown) => caught,
   )
   expect(error, String(value)).toBeInstanceOf(ValidationError)
-  expect((error as Error).message).toMatch(/^contentLength must be an integer from 0 to 9007199254740991/)
+  expect((error as Error).message).toMatch(message)
 }
 
 const stream = (): Readable => Readable.from([Buffer.from(BYTES)])
@@ -64,7 +67,7 @@ describe('contentLength: one rule for context.upload and files.upload', () => {
         session.files.upload(stream(), '/tmp/file-transfer/a.bin', { contentLength: asLength(value), sync: SYNC }),
         session.files.uploadAsync(stream(), '/tmp/file-transfer/a.bin', { contentLength: asLength(value), sync: SYNC }),
       ]
-      for (const call of refusals) await expectRefused(call instanceof Promise ? call : lastValueFrom(call), value)
+      for (const call of refusals) await expectRefused(call instanceof Promise ? call : lastValueFrom(call), value, /^contentLength must be an integer from 0 to 9007199254740991/)
       expect(seen()).toBe(before)
 
       const putsBefore = emulator.stats().fileRequests
@@ -82,4 +85,30 @@ describe('contentLength: one rule for context.upload and files.upload', () => {
     expect(() => requireByteCount(Number.MAX_SAFE_INTEGER, 'contentLength')).not.toThrow()
     expect(() => requireByteCount(Number.MAX_SAFE_INTEGER + 1, 'contentLength')).toThrow(ValidationError)
   })
+})
+
+const BAD_TYPES: readonly unknown[] = [5, '', '  ', 'text/plain\r\nX-Injected: 1', 'text/plain\n', 'a\u0000b', 'text/plain; name=\u20ac']
+
+describe('contentType: one rule for context.upload and files.upload', () => {
+  it.each(BAD_TYPES.map((value) => [JSON.stringify(value), value]))(
+    'contentType %s is refused by both methods and both forms, nothing is sent, and the client goes on',
+    async (_label, value) => {
+      const context = await firstValueFrom(agentBay.context.create(`content-type-${String(Math.random()).slice(2, 10)}`))
+      const contentType = value as string
+      const before = seen()
+      const refusals: (Observable<unknown> | Promise<unknown>)[] = [
+        agentBay.context.upload(context.id, '/a.bin', BYTES, { contentType }),
+        agentBay.context.uploadAsync(context.id, '/a.bin', BYTES, { contentType }),
+        session.files.upload(BYTES, '/tmp/file-transfer/a.bin', { contentType, sync: SYNC }),
+        session.files.uploadAsync(BYTES, '/tmp/file-transfer/a.bin', { contentType, sync: SYNC }),
+      ]
+      for (const call of refusals) await expectRefused(call instanceof Promise ? call : lastValueFrom(call), value, /^contentType must /)
+      expect(seen()).toBe(before)
+
+      const uploaded = await agentBay.context.uploadAsync(context.id, '/a.bin', BYTES, { contentType: 'application/octet-stream' })
+      expect(uploaded).toMatchObject({ success: true, transferredBytes: 3 })
+      const transferred = await session.files.uploadAsync(BYTES, '/tmp/file-transfer/a.bin', { contentType: 'text/plain; charset=latin1 \u00e9', sync: SYNC })
+      expect(transferred.success).toBe(true)
+    },
+  )
 })
