@@ -1,8 +1,8 @@
 import { constants } from 'node:fs'
-import { open, readdir, type FileHandle } from 'node:fs/promises'
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
-import { displayPath, inspectInside, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { displayPath, inspectInside, isErrno, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
 
 /** Most bytes one `read_file` / `read_multiple_files` / `edit_file` call handles (the SDKs read in 50–60 KiB chunks). */
@@ -168,7 +168,29 @@ export async function openRegularFile(env: ToolEnvironment, segments: SafeSegmen
   const { path, info } = await existing(env, segments)
   if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: is a directory`)
   refuseSpecialFile(info, segments)
-  return { path, handle: await open(path, constants.O_RDONLY | constants.O_NOFOLLOW) }
+  return { path, handle: await openChecked(path, constants.O_RDONLY, segments) }
+}
+
+/**
+ * Opens `path` (a walked tool path) with `flags`, never following a final symbolic link and never
+ * blocking on a FIFO or device planted after the walk looked: opened non-blocking, then what was
+ * opened is checked with `refuseSpecialFile`.
+ */
+export async function openChecked(path: string, flags: number, segments: SafeSegments, mode?: number): Promise<FileHandle> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode)
+  } catch (error) {
+    if (isErrno(error, 'ENXIO')) refuseSpecialFile(await lstat(path), segments) // a FIFO nobody reads, opened for writing
+    throw error
+  }
+  try {
+    refuseSpecialFile(await handle.stat(), segments)
+    return handle
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
 }
 
 /**

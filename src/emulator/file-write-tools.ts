@@ -1,8 +1,8 @@
 import { constants } from 'node:fs'
-import { lstat, open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile, rename, rm } from 'node:fs/promises'
 import { createFileExclusive, writeFileAtomic } from './fs-ops.js'
-import { existing, openRegularFile, MAX_READ_BYTES, refuseSpecialFile } from './file-read-tools.js'
-import { displayPath, ensureDirInside, isErrno, isWithin, prepareEntryInside, type SafeSegments } from './paths.js'
+import { existing, openChecked, openRegularFile, MAX_READ_BYTES, refuseSpecialFile } from './file-read-tools.js'
+import { displayPath, ensureDirInside, isWithin, prepareEntryInside, type SafeSegments } from './paths.js'
 import { ok, onPath, pathArg, stringArg, ToolFailure, type Tool, type ToolInput } from './tool-support.js'
 
 const WRITE_MODES = ['overwrite', 'append', 'create_new'] as const
@@ -32,21 +32,10 @@ export const writeFileTool: Tool = async (input, env) => {
   })
 }
 
-/**
- * Appends to `file` (created if missing). Opened without blocking and checked again once open: a
- * FIFO planted after the walk must not hold the call (and `close()`) until a reader comes.
- */
+/** Appends to `file` (created if missing); `openChecked`, so a FIFO planted after the walk cannot hold the call. */
 async function appendToRegularFile(file: string, bytes: Uint8Array, segments: SafeSegments): Promise<void> {
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK
-  let handle
+  const handle = await openChecked(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, segments, 0o666)
   try {
-    handle = await open(file, flags, 0o666)
-  } catch (error) {
-    if (isErrno(error, 'ENXIO')) refuseSpecialFile(await lstat(file), segments) // a FIFO nobody reads
-    throw error
-  }
-  try {
-    refuseSpecialFile(await handle.stat(), segments)
     await handle.writeFile(bytes)
   } finally {
     await handle.close()

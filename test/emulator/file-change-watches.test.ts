@@ -93,5 +93,28 @@ describe('get_file_change watches', () => {
     expect(session.replace('/d', new Map())).toBeUndefined()
     expect([watches.watchingSessions, watches.watchedPaths]).toEqual([0, 0])
   })
-})
 
+  // The unit test above gives its own check; this one holds the check a CallMcpTool hands the watches
+  // (files.ts) to what the session's status says: kept while it runs, refused once its deletion
+  // started (DELETING, its upload still waiting) or ended.
+  it("are kept by a tool call only while its session is not being deleted, as the call's check reads the session", async () => {
+    const emulator = await env.start({ taskDelayMs: 600_000 }) // the upload before release waits until close()
+    const contextId = await createContext(emulator, 'slow-upload')
+    const uploading = await createSession(emulator, [{ contextId, path: '/data' }])
+    const plain = await createSession(emulator, [])
+    const of = vi.spyOn(ChangeWatches.prototype, 'of')
+    let checks: Record<string, () => boolean>
+    try {
+      for (const session of [uploading, plain]) await tool(emulator, session, 'read_file', { path: '/missing' })
+      checks = Object.fromEntries(of.mock.calls.map(([sessionId, keeps]) => [sessionId, keeps]))
+    } finally {
+      of.mockRestore()
+    }
+    expect([checks[uploading]!(), checks[plain]!()]).toEqual([true, true])
+
+    for (const session of [uploading, plain]) await ok(emulator, 'DeleteSessionAsync', { SessionId: session })
+    expect((await ok(emulator, 'GetSession', { SessionId: uploading }))['Data']['Status']).toBe('DELETING')
+    await eventually(async () => (await rpc(emulator, emulator.apiKey, 'GetSession', { SessionId: plain })).status !== 200)
+    expect([checks[uploading]!(), checks[plain]!()]).toEqual([false, false])
+  })
+})
