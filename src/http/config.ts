@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
-import { describeType, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
+import { describeType, describeValue, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { MAX_DELAY_MS, isDelayMs } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { redactText } from '../shared/redact.js'
@@ -293,12 +293,6 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** A short, redacted rendering of a wrong value for an error message. */
-const describeValue = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(redactText(value.length > 40 ? `${value.slice(0, 40)}…` : value))
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return describeType(value)
-}
-
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim()
 

@@ -1,5 +1,6 @@
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
+import { describeValue } from '../shared/arguments.js'
 
 /**
  * When to poll: the delay in ms before poll number `pollIndex` (0-based), counted from the end of
@@ -76,7 +77,7 @@ function plannedPollTimes(first: number, factor: number, ceiling: number): numbe
 
 function requireFactor(value: number | undefined, name: string, min: number): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= min)) {
-    throw new ValidationError(`${name} must be a finite number ${min === 1 ? '≥ 1' : '> 0'}, got ${String(value)}`)
+    throw new ValidationError(`${name} must be a finite number ${min === 1 ? '≥ 1' : '> 0'}, got ${describeValue(value)}`)
   }
 }
 

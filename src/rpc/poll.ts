@@ -3,6 +3,7 @@ import { runAfter } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isTransientError } from './retry.js'
 import type { PollSchedule } from './poll-schedule.js'
+import { describeValue } from '../shared/arguments.js'
 
 /**
  * How `poll` repeats a request. A caller passes only what differs between waits (request,
@@ -110,7 +111,7 @@ export function poll<T>(options: PollOptions<T>): Observable<T> {
 function delayBefore(schedule: PollSchedule, index: number, elapsedMs: number): number {
   const delay = schedule(index, elapsedMs)
   if (typeof delay !== 'number' || Number.isNaN(delay) || delay < 0) {
-    throw new ValidationError(`schedule(${index}) must return a number of ms ≥ 0, got ${String(delay)}`)
+    throw new ValidationError(`schedule(${index}) must return a number of ms ≥ 0, got ${describeValue(delay)}`)
   }
   return delay
 }

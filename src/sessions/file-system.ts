@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { SIGNAL_ONLY, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeValue, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -147,7 +147,7 @@ export class FileSystem {
     return defer(() => {
       requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile', WRITE_FILE_KEYS)
-      if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`)
+      if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(mode)}`)
       const text = textOf(content)
       return from(splitWriteContent(text)).pipe(
         concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append' })),
@@ -163,7 +163,7 @@ export class FileSystem {
       requireText(path, 'path')
       requireEdits(edits)
       const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })', EDIT_FILE_KEYS)
-      if (typeof dryRun !== 'boolean') throw new ValidationError(`dryRun must be a boolean, got ${JSON.stringify(dryRun)}`)
+      if (typeof dryRun !== 'boolean') throw new ValidationError(`dryRun must be a boolean, got ${describeValue(dryRun)}`)
       return this.callTool('edit_file', { path, edits: edits.map(({ oldText, newText }) => ({ oldText, newText })), dryRun })
     })
   }
@@ -303,7 +303,7 @@ export class FileSystem {
   private readContent(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'>): Observable<{ requestId: string; content: string }> {
     return defer(() => {
       const { encoding = 'utf8' } = options
-      if (encoding !== 'utf8' && encoding !== 'base64') throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${JSON.stringify(encoding)}`)
+      if (encoding !== 'utf8' && encoding !== 'base64') throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${describeValue(encoding)}`)
       const chunkSize = chunkSizeOf(options)
       if (encoding === 'base64') return this.readBinary(path, chunkSize).pipe(map(({ requestId, data }) => ({ requestId, content: Buffer.from(data).toString('base64') })))
       return this.readChunks(path, chunkSize, (offset, length) => this.callTool('read_file', { path, offset, length }).pipe(map((out) => out.text))).pipe(
@@ -339,7 +339,7 @@ export class FileSystem {
 
   private multipleFiles(paths: readonly string[]): Observable<{ requestId: string; contents: Record<string, string> }> {
     return defer(() => {
-      if (!Array.isArray(paths) || paths.length === 0) throw new ValidationError(`paths must be a non-empty array of paths, got ${JSON.stringify(paths)}`)
+      if (!Array.isArray(paths) || paths.length === 0) throw new ValidationError(`paths must be a non-empty array of paths, got ${describeValue(paths)}`)
       paths.forEach((path: unknown, index) => requireText(path, `paths[${index}]`))
       const requested = [...paths]
       return this.callTool('read_multiple_files', { paths: requested }).pipe(
@@ -354,7 +354,7 @@ export class FileSystem {
       requireText(pattern, 'pattern')
       const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })", SEARCH_FILES_KEYS)
       if (!Array.isArray(excludePatterns) || !excludePatterns.every((item: unknown) => typeof item === 'string'))
-        throw new ValidationError(`excludePatterns must be an array of strings, got ${JSON.stringify(excludePatterns)}`)
+        throw new ValidationError(`excludePatterns must be an array of strings, got ${describeValue(excludePatterns)}`)
       // TS sends the array only when non-empty (calls doc §1.7).
       const args = excludePatterns.length > 0 ? { path, pattern, excludePatterns: [...excludePatterns] } : { path, pattern }
       return this.callTool('search_files', args).pipe(map((out) => ({ requestId: out.requestId, matches: parseSearchResults(out.text) })))

@@ -1,5 +1,5 @@
 import { defer, map, type Observable } from 'rxjs'
-import { requireOptions, requirePageSize, requireText } from '../shared/arguments.js'
+import { describeValue, requireOptions, requirePageSize, requireText } from '../shared/arguments.js'
 import { walkPages } from '../rpc/paging.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
@@ -38,7 +38,7 @@ export function listSessionPage(client: SessionDeps, options: SessionPageOptions
     const maxResults = options.maxResults ?? 10
     requirePageSize(maxResults, 'maxResults')
     if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
-      throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${JSON.stringify(options.status)}`)
+      throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${describeValue(options.status)}`)
     }
     return client.rpc('ListSession', {
       Labels: serializeLabels(options.labels === undefined ? {} : options.labels, { allowEmpty: true }),

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors/validation-error.js'
+import { redactText } from './redact.js'
 
 /**
  * The keys an options type has, each `true`. Declaring a key set as
@@ -31,7 +32,7 @@ export const SIGNAL_ONLY = { signal: true } as const
 export function requireOptions<T extends object>(value: T | undefined, call: string, use: string, keys: KnownKeys<NoInfer<T>>): T {
   if (value === undefined) return {} as T
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(`${call}: options must be an object, got ${describe(value)}; use ${use}`)
+    throw new ValidationError(`${call}: options must be an object, got ${describeValue(value)}; use ${use}`)
   }
   requireKnownKeys(value, call, keys, use)
   return value
@@ -102,17 +103,24 @@ function editDistance(a: string, b: string): number {
 /** A value's kind for an error message (`null`, `an array`, `number`, …), never the value: it may be secret. */
 export const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
 
-const describe = (value: unknown): string => {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40))
-  return typeof value === 'function' ? 'a function' : String(value)
+/**
+ * A bad argument, for its error message: a string quoted (so `"5"` never reads as the number 5),
+ * cut at 40 characters and redacted (it may hold a key); a bigint as `10n`; anything else by its
+ * kind. It never runs the value's own code: `String()` of a null-prototype object, or of one whose
+ * `toString` throws, and `JSON.stringify()` of a bigint or a cycle would throw instead of the
+ * `ValidationError` (a hostile or plain-JavaScript caller).
+ */
+export const describeValue = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(redactText(value.length > 40 ? `${value.slice(0, 40)}…` : value))
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  return describeType(value)
 }
 
 /** Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request). */
 export function requireText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ValidationError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`)
+    throw new ValidationError(`${name} must be a non-empty string, got ${describeValue(value)}`)
   }
 }
 
@@ -130,7 +138,7 @@ export function requireHeaderValue(value: unknown, name: string): asserts value 
 
 export function requirePositiveInteger(value: unknown, name: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError(`${name} must be an integer ≥ 1, got ${String(value)}`)
+    throw new ValidationError(`${name} must be an integer ≥ 1, got ${describeValue(value)}`)
   }
 }
 
@@ -141,7 +149,7 @@ export function requirePositiveInteger(value: unknown, name: string): void {
  */
 export function requireByteCount(value: unknown, name: string): asserts value is number {
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
-    throw new ValidationError(`${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (a number of bytes), got ${describe(value)}`)
+    throw new ValidationError(`${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (a number of bytes), got ${describeValue(value)}`)
   }
 }
 

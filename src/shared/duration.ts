@@ -1,5 +1,6 @@
 import { Observable, Subscription, map, takeUntil, type SchedulerLike } from 'rxjs'
 import { ValidationError } from './errors/validation-error.js'
+import { describeValue } from './arguments.js'
 
 /**
  * The longest single timer: Node's `setTimeout`/`setInterval` fire at once above 2^31−1 ms and
@@ -17,7 +18,7 @@ export const isDelayMs = (value: unknown, positive = false): value is number =>
  */
 export function requireDelay(value: unknown, name: string, positive = false): asserts value is number {
   if (!isDelayMs(value, positive)) {
-    throw new ValidationError(`${name} must be a number of ms ${positive ? '> 0' : '≥ 0'} and ≤ ${MAX_DELAY_MS}, got ${String(value)}`)
+    throw new ValidationError(`${name} must be a number of ms ${positive ? '> 0' : '≥ 0'} and ≤ ${MAX_DELAY_MS}, got ${describeValue(value)}`)
   }
 }
 
@@ -27,7 +28,7 @@ export function requireDelay(value: unknown, name: string, positive = false): as
  */
 export function requireDeadline(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValidationError(`${name} must be a finite number of ms ≥ 0, got ${String(value)}`)
+    throw new ValidationError(`${name} must be a finite number of ms ≥ 0, got ${describeValue(value)}`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
+import { describeValue, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -83,7 +83,7 @@ export function requireSyncScope(contextId: unknown, path: unknown, direction: u
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${name} must be a non-empty string`)
   }
   if (direction !== undefined && !isSyncMode(direction)) {
-    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${JSON.stringify(direction)}`)
+    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeValue(direction)}`)
   }
 }
 
@@ -103,7 +103,7 @@ export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncO
   const retryInterval = options.retryInterval ?? SYNC_DEFAULTS.retryInterval
   const noTaskGraceMs = options.noTaskGraceMs ?? SYNC_DEFAULTS.noTaskGraceMs
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 1) {
-    throw new ValidationError(`maxRetries must be an integer ≥ 1, got ${String(maxRetries)}`)
+    throw new ValidationError(`maxRetries must be an integer ≥ 1, got ${describeValue(maxRetries)}`)
   }
   requireDelay(retryInterval, 'retryInterval')
   requireDelay(noTaskGraceMs, 'noTaskGraceMs')

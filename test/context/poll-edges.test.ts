@@ -21,7 +21,7 @@ describe('poll() at its edges', () => {
 
   it.each([
     ['a negative delay', -1, '-1'],
-    ['a string', '10', '10'],
+    ['a string', '10', '"10"'],
     ['undefined', undefined, 'undefined'],
   ])('refuses a schedule that returns %s', (_label, delay, shown) => {
     scheduler.run(({ expectObservable, cold }) => {

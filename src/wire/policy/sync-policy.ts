@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeType, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeType, describeValue, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -227,12 +227,12 @@ export function requireSyncPolicyKeys(policy: unknown, where = 'policy'): void {
 }
 
 function checkBoolean(value: unknown, at: string): void {
-  if (typeof value !== 'boolean') throw new ValidationError(`${at} must be a boolean, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'boolean') throw new ValidationError(`${at} must be a boolean, got ${describeValue(value)}`)
 }
 
 function checkEnum(value: unknown, allowed: readonly string[], at: string): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new ValidationError(`${at} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`)
+    throw new ValidationError(`${at} must be one of ${allowed.join(', ')}; got ${describeValue(value)}`)
   }
 }
 
@@ -242,7 +242,7 @@ function checkPaths(paths: unknown, at: string): void {
 }
 
 function checkPath(path: unknown, at: string): void {
-  if (typeof path !== 'string') throw new ValidationError(`${at} must be a string, got ${JSON.stringify(path)}`)
+  if (typeof path !== 'string') throw new ValidationError(`${at} must be a string, got ${describeValue(path)}`)
   if (WILDCARDS.test(path)) {
     throw new ValidationError(`${at} must be an exact path; wildcards (* ? [ ]) are not supported: ${JSON.stringify(path)}`)
   }

@@ -1,0 +1,86 @@
+// A bad argument from plain JavaScript gets a ValidationError naming it, whatever the value is.
+// The messages used to show the value with String() or JSON.stringify(), which throw on a
+// null-prototype object, an object whose toString throws, a bigint or a cycle: the caller got a raw
+// TypeError (or the object's own error) instead, and a string "5" read as the number 5. One
+// describer (shared describeValue) now shows a value without running any of its code. Every check
+// here runs before a request: the offline client records none.
+import { firstValueFrom, isObservable } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { AgentBay, ValidationError, adaptiveSchedule } from '../../src/entries/index.js'
+import { offlineClient } from '../helpers/offline-client.js'
+
+const cyclic: Record<string, unknown> = {}
+cyclic['self'] = cyclic
+const HOSTILE: readonly [string, unknown][] = [
+  ['a bigint', 10n],
+  ['a null-prototype object', Object.create(null)],
+  ['an object whose toString throws', { toString: () => { throw new Error('toString ran') } }],
+  ['a cyclic object', cyclic],
+  ['a symbol', Symbol('s')],
+]
+
+const { agentBay, session, sent } = offlineClient()
+const sync = (options: object) => session.context.syncAsync(options as never)
+const asAny = (value: unknown) => value as never
+
+/** Each public check that shows the bad value, reached through a public call. */
+/** [the check, the name its message must give, a public call reaching it] */
+const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
+  ['contextId (requireText)', 'contextId', (v) => agentBay.context.listFilesAsync(asAny(v), '/')],
+  ['pageSize (requirePositiveInteger)', 'pageSize', (v) => agentBay.context.listFilesAsync('c', '/', { pageSize: asAny(v) })],
+  ['contentLength (requireByteCount)', 'contentLength', (v) => agentBay.context.uploadAsync('c', '/p', 'x', { contentLength: asAny(v) })],
+  ['retryInterval (requireDelay)', 'retryInterval', (v) => sync({ retryInterval: v })],
+  ['maxRetries', 'maxRetries', (v) => sync({ maxRetries: v })],
+  ['mode', 'mode', (v) => sync({ mode: v })],
+  ['timeoutMs (requireDeadline)', 'timeoutMs', (v) => session.deleteAsync({ timeoutMs: asAny(v) })],
+  ['factor (adaptiveSchedule)', 'factor', (v) => adaptiveSchedule({ retryInterval: 100, factor: asAny(v) })],
+  ['overwrite', 'overwrite', (v) => session.files.downloadAsync('/tmp/file-transfer/a', { to: '/tmp/a', overwrite: asAny(v) })],
+  ['downloadWait.maxPolls', 'downloadWait.maxPolls', (v) => agentBay.createAsync({ downloadWait: { maxPolls: asAny(v) } })],
+  ['write mode', 'mode', (v) => session.fs.writeFileAsync('/a', 'x', { mode: asAny(v) })],
+  ['dryRun', 'dryRun', (v) => session.fs.editFileAsync('/a', [{ oldText: 'a', newText: 'b' }], { dryRun: asAny(v) })],
+  ['encoding', 'encoding', (v) => session.fs.readFileAsync('/a', { encoding: asAny(v) })],
+  ['paths', 'paths', (v) => session.fs.readMultipleFilesAsync(asAny(v))],
+  ['sync policy boolean', 'autoUpload', (v) => agentBay.createAsync({ contextSync: [{ contextId: 'c', path: '/p', policy: { uploadPolicy: { autoUpload: asAny(v) } } }] })],
+  ['browser context autoUpload', 'autoUpload', (v) => agentBay.createAsync({ browserContext: { contextId: 'c', autoUpload: asAny(v) } })],
+  ['observe', 'observe', (v) => firstValueFrom(agentBay.create({ observe: asAny(v) }))],
+  ['status', 'status', (v) => agentBay.listPageAsync({ status: asAny(v) })],
+  ['client option (AgentBay constructor)', 'timeoutMs', (v) => new AgentBay({ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: {}, timeoutMs: asAny(v) })],
+]
+
+/** The error a call ends with: thrown at once, rejected, or emitted. */
+async function failureOf(call: () => unknown): Promise<unknown> {
+  try {
+    const result = call()
+    if (isObservable(result)) await firstValueFrom(result)
+    else await result
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
+describe('a bad argument of any kind is a ValidationError naming it, the value shown without running its code', () => {
+  it.each(CALLS.flatMap(([site, name, call]) => HOSTILE.map(([kind, value]) => [site, kind, name, call, value] as const)))('%s given %s', async (_site, _kind, name, call, value) => {
+    const error = await failureOf(() => call(value))
+    expect(error).toBeInstanceOf(ValidationError)
+    expect((error as Error).message).toContain(name)
+    expect((error as Error).message).not.toContain('toString ran')
+    expect(sent).toEqual([])
+  })
+
+  it('a bigint is shown as one (10n), a string quoted ("5" is not the number 5)', async () => {
+    const bigint = (await failureOf(() => sync({ maxRetries: 10n }))) as Error
+    expect(bigint.message).toMatch(/got 10n$/)
+    for (const [call, name] of [
+      [() => sync({ maxRetries: '5' }), 'maxRetries'],
+      [() => sync({ retryInterval: '5' }), 'retryInterval'],
+      [() => session.deleteAsync({ timeoutMs: asAny('5') }), 'timeoutMs'],
+      [() => agentBay.context.listFilesAsync('c', '/', { pageSize: asAny('5') }), 'pageSize'],
+    ] as const) {
+      const error = (await failureOf(call)) as Error
+      expect(error, name).toBeInstanceOf(ValidationError)
+      expect(error.message, name).toMatch(/got "5"$/)
+    }
+    expect(sent).toEqual([])
+  })
+})
