@@ -97,8 +97,10 @@ export class AgentBay {
     this.context = new ContextService({ rpc: this.rpc, config: this.config })
   }
 
-  /** A handle for an existing session; makes no call. */
+  /** A handle for an existing session; makes no call. Throws `ValidationError` unless `sessionId` is a non-empty string. */
   session(sessionId: string): Session {
+    // Checked here, not at the first call: every call of the handle would send this id.
+    requireText(sessionId, 'sessionId')
     return new Session(sessionId, this)
   }
 

@@ -44,6 +44,7 @@ const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
   ['browser context autoUpload', 'autoUpload', (v) => agentBay.createAsync({ browserContext: { contextId: 'c', autoUpload: asAny(v) } })],
   ['observe', 'observe', (v) => firstValueFrom(agentBay.create({ observe: asAny(v) }))],
   ['status', 'status', (v) => agentBay.listPageAsync({ status: asAny(v) })],
+  ['agentBay.session(sessionId): every call of the handle would send it', 'sessionId', (v) => agentBay.session(asAny(v))],
   ['client option (AgentBay constructor)', 'timeoutMs', (v) => new AgentBay({ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: {}, timeoutMs: asAny(v) })],
 ]
 
@@ -83,4 +84,10 @@ describe('a bad argument of any kind is a ValidationError naming it, the value s
     }
     expect(sent).toEqual([])
   })
+})
+
+it("agentBay.session() refuses a blank or missing id at once (its handle's calls would send it), and takes a real one", () => {
+  for (const sessionId of ['', '  ', undefined, 5]) expect(() => agentBay.session(asAny(sessionId)), String(sessionId)).toThrow(ValidationError)
+  expect(agentBay.session('s-2').sessionId).toBe('s-2')
+  expect(sent).toEqual([])
 })
