@@ -6,7 +6,7 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { SIGNAL_ONLY, requireOptions, requirePageSize, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireBoolean, requireOptions, requirePageSize, requirePositiveInteger, requireString, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
@@ -134,6 +134,7 @@ export class ContextService {
       requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })', CONTEXT_PAGE_KEYS)
       const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
       requirePageSize(maxResults, 'maxResults')
+      if (options.nextToken !== undefined) requireString(options.nextToken, 'nextToken')
       if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
       return this.deps.rpc('ListContexts', {
         MaxResults: String(maxResults),
@@ -264,7 +265,8 @@ export class ContextService {
 
   async getAsync(name: string, options: GetContextOptions & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
     const { create = false, signal } = requireOptions(options, 'context.getAsync(name, options)', 'context.getAsync(name, { create: true })', withSignal(GET_CONTEXT_KEYS))
-    return toOutcome(this.fetchByName(name, create === true).pipe(map(withContextId)), signal)
+    requireBoolean(create, 'create')
+    return toOutcome(this.fetchByName(name, create).pipe(map(withContextId)), signal)
   }
 
   async getByIdAsync(id: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
@@ -534,8 +536,11 @@ const TRANSFER_KEYS = { contentLength: true, contentType: true } as const satisf
 const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
 
 /** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
-const createFlag = (options: GetContextOptions | undefined, method: 'get'): boolean =>
-  requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, GET_CONTEXT_KEYS).create === true
+function createFlag(options: GetContextOptions | undefined, method: 'get'): boolean {
+  const { create = false } = requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, GET_CONTEXT_KEYS)
+  requireBoolean(create, 'create')
+  return create
+}
 
 /** `clear(id, 30)` is the official SDK's timeout in seconds; here both durations are options in ms. */
 const clearForm = (method: 'clear' | 'clearAsync'): string => `context.${method}(contextId, { timeoutMs: 30_000, pollIntervalMs: 2_000 }) (ms, not the official SDK's seconds)`

@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
-import { describeType, describeValue, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
+import { describeType, describeValue, requireBoolean, requireKnownKeys, requireString, type KnownKeys } from '../shared/arguments.js'
 import { MAX_DELAY_MS, isDelayMs } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { redactText } from '../shared/redact.js'
@@ -261,13 +261,13 @@ export function requireClientOptions(options: unknown): asserts options is Agent
 
 function optionalText(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string') throw new ValidationError(`${name} must be a string, got ${describeValue(value)}`)
+  requireString(value, name)
   return nonEmpty(value)
 }
 
 function optionalBoolean(value: unknown, name: string): boolean {
   if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new ValidationError(`${name} must be true or false, got ${describeValue(value)}`)
+  requireBoolean(value, name)
   return value
 }
 

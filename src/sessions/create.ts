@@ -11,7 +11,7 @@ import { ApiError } from '../shared/errors/api-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { browserPersistenceItems, type PersistenceItem } from '../wire/policy/browser-context.js'
-import { serializePersistenceDataList } from '../wire/policy/context-sync.js'
+import { requireSyncList, serializePersistenceDataList } from '../wire/policy/context-sync.js'
 import { serializeLabels } from './labels.js'
 import type { SessionCreateEvent, SessionFactory } from './session.js'
 import { CREATE_SESSION_KEYS, DOWNLOAD_WAIT_KEYS, type CreateSessionOptions, type DownloadWaitOptions, type SessionDeps, type SessionInfo } from './types.js'
@@ -71,6 +71,7 @@ function createParams(options: CreateSessionOptions, browserItems: readonly Pers
     throw new ValidationError('imageId must be a non-empty string')
   }
   const syncs = options.contextSync ?? []
+  requireSyncList(syncs)
   return {
     ImageId: options.imageId,
     Labels: options.labels === undefined ? undefined : serializeLabels(options.labels, { allowEmpty: true }),

@@ -8,7 +8,7 @@ import type { ContextSyncResult } from '../sync/types.js'
 import { isAgentBayError } from '../shared/errors/agentbay-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
-import { requireOptions } from '../shared/arguments.js'
+import { requireBoolean, requireOptions } from '../shared/arguments.js'
 import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { SYNC_TIMING_KEYS } from '../sync/sync-options.js'
 import { DELETE_SESSION_KEYS, type DeleteSessionOptions, type DeleteSessionResult, type SessionDeps } from './types.js'
@@ -27,6 +27,8 @@ export function deleteSession(client: SessionDeps, sessionId: string, context: C
     // `delete(true)` is the official SDK's syncContext flag: read as {} it would skip the upload.
     requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })', DELETE_SESSION_KEYS)
     requireOptions(options.sync, 'session.delete(options): sync', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
+    if (options.syncContext !== undefined) requireBoolean(options.syncContext, 'syncContext')
+    if (options.force !== undefined) requireBoolean(options.force, 'force')
     const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs
     const timeoutMs = options.timeoutMs ?? DELETE_DEFAULTS.timeoutMs
     requireDelay(pollIntervalMs, 'pollIntervalMs')

@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { SIGNAL_ONLY, describeValue, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeValue, requireBoolean, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -163,7 +163,7 @@ export class FileSystem {
       requireText(path, 'path')
       requireEdits(edits)
       const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })', EDIT_FILE_KEYS)
-      if (typeof dryRun !== 'boolean') throw new ValidationError(`dryRun must be a boolean, got ${describeValue(dryRun)}`)
+      requireBoolean(dryRun, 'dryRun')
       return this.callTool('edit_file', { path, edits: edits.map(({ oldText, newText }) => ({ oldText, newText })), dryRun })
     })
   }

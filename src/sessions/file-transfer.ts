@@ -22,7 +22,7 @@ import type { Logger } from '../http/config.js'
 import { checkTransferOptions, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, describeValue, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireBoolean, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -436,7 +436,7 @@ function uploadOptions(options: FileUploadOptions): CheckedUpload {
 function downloadOptions(options: FileDownloadOptions): CheckedDownload {
   const { to, overwrite = true, sync, timeoutMs } = requireOptions(options, 'files.download(remotePath, options)', DOWNLOAD_FORM, DOWNLOAD_KEYS)
   if (to !== undefined) requireText(to, 'to')
-  if (typeof overwrite !== 'boolean') throw new ValidationError(`overwrite must be a boolean, got ${describeValue(overwrite)}`)
+  requireBoolean(overwrite, 'overwrite')
   return { to, overwrite, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
 }
 

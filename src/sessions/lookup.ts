@@ -1,5 +1,5 @@
 import { defer, map, type Observable } from 'rxjs'
-import { describeValue, requireOptions, requirePageSize, requireText } from '../shared/arguments.js'
+import { describeValue, requireOptions, requirePageSize, requireString, requireText } from '../shared/arguments.js'
 import { walkPages } from '../rpc/paging.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
@@ -37,6 +37,7 @@ export function listSessionPage(client: SessionDeps, options: SessionPageOptions
     requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_KEYS)
     const maxResults = options.maxResults ?? 10
     requirePageSize(maxResults, 'maxResults')
+    if (options.nextToken !== undefined) requireString(options.nextToken, 'nextToken')
     if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
       throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${describeValue(options.status)}`)
     }

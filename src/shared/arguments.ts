@@ -136,8 +136,23 @@ export function requireHeaderValue(value: unknown, name: string): asserts value 
   }
 }
 
+/**
+ * A flag: exactly `true` or `false`. The string `'false'` is truthy and `'true'` is not `true`, so
+ * reading either as a flag would do what the caller did not mean (`syncContext: 'true'` would
+ * delete a session without its upload).
+ */
+export function requireBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new ValidationError(`${name} must be a boolean (true or false), got ${describeValue(value)}`)
+}
+
+/** Any string, the empty one included (a paging token, where `''` means none). */
+export function requireString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string') throw new ValidationError(`${name} must be a string, got ${describeValue(value)}`)
+}
+
+/** An integer from 1 that a number holds exactly: `1e300` is an integer too, but no count the API takes (its text is `1e+300`). */
 export function requirePositiveInteger(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new ValidationError(`${name} must be an integer ≥ 1, got ${describeValue(value)}`)
   }
 }

@@ -206,7 +206,7 @@ describe('wrong types from plain JavaScript (issue 9 item 9)', () => {
     ['endpoint', 8080, /^endpoint must be a string, got number/],
     ['regionId', 1, /^regionId must be a string, got 1/],
     ['timeoutMs', '5000', /^timeoutMs must be a positive number/],
-    ['allowInsecureHttp', 'yes', /^allowInsecureHttp must be true or false, got "yes"/],
+    ['allowInsecureHttp', 'yes', /^allowInsecureHttp must be a boolean \(true or false\), got "yes"/],
     ['retry', 3, /^retry must be an object/],
     ['retry', { attempts: '3' }, /^retry.attempts must be an integer/],
     ['retry', { baseDelayMs: '5' }, /^retry.baseDelayMs must be a number/],

@@ -45,6 +45,13 @@ const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
   ['observe', 'observe', (v) => firstValueFrom(agentBay.create({ observe: asAny(v) }))],
   ['status', 'status', (v) => agentBay.listPageAsync({ status: asAny(v) })],
   ['agentBay.session(sessionId): every call of the handle would send it', 'sessionId', (v) => agentBay.session(asAny(v))],
+  ['syncContext (requireBoolean)', 'syncContext', (v) => session.deleteAsync({ syncContext: asAny(v) })],
+  ['force', 'force', (v) => agentBay.deleteAsync('s-1', { force: asAny(v) })],
+  ['create', 'create', (v) => agentBay.context.getAsync('name', { create: asAny(v) })],
+  ['create (Observable form)', 'create', (v) => agentBay.context.get('name', { create: asAny(v) })],
+  ['nextToken (requireString)', 'nextToken', (v) => agentBay.context.listPageAsync({ nextToken: asAny(v) })],
+  ['nextToken of sessions', 'nextToken', (v) => agentBay.listPageAsync({ nextToken: asAny(v) })],
+  ['contextSync (requireSyncList)', 'contextSync', (v) => agentBay.createAsync({ contextSync: asAny(v) })],
   ['client option (AgentBay constructor)', 'timeoutMs', (v) => new AgentBay({ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: {}, timeoutMs: asAny(v) })],
 ]
 
@@ -89,5 +96,24 @@ describe('a bad argument of any kind is a ValidationError naming it, the value s
 it("agentBay.session() refuses a blank or missing id at once (its handle's calls would send it), and takes a real one", () => {
   for (const sessionId of ['', '  ', undefined, 5]) expect(() => agentBay.session(asAny(sessionId)), String(sessionId)).toThrow(ValidationError)
   expect(agentBay.session('s-2').sessionId).toBe('s-2')
+  expect(sent).toEqual([])
+})
+
+it('a flag is a boolean and a count a safe integer: a string "true"/"false" or 1e300 is refused, not read as something else', async () => {
+  for (const [call, name] of [
+    // syncContext: 'true' was not `true`: the session was deleted without its upload.
+    [() => session.deleteAsync({ syncContext: asAny('true') }), 'syncContext'],
+    // force: 'false' was not `true` here, but truthy elsewhere: either reading is a guess.
+    [() => session.deleteAsync({ syncContext: true, force: asAny('false') }), 'force'],
+    [() => agentBay.context.getAsync('name', { create: asAny('yes') }), 'create'],
+    [() => agentBay.createAsync({ contextSync: asAny('') }), 'contextSync'],
+    [() => agentBay.context.listPageAsync({ maxResults: 1e300 }), 'maxResults'],
+    [() => agentBay.context.listFilesAsync('c', '/', { pageNumber: 2 ** 53 }), 'pageNumber'],
+    [() => session.fs.readFileAsync('/a', { chunkSize: 1e300 }), 'chunkSize'],
+  ] as const) {
+    const error = (await failureOf(call)) as Error
+    expect(error, name).toBeInstanceOf(ValidationError)
+    expect(error.message, name).toContain(name)
+  }
   expect(sent).toEqual([])
 })

@@ -1,4 +1,4 @@
-import { describeType, describeValue, requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
+import { describeType, requireBoolean, requireKnownKeys, requireOptions, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import { WILDCARDS } from './sync-policy.js'
 
@@ -135,7 +135,7 @@ export function browserPersistenceItems(browserContext: BrowserContextOptions, a
   requireOptions(browserContext, at, BROWSER_CONTEXT_FORM, BROWSER_CONTEXT_KEYS)
   const { contextId, autoUpload = true, extensionOption, fingerprintContext } = browserContext
   requireText(contextId, `${at}.contextId`)
-  if (typeof autoUpload !== 'boolean') throw new ValidationError(`${at}.autoUpload must be a boolean, got ${describeValue(autoUpload)}`)
+  requireBoolean(autoUpload, `${at}.autoUpload`)
   const items: PersistenceItem[] = []
   if (extensionOption !== undefined) {
     const where = `${at}.extensionOption`

@@ -1,4 +1,4 @@
-import { requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeValue, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import type { PersistenceItem } from './browser-context.js'
 import { requireSyncPolicyKeys, serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
@@ -64,6 +64,11 @@ function requireMountArity(count: number, name: string): void {
   if (count > 3) throw new ValidationError(`${name} takes (contextId, path, policy?); got ${count} arguments`)
 }
 
+/** `contextSync` must be an array (of `ContextSync` items, each checked when serialized). */
+export function requireSyncList(syncs: unknown): asserts syncs is readonly ContextSync[] {
+  if (!Array.isArray(syncs)) throw new ValidationError(`contextSync must be an array of { contextId, path, policy? }, got ${describeValue(syncs)}`)
+}
+
 /**
  * The `PersistenceDataList` field of CreateMcpSession: a JSON array string whose items carry
  * `Policy` as a JSON string of its own (double encoding, protocol §1.4 / §1.6 capture).
@@ -76,7 +81,7 @@ function requireMountArity(count: number, name: string): void {
  * // '[{"ContextId":"SdkCtx-1","Path":"/home/wuying/data"}]'
  */
 export function serializePersistenceDataList(syncs: readonly ContextSync[], extra: readonly PersistenceItem[] = []): string {
-  if (!Array.isArray(syncs)) throw new ValidationError('contextSync must be an array')
+  requireSyncList(syncs)
   const items = syncs.map((sync, index) => wireItem(sync, `contextSync[${index}]`))
   const all: readonly PersistenceItem[] = [...items, ...extra]
   const paths = new Set<string>()

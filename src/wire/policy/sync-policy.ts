@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeType, describeValue, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeType, describeValue, requireBoolean, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ export function requireSyncPolicyKeys(policy: unknown, where = 'policy'): void {
 }
 
 function checkBoolean(value: unknown, at: string): void {
-  if (typeof value !== 'boolean') throw new ValidationError(`${at} must be a boolean, got ${describeValue(value)}`)
+  requireBoolean(value, at)
 }
 
 function checkEnum(value: unknown, allowed: readonly string[], at: string): void {
