@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
-import { describeType, describeValue, requireBoolean, requireKnownKeys, requireString, type KnownKeys } from '../shared/arguments.js'
+import { describeType, describeValue, requireBoolean, requireKnownKeys, requirePositiveInteger, requireString, type KnownKeys } from '../shared/arguments.js'
 import { MAX_DELAY_MS, isDelayMs } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { redactText } from '../shared/redact.js'
@@ -220,9 +220,7 @@ function normalizeRetry(retry: unknown): NormalizedRetry {
   if (!isPlainObject(retry)) throw new ValidationError(`retry must be an object like { attempts: 3 }, got ${describeValue(retry)}`)
   requireKnownKeys(retry, 'new AgentBay(options): retry', RETRY_OPTION_KEYS, 'retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 5000 }')
   const merged = { ...DEFAULT_RETRY, ...dropUndefined(retry as RetryOptions) }
-  if (typeof merged.attempts !== 'number' || !Number.isInteger(merged.attempts) || merged.attempts < 1) {
-    throw new ValidationError(`retry.attempts must be an integer ≥ 1, got ${describeValue(merged.attempts)}`)
-  }
+  requirePositiveInteger(merged.attempts, 'retry.attempts')
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
     const value: unknown = merged[key]
     if (!isDelayMs(value)) {
@@ -243,8 +241,13 @@ function readEnv(options: unknown): Readonly<Record<string, string | undefined>>
   const { env } = options
   if (env === undefined) return process.env
   if (!isPlainObject(env)) throw new ValidationError(`env must be an object of strings, got ${describeValue(env)}`)
+  // process.env holds strings only; a plain object from JavaScript may hold anything.
+  for (const name of ENV_NAMES) if (env[name] !== undefined) requireString(env[name], `env.${name}`)
   return env
 }
+
+/** The variables a client reads. */
+const ENV_NAMES = ['AGENTBAY_API_KEY', 'AGENTBAY_ENDPOINT', 'AGENTBAY_REGION_ID', 'AGENTBAY_TIMEOUT_MS'] as const
 
 /**
  * `new AgentBay(options)`: `options` must be an object of known keys. The official TS SDK takes

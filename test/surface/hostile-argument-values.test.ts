@@ -117,3 +117,26 @@ it('a flag is a boolean and a count a safe integer: a string "true"/"false" or 1
   }
   expect(sent).toEqual([])
 })
+
+describe('nested options: a part of the wrong shape is refused before it is merged over the defaults', () => {
+  const create = (policy: unknown) => () => agentBay.createAsync({ contextSync: [{ contextId: 'c', path: '/p', policy: asAny(policy) }] })
+  const client = (options: object) => () => new AgentBay({ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: {}, ...options } as never)
+  it.each([
+    // A string merged as one excluded path per character.
+    ['excludePaths as a string', create({ bwList: { whiteLists: [{ path: 'src', excludePaths: 'node_modules' }] } }), 'policy.bwList.whiteLists[0].excludePaths'],
+    // A number for a part merged as "all defaults", with no word.
+    ['a part as a number', create({ uploadPolicy: 5 }), 'policy.uploadPolicy'],
+    ['the policy as a bigint', create(10n), 'policy'],
+    ['the policy as null', create(null), 'policy'],
+    ['whiteLists as a string', create({ bwList: { whiteLists: 'src' } }), 'policy.bwList.whiteLists'],
+    ['a white-list entry as null', create({ bwList: { whiteLists: [null] } }), 'policy.bwList.whiteLists[0]'],
+    ['mappingPolicy as null', create({ mappingPolicy: null }), 'policy.mappingPolicy'],
+    ['an env value that is not a string', client({ env: { AGENTBAY_REGION_ID: 5 } }), 'env.AGENTBAY_REGION_ID'],
+    ['retry.attempts of 1e300', client({ retry: { attempts: 1e300 } }), 'retry.attempts'],
+  ])('%s', async (_label, call, name) => {
+    const error = (await failureOf(call)) as Error
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.message).toContain(name)
+    expect(sent).toEqual([])
+  })
+})

@@ -207,23 +207,37 @@ const POLICY_PART_KEYS = {
 const WHITE_LIST_KEYS = { path: true, excludePaths: true } as const satisfies KnownKeys<WhiteList>
 
 /**
- * Refuses a key a policy (whole or partial) does not have, at any level — the part names, each
- * part's fields, the white-list entries — with a `ValidationError` naming where (`policy.uploadPolicy`)
- * and the key meant (`auto_upload` → `autoUpload`). Values are `validateSyncPolicy`'s to check.
+ * The shape of a policy (whole or partial) before it is merged over the defaults: objects where
+ * the policy has objects, arrays where it has lists (absent is fine), and no key it does not have,
+ * at any level — with a `ValidationError` naming where (`policy.uploadPolicy`) and, for a key, the
+ * one meant (`auto_upload` → `autoUpload`). A number for a part would merge as "all defaults" and a
+ * string for `excludePaths` as one path per character. Values are `validateSyncPolicy`'s to check.
  */
 export function requireSyncPolicyKeys(policy: unknown, where = 'policy'): void {
-  if (!isRecord(policy)) return
+  if (policy === undefined) return
+  requireRecord(policy, where, 'an object of policy parts')
   requireKnownKeys(policy, where, POLICY_KEYS)
   for (const [part, keys] of Object.entries(POLICY_PART_KEYS)) {
     const value = policy[part]
-    if (isRecord(value)) requireKnownKeys(value, `${where}.${part}`, keys)
+    if (value === undefined) continue
+    requireRecord(value, `${where}.${part}`, 'an object')
+    requireKnownKeys(value, `${where}.${part}`, keys)
   }
   const whiteLists = isRecord(policy['bwList']) ? policy['bwList']['whiteLists'] : undefined
-  if (Array.isArray(whiteLists)) {
-    whiteLists.forEach((item: unknown, index) => {
-      if (isRecord(item)) requireKnownKeys(item, `${where}.bwList.whiteLists[${index}]`, WHITE_LIST_KEYS)
-    })
-  }
+  if (whiteLists === undefined) return
+  if (!Array.isArray(whiteLists)) throw new ValidationError(`${where}.bwList.whiteLists must be an array, got ${describeValue(whiteLists)}`)
+  whiteLists.forEach((item: unknown, index) => {
+    const at = `${where}.bwList.whiteLists[${index}]`
+    requireRecord(item, at, 'an object like { path, excludePaths }')
+    requireKnownKeys(item, at, WHITE_LIST_KEYS)
+    if (item['excludePaths'] !== undefined && !Array.isArray(item['excludePaths'])) {
+      throw new ValidationError(`${at}.excludePaths must be an array of paths, got ${describeValue(item['excludePaths'])}`)
+    }
+  })
+}
+
+function requireRecord(value: unknown, at: string, what: string): asserts value is JsonObject {
+  if (!isRecord(value)) throw new ValidationError(`${at} must be ${what}, got ${describeValue(value)}`)
 }
 
 function checkBoolean(value: unknown, at: string): void {
@@ -488,9 +502,6 @@ export function newSyncPolicy(): SyncPolicy {
  * @see syncPolicy
  */
 export function newSyncPolicyWithDefaults(policy: SyncPolicyInput = {}): SyncPolicy {
-  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
-    throw new ValidationError(`policy must be an object of policy parts, got ${describeType(policy)}`)
-  }
   requireSyncPolicyKeys(policy)
   const full = syncPolicy(policy)
   validateSyncPolicy(full)
