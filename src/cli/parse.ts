@@ -2,17 +2,17 @@ import { InvalidArgumentError } from 'commander'
 
 /** Commander argument parsers: a bad value becomes a usage error (exit 2). */
 
-/** An integer ≥ 1. */
+/** An integer ≥ 1 that a number holds exactly (`1e300` is an integer too, but no page or count). */
 export function positiveInt(value: string): number {
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected an integer ≥ 1')
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected an integer ≥ 1')
   return parsed
 }
 
-/** An integer ≥ 0. */
+/** An integer ≥ 0 that a number holds exactly. */
 export function nonNegativeInt(value: string): number {
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected an integer ≥ 0')
+  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected an integer ≥ 0')
   return parsed
 }
 

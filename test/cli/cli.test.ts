@@ -33,6 +33,8 @@ describe('agentbay-rx usage errors (exit 2)', () => {
     [['sync', '--session', 's-1', '--mode', 'sideways'], /Allowed choices are upload, download/],
     [['sync', '--session', 's-1', '--context', 'SdkCtx-1'], /--context and --path must be given together/],
     [['info', '--session', 's-1', '--watch', '--interval', 'soon'], /expected an integer/],
+    // 1e300 is an integer, but it would be sent as "1e+300": the same rule as the SDK's counts.
+    [['context', 'files', 'SdkCtx-1', '--page', '1e300'], /expected an integer ≥ 1/],
     [['context', 'get'], /either a context name or --id/],
     [['session', 'create', '--mount', 'no-colon'], /CONTEXT_ID:PATH/],
   ])('exits 2 for %j', async (argv, message) => {
