@@ -241,8 +241,12 @@ function readEnv(options: unknown): Readonly<Record<string, string | undefined>>
   const { env } = options
   if (env === undefined) return process.env
   if (!isPlainObject(env)) throw new ValidationError(`env must be an object of strings, got ${describeValue(env)}`)
-  // process.env holds strings only; a plain object from JavaScript may hold anything.
-  for (const name of ENV_NAMES) if (env[name] !== undefined) requireString(env[name], `env.${name}`)
+  // process.env holds strings only; a plain object from JavaScript may hold anything. Only the
+  // kind is shown: one of these values is the API key.
+  for (const name of ENV_NAMES) {
+    const value = env[name]
+    if (value !== undefined && typeof value !== 'string') throw new ValidationError(`env.${name} must be a string, got ${describeType(value)}`)
+  }
   return env
 }
 
@@ -256,7 +260,8 @@ const ENV_NAMES = ['AGENTBAY_API_KEY', 'AGENTBAY_ENDPOINT', 'AGENTBAY_REGION_ID'
  */
 export function requireClientOptions(options: unknown): asserts options is AgentBayOptions {
   if (!isPlainObject(options)) {
-    throw new ValidationError(`new AgentBay(options): options must be an object like { apiKey, endpoint }, got ${describeValue(options)}`)
+    // Only the kind: a string here is most likely the API key (the Python SDK's AgentBay(api_key)).
+    throw new ValidationError(`new AgentBay(options): options must be an object like { apiKey, endpoint }, got ${describeType(options)}`)
   }
   const use = Object.hasOwn(options, 'config') ? 'new AgentBay({ apiKey, endpoint, regionId, timeoutMs }) (endpoint, regionId and timeoutMs go at the top level, not under `config`)' : 'new AgentBay({ apiKey, endpoint })'
   requireKnownKeys(options, 'new AgentBay(options)', AGENTBAY_OPTION_KEYS, use)

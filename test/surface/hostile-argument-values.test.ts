@@ -140,3 +140,27 @@ describe('nested options: a part of the wrong shape is refused before it is merg
     expect(sent).toEqual([])
   })
 })
+
+it('a value that may be the API key is refused by its kind, never shown', () => {
+  const key = 'akm-0123456789abcdef0123456789abcdef'
+  for (const [options, name] of [
+    // The Python SDK's AgentBay(api_key), ported as is.
+    [key, 'options'],
+    [{ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: { AGENTBAY_API_KEY: 12345678901234 } }, 'env.AGENTBAY_API_KEY'],
+    [{ endpoint: 'http://127.0.0.1:9', env: { AGENTBAY_API_KEY: 12345678901234n } }, 'env.AGENTBAY_API_KEY'],
+  ] as const) {
+    const error = validationErrorOf(() => new AgentBay(options as never))
+    expect(error.message, name).toContain(name)
+    expect(error.message, name).not.toMatch(/akm-0123|1234567890/)
+  }
+})
+
+function validationErrorOf(call: () => unknown): Error {
+  try {
+    call()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError)
+    return error as Error
+  }
+  throw new Error('no error')
+}
