@@ -5,7 +5,7 @@ import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from 
 import { latestTasks } from '../wire/task-model.js'
 import { watchTasks } from '../sync/task-watch.js'
 import type { ContextSyncResult } from '../sync/types.js'
-import { describeValue, requireOptions } from '../shared/arguments.js'
+import { requireOptions, requirePositiveInteger } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
@@ -91,7 +91,7 @@ function normalizeDownloadWait(given: DownloadWaitOptions | undefined): Normaliz
   const options = requireOptions(given, 'agentBay.create(options): downloadWait', 'downloadWait: { maxPolls, schedule, noTaskGraceMs }', DOWNLOAD_WAIT_KEYS)
   const maxPolls = options.maxPolls ?? DOWNLOAD_WAIT_DEFAULTS.maxPolls
   const noTaskGraceMs = options.noTaskGraceMs ?? DOWNLOAD_WAIT_DEFAULTS.noTaskGraceMs
-  if (!Number.isInteger(maxPolls) || maxPolls < 1) throw new ValidationError(`downloadWait.maxPolls must be an integer ≥ 1, got ${describeValue(maxPolls)}`)
+  requirePositiveInteger(maxPolls, 'downloadWait.maxPolls')
   requireDelay(noTaskGraceMs, 'downloadWait.noTaskGraceMs')
   if (options.schedule !== undefined && typeof options.schedule !== 'function') throw new ValidationError('downloadWait.schedule must be a function')
   return { maxPolls, noTaskGraceMs, schedule: options.schedule ?? downloadWaitSchedule() }

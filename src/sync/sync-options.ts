@@ -1,4 +1,4 @@
-import { describeValue, requireKnownKeys, type KnownKeys } from '../shared/arguments.js'
+import { describeValue, requireKnownKeys, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -102,9 +102,7 @@ export function normalizeSyncOptions(options: SyncOptions = {}): NormalizedSyncO
   const maxRetries = options.maxRetries ?? SYNC_DEFAULTS.maxRetries
   const retryInterval = options.retryInterval ?? SYNC_DEFAULTS.retryInterval
   const noTaskGraceMs = options.noTaskGraceMs ?? SYNC_DEFAULTS.noTaskGraceMs
-  if (!Number.isSafeInteger(maxRetries) || maxRetries < 1) {
-    throw new ValidationError(`maxRetries must be an integer ≥ 1, got ${describeValue(maxRetries)}`)
-  }
+  requirePositiveInteger(maxRetries, 'maxRetries')
   requireDelay(retryInterval, 'retryInterval')
   requireDelay(noTaskGraceMs, 'noTaskGraceMs')
   if (options.schedule !== undefined && typeof options.schedule !== 'function') {

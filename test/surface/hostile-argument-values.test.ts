@@ -110,6 +110,7 @@ it('a flag is a boolean and a count a safe integer: a string "true"/"false" or 1
     [() => agentBay.context.listPageAsync({ maxResults: 1e300 }), 'maxResults'],
     [() => agentBay.context.listFilesAsync('c', '/', { pageNumber: 2 ** 53 }), 'pageNumber'],
     [() => session.fs.readFileAsync('/a', { chunkSize: 1e300 }), 'chunkSize'],
+    [() => agentBay.createAsync({ downloadWait: { maxPolls: 1e300 } }), 'downloadWait.maxPolls'],
   ] as const) {
     const error = (await failureOf(call)) as Error
     expect(error, name).toBeInstanceOf(ValidationError)
