@@ -300,7 +300,6 @@ function requireScheduler(scheduler: unknown): SchedulerLike {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** A short, redacted rendering of a wrong value for an error message. */
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim()
 

@@ -159,15 +159,15 @@ export const WILDCARDS = /[*?[\]]/
 export function validateSyncPolicy(policy: SyncPolicy, where = 'policy'): void {
   requireSyncPolicyKeys(policy, where)
   const { uploadPolicy: up, downloadPolicy: down, deletePolicy: del, extractPolicy: ex, recyclePolicy: rec, bwList } = policy
-  checkBoolean(up?.autoUpload, `${where}.uploadPolicy.autoUpload`)
+  requireBoolean(up?.autoUpload, `${where}.uploadPolicy.autoUpload`)
   checkEnum(up?.uploadStrategy, UPLOAD_STRATEGIES, `${where}.uploadPolicy.uploadStrategy`)
   checkEnum(up?.uploadMode, UPLOAD_MODES, `${where}.uploadPolicy.uploadMode`)
-  checkBoolean(down?.autoDownload, `${where}.downloadPolicy.autoDownload`)
+  requireBoolean(down?.autoDownload, `${where}.downloadPolicy.autoDownload`)
   checkEnum(down?.downloadStrategy, DOWNLOAD_STRATEGIES, `${where}.downloadPolicy.downloadStrategy`)
-  checkBoolean(del?.syncLocalFile, `${where}.deletePolicy.syncLocalFile`)
-  checkBoolean(ex?.extract, `${where}.extractPolicy.extract`)
-  checkBoolean(ex?.deleteSrcFile, `${where}.extractPolicy.deleteSrcFile`)
-  checkBoolean(ex?.extractToCurrentFolder, `${where}.extractPolicy.extractToCurrentFolder`)
+  requireBoolean(del?.syncLocalFile, `${where}.deletePolicy.syncLocalFile`)
+  requireBoolean(ex?.extract, `${where}.extractPolicy.extract`)
+  requireBoolean(ex?.deleteSrcFile, `${where}.extractPolicy.deleteSrcFile`)
+  requireBoolean(ex?.extractToCurrentFolder, `${where}.extractPolicy.extractToCurrentFolder`)
   checkEnum(rec?.lifecycle, LIFECYCLES, `${where}.recyclePolicy.lifecycle`)
   checkPaths(rec?.paths, `${where}.recyclePolicy.paths`)
   if (!Array.isArray(bwList?.whiteLists)) throw new ValidationError(`${where}.bwList.whiteLists must be an array`)
@@ -238,10 +238,6 @@ export function requireSyncPolicyKeys(policy: unknown, where = 'policy'): void {
 
 function requireRecord(value: unknown, at: string, what: string): asserts value is JsonObject {
   if (!isRecord(value)) throw new ValidationError(`${at} must be ${what}, got ${describeValue(value)}`)
-}
-
-function checkBoolean(value: unknown, at: string): void {
-  requireBoolean(value, at)
 }
 
 function checkEnum(value: unknown, allowed: readonly string[], at: string): void {
