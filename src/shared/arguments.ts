@@ -126,13 +126,15 @@ export function requireText(value: unknown, name: string): asserts value is stri
 
 /**
  * A value sent as an HTTP header (an upload's `contentType`): a non-empty string a header can carry.
- * CR, LF or NUL would split or end the header, and a character above U+00FF is no byte: fetch
- * throws on either at send time, after the call's first request went out.
+ * Tab, printable ASCII and U+0080..U+00FF only — the rule of Node's fetch (undici) as it sends:
+ * CR, LF or NUL would split or end the header, any other control character (U+0001, DEL) is refused
+ * too, and a character above U+00FF is no byte. Each would fail at send time, after the call's
+ * first request went out.
  */
 export function requireHeaderValue(value: unknown, name: string): asserts value is string {
   requireText(value, name)
-  if (/[\0\r\n]|[^\0-\u00ff]/.test(value)) {
-    throw new ValidationError(`${name} must hold no line break, NUL or character above U+00FF (it is sent as an HTTP header)`)
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw new ValidationError(`${name} must hold no control character but tab, nor one above U+00FF (it is sent as an HTTP header)`)
   }
 }
 

@@ -2,7 +2,8 @@
 // integer ≥ 0 that a number holds exactly (≤ 2^53 − 1); context.upload used to let 2^53 through
 // (Number.isInteger) while files.upload refused it (Number.isSafeInteger). contentType: a non-empty
 // string a header can carry; context.upload used not to check it at all (a number was sent), and a
-// line break passed both methods, failing at send time after GetFileUploadUrl had gone out. Each
+// line break (and, until review 17, U+0001 or DEL) passed both methods, failing at send time after
+// GetFileUploadUrl had gone out. Each
 // bad value is a ValidationError naming the option, nothing reaches the emulator, and the same
 // client then uploads with good options.
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -87,7 +88,7 @@ describe('contentLength: one rule for context.upload and files.upload', () => {
   })
 })
 
-const BAD_TYPES: readonly unknown[] = [5, '', '  ', 'text/plain\r\nX-Injected: 1', 'text/plain\n', 'a\u0000b', 'text/plain; name=\u20ac']
+const BAD_TYPES: readonly unknown[] = [5, '', '  ', 'text/plain\r\nX-Injected: 1', 'text/plain\n', 'a\u0000b', 'text/plain; name=\u20ac', 'text/plain\u0001', 'text/plain\u007f']
 
 describe('contentType: one rule for context.upload and files.upload', () => {
   it.each(BAD_TYPES.map((value) => [JSON.stringify(value), value]))(
