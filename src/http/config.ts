@@ -236,7 +236,7 @@ function normalizeRetry(retry: unknown): NormalizedRetry {
 // ---- shape checks (plain JavaScript callers) -----------------------------------------------------
 
 /** `options` itself: undefined or a plain object with known keys (checked before any field is read). */
-function readEnv(options: unknown): Readonly<Record<string, string | undefined>> {
+function readEnv(options: unknown): ClientEnv {
   requireClientOptions(options)
   const { env } = options
   if (env === undefined) return process.env
@@ -247,11 +247,12 @@ function readEnv(options: unknown): Readonly<Record<string, string | undefined>>
     const value = env[name]
     if (value !== undefined && typeof value !== 'string') throw new ValidationError(`env.${name} must be a string, got ${describeType(value)}`)
   }
-  return env
+  return env as ClientEnv
 }
 
-/** The variables a client reads. */
+/** The variables a client reads; reading one not listed (so not checked) does not compile. */
 const ENV_NAMES = ['AGENTBAY_API_KEY', 'AGENTBAY_ENDPOINT', 'AGENTBAY_REGION_ID', 'AGENTBAY_TIMEOUT_MS'] as const
+type ClientEnv = Readonly<Partial<Record<(typeof ENV_NAMES)[number], string>>>
 
 /**
  * `new AgentBay(options)`: `options` must be an object of known keys. The official TS SDK takes
