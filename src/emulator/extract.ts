@@ -1,9 +1,9 @@
-import { readFile, rm, stat } from 'node:fs/promises'
+import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ExtractPolicy } from '../wire/policy/sync-policy.js'
 import { writeFileAtomic } from './fs-ops.js'
 import { displayPath, ensureDirInside, type SafeSegments } from './paths.js'
-import { MAX_ARCHIVE_BYTES, readZip, ZipError } from './zip.js'
+import { checkArchiveSize, readZip, ZipError } from './zip.js'
 
 /** What one extraction wrote. */
 export interface Extracted {
@@ -32,11 +32,16 @@ export async function extractDownloadedArchive(
   const folder = archive.slice(0, -1)
   const name = archive[archive.length - 1]!
   const destination = policy.extractToCurrentFolder ? folder : [...folder, name.replace(/\.zip$/i, '')]
-  // The size is checked before the archive is read into memory, not after.
-  if ((await stat(source)).size > MAX_ARCHIVE_BYTES) {
-    throw new Error(`cannot extract ${displayPath(archive)}: archive is larger than ${MAX_ARCHIVE_BYTES} bytes`)
+  // The size is checked before the archive is read into memory, on the file that is then read.
+  const handle = await open(source)
+  let content: Buffer
+  try {
+    const { size } = await handle.stat()
+    refusedAs(archive, () => checkArchiveSize(size))
+    content = await handle.readFile()
+  } finally {
+    await handle.close()
   }
-  const content = await readFile(source)
   const entries = refusedAs(archive, () => readZip(content))
   let bytes = 0
   let files = 0

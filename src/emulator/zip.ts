@@ -45,9 +45,14 @@ const UNIX_CREATOR = 3
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
 
+/** Refuses an archive of `bytes` bytes over `MAX_ARCHIVE_BYTES`: callers check a file's size before reading it into memory. */
+export function checkArchiveSize(bytes: number): void {
+  if (bytes > MAX_ARCHIVE_BYTES) throw new ZipError(`archive is larger than ${MAX_ARCHIVE_BYTES} bytes`)
+}
+
 /** Lists and checks the entries of `archive`; throws `ZipError` on anything it will not extract. */
 export function readZip(archive: Buffer): ZipEntry[] {
-  if (archive.length > MAX_ARCHIVE_BYTES) throw new ZipError(`archive is larger than ${MAX_ARCHIVE_BYTES} bytes`)
+  checkArchiveSize(archive.length)
   const end = findEndOfCentralDirectory(archive)
   const count = archive.readUInt16LE(end + 10)
   const directorySize = archive.readUInt32LE(end + 12)
