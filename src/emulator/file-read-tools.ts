@@ -22,9 +22,8 @@ export const readFileTool: Tool = async (input, env) => {
   const offset = byteCountArg(input, 'offset', 0)
   const length = byteCountArg(input, 'length', 0)
   return onPath(segments, async () => {
-    const { handle } = await openRegularFile(env, segments)
+    const { handle, size } = await openRegularFile(env, segments)
     try {
-      const { size } = await handle.stat()
       if (offset > size) throw new ToolFailure(`offset ${offset} is past the end of ${displayPath(segments)} (${size} bytes)`)
       const end = length === 0 ? size : Math.min(size, offset + length)
       if (end - offset > MAX_READ_BYTES) throw new ToolFailure(`cannot read more than ${MAX_READ_BYTES} bytes at once; use offset and length`)
@@ -94,9 +93,8 @@ export const readMultipleFilesTool: Tool = async (input, env) => {
   const blocks: string[] = []
   for (const { raw, segments } of files) {
     const content = await onPath(segments, async () => {
-      const { handle } = await openRegularFile(env, segments)
+      const { handle, size } = await openRegularFile(env, segments)
       try {
-        const { size } = await handle.stat()
         total += size
         if (total > MAX_READ_BYTES) throw new ToolFailure(`cannot read more than ${MAX_READ_BYTES} bytes at once`)
         return (await readRange(handle, 0, size)).toString('utf8')
@@ -163,12 +161,18 @@ export async function existing(env: ToolEnvironment, segments: SafeSegments, fie
   return { path, info }
 }
 
+/** A file opened by `openChecked`, with its size when opened (the check's own `fstat`, so readers need no second one). */
+export interface OpenedFile {
+  readonly handle: FileHandle
+  readonly size: number
+}
+
 /** Opens a regular file for reading; never follows a final symbolic link, never blocks on a FIFO. */
-export async function openRegularFile(env: ToolEnvironment, segments: SafeSegments): Promise<{ path: string; handle: FileHandle }> {
+export async function openRegularFile(env: ToolEnvironment, segments: SafeSegments): Promise<OpenedFile & { path: string }> {
   const { path, info } = await existing(env, segments)
   if (info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: is a directory`)
   refuseSpecialFile(info, segments)
-  return { path, handle: await openChecked(path, constants.O_RDONLY, segments) }
+  return { path, ...(await openChecked(path, constants.O_RDONLY, segments)) }
 }
 
 /**
@@ -176,7 +180,7 @@ export async function openRegularFile(env: ToolEnvironment, segments: SafeSegmen
  * blocking on a FIFO or device planted after the walk looked: opened non-blocking, then what was
  * opened is checked with `refuseSpecialFile`.
  */
-export async function openChecked(path: string, flags: number, segments: SafeSegments, mode?: number): Promise<FileHandle> {
+export async function openChecked(path: string, flags: number, segments: SafeSegments, mode?: number): Promise<OpenedFile> {
   let handle: FileHandle
   try {
     handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode)
@@ -185,8 +189,9 @@ export async function openChecked(path: string, flags: number, segments: SafeSeg
     throw error
   }
   try {
-    refuseSpecialFile(await handle.stat(), segments)
-    return handle
+    const info = await handle.stat()
+    refuseSpecialFile(info, segments)
+    return { handle, size: info.size }
   } catch (error) {
     await handle.close()
     throw error

@@ -34,7 +34,7 @@ export const writeFileTool: Tool = async (input, env) => {
 
 /** Appends to `file` (created if missing); `openChecked`, so a FIFO planted after the walk cannot hold the call. */
 async function appendToRegularFile(file: string, bytes: Uint8Array, segments: SafeSegments): Promise<void> {
-  const handle = await openChecked(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, segments, 0o666)
+  const { handle } = await openChecked(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, segments, 0o666)
   try {
     await handle.writeFile(bytes)
   } finally {
@@ -94,10 +94,10 @@ export const editFileTool: Tool = async (input, env) => {
   const dryRun = input['dryRun'] ?? input['dry_run'] ?? false
   if (typeof dryRun !== 'boolean') throw new ToolFailure('dryRun must be a boolean')
   return onPath(segments, async () => {
-    const { path, handle } = await openRegularFile(env, segments)
+    const { path, handle, size } = await openRegularFile(env, segments)
     let text: string
     try {
-      if ((await handle.stat()).size > MAX_READ_BYTES) throw new ToolFailure(`${displayPath(segments)} is larger than ${MAX_READ_BYTES} bytes`)
+      if (size > MAX_READ_BYTES) throw new ToolFailure(`${displayPath(segments)} is larger than ${MAX_READ_BYTES} bytes`)
       text = (await readFile(handle)).toString('utf8')
     } finally {
       await handle.close()
