@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { displayPath, inspectInside, type SafeSegments } from './paths.js'
+import { existingFolder } from './file-read-tools.js'
+import { displayPath, type SafeSegments } from './paths.js'
 import { ok, onPath, pathArg, ToolFailure, type SessionWatches, type Snapshot, type Tool } from './tool-support.js'
 
 /** Bounds on what one session's watches may hold in memory. */
@@ -23,8 +24,7 @@ export const getFileChangeTool: Tool = async (input, env) => {
   const watches = env.changeWatches
   if (watches === undefined) throw new ToolFailure('get_file_change is not available here')
   return onPath(segments, async () => {
-    const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
-    if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const root = await existingFolder(env, segments)
     const current = await snapshot(root, segments)
     const previous = watches.replace(displayPath(segments), current)
     return ok(JSON.stringify(previous === undefined ? [] : diff(previous, current)))

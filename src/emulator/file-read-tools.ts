@@ -120,8 +120,7 @@ export const searchFilesTool: Tool = async (input, env) => {
   const matches = globMatcher(pattern.includes('*') || pattern.includes('?') ? pattern : `*${pattern}*`)
   const excluded = excludePatternsOf(input).map(globMatcher)
   return onPath(segments, async () => {
-    const { path: root, info } = await inspectInside(env.sandboxRoot, segments, 'path')
-    if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+    const root = await existingFolder(env, segments)
     const found: string[] = []
     const visit = async (dir: string, relative: readonly string[]): Promise<void> => {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -159,6 +158,13 @@ export async function existing(env: ToolEnvironment, segments: SafeSegments, fie
   const { path, info } = await inspectInside(env.sandboxRoot, segments, field)
   if (info === undefined) throw new ToolFailure(`${displayPath(segments)}: no such file or directory`)
   return { path, info }
+}
+
+/** A folder (no symbolic link on the way): its host path; anything else, or nothing, is a `ToolFailure`. */
+export async function existingFolder(env: ToolEnvironment, segments: SafeSegments): Promise<string> {
+  const { path, info } = await inspectInside(env.sandboxRoot, segments, 'path')
+  if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+  return path
 }
 
 /** A file opened by `openChecked`, with its size when opened (the check's own `fstat`, so readers need no second one). */
