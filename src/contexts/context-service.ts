@@ -14,6 +14,7 @@ import { decodeOrThrow } from '../wire/codecs/decode.js'
 import {
   checkTransferOptions,
   getPresigned,
+  isAsyncIterable,
   openPresignedStream,
   putPresigned,
   type DownloadDone,
@@ -559,6 +560,6 @@ function requireData(data: unknown): void {
   const ok =
     typeof data === 'string' ||
     data instanceof Uint8Array ||
-    (typeof data === 'object' && data !== null && typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function')
+    isAsyncIterable(data)
   if (!ok) throw new ValidationError('data must be a Uint8Array, a string or a Readable')
 }

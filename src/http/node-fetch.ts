@@ -93,8 +93,8 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
     const scheme = url.startsWith('https:') ? 'https' : 'http'
     return (clients[scheme] ??= load(scheme, agents[scheme]).then((loaded) => (clients[scheme] = loaded)))
   }
-  const send = (call: DirectCall, method: string, loaded: Client): Promise<Response> =>
-    exchange(loaded, method, call).then((answer) => new BufferedAnswer(answer) as unknown as Response)
+  // ky reads only what a `TransportAnswer` has (see DIRECT_CALL).
+  const send = (call: DirectCall, method: string, loaded: Client): Promise<Response> => exchange(loaded, method, call) as Promise<unknown> as Promise<Response>
   return async (input, init) => {
     const call = (init as Record<string, unknown> | undefined)?.[DIRECT_CALL]
     // ky calls it with its Request and our options; nothing else does (see NodeFetch).
@@ -106,18 +106,10 @@ export function createNodeFetch(agents: NodeFetchAgents = {}): NodeFetch {
   }
 }
 
-/** One answer, whole: `bytes` is undefined for statuses that have no body. */
-interface Answer {
-  readonly status: number
-  readonly statusText: string
-  readonly headers: IncomingHttpHeaders
-  readonly bytes: Buffer | undefined
-}
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-function exchange(client: Client, method: string, call: DirectCall): Promise<Answer> {
+function exchange(client: Client, method: string, call: DirectCall): Promise<BufferedAnswer> {
   const cancelled = call.reason()
   if (cancelled !== undefined) return Promise.reject(cancelled)
   const { url, headers, body } = call
@@ -125,10 +117,10 @@ function exchange(client: Client, method: string, call: DirectCall): Promise<Ans
   headers['accept'] ??= '*/*'
   headers['user-agent'] ??= 'node'
   headers['content-length'] = Buffer.byteLength(body)
-  return new Promise<Answer>((resolve, reject) => {
+  return new Promise<BufferedAnswer>((resolve, reject) => {
     let settled = false
     let stopListening = (): void => undefined
-    const settle = (error: Error | undefined, answer?: Answer): void => {
+    const settle = (error: Error | undefined, answer?: BufferedAnswer): void => {
       if (settled) return
       settled = true
       stopListening()
@@ -152,12 +144,7 @@ function exchange(client: Client, method: string, call: DirectCall): Promise<Ans
       readBody(incoming, (error, bytes) => {
         if (error !== undefined) return settle(new TypeError('terminated', { cause: error }))
         if (status < 200 || status > 599) return settle(new TypeError('fetch failed', { cause: new RangeError(`status ${status} is not a final answer`) }))
-        settle(undefined, {
-          status,
-          statusText: incoming.statusMessage ?? '',
-          headers: incoming.headers,
-          bytes: NULL_BODY.has(status) ? undefined : bytes,
-        })
+        settle(undefined, new BufferedAnswer(status, incoming.statusMessage ?? '', incoming.headers, NULL_BODY.has(status) ? undefined : bytes))
       })
     })
     outgoing.end(body)
@@ -175,20 +162,22 @@ function readBody(incoming: IncomingMessage, done: (error: Error | undefined, by
   })
 }
 
-/** A `DirectCall`'s answer: status, headers as Node parsed them, the body decoded as UTF-8. */
+/** A `DirectCall`'s answer, whole: status, headers as Node parsed them, the body (`undefined` for statuses that have none) decoded as UTF-8. */
 class BufferedAnswer implements TransportAnswer {
   readonly status: number
   readonly statusText: string
   readonly ok: boolean
   readonly headers: { get(name: string): string | null }
-  private readonly bytes: Buffer | undefined
 
-  constructor(answer: Answer) {
-    this.status = answer.status
-    this.statusText = answer.statusText
-    this.ok = answer.status >= 200 && answer.status < 300
-    this.bytes = answer.bytes
-    const fields = answer.headers
+  constructor(
+    status: number,
+    statusText: string,
+    fields: IncomingHttpHeaders,
+    private readonly bytes: Buffer | undefined,
+  ) {
+    this.status = status
+    this.statusText = statusText
+    this.ok = status >= 200 && status < 300
     this.headers = {
       get: (name) => {
         const key = name.toLowerCase()

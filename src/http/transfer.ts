@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { Observable } from 'rxjs'
 import { HttpError } from '../shared/errors/http-error.js'
 import { NetworkError, describeFetchFailure } from '../shared/errors/network-error.js'
@@ -9,6 +10,14 @@ import { requireByteCount, requireHeaderValue } from '../shared/arguments.js'
 
 /** What `upload`/`uploadAsync` accept. A `Readable` is streamed; give `contentLength` if the storage needs it. */
 export type UploadData = Uint8Array | string | Readable
+
+// What kind of stream an upload's data is, told apart without loading node:stream (a Node `Readable`
+// is an AsyncIterable too): `context.upload` and `session.files` check their data with these at import cost zero.
+export const isWebStream = (value: unknown): value is WebReadableStream<Uint8Array> =>
+  typeof value === 'object' && value !== null && typeof (value as { getReader?: unknown }).getReader === 'function'
+
+export const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
+  typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 
 /** Bytes moved so far; `totalBytes` when known (upload: the data's length; download: Content-Length). */
 export interface TransferProgress {

@@ -19,7 +19,7 @@ import {
 } from 'rxjs'
 import { isDone, openFileStream, withoutKind, type ContextService } from '../contexts/context-service.js'
 import type { Logger } from '../http/config.js'
-import { checkTransferOptions, type DownloadStream, type TransferOptions } from '../http/transfer.js'
+import { checkTransferOptions, isAsyncIterable, isWebStream, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { SIGNAL_ONLY, requireBoolean, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
@@ -34,7 +34,6 @@ import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '
 import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
 import type { SyncMode } from '../wire/protocol.js'
-import { isAsyncIterable, isWebStream } from './file-source.js'
 import type { CheckedSource, OpenedSource } from './local-files.js'
 
 /** Node's streams, crypto and fs promises load with the first transfer that reads or writes a local file or stream, not with the SDK. */

@@ -10,9 +10,8 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { defer, ignoreElements, of, type Observable } from 'rxjs'
-import type { UploadData } from '../http/transfer.js'
+import { isWebStream, type UploadData } from '../http/transfer.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { isWebStream } from './file-source.js'
 
 /** A checked source: `open()` makes the body when the PUT starts; `close` releases what it opened. */
 export interface OpenedSource {
