@@ -71,7 +71,8 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
   if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, `session.context.${form}`)
 }
 
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`)
+// A string goes through describeValue: cut at 40 characters and redacted (a key passed by mistake).
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${describeValue(value)}` : `a ${typeof value}`)
 
 /**
  * The scope of a sync (`mode`) or of an `info()` filter (`taskType`): each of `contextId` and

@@ -20,6 +20,8 @@ describe('requireOptionsObject', () => {
     ['null', null, 1, 'the first null'],
     ['an array', [], 1, 'the first an array'],
     ['a string', 'ctx-1', 1, 'the first the string "ctx-1"'],
+    // Cut at 40 characters like every other shown value (the positional form's first argument may be anything).
+    ['a long string', 'c'.repeat(60), 1, `the first the string "${'c'.repeat(40)}…"`],
     ['a number', 3, 1, 'the first a number'],
     ['an object among two arguments', {}, 2, 'the first a object'],
   ])('refuses %s, naming the call form and what it got', (_label, value, count, got) => {
