@@ -8,6 +8,7 @@ import { firstValueFrom, isObservable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { AgentBay, ValidationError, adaptiveSchedule } from '../../src/entries/index.js'
 import { offlineClient } from '../helpers/offline-client.js'
+import { validationErrorOf } from '../helpers/thrown.js'
 
 const cyclic: Record<string, unknown> = {}
 cyclic['self'] = cyclic
@@ -23,8 +24,7 @@ const { agentBay, session, sent } = offlineClient()
 const sync = (options: object) => session.context.syncAsync(options as never)
 const asAny = (value: unknown) => value as never
 
-/** Each public check that shows the bad value, reached through a public call. */
-/** [the check, the name its message must give, a public call reaching it] */
+/** Each public check that shows the bad value: [the check, the name its message must give, a public call reaching it]. */
 const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
   ['contextId (requireText)', 'contextId', (v) => agentBay.context.listFilesAsync(asAny(v), '/')],
   ['pageSize (requirePositiveInteger)', 'pageSize', (v) => agentBay.context.listFilesAsync('c', '/', { pageSize: asAny(v) })],
@@ -155,13 +155,3 @@ it('a value that may be the API key is refused by its kind, never shown', () => 
     expect(error.message, name).not.toMatch(/akm-0123|1234567890/)
   }
 })
-
-function validationErrorOf(call: () => unknown): Error {
-  try {
-    call()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError)
-    return error as Error
-  }
-  throw new Error('no error')
-}
