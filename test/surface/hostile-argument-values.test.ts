@@ -12,10 +12,12 @@ import { validationErrorOf } from '../helpers/thrown.js'
 
 const cyclic: Record<string, unknown> = {}
 cyclic['self'] = cyclic
+/** Each run of the hostile toString: a check that ran it and caught its error would leave no trace in the message. */
+const toStringRuns: unknown[] = []
 const HOSTILE: readonly [string, unknown][] = [
   ['a bigint', 10n],
   ['a null-prototype object', Object.create(null)],
-  ['an object whose toString throws', { toString: () => { throw new Error('toString ran') } }],
+  ['an object whose toString throws', { toString: () => { toStringRuns.push(new Error('toString ran').stack); throw new Error('toString ran') } }],
   ['a cyclic object', cyclic],
   ['a symbol', Symbol('s')],
 ]
@@ -73,6 +75,7 @@ describe('a bad argument of any kind is a ValidationError naming it, the value s
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toContain(name)
     expect((error as Error).message).not.toContain('toString ran')
+    expect(toStringRuns.splice(0)).toEqual([])
     expect(sent).toEqual([])
   })
 
