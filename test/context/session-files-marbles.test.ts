@@ -178,13 +178,17 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
     expect(fake.requestsOf('GetAndLoadInternalContext')).toHaveLength(1)
   })
 
+  /** A GetAndLoadInternalContext answered 3 frames after it is sent, so a reader can leave while it is in flight. */
+  const slowLookup = () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) })
+  /** What transferContext() gives for that answer. */
+  const LOOKED_UP = { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' }
+
   it('lookups started together share one request; one subscriber leaving does not end it for the other', () => {
     const handle = files()
     scheduler.run(({ expectObservable }) => {
-      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
-      const known = { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } }
+      fake.respond('GetAndLoadInternalContext', slowLookup)
       expectObservable(handle.transferContext(), '^-!').toBe('--')
-      expectObservable(handle.transferContext(), '-^').toBe('---(a|)', known)
+      expectObservable(handle.transferContext(), '-^').toBe('---(a|)', { a: LOOKED_UP })
     })
     expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['answered'])
   })
@@ -192,10 +196,10 @@ describe('files.upload in virtual time (issue 12 item 1)', () => {
   it('when every subscriber left, the shared lookup is cancelled, and a later one asks anew', () => {
     const handle = files()
     scheduler.run(({ expectObservable }) => {
-      fake.respond('GetAndLoadInternalContext', () => scheduler.createColdObservable('---(a|)', { a: jsonResponse(okBody([{ ContextId: CTX, ContextPath: '/tmp/file-transfer/' }])) }))
+      fake.respond('GetAndLoadInternalContext', slowLookup)
       expectObservable(handle.transferContext(), '^-!').toBe('--')
       expectObservable(handle.transferContext(), '-^!').toBe('--')
-      expectObservable(handle.transferContext(), '----^').toBe('-------(a|)', { a: { requestId: expect.any(String), contextId: CTX, contextPath: '/tmp/file-transfer/' } })
+      expectObservable(handle.transferContext(), '----^').toBe('-------(a|)', { a: LOOKED_UP })
     })
     expect(fake.requestsOf('GetAndLoadInternalContext').map((request) => request.state)).toEqual(['cancelled', 'answered'])
     fake.verify()

@@ -3,8 +3,8 @@
 import { lastValueFrom } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, type SyncOptions } from '../../src/sync/sync-options.js'
-import { AgentBay, ValidationError, type ContextInfoFilter } from '../../src/entries/index.js'
-import { createFakeTransport } from '../../src/testing/index.js'
+import { ValidationError, type ContextInfoFilter } from '../../src/entries/index.js'
+import { offlineClient } from '../helpers/offline-client.js'
 
 const refusal = (options: unknown) => {
   try {
@@ -37,12 +37,11 @@ describe('requireOptionsObject', () => {
 
 describe('normalizeSyncOptions', () => {
   it('sync() names itself when it is given something other than an options object, and sends nothing', async () => {
-    const fake = createFakeTransport()
-    const context = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} }).session('s-1').context
-    await expect(lastValueFrom(context.sync('ctx-1' as SyncOptions))).rejects.toThrow(
+    const { session, sent } = offlineClient()
+    await expect(lastValueFrom(session.context.sync('ctx-1' as SyncOptions))).rejects.toThrow(
       new ValidationError(`sync() takes one options object: ${SYNC_FORM}; got 1 argument(s), the first the string "ctx-1"`),
     )
-    expect(fake.requests).toHaveLength(0)
+    expect(sent).toHaveLength(0)
   })
 
   it.each([
@@ -72,12 +71,8 @@ describe('normalizeSyncOptions', () => {
 
 describe('info() filters', () => {
   const info = (filter: unknown): Promise<unknown> => {
-    const fake = createFakeTransport()
-    const agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} })
-    return agentBay
-      .session('s-1')
-      .context.infoAsync(filter as ContextInfoFilter)
-      .finally(() => expect(fake.requests).toHaveLength(0))
+    const { session, sent } = offlineClient()
+    return session.context.infoAsync(filter as ContextInfoFilter).finally(() => expect(sent).toHaveLength(0))
   }
 
   it.each([
@@ -99,8 +94,8 @@ describe('info() filters', () => {
 describe('one scope check for sync() and info()', () => {
   /** The message each entry point refuses `scope` with (nothing may be sent), or 'accepted'. */
   const refusals = async (scope: Record<string, unknown>, direction: unknown) => {
-    const fake = createFakeTransport()
-    const context = new AgentBay({ apiKey: 'test-key', transport: fake.transport, env: {} }).session('s-1').context
+    const { session, sent } = offlineClient()
+    const { context } = session
     const messageOf = (promise: Promise<unknown>) =>
       promise.then(
         () => 'accepted',
@@ -109,7 +104,7 @@ describe('one scope check for sync() and info()', () => {
     const withDirection = (key: string) => (direction === undefined ? scope : { ...scope, [key]: direction })
     const sync = await messageOf(context.syncAsync(withDirection('mode') as SyncOptions))
     const info = await messageOf(context.infoAsync(withDirection('taskType') as ContextInfoFilter))
-    expect(fake.requests).toHaveLength(0)
+    expect(sent).toHaveLength(0)
     return { sync, info }
   }
 

@@ -2,9 +2,9 @@
 // pin that it writes exactly what URLSearchParams-with-%20 and Node's querystring.escape wrote before.
 import { escape } from 'node:querystring'
 import { describe, expect, it } from 'vitest'
-import { ValidationError } from '../../src/shared/errors/validation-error.js'
 import { buildWireRequest } from '../../src/wire/wire-request.js'
 import type { RpcRequest } from '../../src/wire/messages.js'
+import { validationErrorOf } from '../helpers/thrown.js'
 
 const HOSTILE = ["a b", "~!'()*", 'x+y=z&w', 'é漢🙂', '%20', '__proto__', '/tmp/a b/c?d#e', '']
 const NOW = new Date(Date.UTC(2026, 10, 26, 13, 4, 5, 678))
@@ -43,17 +43,10 @@ describe('buildWireRequest encoding', () => {
       [{ action: 'GetContextInfo', params: { SessionId: 's' } }, `key${value}`, 'Authorization'], // the key, in the form
     ])
     for (const [request, key, named] of cases) {
-      let caught: unknown
-      try {
-        buildWireRequest('http://h/', key, request, NOW, 'n')
-      } catch (error) {
-        caught = error
-      }
-      expect(caught).toBeInstanceOf(ValidationError)
-      const { message } = caught as ValidationError
-      expect(message).toBe(`${request.action} failed: ${named} holds a lone UTF-16 surrogate, which has no UTF-8 form: nothing was sent`)
-      expect(message).not.toContain('key')
-      expect((caught as ValidationError).action).toBe(request.action)
+      const refused = validationErrorOf(() => buildWireRequest('http://h/', key, request, NOW, 'n'))
+      expect(refused.message).toBe(`${request.action} failed: ${named} holds a lone UTF-16 surrogate, which has no UTF-8 form: nothing was sent`)
+      expect(refused.message).not.toContain('key')
+      expect(refused.action).toBe(request.action)
     }
     // Well-formed pairs are fine: U+1F642 is one surrogate pair.
     expect(() => buildWireRequest('http://h/', 'k', { action: 'GetSessionDetail', params: { SessionId: '\uD83D\uDE42' } }, NOW, 'n')).not.toThrow()

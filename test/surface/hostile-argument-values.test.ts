@@ -8,13 +8,16 @@ import { firstValueFrom, isObservable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { AgentBay, ValidationError, adaptiveSchedule } from '../../src/entries/index.js'
 import { offlineClient } from '../helpers/offline-client.js'
+import { validationErrorOf } from '../helpers/thrown.js'
 
 const cyclic: Record<string, unknown> = {}
 cyclic['self'] = cyclic
+/** Each run of the hostile toString: a check that ran it and caught its error would leave no trace in the message. */
+const toStringRuns: unknown[] = []
 const HOSTILE: readonly [string, unknown][] = [
   ['a bigint', 10n],
   ['a null-prototype object', Object.create(null)],
-  ['an object whose toString throws', { toString: () => { throw new Error('toString ran') } }],
+  ['an object whose toString throws', { toString: () => { toStringRuns.push(new Error('toString ran').stack); throw new Error('toString ran') } }],
   ['a cyclic object', cyclic],
   ['a symbol', Symbol('s')],
 ]
@@ -23,8 +26,7 @@ const { agentBay, session, sent } = offlineClient()
 const sync = (options: object) => session.context.syncAsync(options as never)
 const asAny = (value: unknown) => value as never
 
-/** Each public check that shows the bad value, reached through a public call. */
-/** [the check, the name its message must give, a public call reaching it] */
+/** Each public check that shows the bad value: [the check, the name its message must give, a public call reaching it]. */
 const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
   ['contextId (requireText)', 'contextId', (v) => agentBay.context.listFilesAsync(asAny(v), '/')],
   ['pageSize (requirePositiveInteger)', 'pageSize', (v) => agentBay.context.listFilesAsync('c', '/', { pageSize: asAny(v) })],
@@ -73,6 +75,7 @@ describe('a bad argument of any kind is a ValidationError naming it, the value s
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toContain(name)
     expect((error as Error).message).not.toContain('toString ran')
+    expect(toStringRuns.splice(0)).toEqual([])
     expect(sent).toEqual([])
   })
 
@@ -155,13 +158,3 @@ it('a value that may be the API key is refused by its kind, never shown', () => 
     expect(error.message, name).not.toMatch(/akm-0123|1234567890/)
   }
 })
-
-function validationErrorOf(call: () => unknown): Error {
-  try {
-    call()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError)
-    return error as Error
-  }
-  throw new Error('no error')
-}

@@ -6,28 +6,26 @@
 // GetFileUploadUrl had gone out. Each
 // bad value is a ValidationError naming the option, nothing reaches the emulator, and the same
 // client then uploads with good options.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import type { Emulator } from '../../src/emulator/index.js'
 import { AgentBay, ValidationError, type FileTransferSyncOptions, type Session } from '../../src/entries/index.js'
 import { requireByteCount } from '../../src/shared/arguments.js'
+import { testEmulator } from '../cli/helpers.js'
 
 const BAD_LENGTHS: readonly unknown[] = [2 ** 53, 1.5, -1, NaN, Infinity, '10']
 const SYNC: FileTransferSyncOptions = { retryInterval: 20, maxRetries: 1500, noTaskGraceMs: 1000 }
 const BYTES = new Uint8Array([1, 2, 3])
 
+let env: Awaited<ReturnType<typeof testEmulator>> | undefined
 let emulator: Emulator
-let dataDir: string
 let agentBay: AgentBay
 let session: Session
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'agentbay-content-length-'))
-  emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataDir, taskDelayMs: 20 })
+  env = await testEmulator()
+  emulator = env.emulator
   agentBay = new AgentBay({ apiKey: emulator.apiKey, endpoint: emulator.endpoint, env: {} })
   const created = await agentBay.createAsync()
   session = created.session!
@@ -35,8 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await session?.deleteAsync({ pollIntervalMs: 20, timeoutMs: 60_000 })
-  await emulator?.close()
-  await rm(dataDir, { recursive: true, force: true })
+  await env?.close()
 })
 
 /** Every request the emulator has seen: RPCs and presigned PUT/GET. */
