@@ -4,7 +4,7 @@
 // form) and ~34 KiB (Promise form with a signal) before it was slimmed, ~15 KiB after, 12.5–14
 // KiB once the trigger-then-tasks step and the outcome fold were single subscribers (stop 16; run
 // from source through tsx, whose keep-names wrapper adds a property table to every named
-// closure: the built bundle holds 8.5–9 KiB). The bound leaves ~25% for runtime and loader
+// closure: the built bundle holds 8.5–9 KiB). The bound leaves ~20% over the highest of those for runtime and loader
 // differences and fails on the pipeline before the first slimming.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
