@@ -26,17 +26,7 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
   let client: KyInstance | undefined
   let loading: Promise<KyInstance> | undefined
   const loadClient = (): Promise<KyInstance> =>
-    (loading ??= import('ky').then(({ default: ky }) =>
-      (client = ky.create({
-        retry: 0,
-        throwHttpErrors: false,
-        timeout: false,
-        // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
-        // which carries the key, to whatever origin the Location names.
-        redirect: 'error',
-        fetch: config.fetch ?? createNodeFetch(),
-      })),
-    ))
+    (loading ??= import('ky').then(({ default: ky }) => (client = ky.create(kyOptionsOver(config.fetch ?? createNodeFetch())))))
   // The one limit on calls in flight (and so sockets) of the default fetch; a user's fetch sets its own.
   const gate = ownFetch ? new CallGate(MAX_SOCKETS) : undefined
   return (request: RpcRequest) =>
@@ -121,6 +111,21 @@ export function createKyTransport(config: NormalizedConfig, apiKey: string, reda
       return stop
     })
 }
+
+/**
+ * How the transport configures ky, over `fetch` (see `createKyTransport`). The one place it is
+ * written: the CPU benchmark's "ky alone" row (test/bench/cpu.ts) runs ky with these options too,
+ * so that row cannot drift from what the transport runs.
+ */
+export const kyOptionsOver = (fetch: NonNullable<Options['fetch']>): Options => ({
+  retry: 0,
+  throwHttpErrors: false,
+  timeout: false,
+  // The API never redirects (protocol §1.1). Following a 307/308 would re-send the form body,
+  // which carries the key, to whatever origin the Location names.
+  redirect: 'error',
+  fetch,
+})
 
 const timeoutError = (action: string, timeoutMs: number): RequestTimeoutError =>
   new RequestTimeoutError(`no answer within ${timeoutMs} ms`, { action })

@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import http from 'node:http'
 import { loadavg } from 'node:os'
 import { Observable, lastValueFrom } from 'rxjs'
+import { kyOptionsOver } from '../../src/http/ky-transport.js'
 import { ContextStatusFromString } from '../../src/wire/codecs/context-status.js'
 import { loadBuiltSdk, type Sdk } from './built-sdk.js'
 import { fixed, median, ratio, type Section } from './report.js'
@@ -87,24 +88,20 @@ function bareExchange(url: string): (target: string) => Promise<string> {
 }
 
 /**
- * ky's own per-call work on top of the baseline: ky configured as the transport configures it
- * (src/http/ky-transport.ts), called as the transport calls it (URL + one option ky passes to
+ * ky's own per-call work on top of the baseline: ky configured by the transport's own options
+ * (`kyOptionsOver`, src/http/ky-transport.ts), called as the transport calls it (URL + one option ky passes to
  * fetch), over a fetch that is the baseline's exchange answering with a minimal response object.
  * Its ratio to the baseline is the floor of any client that runs ky per call.
  */
 async function kyOverBaseline(url: string): Promise<() => Promise<unknown>> {
   const { default: ky } = await import('ky')
   const exchange = bareExchange(url)
-  const client = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    timeout: false,
-    redirect: 'error',
-    fetch: async (_input, init) => {
+  const client = ky.create(
+    kyOptionsOver(async (_input, init) => {
       const text = await exchange((init as { target: string }).target)
       return { status: 200, ok: true, headers: new Headers(), text: () => Promise.resolve(text) } as unknown as Response
-    },
-  })
+    }),
+  )
   return async () => {
     const target = `${url}?${infoQuery()}`
     const response = await client.post(target, { target } as never)
