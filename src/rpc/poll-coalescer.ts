@@ -66,16 +66,23 @@ interface SharedPoll<T> {
  * client's.
  */
 export class PollCoalescer {
-  private readonly polls = new Map<string, SharedPoll<unknown>>()
+  /** The latest poll of each key, in flight or answered. */
+  private readonly polls: Map<string, SharedPoll<unknown>>
   /** The answered polls in the order they were answered (oldest first), so forgetting old ones stops at the first recent one. */
-  private readonly answered = new Map<string, SharedPoll<unknown>>()
-  /** How many answers `forgetOldAnswers` looked at in all (see `holdings`). */
-  private visited = 0
+  private readonly answered: Map<string, SharedPoll<unknown>>
 
+  /**
+   * `newTable` makes the coalescer's two tables (by poll key). Tests pass a `Map` that shows what the
+   * coalescer holds and looks at, so the class keeps no counters for them.
+   */
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly maxAgeMs: number = DEFAULT_MAX_AGE_MS,
-  ) {}
+    newTable: <V>() => Map<string, V> = () => new Map(),
+  ) {
+    this.polls = newTable()
+    this.answered = newTable()
+  }
 
   /** Number of distinct polls in flight (tests and benchmarks). */
   get size(): number {
@@ -127,20 +134,11 @@ export class PollCoalescer {
   private forgetOldAnswers(now: number): void {
     const oldest = now - Math.max(this.maxAgeMs, MAX_REUSE_AGE_MS)
     for (const [key, poll] of this.answered) {
-      this.visited += 1
       if (poll.value!.answeredAt >= oldest) return
       this.answered.delete(key)
       // A newer poll of the same key (in flight, or answered since) stays.
       if (this.polls.get(key) === poll) this.polls.delete(key)
     }
-  }
-
-  /**
-   * @internal What the table holds (tests): its entries (polls in flight or answered), the answers
-   * kept for reuse, and how many answers the forgetting looked at in all (not all, on every poll).
-   */
-  get holdings(): { readonly entries: number; readonly answers: number; readonly answersVisited: number } {
-    return { entries: this.polls.size, answers: this.answered.size, answersVisited: this.visited }
   }
 }
 

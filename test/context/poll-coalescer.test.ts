@@ -13,9 +13,50 @@ beforeEach(() => {
   scheduler = createTestScheduler()
 })
 
-/** A coalescer whose `send` answers with `answer(n)` for the n-th request (1-based), counting requests. */
+/**
+ * The coalescer's tables, watched from outside (passed as its `newTable`): `sizes()` is what they
+ * hold (entries of each table, smallest first: polls in flight or answered, and answers kept for
+ * reuse), `visited()` how many entries the coalescer looked at by iterating them, in all.
+ */
+function watchedTables() {
+  const tables: Map<string, unknown>[] = []
+  let visited = 0
+  function* counted<T>(entries: IterableIterator<T>): Generator<T, undefined> {
+    for (const entry of entries) {
+      visited += 1
+      yield entry
+    }
+    return undefined
+  }
+  class WatchedTable<V> extends Map<string, V> {
+    override [Symbol.iterator](): MapIterator<[string, V]> {
+      return counted(super[Symbol.iterator]()) as MapIterator<[string, V]>
+    }
+    override entries(): MapIterator<[string, V]> {
+      return counted(super.entries()) as MapIterator<[string, V]>
+    }
+    override keys(): MapIterator<string> {
+      return counted(super.keys()) as MapIterator<string>
+    }
+    override values(): MapIterator<V> {
+      return counted(super.values()) as MapIterator<V>
+    }
+    override forEach(callback: (value: V, key: string, map: Map<string, V>) => void): void {
+      for (const [key, value] of this) callback(value, key, this)
+    }
+  }
+  const newTable = <V>(): Map<string, V> => {
+    const table = new WatchedTable<V>()
+    tables.push(table as Map<string, unknown>)
+    return table
+  }
+  return { newTable, sizes: () => tables.map((table) => table.size).sort((a, b) => a - b), visited: () => visited }
+}
+
+/** A coalescer whose `send` answers with `answer(n)` for the n-th request (1-based), counting requests; its tables watched. */
 function setUp(answer: (n: number) => Observable<string>, maxAgeMs?: number) {
-  const coalescer = new PollCoalescer(scheduler, maxAgeMs)
+  const tables = watchedTables()
+  const coalescer = new PollCoalescer(scheduler, maxAgeMs, tables.newTable)
   const sent = { count: 0 }
   const send = (): Observable<string> => {
     sent.count += 1
@@ -29,7 +70,7 @@ function setUp(answer: (n: number) => Observable<string>, maxAgeMs?: number) {
         return coalescer.poll(key, cursor, send)
       }),
     )
-  return { coalescer, sent, pollAt }
+  return { coalescer, sent, pollAt, tables }
 }
 
 const silence = (frames: number): string => '-'.repeat(frames)
@@ -61,10 +102,10 @@ describe('PollCoalescer: how long an answer is shared', () => {
   it('keeps no entry for a poll that failed or was aborted', () => {
     const failure = new Error('poll failed')
     scheduler.run(({ cold, expectObservable }) => {
-      const { pollAt, coalescer } = setUp((n) => (n === 1 ? cold('-#', undefined, failure) : cold('----(a|)', { a: `poll-${n}` })))
+      const { pollAt, tables } = setUp((n) => (n === 1 ? cold('-#', undefined, failure) : cold('----(a|)', { a: `poll-${n}` })))
       expectObservable(pollAt(0, new PollCursor(), { key: 'fails' })).toBe('-#', undefined, failure)
       expectObservable(pollAt(0, new PollCursor(), { key: 'aborted' }), '^-!').toBe('')
-      scheduler.schedule(() => expect(coalescer.holdings).toEqual({ entries: 0, answers: 0, answersVisited: 0 }), 5)
+      scheduler.schedule(() => expect({ sizes: tables.sizes(), visited: tables.visited() }).toEqual({ sizes: [0, 0], visited: 0 }), 5)
     })
   })
 
@@ -127,7 +168,8 @@ describe('PollCoalescer: forgetting old answers', () => {
 
   /** One answered poll per session key at frame 0, then `probes` polls of other keys at `frame`. */
   function answersAfter(frame: number) {
-    const coalescer = new PollCoalescer(scheduler)
+    const tables = watchedTables()
+    const coalescer = new PollCoalescer(scheduler, undefined, tables.newTable)
     const probe = (key: string): void => void coalescer.poll(key, new PollCursor(), () => of(key)).subscribe()
     let visitedByLatePolls = 0
     scheduler.run(() => {
@@ -135,39 +177,54 @@ describe('PollCoalescer: forgetting old answers', () => {
         for (let i = 0; i < SESSIONS; i += 1) probe(`session-${i}`)
       }, 0)
       scheduler.schedule(() => {
-        const before = coalescer.holdings.answersVisited
+        const before = tables.visited()
         for (let i = 0; i < 100; i += 1) probe(`late-${i}`)
-        visitedByLatePolls = coalescer.holdings.answersVisited - before
+        visitedByLatePolls = tables.visited() - before
       }, frame)
     })
-    return { coalescer, visitedByLatePolls: () => visitedByLatePolls }
+    return { sizes: tables.sizes, visitedByLatePolls: () => visitedByLatePolls }
   }
 
   it('does not look at every session\'s answer on every poll while they are still reusable', () => {
-    const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS)
+    const { sizes, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS)
     // 100 polls, each stops at the oldest answer, still reusable: not 100 × 1000 visits.
     expect(visitedByLatePolls()).toBe(100)
-    expect(coalescer.holdings).toMatchObject({ entries: SESSIONS + 100, answers: SESSIONS + 100 })
+    // Both tables hold every session's poll and the late ones: nothing reusable was forgotten.
+    expect(sizes()).toEqual([SESSIONS + 100, SESSIONS + 100])
   })
 
   it('forgets every answer older than any reader may take, once', () => {
-    const { coalescer, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS + 1)
+    const { sizes, visitedByLatePolls } = answersAfter(MAX_REUSE_AGE_MS + 1)
     // The first late poll drops the 1000 expired answers; the 99 after it stop at a fresh one.
     expect(visitedByLatePolls()).toBe(SESSIONS + 99)
-    expect(coalescer.holdings).toMatchObject({ entries: 100, answers: 100 })
+    expect(sizes()).toEqual([100, 100])
+  })
+
+  it('keeps answers in the order they were answered: a key answered again moves behind the others, which are then forgotten in time', () => {
+    scheduler.run(({ cold }) => {
+      const { pollAt, sent, tables } = setUp((n) => cold('-(a|)', { a: `poll-${n}` }))
+      // a answered at 1, b at 11, a again at 301 (its first answer is too old to reuse)
+      pollAt(0, new PollCursor(), { key: 'a' }).subscribe()
+      pollAt(10, new PollCursor(), { key: 'b' }).subscribe()
+      pollAt(300, new PollCursor(), { key: 'a' }).subscribe()
+      // at 512 b's answer (11) has expired, a's (301) has not: forgetting drops b though a was first answered before it
+      pollAt(MAX_REUSE_AGE_MS + 12, new PollCursor(), { key: 'c' }).subscribe()
+      scheduler.schedule(() => expect({ sent: sent.count, sizes: tables.sizes() }).toEqual({ sent: 4, sizes: [2, 2] }), MAX_REUSE_AGE_MS + 14)
+    })
   })
 
   it('forgetting an expired answer keeps the newer poll of its key in flight: a later reader joins it', () => {
     scheduler.run(({ cold, expectObservable }) => {
       // poll 2 is slow: sent at 10, answered at 1011
-      const { pollAt, sent, coalescer } = setUp((n) => cold(n === 2 ? `${silence(1001)}(a|)` : '-(a|)', { a: `poll-${n}` }))
+      const { pollAt, sent, tables } = setUp((n) => cold(n === 2 ? `${silence(1001)}(a|)` : '-(a|)', { a: `poll-${n}` }))
       const [first, triggeredAt10, late] = [new PollCursor(), new PollCursor(), new PollCursor()]
       expectObservable(pollAt(0, first)).toBe('-(a|)', { a: 'poll-1' })
       // a reader whose trigger answered at 10 cannot use poll 1's answer: poll 2 replaces it in the table
       expectObservable(pollAt(10, triggeredAt10, { restart: true })).toBe(`${silence(1011)}(a|)`, { a: 'poll-2' })
       // at 600 poll 1's answer has expired and is forgotten, but poll 2, still in flight, stays to be joined
       expectObservable(pollAt(MAX_REUSE_AGE_MS + 100, late)).toBe(`${silence(1011)}(a|)`, { a: 'poll-2' })
-      scheduler.schedule(() => expect({ sent: sent.count, holdings: coalescer.holdings }).toMatchObject({ sent: 2, holdings: { entries: 1, answers: 0 } }), MAX_REUSE_AGE_MS + 101)
+      // what is left: poll 2 in flight (no answer kept), nothing of poll 1
+      scheduler.schedule(() => expect({ sent: sent.count, sizes: tables.sizes() }).toEqual({ sent: 2, sizes: [0, 1] }), MAX_REUSE_AGE_MS + 101)
     })
   })
 })
