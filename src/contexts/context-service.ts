@@ -78,7 +78,7 @@ export class ContextService {
 
   /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
   get(name: string, options: GetContextOptions = {}): Observable<Context> {
-    return defer(() => this.fetchByName(name, createFlag(options, 'get'))).pipe(map((fetched) => fetched.context))
+    return defer(() => this.fetchByName(name, getOptions(options, 'get', GET_CONTEXT_KEYS).create ?? false)).pipe(map((fetched) => fetched.context))
   }
 
   /** GetContext by id (`ContextId`, `AllowCreate=false`). */
@@ -88,7 +88,7 @@ export class ContextService {
 
   /** Gets or creates the context called `name`. */
   create(name: string): Observable<Context> {
-    return this.get(name, { create: true })
+    return this.fetchByName(name, true).pipe(map((fetched) => fetched.context))
   }
 
   /** Renames a context (ModifyContext `Id` + `Name`). */
@@ -265,8 +265,7 @@ export class ContextService {
   // ---- Promise forms -------------------------------------------------------------------------
 
   async getAsync(name: string, options: GetContextOptions & AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
-    const { create = false, signal } = requireOptions(options, 'context.getAsync(name, options)', 'context.getAsync(name, { create: true })', withSignal(GET_CONTEXT_KEYS))
-    requireBoolean(create, 'create')
+    const { create = false, signal } = getOptions(options, 'getAsync', withSignal(GET_CONTEXT_KEYS))
     return toOutcome(this.fetchByName(name, create).pipe(map(withContextId)), signal)
   }
 
@@ -277,7 +276,7 @@ export class ContextService {
 
   async createAsync(name: string, options: AsyncOptions = {}): Promise<Outcome<Fetched & { contextId: string }>> {
     const { signal } = asyncOptions(options, 'createAsync(name, options)')
-    return this.getAsync(name, { ...(signal === undefined ? {} : { signal }), create: true })
+    return toOutcome(this.fetchByName(name, true).pipe(map(withContextId)), signal)
   }
 
   async updateAsync(context: Pick<Context, 'id' | 'name'>, options: AsyncOptions = {}): Promise<Outcome<Acknowledged>> {
@@ -536,11 +535,14 @@ export function openFileStream(
 const TRANSFER_KEYS = { contentLength: true, contentType: true } as const satisfies KnownKeys<TransferOptions>
 const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
 
-/** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
-function createFlag(options: GetContextOptions | undefined, method: 'get'): boolean {
-  const { create = false } = requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, GET_CONTEXT_KEYS)
-  requireBoolean(create, 'create')
-  return create
+/**
+ * The options of `get` and `getAsync`, checked by one rule: `get(name, true)` is the official SDK's
+ * create flag; here it is `{ create: true }`, and `create` is a boolean when given.
+ */
+function getOptions<O extends GetContextOptions>(options: O | undefined, method: 'get' | 'getAsync', keys: KnownKeys<O>): O {
+  const checked = requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, keys)
+  if (checked.create !== undefined) requireBoolean(checked.create, 'create')
+  return checked
 }
 
 /** `clear(id, 30)` is the official SDK's timeout in seconds; here both durations are options in ms. */
