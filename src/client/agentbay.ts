@@ -37,6 +37,9 @@ export type CreateObserve = 'session' | 'events'
 
 const CREATE_KEYS = { ...CREATE_SESSION_KEYS, observe: true } as const satisfies KnownKeys<CreateSessionOptions & { readonly observe?: CreateObserve }>
 
+/** The form `create$` (deprecated) points to. */
+const CREATE_FORM = 'agentBay.create({ imageId, labels, contextSync, browserContext, downloadWait })'
+
 const isReady = (event: SessionCreateEvent): event is Extract<SessionCreateEvent, { kind: 'session' }> => event.kind === 'session'
 
 /** Options of `new AgentBay()`, plus the transport seam used by `agentbay-rx/testing`. */
@@ -125,7 +128,7 @@ export class AgentBay {
 
   /** @deprecated Use `create({ ...options, observe: 'events' })`: `$` no longer names an event stream. */
   create$(options: CreateSessionOptions = {}): Observable<SessionCreateEvent> {
-    return createSessionEvents(this, options, this.makeSession)
+    return defer(() => createSessionEvents(this, requireOptions(options, 'agentBay.create(options)', CREATE_FORM, CREATE_SESSION_KEYS), this.makeSession))
   }
 
   /**

@@ -14,9 +14,7 @@ import { browserPersistenceItems, type PersistenceItem } from '../wire/policy/br
 import { requireSyncList, serializePersistenceDataList } from '../wire/policy/context-sync.js'
 import { serializeLabels } from './labels.js'
 import type { SessionCreateEvent, SessionFactory } from './session.js'
-import { CREATE_SESSION_KEYS, DOWNLOAD_WAIT_KEYS, type CreateSessionOptions, type DownloadWaitOptions, type SessionDeps, type SessionInfo } from './types.js'
-
-const CREATE_FORM = 'agentBay.create({ imageId, labels, contextSync, browserContext, downloadWait })'
+import { DOWNLOAD_WAIT_KEYS, type CreateSessionOptions, type DownloadWaitOptions, type SessionDeps, type SessionInfo } from './types.js'
 
 /** Sent as `SdkStats` on every CreateMcpSession (protocol §3.1). */
 export const SDK_STATS = JSON.stringify({ source: 'sdk', sdk_language: 'typescript', sdk_version: SDK_VERSION, is_release: true, framework: '' })
@@ -33,10 +31,11 @@ export const DOWNLOAD_WAIT_DEFAULTS = { maxPolls: 50, noTaskGraceMs: 3000 } as c
  * CreateMcpSession, then — when contexts are mounted — the wait for their download tasks through
  * the shared `watchTasks` pipeline. Emits `created`, each `task` update, and finally `session`
  * whose `downloads` tells whether every download succeeded. A failed wait never loses the session.
+ * The caller has checked that `options` is one object of known keys (each entry point once, with its
+ * own call form); the values are checked here, at subscribe.
  */
 export function createSessionEvents(client: SessionDeps, options: CreateSessionOptions, makeSession: SessionFactory): Observable<SessionCreateEvent> {
   return defer(() => {
-    requireOptions(options, 'agentBay.create(options)', CREATE_FORM, CREATE_SESSION_KEYS)
     // official-sdk-calls §5.1: a browser context is extra PersistenceDataList items, after the user's.
     const browserItems = options.browserContext === undefined ? [] : browserPersistenceItems(options.browserContext)
     const params = createParams(options, browserItems, client.config.regionId)
