@@ -1,7 +1,8 @@
 import { constants } from 'node:fs'
-import { lstat, open, readdir, type FileHandle } from 'node:fs/promises'
+import { lstat, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
+import { openUnfollowed } from './fs-ops.js'
 import { displayPath, inspectInside, isErrno, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
 
@@ -182,24 +183,23 @@ export async function openRegularFile(env: ToolEnvironment, segments: SafeSegmen
 }
 
 /**
- * Opens `path` (a walked tool path) with `flags`, never following a final symbolic link and never
- * blocking on a FIFO or device planted after the walk looked: opened non-blocking, then what was
- * opened is checked with `refuseSpecialFile`.
+ * Opens `path` (a walked tool path) with `flags` through `openUnfollowed` (no final symbolic link
+ * followed, never blocking on a FIFO or device planted after the walk looked), then checks what was
+ * opened with `refuseSpecialFile`.
  */
 export async function openChecked(path: string, flags: number, segments: SafeSegments, mode?: number): Promise<OpenedFile> {
-  let handle: FileHandle
+  let opened
   try {
-    handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode)
+    opened = await openUnfollowed(path, flags, mode)
   } catch (error) {
     if (isErrno(error, 'ENXIO')) refuseSpecialFile(await lstat(path), segments) // a FIFO nobody reads, opened for writing
     throw error
   }
   try {
-    const info = await handle.stat()
-    refuseSpecialFile(info, segments)
-    return { handle, size: info.size }
+    refuseSpecialFile(opened.info, segments)
+    return { handle: opened.handle, size: opened.info.size }
   } catch (error) {
-    await handle.close()
+    await opened.handle.close()
     throw error
   }
 }

@@ -168,7 +168,7 @@ export class SyncTaskRunner {
       const { extractPolicy } = spec.policy
       for (const file of (await listFiles(contextRoot)).filter(select)) {
         const dir = await ensureDirInside(sessionRoot, [...mount, ...file.slice(0, -1)], 'Path')
-        bytesCopied += await copyFileAtomic(layout.tmpDir, join(contextRoot, ...file), join(dir, last(file)), copyOptions)
+        bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(contextRoot, ...file), shownAs: displayPath([...mount, ...file]) }, join(dir, last(file)), copyOptions)
         filesCopied += 1
         if (extractPolicy.extract && isZipArchive(file)) await extractDownloadedArchive(layout.tmpDir, sessionRoot, [...mount, ...file], extractPolicy)
       }
@@ -182,7 +182,7 @@ export class SyncTaskRunner {
     const local = (await listFiles(source)).filter(select)
     for (const file of local) {
       const dir = await ensureDirInside(contextRoot, file.slice(0, -1), 'Path')
-      bytesCopied += await copyFileAtomic(layout.tmpDir, join(source, ...file), join(dir, last(file)), copyOptions)
+      bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(source, ...file), shownAs: displayPath([...mount, ...file]) }, join(dir, last(file)), copyOptions)
       filesCopied += 1
     }
     if (spec.policy.deletePolicy.syncLocalFile) {
@@ -216,7 +216,7 @@ export class SyncTaskRunner {
     for (const file of files) {
       const full = [...to, ...file]
       const dir = await ensureDirInside(toRoot, full.slice(0, -1), 'Path')
-      bytesCopied += await copyFileAtomic(layout.tmpDir, join(source, ...file), join(dir, last(full)), copyOptions)
+      bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(source, ...file), shownAs: displayPath(full) }, join(dir, last(full)), copyOptions)
     }
     return { filesCopied: files.length, bytesCopied, filesDeleted: 0 }
   }
