@@ -3,7 +3,7 @@ import { lstat, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
 import { openUnfollowed } from './fs-ops.js'
-import { displayPath, inspectInside, isErrno, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { displayPath, inspectInside, isErrno, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
 
 /** Most bytes one `read_file` / `read_multiple_files` / `edit_file` call handles (the SDKs read in 50–60 KiB chunks). */
@@ -70,7 +70,7 @@ export const getFileInfoTool: Tool = async (input, env) => {
 export const listDirectoryTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   return onPath(segments, async () => {
-    const dir = await resolveInside(env.sandboxRoot, segments, 'path')
+    const { path: dir } = await inspectInside(env.sandboxRoot, segments, 'path')
     const entries = await readdir(dir, { withFileTypes: true })
     const lines = entries
       .filter((entry) => entry.isDirectory() || entry.isFile())

@@ -95,14 +95,9 @@ function joinInside(root: string, segments: SafeSegments, field: string): string
 
 /**
  * Joins `segments` under `root` after checking that no existing component is a symbolic link
- * (a link planted in a sandbox could otherwise point anywhere on the host). Components that do
- * not exist yet are fine.
+ * (a link planted in a sandbox could otherwise point anywhere on the host), and answers the entry's
+ * stats from the same walk (so callers need no second look). Components that do not exist yet are fine.
  */
-export async function resolveInside(root: string, segments: SafeSegments, field: string): Promise<string> {
-  return (await inspectInside(root, segments, field)).path
-}
-
-/** `resolveInside`, also answering the entry's stats from the same walk (so callers need no second look). */
 export async function inspectInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
   const target = joinInside(root, segments, field)
   let current = root

@@ -7,7 +7,7 @@
 import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ensureDirInside, inspectInside, prepareEntryInside, resolveInside } from '../../src/emulator/paths.js'
+import { ensureDirInside, inspectInside, prepareEntryInside } from '../../src/emulator/paths.js'
 import { useEmulator } from './helpers.js'
 
 describe('walks inside a root refuse segments that escape it, before touching anything', () => {
@@ -19,9 +19,8 @@ describe('walks inside a root refuse segments that escape it, before touching an
     // The whole path lands back inside, but a folder on the way (`<parent>/escaped`) does not.
     ['a folder on the way outside, the path back inside', ['..', 'escaped', '..', 'root', 'file.txt']],
   ]
-  /** Each walk, answering the host path it resolved. */
+  /** Each walk, answering the host path it resolved (list_directory's too: it walks with inspectInside). */
   const walks: Record<string, (root: string, segments: string[]) => Promise<string>> = {
-    resolveInside: (root, segments) => resolveInside(root, segments, 'FilePath'),
     inspectInside: async (root, segments) => (await inspectInside(root, segments, 'FilePath')).path,
     prepareEntryInside: async (root, segments) => (await prepareEntryInside(root, segments, 'FilePath')).path,
     ensureDirInside: (root, segments) => ensureDirInside(root, segments, 'FilePath'),
