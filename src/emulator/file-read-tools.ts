@@ -161,10 +161,10 @@ export async function existing(env: ToolEnvironment, segments: SafeSegments, fie
   return { path, info }
 }
 
-/** A folder (no symbolic link on the way): its host path; anything else, or nothing, is a `ToolFailure`. */
+/** A folder (no symbolic link on the way): its host path; nothing there, or anything else, is a `ToolFailure` saying which. */
 export async function existingFolder(env: ToolEnvironment, segments: SafeSegments): Promise<string> {
-  const { path, info } = await inspectInside(env.sandboxRoot, segments, 'path')
-  if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+  const { path, info } = await existing(env, segments)
+  if (!info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
   return path
 }
 
