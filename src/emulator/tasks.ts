@@ -173,7 +173,8 @@ export class SyncTaskRunner {
       const { extractPolicy } = spec.policy
       for (const file of (await listFiles(contextRoot)).filter(select)) {
         const dir = await ensureDirInside(sessionRoot, [...mount, ...file.slice(0, -1)], 'Path')
-        bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(contextRoot, ...file), shownAs: displayPath([...mount, ...file]) }, join(dir, last(file)), copyOptions)
+        const from = { path: join(contextRoot, ...file), shownAs: displayPath([...mount, ...file]) }
+        bytesCopied += await copyFileAtomic(layout.tmpDir, from, join(dir, last(file)), copyOptions)
         filesCopied += 1
         if (extractPolicy.extract && isZipArchive(file)) await extractDownloadedArchive(layout.tmpDir, sessionRoot, [...mount, ...file], extractPolicy)
       }
@@ -187,7 +188,8 @@ export class SyncTaskRunner {
     const local = (await listFiles(source)).filter(select)
     for (const file of local) {
       const dir = await ensureDirInside(contextRoot, file.slice(0, -1), 'Path')
-      bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(source, ...file), shownAs: displayPath([...mount, ...file]) }, join(dir, last(file)), copyOptions)
+      const from = { path: join(source, ...file), shownAs: displayPath([...mount, ...file]) }
+      bytesCopied += await copyFileAtomic(layout.tmpDir, from, join(dir, last(file)), copyOptions)
       filesCopied += 1
     }
     if (spec.policy.deletePolicy.syncLocalFile) {
@@ -221,7 +223,8 @@ export class SyncTaskRunner {
     for (const file of files) {
       const full = [...to, ...file]
       const dir = await ensureDirInside(toRoot, full.slice(0, -1), 'Path')
-      bytesCopied += await copyFileAtomic(layout.tmpDir, { path: join(source, ...file), shownAs: displayPath(full) }, join(dir, last(full)), copyOptions)
+      const from = { path: join(source, ...file), shownAs: displayPath(full) }
+      bytesCopied += await copyFileAtomic(layout.tmpDir, from, join(dir, last(full)), copyOptions)
     }
     return { filesCopied: files.length, bytesCopied, filesDeleted: 0 }
   }
