@@ -161,9 +161,10 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     if (operation === 'get') {
       const { path: file, info } = await inspectInside(root, segments, 'FilePath')
       if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
-      // Streams the descriptor whose fstat is checked: a file swapped for a FIFO or a link since the walk is not found.
+      // Streams the descriptor whose fstat is checked: a file removed, or swapped for a FIFO or a link, since the walk is not found.
       const { handle, size } = await openRegularForReading(file, grant.filePath).catch((error: unknown) => {
-        if (error instanceof NotRegularFileError) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
+        if (error instanceof NotRegularFileError || isErrno(error, 'ENOENT'))
+          throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
         throw error
       })
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })

@@ -14,7 +14,7 @@ import { createContext, createSession, ok, useEmulator, waitForTasks } from './h
 const swapping = vi.hoisted(() => ({
   /** Host path to swap once a listing or walk has looked at it; undefined: swap nothing. */
   target: undefined as string | undefined,
-  into: 'symlink' as 'symlink' | 'fifo',
+  into: 'symlink' as 'symlink' | 'fifo' | 'removed',
   /** Where the symbolic link points (a host file outside every root). */
   outsideFile: '',
   /** FIFOs are held open read-write with bytes in them: an old-style open succeeds, then reads them and waits. */
@@ -26,6 +26,7 @@ async function swap(path: string): Promise<void> {
   const { constants: flags } = await import('node:fs')
   const { execFileSync: run } = await import('node:child_process')
   await remove(path)
+  if (swapping.into === 'removed') return
   if (swapping.into === 'symlink') return link(swapping.outsideFile, path)
   run('mkfifo', [path])
   const holder = await openFile(path, flags.O_RDWR | flags.O_NONBLOCK)
@@ -67,7 +68,7 @@ describe.skipIf(process.platform === 'win32')('a file swapped after it was check
     await Promise.all(swapping.holders.splice(0).map((holder) => holder.close()))
   })
 
-  const plant = async (into: 'symlink' | 'fifo', target: string) => {
+  const plant = async (into: typeof swapping.into, target: string) => {
     const outside = await env.tempDir()
     swapping.outsideFile = join(outside, 'host-secret.txt')
     await writeFile(swapping.outsideFile, 'host secret')
@@ -107,7 +108,11 @@ describe.skipIf(process.platform === 'win32')('a file swapped after it was check
     expect(await readdir(join(emulator.sessionRoot(session), 'data'))).toEqual([])
   })
 
-  it.each(kinds)('presigned download: a file swapped for a %s after the walk is not found, and no byte of it is sent', async (into) => {
+  it.each([
+    ['swapped for a symlink', 'symlink'],
+    ['swapped for a FIFO', 'fifo'],
+    ['removed', 'removed'],
+  ] as const)('presigned download: a file %s after the walk is 404 File.NotFound, and no byte of it is sent', async (_how, into) => {
     const emulator = await env.start()
     const contextId = await createContext(emulator, 'swap-get')
     await mkdir(emulator.contextRoot(contextId), { recursive: true })
