@@ -59,11 +59,6 @@ export class ChangeWatches {
     return count
   }
 
-  /** Sessions holding at least one watch. */
-  get watchingSessions(): number {
-    return this.sessions.size
-  }
-
   private replace(sessionId: string, path: string, now: Snapshot): Snapshot | undefined {
     let snapshots = this.sessions.get(sessionId)
     if (snapshots === undefined) this.sessions.set(sessionId, (snapshots = new Map()))

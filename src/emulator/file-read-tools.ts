@@ -1,8 +1,9 @@
 import { constants } from 'node:fs'
-import { lstat, open, readdir, type FileHandle } from 'node:fs/promises'
+import { lstat, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
-import { displayPath, inspectInside, isErrno, resolveInside, toAbsoluteSegments, type SafeSegments } from './paths.js'
+import { openUnfollowed } from './fs-ops.js'
+import { displayPath, inspectInside, isErrno, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
 
 /** Most bytes one `read_file` / `read_multiple_files` / `edit_file` call handles (the SDKs read in 50–60 KiB chunks). */
@@ -69,7 +70,7 @@ export const getFileInfoTool: Tool = async (input, env) => {
 export const listDirectoryTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   return onPath(segments, async () => {
-    const dir = await resolveInside(env.sandboxRoot, segments, 'path')
+    const { path: dir } = await inspectInside(env.sandboxRoot, segments, 'path')
     const entries = await readdir(dir, { withFileTypes: true })
     const lines = entries
       .filter((entry) => entry.isDirectory() || entry.isFile())
@@ -160,10 +161,10 @@ export async function existing(env: ToolEnvironment, segments: SafeSegments, fie
   return { path, info }
 }
 
-/** A folder (no symbolic link on the way): its host path; anything else, or nothing, is a `ToolFailure`. */
+/** A folder (no symbolic link on the way): its host path; nothing there, or anything else, is a `ToolFailure` saying which. */
 export async function existingFolder(env: ToolEnvironment, segments: SafeSegments): Promise<string> {
-  const { path, info } = await inspectInside(env.sandboxRoot, segments, 'path')
-  if (!info?.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
+  const { path, info } = await existing(env, segments)
+  if (!info.isDirectory()) throw new ToolFailure(`${displayPath(segments)}: not a directory`)
   return path
 }
 
@@ -182,24 +183,23 @@ export async function openRegularFile(env: ToolEnvironment, segments: SafeSegmen
 }
 
 /**
- * Opens `path` (a walked tool path) with `flags`, never following a final symbolic link and never
- * blocking on a FIFO or device planted after the walk looked: opened non-blocking, then what was
- * opened is checked with `refuseSpecialFile`.
+ * Opens `path` (a walked tool path) with `flags` through `openUnfollowed` (no final symbolic link
+ * followed, never blocking on a FIFO or device planted after the walk looked), then checks what was
+ * opened with `refuseSpecialFile`.
  */
 export async function openChecked(path: string, flags: number, segments: SafeSegments, mode?: number): Promise<OpenedFile> {
-  let handle: FileHandle
+  let opened
   try {
-    handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode)
+    opened = await openUnfollowed(path, flags, mode)
   } catch (error) {
     if (isErrno(error, 'ENXIO')) refuseSpecialFile(await lstat(path), segments) // a FIFO nobody reads, opened for writing
     throw error
   }
   try {
-    const info = await handle.stat()
-    refuseSpecialFile(info, segments)
-    return { handle, size: info.size }
+    refuseSpecialFile(opened.info, segments)
+    return { handle: opened.handle, size: opened.info.size }
   } catch (error) {
-    await handle.close()
+    await opened.handle.close()
     throw error
   }
 }

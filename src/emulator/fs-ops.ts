@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { link, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { constants, createWriteStream, type Stats } from 'node:fs'
+import { link, open, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
@@ -51,14 +51,59 @@ async function placeComplete(
   }
 }
 
-/** Copies `src` to `dest` atomically, throttled to `bytesPerSecond` (0 = unthrottled); returns the size. */
+/**
+ * Opens `path` with `flags`, never following a final symbolic link (`ELOOP`) and never blocking on
+ * a FIFO or device, and answers what `fstat` saw on the opened descriptor: a path checked earlier
+ * (a walk, a listing) may since have been swapped, so callers judge the file they will actually use.
+ */
+export async function openUnfollowed(path: string, flags: number, mode?: number): Promise<{ handle: FileHandle; info: Stats }> {
+  const handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode)
+  try {
+    return { handle, info: await handle.stat() }
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+}
+
+/** Raised by `openRegularForReading` when the entry at the path is no longer a regular file. */
+export class NotRegularFileError extends Error {
+  override readonly name = 'NotRegularFileError'
+  constructor(shownAs: string) {
+    super(`${shownAs}: not a regular file`)
+  }
+}
+
+/**
+ * Opens a regular file for reading through `openUnfollowed`; a symbolic link, FIFO, socket, device
+ * or folder found there is a `NotRegularFileError` naming it `shownAs` (never the host path).
+ */
+export async function openRegularForReading(path: string, shownAs: string): Promise<{ handle: FileHandle; size: number }> {
+  let opened
+  try {
+    opened = await openUnfollowed(path, constants.O_RDONLY)
+  } catch (error) {
+    if (isErrno(error, 'ELOOP')) throw new NotRegularFileError(shownAs)
+    throw error
+  }
+  if (!opened.info.isFile()) {
+    await opened.handle.close()
+    throw new NotRegularFileError(shownAs)
+  }
+  return { handle: opened.handle, size: opened.info.size }
+}
+
+/**
+ * Copies `src` to `dest` atomically, throttled to `bytesPerSecond` (0 = unthrottled); returns the size.
+ * `src` is read only through the descriptor `openRegularForReading` checked, so a file swapped for a
+ * FIFO or a symbolic link after the caller listed it is refused, never blocked on or followed.
+ */
 export async function copyFileAtomic(
   tmpDir: string,
-  src: string,
+  src: { readonly path: string; readonly shownAs: string },
   dest: string,
   options: { bytesPerSecond: number; signal: AbortSignal },
 ): Promise<number> {
-  const temp = tempPath(tmpDir)
   let size = 0
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -68,8 +113,10 @@ export async function copyFileAtomic(
   })
   // Small chunks when throttled, so progress (and abort) is smooth rather than one big sleep.
   const highWaterMark = options.bytesPerSecond > 0 ? Math.max(1024, Math.min(64 * 1024, options.bytesPerSecond / 10)) : 64 * 1024
+  const { handle } = await openRegularForReading(src.path, src.shownAs)
+  const source = handle.createReadStream({ highWaterMark }) // closes the handle when it ends or is destroyed
+  const temp = tempPath(tmpDir)
   try {
-    const source = createReadStream(src, { highWaterMark })
     if (options.bytesPerSecond > 0)
       await pipeline(source, counter, throttle(options.bytesPerSecond, options.signal), createWriteStream(temp), { signal: options.signal })
     else await pipeline(source, counter, createWriteStream(temp), { signal: options.signal })

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createReadStream } from 'node:fs'
 import { rename } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pipeline } from 'node:stream/promises'
@@ -11,7 +10,7 @@ import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './err
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
-import { receiveStreamAtomic, TooLargeError } from './fs-ops.js'
+import { NotRegularFileError, openRegularForReading, receiveStreamAtomic, TooLargeError } from './fs-ops.js'
 import { Params } from './params.js'
 import { inspectInside, isErrno, prepareEntryInside, toSegments } from './paths.js'
 import { FILES_ROUTE, type PresignedOperation } from './presign.js'
@@ -162,8 +161,14 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
     if (operation === 'get') {
       const { path: file, info } = await inspectInside(root, segments, 'FilePath')
       if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(info.size) })
-      await pipeline(createReadStream(file), res)
+      // Streams the descriptor whose fstat is checked: a file removed, or swapped for a FIFO or a link, since the walk is not found.
+      const { handle, size } = await openRegularForReading(file, grant.filePath).catch((error: unknown) => {
+        if (error instanceof NotRegularFileError || isErrno(error, 'ENOENT'))
+          throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
+        throw error
+      })
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+      await pipeline(handle.createReadStream(), res)
       return
     }
     const declared = Number(req.headers['content-length'] ?? 0)

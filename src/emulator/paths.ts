@@ -78,28 +78,26 @@ export interface EntryInside {
 }
 
 /**
- * `segments` joined under `root`, refused if the result is not inside it. Segments from
- * `toSegments` never escape: this is the belt-and-braces guard every walk below runs first,
- * before it looks at or creates anything.
+ * `segments` joined under `root`, refused if the result or any folder on the way is not inside it:
+ * the one "escapes its root" check, which every walk below runs first, before it looks at or creates
+ * anything. Segments from `toSegments` never escape; this is the belt-and-braces guard.
  */
 function joinInside(root: string, segments: SafeSegments, field: string): string {
-  const target = join(root, ...segments)
-  const rel = relative(root, target)
-  // `..` or `../…` leaves the root; `..cache` is an ordinary name inside it.
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
+  let target = root
+  for (const segment of segments) {
+    target = join(target, segment)
+    const rel = relative(root, target)
+    // `..` or `../…` leaves the root; `..cache` is an ordinary name inside it.
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw invalidPath(field, 'escapes its root')
+  }
   return target
 }
 
 /**
  * Joins `segments` under `root` after checking that no existing component is a symbolic link
- * (a link planted in a sandbox could otherwise point anywhere on the host). Components that do
- * not exist yet are fine.
+ * (a link planted in a sandbox could otherwise point anywhere on the host), and answers the entry's
+ * stats from the same walk (so callers need no second look). Components that do not exist yet are fine.
  */
-export async function resolveInside(root: string, segments: SafeSegments, field: string): Promise<string> {
-  return (await inspectInside(root, segments, field)).path
-}
-
-/** `resolveInside`, also answering the entry's stats from the same walk (so callers need no second look). */
 export async function inspectInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
   const target = joinInside(root, segments, field)
   let current = root
@@ -114,14 +112,13 @@ export async function inspectInside(root: string, segments: SafeSegments, field:
 }
 
 /**
- * For writing an entry: creates its parent folders (`ensureDirInside`) and inspects the entry
+ * For writing an entry: creates its parent folders (as `ensureDirInside`) and inspects the entry
  * itself, refusing a symbolic link there too — one walk for the whole path.
  */
 export async function prepareEntryInside(root: string, segments: SafeSegments, field: string): Promise<EntryInside> {
   if (segments.length === 0) throw invalidPath(field, 'must name a file or folder')
-  joinInside(root, segments, field)
-  const dir = await ensureDirInside(root, segments.slice(0, -1), field)
-  const path = join(dir, segments[segments.length - 1]!)
+  const path = joinInside(root, segments, field)
+  await createDirs(root, segments.slice(0, -1), field)
   const info = await lstatOrUndefined(path)
   if (info?.isSymbolicLink()) throw invalidPath(field, 'goes through a symbolic link')
   return { path, info }
@@ -132,7 +129,13 @@ export async function prepareEntryInside(root: string, segments: SafeSegments, f
  * regular files on the way; returns the directory path.
  */
 export async function ensureDirInside(root: string, segments: SafeSegments, field: string): Promise<string> {
-  joinInside(root, segments, field)
+  const path = joinInside(root, segments, field)
+  await createDirs(root, segments, field)
+  return path
+}
+
+/** `ensureDirInside`'s walk, for segments `joinInside` has already checked. */
+async function createDirs(root: string, segments: SafeSegments, field: string): Promise<void> {
   await mkdir(root, { recursive: true })
   let current = root
   for (const segment of segments) {
@@ -150,7 +153,6 @@ export async function ensureDirInside(root: string, segments: SafeSegments, fiel
     // Not an attack, just a conflict (a file where a directory should be): an ordinary fs error.
     if (!stat.isDirectory()) throw Object.assign(new Error(`${displayPath(segments)}: not a directory`), { code: 'ENOTDIR' })
   }
-  return current
 }
 
 export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {

@@ -17,6 +17,12 @@ function watchesOf(emulator: Emulator): ChangeWatches {
   }
 }
 
+/**
+ * Sessions the watches hold a map for. Memory only: an empty map has no path, so no answer and no
+ * `stats()` figure shows it; read from the private field rather than kept as a member for tests.
+ */
+const sessionsHeld = (watches: ChangeWatches): number => watches['sessions'].size
+
 describe('get_file_change watches', () => {
   const env = useEmulator({ taskDelayMs: 5 })
 
@@ -33,6 +39,11 @@ describe('get_file_change watches', () => {
 
     await ok(emulator, 'DeleteSessionAsync', { SessionId: gone })
     await eventually(async () => (await rpc(emulator, emulator.apiKey, 'GetSession', { SessionId: gone })).status !== 200)
+    expect(emulator.stats().watchedPaths).toBe(1)
+    // Its watches are gone, not merely hidden: a later poll is the session-level 4xx (calls doc §0.3,
+    // what watchDirectory stops on) and takes no watch.
+    const later = await rpc(emulator, emulator.apiKey, 'CallMcpTool', { SessionId: gone, Name: 'get_file_change', Args: '{"path":"/a"}' })
+    expect([later.status, later.json['Code']]).toEqual([400, 'InvalidMcpSession.NotFound'])
     expect(emulator.stats().watchedPaths).toBe(1)
 
     // The surviving session's watch still holds its baseline: it reports the change, not a fresh `[]`.
@@ -75,11 +86,11 @@ describe('get_file_change watches', () => {
       // A refused watch takes nothing either.
       expect(await tool(emulator, session, 'get_file_change', { path: '/d/a.txt' })).toEqual({ text: '/d/a.txt: not a directory', isError: true })
     }
-    expect(watches.watchingSessions).toBe(0)
+    expect(sessionsHeld(watches)).toBe(0)
     expect(emulator.stats().watchedPaths).toBe(0)
 
     expect(await tool(emulator, sessions[0]!, 'get_file_change', { path: '/d' })).toEqual({ text: '[]', isError: false })
-    expect(watches.watchingSessions).toBe(1)
+    expect(sessionsHeld(watches)).toBe(1)
     expect(emulator.stats().watchedPaths).toBe(1)
   })
 
@@ -91,7 +102,9 @@ describe('get_file_change watches', () => {
     watches.forget('s-1') // the deletion starts while another call is still walking its tree
     deleting = true
     expect(session.replace('/d', new Map())).toBeUndefined()
-    expect([watches.watchingSessions, watches.watchedPaths]).toEqual([0, 0])
+    expect([sessionsHeld(watches), watches.watchedPaths]).toEqual([0, 0])
+    // Behaviour, not only memory: the session's next watch starts from a fresh baseline.
+    expect(watches.of('s-1', () => true).replace('/d', new Map())).toBeUndefined()
   })
 
   // The unit test above gives its own check; this one holds the check a CallMcpTool hands the watches

@@ -2,10 +2,12 @@
 // from toSegments, which refuses `..`; the "escapes its root" check is the second line of defence
 // and must hold for every walk, before it touches the file system: before the write path's walk
 // (prepareEntryInside, ensureDirInside) created folders outside the root and answered a path there.
+// Closing note of stop 17: the check ran twice in prepareEntryInside, on whole paths only; it runs
+// once per walk now and on every folder on the way, so a path that leaves and comes back is refused.
 import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ensureDirInside, inspectInside, prepareEntryInside, resolveInside } from '../../src/emulator/paths.js'
+import { ensureDirInside, inspectInside, prepareEntryInside } from '../../src/emulator/paths.js'
 import { useEmulator } from './helpers.js'
 
 describe('walks inside a root refuse segments that escape it, before touching anything', () => {
@@ -14,10 +16,11 @@ describe('walks inside a root refuse segments that escape it, before touching an
   const escaping: [string, string[]][] = [
     ['a `..` segment', ['..', 'escaped', 'file.txt']],
     ['a segment that normalizes out', ['a/../../escaped', 'file.txt']],
+    // The whole path lands back inside, but a folder on the way (`<parent>/escaped`) does not.
+    ['a folder on the way outside, the path back inside', ['..', 'escaped', '..', 'root', 'file.txt']],
   ]
-  /** Each walk, answering the host path it resolved. */
+  /** Each walk, answering the host path it resolved (list_directory's too: it walks with inspectInside). */
   const walks: Record<string, (root: string, segments: string[]) => Promise<string>> = {
-    resolveInside: (root, segments) => resolveInside(root, segments, 'FilePath'),
     inspectInside: async (root, segments) => (await inspectInside(root, segments, 'FilePath')).path,
     prepareEntryInside: async (root, segments) => (await prepareEntryInside(root, segments, 'FilePath')).path,
     ensureDirInside: (root, segments) => ensureDirInside(root, segments, 'FilePath'),
