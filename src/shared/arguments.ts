@@ -34,12 +34,20 @@ export function requireOptions<T extends object>(value: T | undefined, call: str
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`${call}: options must be an object, got ${describeValue(value)}; use ${use}`)
   }
-  requireKnownKeys(value, call, keys, use)
+  requireKnownKeys(value, call, keys, { use })
   return value
 }
 
 /** The error a check throws, given its message (`ValidationError` unless a caller has its own bad-argument type). */
 export type ArgumentErrorType = new (message: string) => Error
+
+/** How `requireKnownKeys` words and types its error. */
+export interface KnownKeysCheck {
+  /** The form to use instead, appended as `; use …`. */
+  readonly use?: string | undefined
+  /** The error thrown; default `ValidationError`. */
+  readonly errorType?: ArgumentErrorType
+}
 
 /**
  * Refuses any own key of `value` that `known` does not list, even one whose value is `undefined`:
@@ -50,8 +58,7 @@ export function requireKnownKeys(
   value: object,
   call: string,
   known: Readonly<Record<string, true>>,
-  use?: string,
-  errorType: ArgumentErrorType = ValidationError,
+  { use, errorType = ValidationError }: KnownKeysCheck = {},
 ): void {
   const knownKeys = Object.keys(known)
   const unknown = Object.keys(value).filter((key) => !Object.hasOwn(known, key))

@@ -68,7 +68,7 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
   if ((value !== undefined && !isObject) || argumentCount > 1) {
     throw new ValidationError(`${method}() takes one options object: ${form}; got ${argumentCount} argument(s), the first ${describe(value)}`)
   }
-  if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, `session.context.${form}`)
+  if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, { use: `session.context.${form}` })
 }
 
 // A string goes through describeValue: cut at 40 characters and redacted (a key passed by mistake).
