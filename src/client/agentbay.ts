@@ -210,8 +210,9 @@ export class AgentBay {
   private sessionToDelete(session: Session | string): Session {
     if (session instanceof Session) return session
     if (typeof session === 'string') {
+      // Checked here, under the parameter's own name; `this.session()` would check it again as sessionId.
       requireText(session, 'session')
-      return this.session(session)
+      return new Session(session, this)
     }
     throw new ValidationError(`session must be a Session or a session id string, got ${session === null ? 'null' : typeof session}`)
   }
