@@ -78,7 +78,7 @@ export class ContextService {
 
   /** GetContext by name; with `create: true` the service creates it when missing (AllowCreate). */
   get(name: string, options: GetContextOptions = {}): Observable<Context> {
-    return defer(() => this.fetchByName(name, createFlag(options, 'get'))).pipe(map((fetched) => fetched.context))
+    return defer(() => this.fetchByName(name, createFlag(options))).pipe(map((fetched) => fetched.context))
   }
 
   /** GetContext by id (`ContextId`, `AllowCreate=false`). */
@@ -537,8 +537,8 @@ const TRANSFER_KEYS = { contentLength: true, contentType: true } as const satisf
 const LIST_FILES_FORM = 'context.listFiles(contextId, folder, { pageNumber: 2, pageSize: 20 })'
 
 /** `get(name, true)` is the official SDK's create flag; here it is `{ create: true }`. */
-function createFlag(options: GetContextOptions | undefined, method: 'get'): boolean {
-  const { create = false } = requireOptions(options, `context.${method}(name, options)`, `context.${method}(name, { create: true })`, GET_CONTEXT_KEYS)
+function createFlag(options: GetContextOptions | undefined): boolean {
+  const { create = false } = requireOptions(options, 'context.get(name, options)', 'context.get(name, { create: true })', GET_CONTEXT_KEYS)
   requireBoolean(create, 'create')
   return create
 }
