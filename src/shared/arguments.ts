@@ -176,8 +176,3 @@ export function requireByteCount(value: unknown, name: string): asserts value is
     throw new ValidationError(`${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (a number of bytes), got ${describeValue(value)}`)
   }
 }
-
-/** The protocol documents no upper bound for page sizes, so none is invented here. */
-export function requirePageSize(value: unknown, name: string): void {
-  requirePositiveInteger(value, name)
-}
