@@ -1,4 +1,4 @@
-import { describeValue, requireKnownKeys, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
+import { describeValue, requireKnownKeys, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -80,9 +80,8 @@ const describe = (value: unknown): string => (value === null ? 'null' : Array.is
  * caller's option. One check, so both entry points refuse the same values with the same messages.
  */
 export function requireSyncScope(contextId: unknown, path: unknown, direction: unknown, directionOption: 'mode' | 'taskType'): void {
-  for (const [name, value] of [['contextId', contextId], ['path', path]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${name} must be a non-empty string`)
-  }
+  if (contextId !== undefined) requireText(contextId, 'contextId')
+  if (path !== undefined) requireText(path, 'path')
   if (direction !== undefined && !isSyncMode(direction)) {
     throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeValue(direction)}`)
   }

@@ -45,14 +45,14 @@ describe('normalizeSyncOptions', () => {
   })
 
   it.each([
-    ['contextId', { contextId: '', path: '/data' }],
-    ['contextId', { contextId: '   ', path: '/data' }],
-    ['contextId', { contextId: 7, path: '/data' }],
-    ['path', { contextId: 'ctx-1', path: '' }],
-    ['path', { contextId: 'ctx-1', path: ' \t' }],
-    ['path', { contextId: 'ctx-1', path: 7 }],
-  ])('refuses a %s that is not a non-empty string: %o', (name, options) => {
-    expect(refusal(options)).toBe(`${name} must be a non-empty string`)
+    ['contextId', { contextId: '', path: '/data' }, '""'],
+    ['contextId', { contextId: '   ', path: '/data' }, '"   "'],
+    ['contextId', { contextId: 7, path: '/data' }, '7'],
+    ['path', { contextId: 'ctx-1', path: '' }, '""'],
+    ['path', { contextId: 'ctx-1', path: ' \t' }, '" \\t"'],
+    ['path', { contextId: 'ctx-1', path: 7 }, '7'],
+  ])('refuses a %s that is not a non-empty string, showing it: %o', (name, options, shown) => {
+    expect(refusal(options)).toBe(`${name} must be a non-empty string, got ${shown}`)
   })
 
   it('refuses an unknown mode, showing it', () => {
@@ -76,14 +76,14 @@ describe('info() filters', () => {
   }
 
   it.each([
-    ['contextId', { contextId: '' }],
-    ['contextId', { contextId: '  ' }],
-    ['contextId', { contextId: 7 }],
-    ['path', { path: '' }],
-    ['path', { path: ' ' }],
-    ['path', { path: 7 }],
-  ])('refuses a %s that is not a non-empty string: %o', async (name, filter) => {
-    await expect(info(filter)).rejects.toThrow(new ValidationError(`${name} must be a non-empty string`))
+    ['contextId', { contextId: '' }, '""'],
+    ['contextId', { contextId: '  ' }, '"  "'],
+    ['contextId', { contextId: 7 }, '7'],
+    ['path', { path: '' }, '""'],
+    ['path', { path: ' ' }, '" "'],
+    ['path', { path: 7 }, '7'],
+  ])('refuses a %s that is not a non-empty string, showing it: %o', async (name, filter, shown) => {
+    await expect(info(filter)).rejects.toThrow(new ValidationError(`${name} must be a non-empty string, got ${shown}`))
   })
 
   it('refuses an unknown taskType, showing it', async () => {
@@ -109,13 +109,14 @@ describe('one scope check for sync() and info()', () => {
   }
 
   it.each([
-    ['contextId', { contextId: '', path: '/data' }],
-    ['contextId', { contextId: ' \n', path: '/data' }],
-    ['contextId', { contextId: null, path: '/data' }],
-    ['path', { contextId: 'ctx-1', path: '' }],
-    ['path', { contextId: 'ctx-1', path: ['/data'] }],
-  ])('refuses a bad %s with the same message from both, before any request: %o', async (name, scope) => {
-    expect(await refusals(scope, undefined)).toEqual({ sync: `${name} must be a non-empty string`, info: `${name} must be a non-empty string` })
+    ['contextId', { contextId: '', path: '/data' }, '""'],
+    ['contextId', { contextId: ' \n', path: '/data' }, '" \\n"'],
+    ['contextId', { contextId: null, path: '/data' }, 'null'],
+    ['path', { contextId: 'ctx-1', path: '' }, '""'],
+    ['path', { contextId: 'ctx-1', path: ['/data'] }, 'an array'],
+  ])('refuses a bad %s with the same message from both, showing it, before any request: %o', async (name, scope, shown) => {
+    const message = `${name} must be a non-empty string, got ${shown}`
+    expect(await refusals(scope, undefined)).toEqual({ sync: message, info: message })
   })
 
   it.each(['sideways', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
