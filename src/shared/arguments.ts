@@ -1,5 +1,5 @@
 import { ValidationError } from './errors/validation-error.js'
-import { redactText } from './redact.js'
+import { MIN_SECRET_LENGTH, redactText } from './redact.js'
 
 /**
  * The keys an options type has, each `true`. Declaring a key set as
@@ -111,14 +111,16 @@ function editDistance(a: string, b: string): number {
 export const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
 
 /**
- * A bad argument, for its error message: a string quoted (so `"5"` never reads as the number 5),
- * cut at 40 characters and redacted (it may hold a key); a bigint as `10n`; anything else by its
- * kind. It never runs the value's own code: `String()` of a null-prototype object, or of one whose
- * `toString` throws, and `JSON.stringify()` of a bigint or a cycle would throw instead of the
+ * A bad argument, for its error message: a string shorter than any secret quoted (so `"5"` never
+ * reads as the number 5), a longer one by its length only; a bigint as `10n`; anything else by its
+ * kind. A long string may be a key passed by mistake (`mode: apiKey`): the client's own key has no
+ * pattern to recognise it by, and a cut one would slip past its redactor, so none is shown, not even
+ * in part. It never runs the value's own code: `String()` of a null-prototype object, or of one
+ * whose `toString` throws, and `JSON.stringify()` of a bigint or a cycle would throw instead of the
  * `ValidationError` (a hostile or plain-JavaScript caller).
  */
 export const describeValue = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(redactText(value.length > 40 ? `${value.slice(0, 40)}…` : value))
+  if (typeof value === 'string') return value.length < MIN_SECRET_LENGTH ? JSON.stringify(redactText(value)) : `a string of ${value.length} characters`
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   if (typeof value === 'bigint') return `${value}n`
   return describeType(value)

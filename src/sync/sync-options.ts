@@ -71,8 +71,12 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
   if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, { use: `session.context.${form}` })
 }
 
-// A string goes through describeValue: cut at 40 characters and redacted (a key passed by mistake).
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${describeValue(value)}` : `a ${typeof value}`)
+// A string goes through describeValue: quoted only when too short to be a key passed by mistake.
+const describe = (value: unknown): string => {
+  if (typeof value !== 'string') return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  const shown = describeValue(value)
+  return shown.startsWith('"') ? `the string ${shown}` : shown
+}
 
 /**
  * The scope of a sync (`mode`) or of an `info()` filter (`taskType`): each of `contextId` and

@@ -20,8 +20,8 @@ describe('requireOptionsObject', () => {
     ['null', null, 1, 'the first null'],
     ['an array', [], 1, 'the first an array'],
     ['a string', 'ctx-1', 1, 'the first the string "ctx-1"'],
-    // Cut at 40 characters like every other shown value (the positional form's first argument may be anything).
-    ['a long string', 'c'.repeat(60), 1, `the first the string "${'c'.repeat(40)}…"`],
+    // Shown by its length only, like every string long enough to be a key passed by mistake (the positional form's first argument may be anything).
+    ['a long string', 'c'.repeat(60), 1, 'the first a string of 60 characters'],
     ['a number', 3, 1, 'the first a number'],
     ['an object among two arguments', {}, 2, 'the first a object'],
   ])('refuses %s, naming the call form and what it got', (_label, value, count, got) => {
@@ -56,7 +56,9 @@ describe('normalizeSyncOptions', () => {
   })
 
   it('refuses an unknown mode, showing it', () => {
-    expect(refusal({ mode: 'sideways' })).toBe(`mode must be 'upload' or 'download', got "sideways"`)
+    expect(refusal({ mode: 'side' })).toBe(`mode must be 'upload' or 'download', got "side"`)
+    // Long enough to be a key passed by mistake: its length only.
+    expect(refusal({ mode: 'sideways' })).toBe(`mode must be 'upload' or 'download', got a string of 8 characters`)
   })
 
   it('takes maxRetries 1 and refuses 0, showing it', () => {
@@ -87,7 +89,7 @@ describe('info() filters', () => {
   })
 
   it('refuses an unknown taskType, showing it', async () => {
-    await expect(info({ taskType: 'sideways' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "sideways"`))
+    await expect(info({ taskType: 'side' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "side"`))
   })
 })
 
@@ -119,7 +121,7 @@ describe('one scope check for sync() and info()', () => {
     expect(await refusals(scope, undefined)).toEqual({ sync: message, info: message })
   })
 
-  it.each(['sideways', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
+  it.each(['side', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
     const got = `got ${JSON.stringify(direction)}`
     expect(await refusals({}, direction)).toEqual({
       sync: `mode must be 'upload' or 'download', ${got}`,

@@ -1,0 +1,91 @@
+// A client's own API key passed where another value belongs (`mode: apiKey`, a key as the options
+// argument, a flag) must not show in the ValidationError: the describer quoted strings up to 40
+// characters, redacting only key *patterns*, so a key of any other shape was shown whole, or its
+// first 40 characters when longer (closing note 17, Left). Message, stack and inspect output are
+// checked for any 6-character slice of the key.
+import { inspect } from 'node:util'
+import { firstValueFrom, isObservable, throwError } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { AgentBay, ValidationError, type RpcRequest, type Transport } from '../../src/entries/index.js'
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+const randomKey = (prefix: string, letters: number): string =>
+  prefix + Array.from({ length: letters }, () => LETTERS[Math.floor(Math.random() * LETTERS.length)]).join('')
+
+/** The error a call ends with: thrown at once, rejected, or emitted. */
+async function failureOf(call: () => unknown): Promise<unknown> {
+  try {
+    const result = call()
+    if (isObservable(result)) await firstValueFrom(result)
+    else await result
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
+/** Every 6-character slice of `key` that `text` contains. */
+const slicesIn = (text: string, key: string): string[] => {
+  const found: string[] = []
+  for (let at = 0; at + 6 <= key.length; at++) if (text.includes(key.slice(at, at + 6))) found.push(key.slice(at, at + 6))
+  return found
+}
+
+const clientWith = (apiKey: string) => {
+  const sent: RpcRequest[] = []
+  const transport: Transport = (request) => {
+    sent.push(request)
+    return throwError(() => new Error(`request sent: ${request.action}`))
+  }
+  const agentBay = new AgentBay({ apiKey, transport, env: {} })
+  return { agentBay, session: agentBay.session('s-1'), sent }
+}
+
+type Client = ReturnType<typeof clientWith>
+const asAny = (value: unknown) => value as never
+
+/** [what the value stands for, a call of the client that gets `value` where something else belongs]. */
+const CALLS: readonly [string, (client: Client, value: string) => unknown][] = [
+  // sync options
+  ['sync mode (Promise form)', ({ session }, v) => session.context.syncAsync({ mode: asAny(v) })],
+  ['sync mode (Observable form)', ({ session }, v) => session.context.sync({ mode: asAny(v) })],
+  ['sync positional form', ({ session }, v) => session.context.sync(asAny(v))],
+  ['info taskType', ({ session }, v) => session.context.infoAsync({ taskType: asAny(v) })],
+  // contexts
+  ['context create flag', ({ agentBay }, v) => agentBay.context.getAsync('name', { create: asAny(v) })],
+  ['context options as a string', ({ agentBay }, v) => agentBay.context.getAsync('name', asAny(v))],
+  ['context clear options as a string', ({ agentBay }, v) => agentBay.context.clearAsync('SdkCtx-1', asAny(v))],
+  ['context page size', ({ agentBay }, v) => agentBay.context.listFilesAsync('SdkCtx-1', '/', { pageSize: asAny(v) })],
+  // sessions
+  ['create observe', ({ agentBay }, v) => agentBay.create({ observe: asAny(v) })],
+  ['list status', ({ agentBay }, v) => agentBay.listPageAsync({ status: asAny(v) })],
+  ['delete syncContext', ({ session }, v) => session.deleteAsync({ syncContext: asAny(v) })],
+  ['delete options as a string', ({ agentBay }, v) => agentBay.deleteAsync('s-1', asAny(v))],
+  ['write mode', ({ session }, v) => session.fs.writeFileAsync('/a', 'x', { mode: asAny(v) })],
+  ['read encoding', ({ session }, v) => session.fs.readFileAsync('/a', { encoding: asAny(v) })],
+]
+
+describe("a client's own key given as another argument never shows in the ValidationError", () => {
+  // Shapes no key pattern matches: short enough to be shown whole, and long enough to be cut.
+  const KEYS = [
+    ['a 33-character key', randomKey('zz-', 30)],
+    ['a 60-character key', randomKey('zz-', 57)],
+  ] as const
+  const cases = KEYS.flatMap(([keyLabel, key]) =>
+    CALLS.flatMap(([callLabel, call]) => [
+      [callLabel, keyLabel, 'the key', key, call] as const,
+      [callLabel, keyLabel, 'text holding the key', `SdkCtx/${key}/x`, call] as const,
+    ]),
+  )
+  it.each(cases)('%s given %s (%s)', async (_callLabel, _keyLabel, _valueLabel, value, call) => {
+    const key = KEYS.find(([, candidate]) => value.includes(candidate))![1]
+    const client = clientWith(key)
+    const error = await failureOf(() => call(client, value))
+    expect(error).toBeInstanceOf(ValidationError)
+    const { message, stack } = error as Error
+    expect(slicesIn(message, key), message).toEqual([])
+    expect(slicesIn(stack ?? '', key)).toEqual([])
+    expect(slicesIn(inspect(error, { depth: 5 }), key)).toEqual([])
+    expect(client.sent).toEqual([])
+  })
+})
