@@ -63,6 +63,7 @@ const CALLS: readonly [string, (client: Client, value: string) => unknown][] = [
   ['delete options as a string', ({ agentBay }, v) => agentBay.deleteAsync('s-1', asAny(v))],
   ['write mode', ({ session }, v) => session.fs.writeFileAsync('/a', 'x', { mode: asAny(v) })],
   ['read encoding', ({ session }, v) => session.fs.readFileAsync('/a', { encoding: asAny(v) })],
+  ['file transfer remotePath', ({ session }, v) => session.files.downloadAsync(v)],
 ]
 
 describe("a client's own key given as another argument never shows in the ValidationError", () => {
