@@ -4,25 +4,14 @@
 // first 40 characters when longer (closing note 17, Left). Message, stack and inspect output are
 // checked for any 6-character slice of the key.
 import { inspect } from 'node:util'
-import { firstValueFrom, isObservable, throwError } from 'rxjs'
 import { describe, expect, it } from 'vitest'
-import { AgentBay, ValidationError, type RpcRequest, type Transport } from '../../src/entries/index.js'
+import { ValidationError } from '../../src/entries/index.js'
+import { offlineClient } from '../helpers/offline-client.js'
+import { failureOf } from '../helpers/thrown.js'
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const randomKey = (prefix: string, letters: number): string =>
   prefix + Array.from({ length: letters }, () => LETTERS[Math.floor(Math.random() * LETTERS.length)]).join('')
-
-/** The error a call ends with: thrown at once, rejected, or emitted. */
-async function failureOf(call: () => unknown): Promise<unknown> {
-  try {
-    const result = call()
-    if (isObservable(result)) await firstValueFrom(result)
-    else await result
-  } catch (error) {
-    return error
-  }
-  return undefined
-}
 
 /** Every 6-character slice of `key` that `text` contains. */
 const slicesIn = (text: string, key: string): string[] => {
@@ -31,17 +20,7 @@ const slicesIn = (text: string, key: string): string[] => {
   return found
 }
 
-const clientWith = (apiKey: string) => {
-  const sent: RpcRequest[] = []
-  const transport: Transport = (request) => {
-    sent.push(request)
-    return throwError(() => new Error(`request sent: ${request.action}`))
-  }
-  const agentBay = new AgentBay({ apiKey, transport, env: {} })
-  return { agentBay, session: agentBay.session('s-1'), sent }
-}
-
-type Client = ReturnType<typeof clientWith>
+type Client = ReturnType<typeof offlineClient>
 const asAny = (value: unknown) => value as never
 
 /** [what the value stands for, a call of the client that gets `value` where something else belongs]. */
@@ -80,7 +59,7 @@ describe("a client's own key given as another argument never shows in the Valida
   )
   it.each(cases)('%s given %s (%s)', async (_callLabel, _keyLabel, _valueLabel, value, call) => {
     const key = KEYS.find(([, candidate]) => value.includes(candidate))![1]
-    const client = clientWith(key)
+    const client = offlineClient(key)
     const error = await failureOf(() => call(client, value))
     expect(error).toBeInstanceOf(ValidationError)
     const { message, stack } = error as Error
