@@ -126,6 +126,17 @@ export const describeValue = (value: unknown): string => {
   return describeType(value)
 }
 
+/**
+ * A bad value for an option that takes one of `allowed`: `describeValue`, then the allowed value a
+ * string most likely meant (`"downlaod"` → `download`, same rule as unknown option keys). A long
+ * typo is not quoted (it might be a key), so the hint is what tells the caller which word it missed;
+ * it names only an allowed value, never the caller's string.
+ */
+export const describeChoice = (value: unknown, allowed: readonly string[]): string => {
+  const meant = typeof value === 'string' ? closestKey(value, allowed) : undefined
+  return meant === undefined ? describeValue(value) : `${describeValue(value)} (did you mean '${meant}'?)`
+}
+
 /** Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request). */
 export function requireText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {

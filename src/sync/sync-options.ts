@@ -1,7 +1,7 @@
-import { describeValue, requireKnownKeys, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
+import { describeChoice, describeValue, requireKnownKeys, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { isSyncMode, type SyncMode } from '../wire/protocol.js'
+import { SYNC_MODES, isSyncMode, type SyncMode } from '../wire/protocol.js'
 import { adaptiveSchedule, type PollSchedule } from '../rpc/poll-schedule.js'
 
 /** Options of `session.context.sync()`. Defaults follow the reference (protocol §5.2). */
@@ -87,7 +87,7 @@ export function requireSyncScope(contextId: unknown, path: unknown, direction: u
   if (contextId !== undefined) requireText(contextId, 'contextId')
   if (path !== undefined) requireText(path, 'path')
   if (direction !== undefined && !isSyncMode(direction)) {
-    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeValue(direction)}`)
+    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeChoice(direction, SYNC_MODES)}`)
   }
 }
 

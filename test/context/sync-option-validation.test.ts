@@ -121,8 +121,12 @@ describe('one scope check for sync() and info()', () => {
     expect(await refusals(scope, undefined)).toEqual({ sync: message, info: message })
   })
 
-  it.each(['side', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
-    const got = `got ${JSON.stringify(direction)}`
+  it.each([
+    ['side', 'got "side"'],
+    ['Upload', 'got "Upload" (did you mean \'upload\'?)'],
+    [1, 'got 1'],
+    [null, 'got null'],
+  ])('refuses the direction %o under each one\'s option name', async (direction, got) => {
     expect(await refusals({}, direction)).toEqual({
       sync: `mode must be 'upload' or 'download', ${got}`,
       info: `taskType must be 'upload' or 'download', ${got}`,

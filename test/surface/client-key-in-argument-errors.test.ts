@@ -69,3 +69,30 @@ describe("a client's own key given as another argument never shows in the Valida
     expect(client.sent).toEqual([])
   })
 })
+
+describe('a long value close to an allowed one is not quoted, but the allowed one it most likely meant is named', () => {
+  const { agentBay, session, sent } = offlineClient()
+  it.each([
+    ['sync mode', () => session.context.syncAsync({ mode: asAny('downlaod') }), "mode must be 'upload' or 'download', got a string of 8 characters (did you mean 'download'?)"],
+    ['info taskType', () => session.context.infoAsync({ taskType: asAny('Download') }), "taskType must be 'upload' or 'download', got a string of 8 characters (did you mean 'download'?)"],
+    ['create observe', () => agentBay.create({ observe: asAny('sessions') }), "observe must be 'session' or 'events', got a string of 8 characters (did you mean 'session'?)"],
+    ['list status', () => agentBay.listPageAsync({ status: asAny('Resuming') }), 'status must be one of RUNNING, PAUSING, PAUSED, RESUMING, DELETING, DELETED; got a string of 8 characters (did you mean \'RESUMING\'?)'],
+    ['write mode', () => session.fs.writeFileAsync('/a', 'x', { mode: asAny('overwrit') }), "mode must be one of 'overwrite', 'append', 'create_new', got a string of 8 characters (did you mean 'overwrite'?)"],
+    ['read encoding', () => session.fs.readFileAsync('/a', { encoding: asAny('base-64') }), "encoding must be 'utf8' or 'base64', got \"base-64\" (did you mean 'base64'?)"],
+    [
+      'sync policy lifecycle',
+      () => agentBay.createAsync({ contextSync: [{ contextId: 'c', path: '/p', policy: { recyclePolicy: { lifecycle: asAny('lifecycle_1day') } } }] }),
+      "(did you mean 'Lifecycle_1Day'?)",
+    ],
+  ] as const)('%s', async (_label, call, message) => {
+    const error = await failureOf(call)
+    expect(error).toBeInstanceOf(ValidationError)
+    expect((error as Error).message).toContain(message)
+    expect(sent).toEqual([])
+  })
+
+  it('names none when nothing allowed is close (a key is never close to a word)', async () => {
+    const error = (await failureOf(() => session.context.syncAsync({ mode: asAny('sideways') }))) as Error
+    expect(error.message).toBe("mode must be 'upload' or 'download', got a string of 8 characters")
+  })
+})
