@@ -12,10 +12,10 @@ export function nonNegativeInt(value: string): number {
   return decimalInteger(value, 0, Number.MAX_SAFE_INTEGER, 'expected an integer ≥ 0, in decimal digits')
 }
 
-/** A finite number > 0. */
+/** A number > 0 in decimal notation (`1.5`, `.5`): not `0x10`, `1e3` or ` 7 `, which `Number()` would read. */
 export function positiveNumber(value: string): number {
-  const parsed = Number(value)
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a number > 0')
+  const parsed = /^(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a number > 0, in decimal digits')
   return parsed
 }
 

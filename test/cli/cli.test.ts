@@ -57,6 +57,12 @@ describe('agentbay-rx usage errors (exit 2)', () => {
     expectOneErrorLine(result.stderr, new RegExp(`option '${flag} <[a-z]+>' argument .* is invalid\\. expected an integer ≥ 1, in decimal digits`))
   })
 
+  it('exits 2 for a --timeout that is not decimal notation, naming the flag', async () => {
+    const result = await runInProcess(['sync', '--session', 's-1', '--timeout', '0x10'], { AGENTBAY_API_KEY: TEST_KEY, AGENTBAY_ENDPOINT: 'http://127.0.0.1:9' })
+    expect(result.code).toBe(2)
+    expectOneErrorLine(result.stderr, /option '--timeout <seconds>' argument '0x10' is invalid\. expected a number > 0, in decimal digits/)
+  })
+
   it('exits 2 when no API key is configured, naming both ways to give one', async () => {
     const result = await runInProcess(['context', 'list'], {})
     expect(result.code).toBe(2)
