@@ -3,7 +3,7 @@ import { failureFields, lastValueWithSignal, type AsyncOptions } from '../shared
 import { AGENTBAY_OPTION_KEYS, normalizeConfig, optionalFunction, resolveApiKey, type AgentBayOptions, type NormalizedConfig } from '../http/config.js'
 import { ContextService } from '../contexts/context-service.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { SIGNAL_ONLY, describeValue, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeChoice, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { createSessionEvents } from '../sessions/create.js'
 import { LIST_SESSIONS_FORM, fetchSession, listSessionPage, listSessions } from '../sessions/lookup.js'
@@ -120,7 +120,7 @@ export class AgentBay {
   create(options: CreateSessionOptions & { readonly observe?: CreateObserve } = {}): Observable<Session | SessionCreateEvent> {
     return defer(() => {
       const { observe = 'session', ...createOptions } = requireOptions(options, 'agentBay.create(options)', "agentBay.create({ imageId, labels, contextSync, observe: 'events' })", CREATE_KEYS)
-      if (observe !== 'session' && observe !== 'events') throw new ValidationError(`observe must be 'session' or 'events', got ${describeValue(observe)}`)
+      if (observe !== 'session' && observe !== 'events') throw new ValidationError(`observe must be 'session' or 'events', got ${describeChoice(observe, ['session', 'events'])}`)
       const events$ = createSessionEvents(this, createOptions, this.makeSession)
       return observe === 'events' ? events$ : events$.pipe(filter(isReady), map((event) => event.session))
     })
@@ -213,8 +213,9 @@ export class AgentBay {
   private sessionToDelete(session: Session | string): Session {
     if (session instanceof Session) return session
     if (typeof session === 'string') {
+      // Checked here, under the parameter's own name; `this.session()` would check it again as sessionId.
       requireText(session, 'session')
-      return this.session(session)
+      return new Session(session, this)
     }
     throw new ValidationError(`session must be a Session or a session id string, got ${session === null ? 'null' : typeof session}`)
   }

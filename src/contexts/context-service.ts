@@ -6,7 +6,7 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { SIGNAL_ONLY, requireBoolean, requireOptions, requirePageSize, requirePositiveInteger, requireString, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireBoolean, requireOptions, requirePositiveInteger, requireString, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
@@ -134,7 +134,8 @@ export class ContextService {
     return defer(() => {
       requireOptions(options, 'context.listPage(options)', 'context.listPage({ maxResults: 50, nextToken })', CONTEXT_PAGE_KEYS)
       const maxResults = options.maxResults ?? LIST_DEFAULT_MAX_RESULTS
-      requirePageSize(maxResults, 'maxResults')
+      // The protocol documents no upper bound for page sizes, so none is invented here.
+      requirePositiveInteger(maxResults, 'maxResults')
       if (options.nextToken !== undefined) requireString(options.nextToken, 'nextToken')
       if (options.sessionId !== undefined) requireText(options.sessionId, 'sessionId')
       return this.deps.rpc('ListContexts', {

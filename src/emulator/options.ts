@@ -90,7 +90,7 @@ export interface NormalizedEmulatorOptions {
 /** Validates once; nothing after this reads raw options. Throws `TypeError` on a bad value. */
 export function normalizeEmulatorOptions(options: EmulatorOptions = {}): NormalizedEmulatorOptions {
   // The emulator's bad-option error is a TypeError, like every check below.
-  requireKnownKeys(options, 'startEmulator(options)', EMULATOR_OPTION_KEYS, undefined, TypeError)
+  requireKnownKeys(options, 'startEmulator(options)', EMULATOR_OPTION_KEYS, { errorType: TypeError })
   const port = options.port ?? EMULATOR_DEFAULTS.port
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be an integer within 0..65535')
   const taskDelayMs = nonNegative('taskDelayMs', options.taskDelayMs ?? EMULATOR_DEFAULTS.taskDelayMs)

@@ -218,7 +218,7 @@ const describeEndpoint = (endpoint: string): string =>
 function normalizeRetry(retry: unknown): NormalizedRetry {
   if (retry === undefined) return DEFAULT_RETRY
   if (!isPlainObject(retry)) throw new ValidationError(`retry must be an object like { attempts: 3 }, got ${describeValue(retry)}`)
-  requireKnownKeys(retry, 'new AgentBay(options): retry', RETRY_OPTION_KEYS, 'retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 5000 }')
+  requireKnownKeys(retry, 'new AgentBay(options): retry', RETRY_OPTION_KEYS, { use: 'retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 5000 }' })
   const merged = { ...DEFAULT_RETRY, ...dropUndefined(retry as RetryOptions) }
   requirePositiveInteger(merged.attempts, 'retry.attempts')
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
@@ -265,7 +265,7 @@ export function requireClientOptions(options: unknown): asserts options is Agent
     throw new ValidationError(`new AgentBay(options): options must be an object like { apiKey, endpoint }, got ${describeType(options)}`)
   }
   const use = Object.hasOwn(options, 'config') ? 'new AgentBay({ apiKey, endpoint, regionId, timeoutMs }) (endpoint, regionId and timeoutMs go at the top level, not under `config`)' : 'new AgentBay({ apiKey, endpoint })'
-  requireKnownKeys(options, 'new AgentBay(options)', AGENTBAY_OPTION_KEYS, use)
+  requireKnownKeys(options, 'new AgentBay(options)', AGENTBAY_OPTION_KEYS, { use })
 }
 
 function optionalText(value: unknown, name: string): string | undefined {

@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { SIGNAL_ONLY, describeValue, requireBoolean, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeChoice, describeValue, requireBoolean, requireOptions, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -147,7 +147,7 @@ export class FileSystem {
     return defer(() => {
       requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile', WRITE_FILE_KEYS)
-      if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(mode)}`)
+      if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeChoice(mode, WRITE_MODES)}`)
       const text = textOf(content)
       return from(splitWriteContent(text)).pipe(
         concatMap((chunk, index) => this.callTool('write_file', { path, content: chunk, mode: index === 0 ? mode : 'append' })),
@@ -303,7 +303,7 @@ export class FileSystem {
   private readContent(path: string, options: Pick<ReadFileOptions, 'encoding' | 'chunkSize'>): Observable<{ requestId: string; content: string }> {
     return defer(() => {
       const { encoding = 'utf8' } = options
-      if (encoding !== 'utf8' && encoding !== 'base64') throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${describeValue(encoding)}`)
+      if (encoding !== 'utf8' && encoding !== 'base64') throw new ValidationError(`encoding must be 'utf8' or 'base64', got ${describeChoice(encoding, ['utf8', 'base64'])}`)
       const chunkSize = chunkSizeOf(options)
       if (encoding === 'base64') return this.readBinary(path, chunkSize).pipe(map(({ requestId, data }) => ({ requestId, content: Buffer.from(data).toString('base64') })))
       return this.readChunks(path, chunkSize, (offset, length) => this.callTool('read_file', { path, offset, length }).pipe(map((out) => out.text))).pipe(

@@ -1,5 +1,5 @@
 import { defer, map, type Observable } from 'rxjs'
-import { describeValue, requireOptions, requirePageSize, requireString, requireText } from '../shared/arguments.js'
+import { describeChoice, requireOptions, requirePositiveInteger, requireString, requireText } from '../shared/arguments.js'
 import { walkPages } from '../rpc/paging.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Session, SessionFactory, SessionFetched, SessionPage } from './session.js'
@@ -36,10 +36,11 @@ export function listSessionPage(client: SessionDeps, options: SessionPageOptions
   return defer(() => {
     requireOptions(options, 'agentBay.listPage(options)', LIST_SESSIONS_FORM, SESSION_PAGE_KEYS)
     const maxResults = options.maxResults ?? 10
-    requirePageSize(maxResults, 'maxResults')
+    // The protocol documents no upper bound for page sizes, so none is invented here.
+    requirePositiveInteger(maxResults, 'maxResults')
     if (options.nextToken !== undefined) requireString(options.nextToken, 'nextToken')
     if (options.status !== undefined && !(SESSION_STATUSES as readonly string[]).includes(options.status)) {
-      throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${describeValue(options.status)}`)
+      throw new ValidationError(`status must be one of ${SESSION_STATUSES.join(', ')}; got ${describeChoice(options.status, SESSION_STATUSES)}`)
     }
     return client.rpc('ListSession', {
       Labels: serializeLabels(options.labels === undefined ? {} : options.labels, { allowEmpty: true }),

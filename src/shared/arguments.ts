@@ -1,5 +1,5 @@
 import { ValidationError } from './errors/validation-error.js'
-import { redactText } from './redact.js'
+import { MIN_SECRET_LENGTH, redactText } from './redact.js'
 
 /**
  * The keys an options type has, each `true`. Declaring a key set as
@@ -34,12 +34,20 @@ export function requireOptions<T extends object>(value: T | undefined, call: str
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`${call}: options must be an object, got ${describeValue(value)}; use ${use}`)
   }
-  requireKnownKeys(value, call, keys, use)
+  requireKnownKeys(value, call, keys, { use })
   return value
 }
 
 /** The error a check throws, given its message (`ValidationError` unless a caller has its own bad-argument type). */
 export type ArgumentErrorType = new (message: string) => Error
+
+/** How `requireKnownKeys` words and types its error. */
+export interface KnownKeysCheck {
+  /** The form to use instead, appended as `; use …`. */
+  readonly use?: string | undefined
+  /** The error thrown; default `ValidationError`. */
+  readonly errorType?: ArgumentErrorType
+}
 
 /**
  * Refuses any own key of `value` that `known` does not list, even one whose value is `undefined`:
@@ -50,8 +58,7 @@ export function requireKnownKeys(
   value: object,
   call: string,
   known: Readonly<Record<string, true>>,
-  use?: string,
-  errorType: ArgumentErrorType = ValidationError,
+  { use, errorType = ValidationError }: KnownKeysCheck = {},
 ): void {
   const knownKeys = Object.keys(known)
   const unknown = Object.keys(value).filter((key) => !Object.hasOwn(known, key))
@@ -104,17 +111,30 @@ function editDistance(a: string, b: string): number {
 export const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
 
 /**
- * A bad argument, for its error message: a string quoted (so `"5"` never reads as the number 5),
- * cut at 40 characters and redacted (it may hold a key); a bigint as `10n`; anything else by its
- * kind. It never runs the value's own code: `String()` of a null-prototype object, or of one whose
- * `toString` throws, and `JSON.stringify()` of a bigint or a cycle would throw instead of the
+ * A bad argument, for its error message: a string shorter than any secret quoted (so `"5"` never
+ * reads as the number 5), a longer one by its length only; a bigint as `10n`; anything else by its
+ * kind. A long string may be a key passed by mistake (`mode: apiKey`): the client's own key has no
+ * pattern to recognise it by, and a cut one would slip past its redactor, so none is shown, not even
+ * in part. It never runs the value's own code: `String()` of a null-prototype object, or of one
+ * whose `toString` throws, and `JSON.stringify()` of a bigint or a cycle would throw instead of the
  * `ValidationError` (a hostile or plain-JavaScript caller).
  */
 export const describeValue = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(redactText(value.length > 40 ? `${value.slice(0, 40)}…` : value))
+  if (typeof value === 'string') return value.length < MIN_SECRET_LENGTH ? JSON.stringify(redactText(value)) : `a string of ${value.length} characters`
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   if (typeof value === 'bigint') return `${value}n`
   return describeType(value)
+}
+
+/**
+ * A bad value for an option that takes one of `allowed`: `describeValue`, then the allowed value a
+ * string most likely meant (`"downlaod"` → `download`, same rule as unknown option keys). A long
+ * typo is not quoted (it might be a key), so the hint is what tells the caller which word it missed;
+ * it names only an allowed value, never the caller's string.
+ */
+export const describeChoice = (value: unknown, allowed: readonly string[]): string => {
+  const meant = typeof value === 'string' ? closestKey(value, allowed) : undefined
+  return meant === undefined ? describeValue(value) : `${describeValue(value)} (did you mean '${meant}'?)`
 }
 
 /** Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request). */
@@ -168,9 +188,4 @@ export function requireByteCount(value: unknown, name: string): asserts value is
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
     throw new ValidationError(`${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (a number of bytes), got ${describeValue(value)}`)
   }
-}
-
-/** The protocol documents no upper bound for page sizes, so none is invented here. */
-export function requirePageSize(value: unknown, name: string): void {
-  requirePositiveInteger(value, name)
 }

@@ -26,6 +26,12 @@ const BEARER = /Bearer(?:%20|\+|\s)+[^\s&"'<>,;)]+/gi
 // Built from SECRET_PARAMS, so text and URLs scrub the same names (names are letters, `-` and `_`).
 const PARAM = new RegExp(`\\b(${[...SECRET_PARAMS].sort((a, b) => b.length - a.length).join('|')})=([^&\\s"']+)`, 'gi')
 
+/**
+ * The shortest value treated as a secret. Shorter ones would blank ordinary words in messages, and
+ * real keys are long; so a shorter string may be shown as it is (`describeValue` quotes only those).
+ */
+export const MIN_SECRET_LENGTH = 8
+
 /** Scrubs text, URLs and errors: the credential patterns, plus the literal secrets it was made with. */
 export interface Redactor {
   /** Text with anything that looks like a credential, or is one of this redactor's secrets, replaced. */
@@ -44,8 +50,7 @@ export interface Redactor {
  * this closure: no inspectable object holds them (issue 9 item 10).
  */
 export function createRedactor(secrets: readonly string[] = []): Redactor {
-  // Short values would blank ordinary words in messages; real keys are long.
-  const literals = [...new Set(secrets.filter((secret) => secret.length >= 8))]
+  const literals = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))]
   const text = (input: string): string => {
     let out = input.replace(BEARER, `Bearer ${REDACTED}`).replace(PARAM, (_m, key: string) => `${key}=${REDACTED}`)
     for (const secret of literals) {

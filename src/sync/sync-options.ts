@@ -1,7 +1,7 @@
-import { describeValue, requireKnownKeys, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
+import { describeChoice, describeValue, requireKnownKeys, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
-import { isSyncMode, type SyncMode } from '../wire/protocol.js'
+import { SYNC_MODES, isSyncMode, type SyncMode } from '../wire/protocol.js'
 import { adaptiveSchedule, type PollSchedule } from '../rpc/poll-schedule.js'
 
 /** Options of `session.context.sync()`. Defaults follow the reference (protocol §5.2). */
@@ -68,11 +68,15 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
   if ((value !== undefined && !isObject) || argumentCount > 1) {
     throw new ValidationError(`${method}() takes one options object: ${form}; got ${argumentCount} argument(s), the first ${describe(value)}`)
   }
-  if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, `session.context.${form}`)
+  if (isObject) requireKnownKeys(value, `session.context.${method}(options)`, keys, { use: `session.context.${form}` })
 }
 
-// A string goes through describeValue: cut at 40 characters and redacted (a key passed by mistake).
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${describeValue(value)}` : `a ${typeof value}`)
+// A string goes through describeValue: quoted only when too short to be a key passed by mistake.
+const describe = (value: unknown): string => {
+  if (typeof value !== 'string') return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  const shown = describeValue(value)
+  return shown.startsWith('"') ? `the string ${shown}` : shown
+}
 
 /**
  * The scope of a sync (`mode`) or of an `info()` filter (`taskType`): each of `contextId` and
@@ -80,11 +84,10 @@ const describe = (value: unknown): string => (value === null ? 'null' : Array.is
  * caller's option. One check, so both entry points refuse the same values with the same messages.
  */
 export function requireSyncScope(contextId: unknown, path: unknown, direction: unknown, directionOption: 'mode' | 'taskType'): void {
-  for (const [name, value] of [['contextId', contextId], ['path', path]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new ValidationError(`${name} must be a non-empty string`)
-  }
+  if (contextId !== undefined) requireText(contextId, 'contextId')
+  if (path !== undefined) requireText(path, 'path')
   if (direction !== undefined && !isSyncMode(direction)) {
-    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeValue(direction)}`)
+    throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeChoice(direction, SYNC_MODES)}`)
   }
 }
 

@@ -43,6 +43,26 @@ describe('agentbay-rx usage errors (exit 2)', () => {
     expectOneErrorLine(result.stderr, message)
   })
 
+  // Number() reads most of these as numbers ('0x10' as 16, ' 7 ' as 7, '' as 0, '1e3' as 1000):
+  // an integer flag takes plain decimal digits only (closing note 17, Left).
+  const NOT_DECIMAL = ['0x10', ' 7 ', '1_000', '0b1', '', '1e3', '+5', '7.0', '0o7']
+  it.each([
+    ...NOT_DECIMAL.map((value) => ['--page', ['context', 'files', 'SdkCtx-1', '--page', value]] as const),
+    ...NOT_DECIMAL.map((value) => ['--page-size', ['context', 'files', 'SdkCtx-1', '--page-size', value]] as const),
+    ['--limit', ['context', 'list', '--limit', '0x10']] as const,
+    ['--interval', ['info', '--session', 's-1', '--watch', '--interval', '0x10']] as const,
+  ])('exits 2 for %s %j: not plain decimal digits, naming the flag', async (flag, argv) => {
+    const result = await runInProcess([...argv], { AGENTBAY_API_KEY: TEST_KEY, AGENTBAY_ENDPOINT: 'http://127.0.0.1:9' })
+    expect(result.code).toBe(2)
+    expectOneErrorLine(result.stderr, new RegExp(`option '${flag} <[a-z]+>' argument .* is invalid\\. expected an integer ≥ 1, in decimal digits`))
+  })
+
+  it('exits 2 for a --timeout that is not decimal notation, naming the flag', async () => {
+    const result = await runInProcess(['sync', '--session', 's-1', '--timeout', '0x10'], { AGENTBAY_API_KEY: TEST_KEY, AGENTBAY_ENDPOINT: 'http://127.0.0.1:9' })
+    expect(result.code).toBe(2)
+    expectOneErrorLine(result.stderr, /option '--timeout <seconds>' argument '0x10' is invalid\. expected a number > 0, in decimal digits/)
+  })
+
   it('exits 2 when no API key is configured, naming both ways to give one', async () => {
     const result = await runInProcess(['context', 'list'], {})
     expect(result.code).toBe(2)

@@ -20,8 +20,8 @@ describe('requireOptionsObject', () => {
     ['null', null, 1, 'the first null'],
     ['an array', [], 1, 'the first an array'],
     ['a string', 'ctx-1', 1, 'the first the string "ctx-1"'],
-    // Cut at 40 characters like every other shown value (the positional form's first argument may be anything).
-    ['a long string', 'c'.repeat(60), 1, `the first the string "${'c'.repeat(40)}…"`],
+    // Shown by its length only, like every string long enough to be a key passed by mistake (the positional form's first argument may be anything).
+    ['a long string', 'c'.repeat(60), 1, 'the first a string of 60 characters'],
     ['a number', 3, 1, 'the first a number'],
     ['an object among two arguments', {}, 2, 'the first a object'],
   ])('refuses %s, naming the call form and what it got', (_label, value, count, got) => {
@@ -45,18 +45,20 @@ describe('normalizeSyncOptions', () => {
   })
 
   it.each([
-    ['contextId', { contextId: '', path: '/data' }],
-    ['contextId', { contextId: '   ', path: '/data' }],
-    ['contextId', { contextId: 7, path: '/data' }],
-    ['path', { contextId: 'ctx-1', path: '' }],
-    ['path', { contextId: 'ctx-1', path: ' \t' }],
-    ['path', { contextId: 'ctx-1', path: 7 }],
-  ])('refuses a %s that is not a non-empty string: %o', (name, options) => {
-    expect(refusal(options)).toBe(`${name} must be a non-empty string`)
+    ['contextId', { contextId: '', path: '/data' }, '""'],
+    ['contextId', { contextId: '   ', path: '/data' }, '"   "'],
+    ['contextId', { contextId: 7, path: '/data' }, '7'],
+    ['path', { contextId: 'ctx-1', path: '' }, '""'],
+    ['path', { contextId: 'ctx-1', path: ' \t' }, '" \\t"'],
+    ['path', { contextId: 'ctx-1', path: 7 }, '7'],
+  ])('refuses a %s that is not a non-empty string, showing it: %o', (name, options, shown) => {
+    expect(refusal(options)).toBe(`${name} must be a non-empty string, got ${shown}`)
   })
 
   it('refuses an unknown mode, showing it', () => {
-    expect(refusal({ mode: 'sideways' })).toBe(`mode must be 'upload' or 'download', got "sideways"`)
+    expect(refusal({ mode: 'side' })).toBe(`mode must be 'upload' or 'download', got "side"`)
+    // Long enough to be a key passed by mistake: its length only.
+    expect(refusal({ mode: 'sideways' })).toBe(`mode must be 'upload' or 'download', got a string of 8 characters`)
   })
 
   it('takes maxRetries 1 and refuses 0, showing it', () => {
@@ -76,18 +78,18 @@ describe('info() filters', () => {
   }
 
   it.each([
-    ['contextId', { contextId: '' }],
-    ['contextId', { contextId: '  ' }],
-    ['contextId', { contextId: 7 }],
-    ['path', { path: '' }],
-    ['path', { path: ' ' }],
-    ['path', { path: 7 }],
-  ])('refuses a %s that is not a non-empty string: %o', async (name, filter) => {
-    await expect(info(filter)).rejects.toThrow(new ValidationError(`${name} must be a non-empty string`))
+    ['contextId', { contextId: '' }, '""'],
+    ['contextId', { contextId: '  ' }, '"  "'],
+    ['contextId', { contextId: 7 }, '7'],
+    ['path', { path: '' }, '""'],
+    ['path', { path: ' ' }, '" "'],
+    ['path', { path: 7 }, '7'],
+  ])('refuses a %s that is not a non-empty string, showing it: %o', async (name, filter, shown) => {
+    await expect(info(filter)).rejects.toThrow(new ValidationError(`${name} must be a non-empty string, got ${shown}`))
   })
 
   it('refuses an unknown taskType, showing it', async () => {
-    await expect(info({ taskType: 'sideways' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "sideways"`))
+    await expect(info({ taskType: 'side' })).rejects.toThrow(new ValidationError(`taskType must be 'upload' or 'download', got "side"`))
   })
 })
 
@@ -109,17 +111,22 @@ describe('one scope check for sync() and info()', () => {
   }
 
   it.each([
-    ['contextId', { contextId: '', path: '/data' }],
-    ['contextId', { contextId: ' \n', path: '/data' }],
-    ['contextId', { contextId: null, path: '/data' }],
-    ['path', { contextId: 'ctx-1', path: '' }],
-    ['path', { contextId: 'ctx-1', path: ['/data'] }],
-  ])('refuses a bad %s with the same message from both, before any request: %o', async (name, scope) => {
-    expect(await refusals(scope, undefined)).toEqual({ sync: `${name} must be a non-empty string`, info: `${name} must be a non-empty string` })
+    ['contextId', { contextId: '', path: '/data' }, '""'],
+    ['contextId', { contextId: ' \n', path: '/data' }, '" \\n"'],
+    ['contextId', { contextId: null, path: '/data' }, 'null'],
+    ['path', { contextId: 'ctx-1', path: '' }, '""'],
+    ['path', { contextId: 'ctx-1', path: ['/data'] }, 'an array'],
+  ])('refuses a bad %s with the same message from both, showing it, before any request: %o', async (name, scope, shown) => {
+    const message = `${name} must be a non-empty string, got ${shown}`
+    expect(await refusals(scope, undefined)).toEqual({ sync: message, info: message })
   })
 
-  it.each(['sideways', 'Upload', 1, null])('refuses the direction %o under each one\'s option name', async (direction) => {
-    const got = `got ${JSON.stringify(direction)}`
+  it.each([
+    ['side', 'got "side"'],
+    ['Upload', 'got "Upload" (did you mean \'upload\'?)'],
+    [1, 'got 1'],
+    [null, 'got null'],
+  ])('refuses the direction %o under each one\'s option name', async (direction, got) => {
     expect(await refusals({}, direction)).toEqual({
       sync: `mode must be 'upload' or 'download', ${got}`,
       info: `taskType must be 'upload' or 'download', ${got}`,

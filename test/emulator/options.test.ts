@@ -9,8 +9,8 @@ import { ValidationError } from '../../src/shared/errors/index.js'
 describe('emulator options', () => {
   it('the shared unknown-key check throws the error type its caller gives, with the usual message', () => {
     const known = { taskDelayMs: true } as const
-    expect(() => requireKnownKeys({ task_delay_ms: 0 }, 'call(options)', known, undefined, TypeError)).toThrow(TypeError)
-    expect(() => requireKnownKeys({ task_delay_ms: 0 }, 'call(options)', known, undefined, TypeError)).toThrow(
+    expect(() => requireKnownKeys({ task_delay_ms: 0 }, 'call(options)', known, { errorType: TypeError })).toThrow(TypeError)
+    expect(() => requireKnownKeys({ task_delay_ms: 0 }, 'call(options)', known, { errorType: TypeError })).toThrow(
       'call(options): unknown option(s) "task_delay_ms" (did you mean "taskDelayMs"?); known: taskDelayMs',
     )
     expect(() => requireKnownKeys({ task_delay_ms: 0 }, 'call(options)', known)).toThrow(ValidationError) // the default stays

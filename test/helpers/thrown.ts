@@ -1,3 +1,4 @@
+import { firstValueFrom, isObservable } from 'rxjs'
 import { expect } from 'vitest'
 import { ValidationError } from '../../src/entries/index.js'
 
@@ -16,4 +17,16 @@ export function validationErrorOf(fn: () => unknown): ValidationError {
   const error = thrown(fn)
   expect(error).toBeInstanceOf(ValidationError)
   return error as ValidationError
+}
+
+/** The error a call ends with: thrown at once, rejected, or emitted (undefined when it ends without one). */
+export async function failureOf(call: () => unknown): Promise<unknown> {
+  try {
+    const result = call()
+    if (isObservable(result)) await firstValueFrom(result)
+    else await result
+  } catch (error) {
+    return error
+  }
+  return undefined
 }

@@ -4,11 +4,11 @@
 // TypeError (or the object's own error) instead, and a string "5" read as the number 5. One
 // describer (shared describeValue) now shows a value without running any of its code. Every check
 // here runs before a request: the offline client records none.
-import { firstValueFrom, isObservable } from 'rxjs'
+import { firstValueFrom } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { AgentBay, ValidationError, adaptiveSchedule } from '../../src/entries/index.js'
 import { offlineClient } from '../helpers/offline-client.js'
-import { validationErrorOf } from '../helpers/thrown.js'
+import { failureOf, validationErrorOf } from '../helpers/thrown.js'
 
 const cyclic: Record<string, unknown> = {}
 cyclic['self'] = cyclic
@@ -56,18 +56,6 @@ const CALLS: readonly [string, string, (value: unknown) => unknown][] = [
   ['contextSync (requireSyncList)', 'contextSync', (v) => agentBay.createAsync({ contextSync: asAny(v) })],
   ['client option (AgentBay constructor)', 'timeoutMs', (v) => new AgentBay({ apiKey: 'k', endpoint: 'http://127.0.0.1:9', env: {}, timeoutMs: asAny(v) })],
 ]
-
-/** The error a call ends with: thrown at once, rejected, or emitted. */
-async function failureOf(call: () => unknown): Promise<unknown> {
-  try {
-    const result = call()
-    if (isObservable(result)) await firstValueFrom(result)
-    else await result
-  } catch (error) {
-    return error
-  }
-  return undefined
-}
 
 describe('a bad argument of any kind is a ValidationError naming it, the value shown without running its code', () => {
   it.each(CALLS.flatMap(([site, name, call]) => HOSTILE.map(([kind, value]) => [site, kind, name, call, value] as const)))('%s given %s', async (_site, _kind, name, call, value) => {

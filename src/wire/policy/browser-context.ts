@@ -140,7 +140,7 @@ export function browserPersistenceItems(browserContext: BrowserContextOptions, a
   if (extensionOption !== undefined) {
     const where = `${at}.extensionOption`
     if (typeof extensionOption !== 'object' || extensionOption === null) throw new ValidationError(`${where} must be an object { contextId, extensionIds }`)
-    requireKnownKeys(extensionOption, where, EXTENSION_OPTION_KEYS, BROWSER_CONTEXT_FORM)
+    requireKnownKeys(extensionOption, where, EXTENSION_OPTION_KEYS, { use: BROWSER_CONTEXT_FORM })
     requireText(extensionOption.contextId, `${where}.contextId`)
     const ids: unknown = extensionOption.extensionIds
     if (!Array.isArray(ids) || ids.length === 0) throw new ValidationError(`${where}.extensionIds must be a non-empty array of extension ids`)
@@ -154,7 +154,7 @@ export function browserPersistenceItems(browserContext: BrowserContextOptions, a
   if (fingerprintContext !== undefined) {
     const where = `${at}.fingerprintContext`
     if (typeof fingerprintContext !== 'object' || fingerprintContext === null) throw new ValidationError(`${where} must be an object { fingerprintContextId }`)
-    requireKnownKeys(fingerprintContext, where, FINGERPRINT_CONTEXT_KEYS, BROWSER_CONTEXT_FORM)
+    requireKnownKeys(fingerprintContext, where, FINGERPRINT_CONTEXT_KEYS, { use: BROWSER_CONTEXT_FORM })
     requireText(fingerprintContext.fingerprintContextId, `${where}.fingerprintContextId`)
     items.push({ ContextId: fingerprintContext.fingerprintContextId, Path: BROWSER_FINGERPRINT_PATH, Policy: FINGERPRINT_POLICY })
   }

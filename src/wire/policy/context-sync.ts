@@ -97,7 +97,7 @@ const CONTEXT_SYNC_KEYS = { contextId: true, path: true, policy: true } as const
 
 /** One `PersistenceDataList` item; throws `ValidationError` naming `at` (e.g. `contextSync[0].path`). */
 function wireItem(sync: ContextSync, at: string): PersistenceItem {
-  if (typeof sync === 'object' && sync !== null) requireKnownKeys(sync, at, CONTEXT_SYNC_KEYS, '{ contextId, path, policy }')
+  if (typeof sync === 'object' && sync !== null) requireKnownKeys(sync, at, CONTEXT_SYNC_KEYS, { use: '{ contextId, path, policy }' })
   if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
     throw new ValidationError(`${at}.contextId must be a non-empty string`)
   }

@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeType, describeValue, requireBoolean, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ function requireRecord(value: unknown, at: string, what: string): asserts value 
 
 function checkEnum(value: unknown, allowed: readonly string[], at: string): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new ValidationError(`${at} must be one of ${allowed.join(', ')}; got ${describeValue(value)}`)
+    throw new ValidationError(`${at} must be one of ${allowed.join(', ')}; got ${describeChoice(value, allowed)}`)
   }
 }
 
