@@ -4,7 +4,7 @@
 import { lastValueFrom, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { AgentBay, SyncUnconfirmedError, fixedSchedule, toSyncResult, type ContextStatusData, type SyncOptions } from '../../src/entries/index.js'
+import { AgentBay, RequestTimeoutError, SyncUnconfirmedError, fixedSchedule, toSyncResult, type ContextStatusData, type SyncOptions } from '../../src/entries/index.js'
 import { contextInfoBody, createFakeTransport, jsonResponse, okBody, task, type FakeTransport, type RawResponse } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
@@ -21,8 +21,8 @@ beforeEach(() => {
 })
 
 // One attempt per request: the failure below is what reaches the sync after the rpc's own retries.
-const sessionFor = () =>
-  new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {}, random: () => 0.5, retry: { attempts: 1 } }).session('s-1')
+const sessionFor = (attempts = 1) =>
+  new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {}, random: () => 0.5, retry: { attempts } }).session('s-1')
 
 const later = (raw: RawResponse): Observable<RawResponse> => scheduler.createColdObservable('-(a|)', { a: raw })
 
@@ -115,6 +115,24 @@ describe('the pre-trigger snapshot fails transiently', () => {
     })
     expect(resolved).toEqual({ requestId: 'sync-1', success: true, triggered: true })
     expect(calls).toEqual([true])
+  })
+})
+
+describe('the budget bounds the reads before the trigger', () => {
+  it('a snapshot still retrying at the deadline ends the sync with RequestTimeoutError, and nothing is triggered', () => {
+    scheduler.run(({ expectObservable }) => {
+      triggerAnswers()
+      mounted('ctx-1')
+      pollsAnswer(unavailable)
+      // Three attempts: answered at 1, then a 150 ms backoff, past the 50 ms budget.
+      expectObservable(sessionFor(3).context.sync(FAST)).toBe(
+        '50ms #',
+        undefined,
+        new RequestTimeoutError('the sync was not triggered within its budget of 50 ms', { action: 'SyncContext' }),
+      )
+    })
+    expect(fake.requestsOf('SyncContext')).toHaveLength(0)
+    expect(fake.requestsOf('GetContextInfo')).toHaveLength(1)
   })
 })
 
