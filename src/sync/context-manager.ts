@@ -1,4 +1,4 @@
-import { Observable, Subscription, concatMap, defer, filter, forkJoin, map, of, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
+import { Observable, Subscription, catchError, concatMap, defer, filter, forkJoin, map, of, throwError, type MonoTypeOperatorFunction, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
@@ -8,12 +8,13 @@ import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { PollCursor } from '../rpc/poll-coalescer.js'
+import { isTransientError } from '../rpc/retry.js'
 import type { Rpc } from '../rpc/rpc.js'
 import { isTerminalStatus } from '../wire/protocol.js'
 import { SIGNAL_ONLY, requireOptions, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, requireSyncScope, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
 import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf, type SyncFold } from './sync-result.js'
-import { watchTasks } from './task-watch.js'
+import { watchTasks, type TaskSelector } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
 /** What a `ContextManager` needs from its client. */
@@ -176,7 +177,11 @@ export class ContextManager {
       const cursor = new PollCursor()
       const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
       // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
-      const baseline$ = poll().pipe(map((tasks) => tasks.filter((task) => isTerminalStatus(task.status))))
+      // A snapshot the official SDK never makes must not cost the sync its trigger: lost transiently, it is unknown.
+      const baseline$ = poll().pipe(
+        map((tasks): StaleTasks => tasks.filter((task) => isTerminalStatus(task.status))),
+        this.unlessTransient<StaleTasks>('unknown', 'the pre-trigger task snapshot'),
+      )
       const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
         concatMap(([staleTasks, expected]) =>
           this.deps
@@ -220,8 +225,24 @@ export class ContextManager {
   private expectedMounts(options: NormalizedSyncOptions): Observable<number | undefined> {
     if (options.contextId !== undefined) return of(1)
     if (this.deps.mountedContextIds !== undefined) return of(this.deps.mountedContextIds.length)
-    // A GetSession without a context list tells nothing: expect tasks rather than assume none.
-    return this.deps.rpc('GetSession', { SessionId: this.sessionId }).pipe(map((body) => body.Data.contexts?.length))
+    // A GetSession without a context list tells nothing: expect tasks rather than assume none. One lost
+    // transiently tells nothing either; the trigger goes out anyway.
+    return this.deps.rpc('GetSession', { SessionId: this.sessionId }).pipe(
+      map((body) => body.Data.contexts?.length),
+      this.unlessTransient<number | undefined>(undefined, 'GetSession (the mounts a sync expects)'),
+    )
+  }
+
+  /**
+   * A pre-trigger read that failed transiently (after the rpc's own retries) yields `unknown`, so the
+   * sync is still triggered; any other failure stays an error: the trigger would fail the same way.
+   */
+  private unlessTransient<T>(unknown: T, what: string): MonoTypeOperatorFunction<T> {
+    return catchError((error: unknown) => {
+      if (!isTransientError(error)) return throwError(() => error)
+      this.deps.logger.debug(`sync: ${what} failed transiently; triggering without it`, error)
+      return of(unknown)
+    })
   }
 
   /**
@@ -267,9 +288,11 @@ export class ContextManager {
   }
 }
 
+type StaleTasks = NonNullable<TaskSelector['staleTasks']>
+
 interface Trigger {
   readonly requestId: string
-  readonly staleTasks: readonly ContextStatusData[]
+  readonly staleTasks: StaleTasks
   readonly expected: number | undefined
 }
 

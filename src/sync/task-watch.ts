@@ -12,8 +12,11 @@ export interface TaskSelector {
   readonly contextId?: string
   readonly path?: string
   readonly mode?: SyncMode
-  /** Terminal tasks seen before the trigger: they belong to earlier syncs (protocol §7.3). */
-  readonly staleTasks?: readonly ContextStatusData[]
+  /**
+   * Terminal tasks seen before the trigger: they belong to earlier syncs (protocol §7.3).
+   * `'unknown'`: that snapshot failed (transiently), so any task first seen finished may be stale.
+   */
+  readonly staleTasks?: readonly ContextStatusData[] | 'unknown'
 }
 
 export interface TaskWatchOptions {
@@ -30,8 +33,8 @@ export interface TaskWatchOptions {
   readonly deadline?: number
   /**
    * How long after the start a task of this sync may take to appear: with none seen by then the
-   * watch ends with `nothingSeen`. Until then, tasks that look exactly like stale ones are taken for
-   * stale (see `countedTasks`).
+   * watch ends with `nothingSeen`. Until then, tasks that look exactly like stale ones (any task
+   * first seen finished, when the stale set is unknown) are taken for stale (see `countedTasks`).
    */
   readonly noTaskGraceMs: number
   /**
@@ -97,7 +100,10 @@ export function isCountedTask(task: ContextStatusData, select: TaskSelector, see
   if (select.contextId !== undefined && task.contextId !== select.contextId) return false
   if (select.path !== undefined && task.path !== select.path) return false
   if (seen.has(taskIdentity(task))) return true
-  return !(select.staleTasks ?? []).some((stale) => isSameFinishedTask(stale, task))
+  const { staleTasks = [] } = select
+  // No snapshot: only a task seen unfinished is surely this sync's; a finished one may be an earlier sync's.
+  if (staleTasks === 'unknown') return !isTerminalStatus(task.status)
+  return !staleTasks.some((stale) => isSameFinishedTask(stale, task))
 }
 
 /**
@@ -105,6 +111,7 @@ export function isCountedTask(task: ContextStatusData, select: TaskSelector, see
  * that look exactly like pre-trigger ones count after all: times have one-second resolution, so a
  * sync that ended within the same second as the previous one, with the same result, cannot be told
  * apart from it. Reporting that task's state is safer than reading "no tasks" as success (issue 6).
+ * The same holds for a finished task when the pre-trigger snapshot is unknown.
  */
 export function countedTasks(
   tasks: readonly ContextStatusData[],

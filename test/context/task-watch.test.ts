@@ -51,6 +51,29 @@ describe('isCountedTask and countedTasks', () => {
     expect(countedTasks([finished], select, new Map(), true)).toEqual([finished])
     expect(countedTasks([finished], select, new Map([['other', 'x']]), true)).toEqual([])
   })
+
+  describe('with the stale set unknown (the pre-trigger snapshot failed)', () => {
+    const unknown = { ...select, staleTasks: 'unknown' as const }
+    const running = { ...finished, startTime: 1_700_000_005, status: 'Running', finishTime: 0 }
+    const failed = { ...finished, startTime: 1_700_000_005, status: 'Failed', errorMessage: 'disk full' }
+
+    it('counts a task first seen unfinished, but no task first seen finished (Success or Failed)', () => {
+      expect(isCountedTask(running, unknown)).toBe(true)
+      expect(isCountedTask(finished, unknown)).toBe(false)
+      expect(isCountedTask(failed, unknown)).toBe(false)
+    })
+
+    it('counts a finished task this watch already emitted', () => {
+      const seen = new Map([[JSON.stringify([failed.contextId, failed.path, failed.taskType, failed.startTime]), 'x']])
+      expect(isCountedTask(failed, unknown, seen)).toBe(true)
+    })
+
+    it('counts a task first seen finished once the grace period is over and nothing was seen', () => {
+      expect(countedTasks([finished], unknown, new Map(), false)).toEqual([])
+      expect(countedTasks([finished], unknown, new Map(), true)).toEqual([finished])
+      expect(countedTasks([finished], unknown, new Map([['other', 'x']]), true)).toEqual([])
+    })
+  })
 })
 
 describe('nextState', () => {
