@@ -3,6 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type * as t from 'io-ts'
 import type { ContextFileRecord } from '../../wire/codecs/actions.js'
+import { formatTimestamp } from '../../wire/wire-request.js'
 import type { RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
 import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
@@ -38,8 +39,9 @@ export async function describeContextFiles(params: Params, scope: RequestScope):
         FileName: name,
         FilePath: filePath,
         FileType: isFolder ? 'folder' : 'file',
-        GmtCreate: info.birthtime.toISOString(),
-        GmtModified: info.mtime.toISOString(),
+        // §3.14 shows no date format: the one of §3.7.
+        GmtCreate: formatTimestamp(info.birthtime),
+        GmtModified: formatTimestamp(info.mtime),
         Size: isFolder ? 0 : info.size,
         Status: 'available',
       }
