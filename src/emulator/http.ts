@@ -6,13 +6,13 @@ import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
 import type { PendingWork } from './pending-work.js'
-import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
+import { EMULATOR_CODES, RpcFailure, invalidParameter } from './errors.js'
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
 import { NotRegularFileError, openRegularForReading, receiveStreamAtomic, TooLargeError } from './fs-ops.js'
 import { Params } from './params.js'
-import { inspectInside, isErrno, prepareEntryInside, toSegments } from './paths.js'
+import { inspectInside, isErrno, prepareEntryInside, toFileSegments } from './paths.js'
 import { FILES_ROUTE, type PresignedOperation } from './presign.js'
 import type { StatsRecorder } from './stats.js'
 import { epochSeconds } from './tasks.js'
@@ -156,8 +156,7 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
 
   const root = deps.core.layout.contextRoot(grant.contextId)
   try {
-    const segments = toSegments(grant.filePath, 'FilePath')
-    if (segments.length === 0) throw invalidPath('FilePath', 'must name a file')
+    const segments = toFileSegments(grant.filePath, 'FilePath')
     if (operation === 'get') {
       const { path: file, info } = await inspectInside(root, segments, 'FilePath')
       if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
