@@ -21,6 +21,9 @@ import { StatsRecorder, type EmulatorStats } from './stats.js'
 import { StateStore, type TaskMeta } from './store.js'
 import { SyncTaskRunner, epochSeconds } from './tasks.js'
 
+/** How long a request's headers may take (Node's default, set explicitly: see `createServer` below). */
+const HEADERS_TIMEOUT_MS = 60_000
+
 // ---- model -------------------------------------------------------------------------------------
 
 /** A sync task as the emulator ran it (for comparing an SDK's verdict with what really happened). */
@@ -149,7 +152,10 @@ async function startLocked(options: NormalizedEmulatorOptions, lock: DataDirLock
   // node:http rather than a framework: full control over chunked bodies and status lines,
   // sockets we can destroy mid-request for fault injection, and zero dependencies.
   const server: Server = createServer(
-    { keepAlive: true },
+    // No total request time cap (a big upload on a slow link must finish): `bodyIdleTimeoutMs`
+    // bounds a stalled body instead. Unfinished headers keep Node's 60 s limit, which would
+    // otherwise follow requestTimeout down to 0.
+    { keepAlive: true, requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS },
     createRequestListener({ core, keys: new ApiKeyRing(apiKeys), faults, stats, isClosing: () => closing, handlers }),
   )
   const sockets = new Set<Socket>()

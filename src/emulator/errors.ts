@@ -31,6 +31,8 @@ export const EMULATOR_CODES = {
   tokenExpired: 'TokenExpired',
   /** HTTP 413: form body or upload exceeds the configured limit. */
   requestTooLarge: 'RequestTooLarge',
+  /** HTTP 408: a request body sent nothing for `bodyIdleTimeoutMs`; the connection is closed. */
+  requestTimeout: 'RequestTimeout',
   /** HTTP 400: an official action the emulator cannot serve (it runs no browser); never a 404. */
   notSupported: 'NotSupportedByEmulator',
   /** HTTP 404/405: not `/` or `/files/…`, or a method those paths do not serve. */

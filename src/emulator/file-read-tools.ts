@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { lstat, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
+import { formatTimestamp } from '../wire/wire-request.js'
 import { openUnfollowed } from './fs-ops.js'
 import { displayPath, inspectInside, isErrno, toAbsoluteSegments, type SafeSegments } from './paths.js'
 import { byteCountArg, ok, onPath, pathArg, ToolFailure, type Tool, type ToolEnvironment, type ToolInput } from './tool-support.js'
@@ -40,13 +41,14 @@ export const readFileTool: Tool = async (input, env) => {
 
 /**
  * protocol §1.2: `key: value` lines, the union of what the TS, Python and Go parsers read. `size`
- * is a plain decimal byte count (it drives the SDKs' chunked reads).
+ * is a plain decimal byte count (it drives the SDKs' chunked reads); times are whole-second UTC,
+ * `2023-01-01T00:00:00Z`, as in the mocks.
  */
 export const getFileInfoTool: Tool = async (input, env) => {
   const segments = pathArg(input, 'path')
   return onPath(segments, async () => {
     const { info } = await existing(env, segments)
-    const modified = info.mtime.toISOString()
+    const modified = formatTimestamp(info.mtime)
     const permissions = (info.mode & 0o777).toString(8).padStart(3, '0')
     return ok(
       [
@@ -55,9 +57,9 @@ export const getFileInfoTool: Tool = async (input, env) => {
         `size: ${info.isDirectory() ? 0 : info.size}`,
         `isDirectory: ${info.isDirectory()}`,
         `isFile: ${info.isFile()}`,
-        `created: ${info.birthtime.toISOString()}`,
+        `created: ${formatTimestamp(info.birthtime)}`,
         `modified: ${modified}`,
-        `accessed: ${info.atime.toISOString()}`,
+        `accessed: ${formatTimestamp(info.atime)}`,
         `permissions: ${permissions}`,
         `modTime: ${modified}`,
         `mode: ${symbolicMode(info.mode)}`,

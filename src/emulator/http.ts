@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { rename } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pipeline } from 'node:stream/promises'
@@ -6,13 +7,13 @@ import { handlerFor } from './actions/index.js'
 import type { ApiKeyRing } from './auth.js'
 import type { EmulatorCore } from './core.js'
 import type { PendingWork } from './pending-work.js'
-import { EMULATOR_CODES, RpcFailure, invalidParameter, invalidPath } from './errors.js'
+import { EMULATOR_CODES, RpcFailure, invalidParameter } from './errors.js'
 import { errorBody, newRequestId, successBody, type Body } from './envelope.js'
 import { sendFault, sendJson } from './fault-responses.js'
 import { runsActionFirst, type FaultInjector } from './faults.js'
 import { NotRegularFileError, openRegularForReading, receiveStreamAtomic, TooLargeError } from './fs-ops.js'
 import { Params } from './params.js'
-import { inspectInside, isErrno, prepareEntryInside, toSegments } from './paths.js'
+import { inspectInside, isErrno, prepareEntryInside, toFileSegments } from './paths.js'
 import { FILES_ROUTE, type PresignedOperation } from './presign.js'
 import type { StatsRecorder } from './stats.js'
 import { epochSeconds } from './tasks.js'
@@ -37,9 +38,12 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
   return (req, res) => {
     const started = Date.now()
     const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+    const bodyIdle = limitBodyIdleTime(req, res, deps.core.options.bodyIdleTimeoutMs)
     const route = url.pathname === '/' ? handleRpc : url.pathname.startsWith(FILES_ROUTE) ? handleFile : handleUnknownPath
     const handler = route(deps, req, res, url)
       .catch((error: unknown) => {
+        // Answered 408 already; the handler only saw its body cut off.
+        if (bodyIdle.expired) return
         deps.core.options.log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`)
         if (!res.headersSent) sendJson(res, 500, errorBody(newRequestId(), EMULATOR_CODES.internalError, 'Internal emulator error', 500))
         else res.destroy()
@@ -47,10 +51,49 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
       .finally(() => {
         // Never the query string: SyncContext carries the API key there, presigned URLs their token.
         const action = url.pathname === '/' ? (url.searchParams.get('Action') ?? '-') : url.pathname.split('/')[1]
-        deps.core.options.log(`${req.method ?? '?'} ${action} ${res.statusCode} ${Date.now() - started}ms`)
+        const status = bodyIdle.expired ? 408 : res.statusCode
+        deps.core.options.log(`${req.method ?? '?'} ${action} ${status} ${Date.now() - started}ms`)
       })
     void deps.handlers.add(handler)
   }
+}
+
+/**
+ * The request whose body a socket's timer watches: the body of a request answered before it was
+ * read can end after the next request on the connection armed the timer, and must not disarm it.
+ */
+const bodyWatchedOn = new WeakMap<Socket, IncomingMessage>()
+
+/**
+ * Bounds the silence while a request body is coming (Node's own `requestTimeout` is off: it caps
+ * the whole request, which would cut a big upload on a slow link). No byte for `idleMs` → 408
+ * `RequestTimeout` with `connection: close` (or, once an answer has started, the connection cut).
+ * The socket timer is refreshed by every byte the HTTP parser takes in, and disarmed when the body
+ * has ended, so neither a slow handler nor the connection's next request is affected.
+ */
+function limitBodyIdleTime(req: IncomingMessage, res: ServerResponse, idleMs: number): { readonly expired: boolean } {
+  const state = { expired: false }
+  const declaresBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined
+  if (!declaresBody) return state
+  const onIdle = (): void => {
+    if (state.expired) return
+    state.expired = true
+    if (res.headersSent) return void req.socket.destroy()
+    const message = `The request body sent nothing for ${idleMs} ms`
+    // Once the 408 is out, end the body the handler is still waiting for (Node would not: the
+    // request is no longer pending once answered), which closes the connection.
+    res.once('finish', () => req.destroy(new RpcFailure(EMULATOR_CODES.requestTimeout, message, 408)))
+    sendJson(res, 408, errorBody(newRequestId(), EMULATOR_CODES.requestTimeout, message, 408), { connection: 'close' })
+  }
+  // Node emits `timeout` on the request while its body is incomplete, else on the response; a
+  // listener on either keeps Node from destroying the socket before the 408 is out.
+  req.setTimeout(idleMs, onIdle)
+  res.on('timeout', onIdle)
+  bodyWatchedOn.set(req.socket, req)
+  req.once('end', () => {
+    if (bodyWatchedOn.get(req.socket) === req) req.socket.setTimeout(0)
+  })
+  return state
 }
 
 // ---- RPC ---------------------------------------------------------------------------------------
@@ -156,8 +199,7 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
 
   const root = deps.core.layout.contextRoot(grant.contextId)
   try {
-    const segments = toSegments(grant.filePath, 'FilePath')
-    if (segments.length === 0) throw invalidPath('FilePath', 'must name a file')
+    const segments = toFileSegments(grant.filePath, 'FilePath')
     if (operation === 'get') {
       const { path: file, info } = await inspectInside(root, segments, 'FilePath')
       if (info === undefined || !info.isFile()) throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)

@@ -31,6 +31,12 @@ export interface EmulatorOptions {
   /** Lifetime of presigned URLs (seconds). Default 3600 (protocol §3.15: "one hour"). */
   readonly presignTtlSeconds?: number
   /**
+   * How long a request body may send nothing before the request is answered 408 `RequestTimeout`
+   * and its connection closed (ms). Default 60000, as Node's limit for unfinished headers. An
+   * inactivity limit, not a total one: an upload on a slow link goes on while bytes keep coming.
+   */
+  readonly bodyIdleTimeoutMs?: number
+  /**
    * What `GetSessionDetail` says once a deletion finished: `'notFound'` (default, HTTP 400
    * `InvalidMcpSession.NotFound`) or `'finish'` (`Data.Status: "FINISH"`). Both end the SDK's
    * delete wait (protocol §5.4).
@@ -50,6 +56,7 @@ export const EMULATOR_DEFAULTS = {
   maxFormBytes: 1024 * 1024,
   maxUploadBytes: 256 * 1024 * 1024,
   presignTtlSeconds: 3600,
+  bodyIdleTimeoutMs: 60_000,
   deletedSessionDetail: 'notFound',
 } as const
 
@@ -66,6 +73,7 @@ const EMULATOR_OPTION_KEYS = {
   maxFormBytes: true,
   maxUploadBytes: true,
   presignTtlSeconds: true,
+  bodyIdleTimeoutMs: true,
   deletedSessionDetail: true,
   log: true,
 } as const satisfies KnownKeys<EmulatorOptions>
@@ -83,6 +91,7 @@ export interface NormalizedEmulatorOptions {
   readonly maxFormBytes: number
   readonly maxUploadBytes: number
   readonly presignTtlSeconds: number
+  readonly bodyIdleTimeoutMs: number
   readonly deletedSessionDetail: 'notFound' | 'finish'
   readonly log: (line: string) => void
 }
@@ -113,6 +122,7 @@ export function normalizeEmulatorOptions(options: EmulatorOptions = {}): Normali
     maxFormBytes: positive('maxFormBytes', options.maxFormBytes ?? EMULATOR_DEFAULTS.maxFormBytes),
     maxUploadBytes: positive('maxUploadBytes', options.maxUploadBytes ?? EMULATOR_DEFAULTS.maxUploadBytes),
     presignTtlSeconds: positive('presignTtlSeconds', options.presignTtlSeconds ?? EMULATOR_DEFAULTS.presignTtlSeconds),
+    bodyIdleTimeoutMs: timerDelay('bodyIdleTimeoutMs', options.bodyIdleTimeoutMs ?? EMULATOR_DEFAULTS.bodyIdleTimeoutMs),
     deletedSessionDetail,
     log: options.log ?? (() => undefined),
   }
@@ -128,5 +138,13 @@ const nonNegative = (name: string, value: number): number => {
 
 const positive = (name: string, value: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`)
+  return value
+}
+
+/** Node fires a timer longer than 2^31-1 ms after 1 ms instead: refuse such a delay rather than time out at once. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
+
+const timerDelay = (name: string, value: number): number => {
+  if (positive(name, value) > MAX_TIMER_DELAY_MS) throw new TypeError(`${name} must be at most ${MAX_TIMER_DELAY_MS} ms`)
   return value
 }

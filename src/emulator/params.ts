@@ -70,6 +70,7 @@ export class Params {
   /**
    * A JSON object of string → string (protocol §3.1/§3.6 `Labels`), as a `Map`: label keys are the
    * client's, and `__proto__` assigned into a plain object would be dropped (or worse) rather than kept.
+   * Blank or whitespace-only keys are refused: the official SDKs never send them (official-sdk-calls §2).
    */
   labels(name: string): Map<string, string> {
     const value = this.json(name)
@@ -77,6 +78,7 @@ export class Params {
     if (value === undefined || value === null) return labels
     if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(name, 'expected a JSON object')
     for (const [key, label] of Object.entries(value)) {
+      if (key.trim() === '') throw invalidParameter(name, 'label keys cannot be blank')
       if (typeof label !== 'string') throw invalidParameter(name, `label ${key} must be a string`)
       labels.set(key, label)
     }

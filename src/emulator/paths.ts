@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs'
 import { lstat, mkdir } from 'node:fs/promises'
 import { join, relative, isAbsolute, sep } from 'node:path'
-import { invalidPath } from './errors.js'
+import { invalidParameter, invalidPath } from './errors.js'
 
 /** A path inside a sandbox or context, as checked segments (never `..`, `.`, empty, or NUL). */
 export type SafeSegments = readonly string[]
@@ -28,6 +28,17 @@ export function toSegments(raw: string, field: string): SafeSegments {
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) throw invalidPath(field, 'has a segment longer than 255 bytes')
     segments.push(segment)
   }
+  return segments
+}
+
+/**
+ * `toSegments` for a context path that must name a file (presigned URLs, DeleteContextFile): not
+ * the root, and not a folder spelling (`/a/`, `/a/.`), which `toSegments` would collapse to `/a`.
+ */
+export function toFileSegments(raw: string, field: string): SafeSegments {
+  const segments = toSegments(raw, field)
+  const last = raw.slice(raw.lastIndexOf('/') + 1)
+  if (segments.length === 0 || last === '' || last === '.') throw invalidParameter(field, 'must name a file')
   return segments
 }
 

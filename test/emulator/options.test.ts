@@ -22,4 +22,12 @@ describe('emulator options', () => {
     expect(refuse).not.toThrow(ValidationError)
     expect(refuse).toThrow(/^startEmulator\(options\): unknown option\(s\) "task_delay_ms" \(did you mean "taskDelayMs"\?\); known: port, host, /)
   })
+
+  it('bodyIdleTimeoutMs: 60 s by default; a positive delay a Node timer can hold, else a TypeError', () => {
+    expect(normalizeEmulatorOptions({}).bodyIdleTimeoutMs).toBe(60_000)
+    expect(normalizeEmulatorOptions({ bodyIdleTimeoutMs: 2 ** 31 - 1 }).bodyIdleTimeoutMs).toBe(2 ** 31 - 1)
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => normalizeEmulatorOptions({ bodyIdleTimeoutMs: bad })).toThrow(TypeError)
+    // Node would fire a longer timer after 1 ms: a huge limit must not mean "time out at once".
+    expect(() => normalizeEmulatorOptions({ bodyIdleTimeoutMs: 2 ** 31 })).toThrow('bodyIdleTimeoutMs must be at most 2147483647 ms')
+  })
 })

@@ -4,6 +4,7 @@ import { contextNotFound, invalidParameter, RpcFailure, EMULATOR_CODES, sessionN
 import type * as t from 'io-ts'
 import type { ContextRecord } from '../../wire/codecs/actions.js'
 import type { Action } from '../../wire/protocol.js'
+import { formatTimestamp } from '../../wire/wire-request.js'
 import type { ActionBody } from '../envelope.js'
 import type { EmulatorCore, RequestScope } from '../core.js'
 import type { Params } from '../params.js'
@@ -84,13 +85,16 @@ export function addContext(tenant: TenantState, name: string, internal?: Interna
 export const removeContextStorage = (core: EmulatorCore, contextId: string): Promise<void> =>
   core.contextLocks.run(contextId, () => rm(core.layout.contextDir(contextId), { recursive: true, force: true }))
 
-/** protocol §3.7: the wire shape of a context. */
+/**
+ * protocol §3.7: the wire shape of a context. Times are stored with milliseconds (the state file
+ * keeps them) but answered in the documented whole-second form, `2025-05-29T12:00:00Z`.
+ */
 export const contextRecord = (context: ContextMeta): t.OutputOf<typeof ContextRecord> => ({
   Id: context.id,
   Name: context.name,
   State: context.state,
-  CreateTime: context.createdAt,
-  LastUsedTime: context.lastUsedAt,
+  CreateTime: formatTimestamp(new Date(context.createdAt)),
+  LastUsedTime: formatTimestamp(new Date(context.lastUsedAt)),
   OsType: 'linux',
 })
 

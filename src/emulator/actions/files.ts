@@ -3,11 +3,12 @@ import { readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type * as t from 'io-ts'
 import type { ContextFileRecord } from '../../wire/codecs/actions.js'
+import { formatTimestamp } from '../../wire/wire-request.js'
 import type { RequestScope } from '../core.js'
 import type { ActionBody } from '../envelope.js'
-import { EMULATOR_CODES, invalidParameter, RpcFailure } from '../errors.js'
+import { EMULATOR_CODES, RpcFailure } from '../errors.js'
 import type { Params } from '../params.js'
-import { displayPath, inspectInside, toSegments } from '../paths.js'
+import { displayPath, inspectInside, toFileSegments, toSegments } from '../paths.js'
 import type { PresignedOperation } from '../presign.js'
 import { epochSeconds } from '../tasks.js'
 import { callFileTool } from '../tools.js'
@@ -38,8 +39,9 @@ export async function describeContextFiles(params: Params, scope: RequestScope):
         FileName: name,
         FilePath: filePath,
         FileType: isFolder ? 'folder' : 'file',
-        GmtCreate: info.birthtime.toISOString(),
-        GmtModified: info.mtime.toISOString(),
+        // §3.14 shows no date format: the one of §3.7.
+        GmtCreate: formatTimestamp(info.birthtime),
+        GmtModified: formatTimestamp(info.mtime),
         Size: isFolder ? 0 : info.size,
         Status: 'available',
       }
@@ -54,7 +56,7 @@ const presignedUrl =
   async (params, scope): Promise<ActionBody<'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl'>> => {
     const context = contextById(scope, params.required('ContextId'))
     const filePath = params.required('FilePath')
-    if (toSegments(filePath, 'FilePath').length === 0) throw invalidParameter('FilePath', 'must name a file')
+    toFileSegments(filePath, 'FilePath')
     const expires = epochSeconds() + scope.core.options.presignTtlSeconds
     const url = scope.core.presigner.sign(scope.core.baseUrl(), { operation, contextId: context.id, filePath, expires })
     // ExpireTime is epoch seconds (the TS type comment of §3.15), not a duration.
@@ -64,11 +66,10 @@ const presignedUrl =
 export const getContextFileUploadUrl: Handler<'GetContextFileUploadUrl'> = presignedUrl('put')
 export const getContextFileDownloadUrl: Handler<'GetContextFileDownloadUrl'> = presignedUrl('get')
 
-/** protocol §3.16: a file, or a folder with everything below it. */
+/** protocol §3.16: a file, or a folder (named like a file: `/a`, not `/a/`) with everything below it. */
 export async function deleteContextFile(params: Params, scope: RequestScope): Promise<ActionBody<'DeleteContextFile'>> {
   const context = contextById(scope, params.required('ContextId'))
-  const segments = toSegments(params.required('FilePath'), 'FilePath')
-  if (segments.length === 0) throw invalidParameter('FilePath', 'must name a file')
+  const segments = toFileSegments(params.required('FilePath'), 'FilePath')
   await scope.core.contextLocks.run(context.id, async () => {
     // One walk, under the lock: the symlink check and the existence check see the same tree.
     const { path: target, info } = await inspectInside(scope.core.layout.contextRoot(context.id), segments, 'FilePath')
