@@ -63,25 +63,25 @@ describe('a request body that stops coming (bodyIdleTimeoutMs)', () => {
   })
 
   it('is no total cap: a body trickling for longer than the limit, a slow handler and an idle keep-alive connection are served', async () => {
-    const emulator = await env.start({ bodyIdleTimeoutMs: 300, faults: [{ action: 'ListContexts', kind: 'latency', latencyMs: 600 }] })
+    const emulator = await env.start({ bodyIdleTimeoutMs: 1000, faults: [{ action: 'ListContexts', kind: 'latency', latencyMs: 1200 }] })
     const contextId = await createContext(emulator, 'trickle')
     const url = new URL((await ok(emulator, 'GetContextFileUploadUrl', { ContextId: contextId, FilePath: '/slow.bin' }))['Data']['Url'] as string)
 
-    // 20 bytes 30 ms apart: 0.6 s in all, never 0.3 s without a byte.
+    // 20 bytes 60 ms apart: 1.2 s in all, never 1 s without a byte (over 900 ms of slack for a loaded machine's late timers).
     const connection = open(emulator)
     connection.socket.write(head('PUT', `${url.pathname}${url.search}`, 20))
     for (let i = 0; i < 20; i++) {
-      await sleep(30)
+      await sleep(60)
       connection.socket.write('z')
     }
     // The answer comes on the still open connection; then it sits idle longer than the limit and takes a second request.
     await new Promise<void>((resolve) => connection.socket.on('data', () => connection.received().includes('\r\n\r\n') && resolve()))
     expect(connection.received()).toMatch(/^HTTP\/1\.1 200 /)
-    await sleep(600)
+    await sleep(1200)
     const form = `Authorization=${encodeURIComponent(`Bearer ${emulator.apiKey}`)}`
     connection.socket.write(`${head('POST', '/?Action=ListContexts', form.length)}${form}`)
     await new Promise<void>((resolve) => connection.socket.on('data', () => connection.received().split('HTTP/1.1 ').length === 3 && resolve()))
-    expect(connection.received().split('HTTP/1.1 ')[2]).toMatch(/^200 /) // answered after the 0.6 s latency fault: a slow handler is not cut
+    expect(connection.received().split('HTTP/1.1 ')[2]).toMatch(/^200 /) // answered after the 1.2 s latency fault: a slow handler is not cut
     connection.socket.destroy()
 
     const download = await fetch((await ok(emulator, 'GetContextFileDownloadUrl', { ContextId: contextId, FilePath: '/slow.bin' }))['Data']['Url'])
