@@ -61,7 +61,16 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
     const { scheduler } = options
     const startedAt = scheduler.now()
     let state: WatchState = INITIAL_WATCH_STATE
+    // The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's.
+    let heldBack: readonly ContextStatusData[] = []
+    const count = (tasks: readonly ContextStatusData[]): void => {
+      state = nextState(state, tasks)
+      for (const task of state.changed) subscriber.next(task)
+    }
     const end = (): void => {
+      // Out of budget before the grace period: a held-back task's state is safer to report than to drop.
+      if (heldBack.length > 0) count(heldBack)
+      if (subscriber.closed) return
       if (state.latest.size > 0) subscriber.complete()
       else subscriber.error(options.nothingSeen(scheduler.now() - startedAt))
     }
@@ -74,11 +83,14 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
     }).subscribe({
       next: (tasks) => {
         const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
-        state = nextState(state, countedTasks(tasks, options.select, state.emitted, graceOver))
-        for (const task of state.changed) subscriber.next(task)
+        const counted = countedTasks(tasks, options.select, state.emitted, graceOver)
+        heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : []
+        count(counted)
         if (subscriber.closed) return
+        // A held-back task may be this sync's own (another mount's, finished before this poll): the
+        // others being done does not end the wait before the grace period, after which it counts.
         // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
-        if (state.done || (graceOver && state.latest.size === 0)) end()
+        if ((state.done && heldBack.length === 0) || (graceOver && state.latest.size === 0)) end()
       },
       error: (error: unknown) => subscriber.error(error),
       complete: end,
@@ -96,9 +108,7 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
  * (same mount, start and finish second, and status — back-to-back syncs, issue 6).
  */
 export function isCountedTask(task: ContextStatusData, select: TaskSelector, seen: ReadonlyMap<string, string> = new Map()): boolean {
-  if (select.mode !== undefined && task.taskType !== select.mode) return false
-  if (select.contextId !== undefined && task.contextId !== select.contextId) return false
-  if (select.path !== undefined && task.path !== select.path) return false
+  if (!isInScope(task, select)) return false
   if (seen.has(taskIdentity(task))) return true
   const { staleTasks = [] } = select
   // No snapshot: only a task seen unfinished is surely this sync's; a finished one may be an earlier sync's.
@@ -106,12 +116,20 @@ export function isCountedTask(task: ContextStatusData, select: TaskSelector, see
   return !staleTasks.some((stale) => isSameFinishedTask(stale, task))
 }
 
+/** A task of this sync's direction, context and path (whoever started it). */
+const isInScope = (task: ContextStatusData, select: TaskSelector): boolean =>
+  (select.mode === undefined || task.taskType === select.mode) &&
+  (select.contextId === undefined || task.contextId === select.contextId) &&
+  (select.path === undefined || task.path === select.path)
+
 /**
  * The tasks one poll counts. Once the grace period is over with nothing of this sync seen, tasks
  * that look exactly like pre-trigger ones count after all: times have one-second resolution, so a
  * sync that ended within the same second as the previous one, with the same result, cannot be told
  * apart from it. Reporting that task's state is safer than reading "no tasks" as success (issue 6).
- * The same holds for a finished task when the pre-trigger snapshot is unknown.
+ * With the pre-trigger snapshot unknown, every task in scope counts once the grace period is over,
+ * whatever else was seen: a mount whose task finished before the first poll must not be dropped
+ * because another mount's task was seen running.
  */
 export function countedTasks(
   tasks: readonly ContextStatusData[],
@@ -119,6 +137,7 @@ export function countedTasks(
   seen: ReadonlyMap<string, string>,
   graceOver: boolean,
 ): ContextStatusData[] {
+  if (graceOver && select.staleTasks === 'unknown') return tasks.filter((task) => isInScope(task, select))
   const counted = tasks.filter((task) => isCountedTask(task, select, seen))
   if (counted.length > 0 || seen.size > 0 || !graceOver) return counted
   return tasks.filter((task) => isCountedTask(task, { ...select, staleTasks: [] }))

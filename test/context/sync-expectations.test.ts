@@ -56,6 +56,8 @@ function mounted(contextIds: readonly string[] | undefined): void {
 const running = task({ status: 'Running', startTime: 1_700_000_100 })
 const succeeded = task({ status: 'Success', startTime: 1_700_000_100, finishTime: 1_700_000_105 })
 const failed = task({ status: 'Failed', startTime: 1_700_000_100, finishTime: 1_700_000_105, errorMessage: 'disk full' })
+/** A task of a second mount (ctx-2). */
+const otherMount = (fields: Partial<ContextStatusData>) => task({ contextId: 'ctx-2', path: '/home/wuying/other', startTime: 1_700_000_100, ...fields })
 const withId = (t: ContextStatusData) => ({ ...t, requestId: 'sync-1' })
 const unconfirmedError = (waitedMs: number, mounts = '1 context(s) are') =>
   new SyncUnconfirmedError(`no sync task appeared within ${waitedMs} ms of the trigger, although ${mounts} mounted in its scope: its outcome is unknown`, {
@@ -436,7 +438,6 @@ describe('the callback form (issue 9 item 11)', () => {
 // ---- item 17: the watch's rules --------------------------------------------------------------------
 
 describe('the watch (issue 9 item 17)', () => {
-  const otherMount = (fields: Partial<ContextStatusData>) => task({ contextId: 'ctx-2', path: '/home/wuying/other', startTime: 1_700_000_100, ...fields })
 
   it('over two mounts completes only when every task is terminal, not when one is', () => {
     const bRunning = otherMount({ status: 'Running' })
@@ -551,6 +552,32 @@ describe('the pre-trigger snapshot fails transiently', () => {
       expectObservable(sessionFor(1).context.sync(FAST)).toBe('36ms (a|)', { a: withId(succeeded) })
     })
     expect(fake.requestsOf('SyncContext')).toHaveLength(1)
+  })
+
+  it('over two mounts, does not drop a mount whose task failed before the first poll because the other mount was seen: it waits out the grace period, then reports the failure', () => {
+    const bFailed = otherMount({ status: 'Failed', finishTime: 1_700_000_105, errorMessage: 'disk full' })
+    scheduler.run(({ expectObservable }) => {
+      triggerAnswers()
+      mounted(['ctx-1', 'ctx-2'])
+      pollsAnswer(unavailable, [running, bFailed], [succeeded, bFailed])
+      // ctx-1 is done at 14, but ctx-2's failed task may be this sync's: counted at 36, past the grace period.
+      expectObservable(sessionFor(1).context.sync(FAST).pipe(toSyncResult())).toBe('36ms (a|)', {
+        a: { requestId: 'sync-1', success: false, timedOut: false, tasks: [succeeded, bFailed], errorMessage: expect.stringContaining('disk full') },
+      })
+    })
+    expect(fake.requestsOf('SyncContext')).toHaveLength(1)
+  })
+
+  it('reports a task held back as possibly stale when the budget ends before the grace period', () => {
+    const bFailed = otherMount({ status: 'Failed', finishTime: 1_700_000_105, errorMessage: 'disk full' })
+    scheduler.run(({ expectObservable }) => {
+      triggerAnswers()
+      mounted(['ctx-1', 'ctx-2'])
+      pollsAnswer(unavailable, [succeeded, bFailed])
+      expectObservable(sessionFor(1).context.sync({ ...FAST, maxRetries: 2, noTaskGraceMs: 1000 }).pipe(toSyncResult())).toBe('14ms (a|)', {
+        a: { requestId: 'sync-1', success: false, timedOut: false, tasks: [succeeded, bFailed], errorMessage: expect.stringContaining('disk full') },
+      })
+    })
   })
 
   it('counts a task seen running and then finished within the grace period as this sync’s', () => {
