@@ -62,7 +62,7 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
     const startedAt = scheduler.now()
     let state: WatchState = INITIAL_WATCH_STATE
     // The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's.
-    let heldBack: readonly ContextStatusData[] = []
+    let heldBack = NONE_HELD_BACK
     const count = (tasks: readonly ContextStatusData[]): void => {
       state = nextState(state, tasks)
       for (const task of state.changed) subscriber.next(task)
@@ -84,7 +84,7 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
       next: (tasks) => {
         const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
         const counted = countedTasks(tasks, options.select, state.emitted, graceOver)
-        heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : []
+        heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : NONE_HELD_BACK
         count(counted)
         if (subscriber.closed) return
         // A held-back task may be this sync's own (another mount's, finished before this poll): the
@@ -97,6 +97,9 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
     })
   })
 }
+
+/** Shared, so a waiting sync with a known stale set holds no array of its own for it. */
+const NONE_HELD_BACK: readonly ContextStatusData[] = []
 
 // ---- rules, each testable alone ------------------------------------------------------------------
 
