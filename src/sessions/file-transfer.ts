@@ -30,7 +30,7 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { ContextManager } from '../sync/context-manager.js'
-import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
+import { requireSyncTimingOptions, type SyncTimingOptions } from '../sync/sync-options.js'
 import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
 import type { SyncMode } from '../wire/protocol.js'
@@ -441,11 +441,7 @@ function downloadOptions(options: FileDownloadOptions): CheckedDownload {
 }
 
 /** The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's. */
-function syncOptions(sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions {
-  const checked = requireOptions(sync, 'sync option', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
-  normalizeSyncOptions(checked)
-  return checked
-}
+const syncOptions = (sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions => requireSyncTimingOptions(sync, 'sync option')
 
 function deadlineOption(timeoutMs: unknown): number | undefined {
   if (timeoutMs === undefined) return undefined
