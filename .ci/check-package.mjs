@@ -4,6 +4,7 @@
 //   and run a real info, sync and context.get against the package's own emulator (consumer/flow.cjs);
 // - the bin starts on that oldest Node;
 // - TypeScript finds the types of every entry point under every moduleResolution;
+// - every ```ts block of README.md compiles with `strict` against the installed package (nodenext, bundler);
 // - package.json `exports`, `typesVersions` and the tarball agree on the entry points (issue 10 item 6).
 import { execFile } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -21,14 +22,16 @@ const env = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_
 const started = Date.now()
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`
 
+// A failed command's output holds its error (tsc reports on stdout, with an empty stderr); anything else shows its stack.
+const commandOutput = (error) => (error.stdout || error.stderr ? `${error.stdout}${error.stderr}` : (error.stack ?? error))
+
 const step = async (title, fn) => {
   const start = Date.now()
   try {
     const detail = await fn()
     console.log(`ok   ${title}${detail ? `: ${detail}` : ''} (${seconds(start)})`)
   } catch (error) {
-    // A failed command's stderr already holds its error; anything else shows its stack.
-    console.error(`FAIL ${title}\n${error.stderr ? `${error.stdout}${error.stderr}` : (error.stack ?? error)}`)
+    console.error(`FAIL ${title}\n${commandOutput(error)}`)
     process.exitCode = 1
   }
 }
@@ -65,8 +68,25 @@ function entryPoints(manifest) {
   return subpaths
 }
 
-/** Typechecks consumer/types.ts, copied as each of `extensions`, under one moduleResolution. */
-async function typecheck(resolution, module, extensions) {
+/**
+ * The README's TypeScript blocks as ES modules named after their line (`readme-L305.mts`: line N of
+ * the file is README line 305 + N), so a user's copy-paste compiles. A block that is deliberately
+ * partial opts out with `<!-- readme-check: skip (why) -->` on the line before its fence.
+ */
+function readmeBlocks() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const blocks = []
+  for (const match of readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)) {
+    const before = readme.slice(0, match.index)
+    if (/<!-- readme-check: skip\b[^\n]*-->\n$/.test(before)) continue
+    blocks.push({ name: `readme-L${before.split('\n').length}.mts`, source: `${match[1]}export {}\n` })
+  }
+  if (blocks.length === 0) throw new Error('README.md has no ```ts block to check: did the fence style change?')
+  return blocks
+}
+
+/** Typechecks consumer/types.ts, copied as each of `extensions`, and `extra` files under one moduleResolution. */
+async function typecheck(resolution, module, extensions, extra = []) {
   // nodenext also checks the shipped .d.ts/.d.cts themselves (without the DOM lib); the others skip
   // declaration files, which takes a quarter of the time.
   const skipLibCheck = resolution !== 'nodenext'
@@ -74,6 +94,7 @@ async function typecheck(resolution, module, extensions) {
   mkdirSync(dir)
   const source = readFileSync(join(consumerSources, 'types.ts'), 'utf8')
   for (const ext of extensions) writeFileSync(join(dir, `check.${ext}`), source)
+  for (const file of extra) writeFileSync(join(dir, file.name), file.source)
   const compilerOptions = {
     module,
     moduleResolution: resolution,
@@ -85,9 +106,10 @@ async function typecheck(resolution, module, extensions) {
     types: ['node'],
     typeRoots: [join(root, 'node_modules/@types')],
   }
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['check.*'] }))
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['check.*', ...extra.map((file) => file.name)] }))
   await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, env })
-  return skipLibCheck ? '' : 'declaration files checked too'
+  const notes = [...(skipLibCheck ? [] : ['declaration files checked too']), ...(extra.length > 0 ? [`${extra.length} README blocks`] : [])]
+  return notes.join(', ')
 }
 
 try {
@@ -125,13 +147,15 @@ try {
   })
 
   // 3. Types under every moduleResolution; node16/nodenext check an ESM (.mts) and a CommonJS (.cts) file.
-  const resolutions = { node10: ['commonjs', ['ts']], node16: ['node16', ['mts', 'cts']], nodenext: ['nodenext', ['mts', 'cts']], bundler: ['esnext', ['ts']] }
-  const types = Object.entries(resolutions).map(([resolution, [module, extensions]]) =>
-    step(`types with moduleResolution ${resolution} (${extensions.map((ext) => `.${ext}`).join(', ')})`, () => typecheck(resolution, module, extensions)),
+  // The README's examples are ES modules with top-level await: checked where users run those (nodenext, bundler).
+  const readme = readmeBlocks()
+  const resolutions = { node10: ['commonjs', ['ts']], node16: ['node16', ['mts', 'cts']], nodenext: ['nodenext', ['mts', 'cts'], readme], bundler: ['esnext', ['ts'], readme] }
+  const types = Object.entries(resolutions).map(([resolution, [module, extensions, extra]]) =>
+    step(`types with moduleResolution ${resolution} (${extensions.map((ext) => `.${ext}`).join(', ')})`, () => typecheck(resolution, module, extensions, extra)),
   )
   await Promise.all([...runtime, bin, ...types])
 } catch (error) {
-  console.error(`FAIL ${error.stderr ? `${error.stdout}${error.stderr}` : (error.stack ?? error)}`)
+  console.error(`FAIL ${commandOutput(error)}`)
   process.exitCode = 1
 } finally {
   rmSync(scratch, { recursive: true, force: true })

@@ -10,7 +10,7 @@ import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { CODE_SESSION_NOT_FOUND, SESSION_STATUS_FINISH } from '../wire/protocol.js'
 import { requireBoolean, requireOptions } from '../shared/arguments.js'
 import { requireDeadline, requireDelay } from '../shared/duration.js'
-import { SYNC_TIMING_KEYS } from '../sync/sync-options.js'
+import { requireSyncTimingOptions } from '../sync/sync-options.js'
 import { DELETE_SESSION_KEYS, type DeleteSessionOptions, type DeleteSessionResult, type SessionDeps } from './types.js'
 
 /** protocol §5.4: probe every second for up to 300 s. */
@@ -26,7 +26,8 @@ export function deleteSession(client: SessionDeps, sessionId: string, context: C
   return defer(() => {
     // `delete(true)` is the official SDK's syncContext flag: read as {} it would skip the upload.
     requireOptions(options, 'session.delete(options)', 'session.delete({ syncContext: true })', DELETE_SESSION_KEYS)
-    requireOptions(options.sync, 'session.delete(options): sync', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
+    // Checked whether or not syncContext asks for the upload: a bad value is a mistake either way.
+    requireSyncTimingOptions(options.sync, 'session.delete(options): sync')
     if (options.syncContext !== undefined) requireBoolean(options.syncContext, 'syncContext')
     if (options.force !== undefined) requireBoolean(options.force, 'force')
     const pollIntervalMs = options.pollIntervalMs ?? DELETE_DEFAULTS.pollIntervalMs

@@ -22,7 +22,7 @@ import type { Logger } from '../http/config.js'
 import { checkTransferOptions, isAsyncIterable, isWebStream, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, describeValue, requireBoolean, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeValue, requireBoolean, requireOptions, requirePath, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -30,7 +30,7 @@ import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import type { ContextManager } from '../sync/context-manager.js'
-import { SYNC_TIMING_KEYS, normalizeSyncOptions, type SyncTimingOptions } from '../sync/sync-options.js'
+import { requireSyncTimingOptions, type SyncTimingOptions } from '../sync/sync-options.js'
 import { INITIAL_SYNC_FOLD, foldSyncTask, syncResultOf } from '../sync/sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus } from '../sync/types.js'
 import type { SyncMode } from '../wire/protocol.js'
@@ -420,7 +420,7 @@ interface CheckedDownload {
 
 /** Absolute, naming a file, without `..`: checked before any request. */
 function requireRemotePath(remotePath: unknown): asserts remotePath is string {
-  requireText(remotePath, 'remotePath')
+  requirePath(remotePath, 'remotePath')
   // Not a path at all, it may be anything (a key given by mistake): shown as every bad value is.
   if (!remotePath.startsWith('/')) throw new ValidationError(`remotePath must be an absolute path in the session (e.g. /tmp/file-transfer/a.txt), got ${describeValue(remotePath)}`)
   if (remotePath.endsWith('/')) throw new ValidationError(`remotePath must name a file, not a folder, got ${JSON.stringify(remotePath)}`)
@@ -441,11 +441,7 @@ function downloadOptions(options: FileDownloadOptions): CheckedDownload {
 }
 
 /** The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's. */
-function syncOptions(sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions {
-  const checked = requireOptions(sync, 'sync option', 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
-  normalizeSyncOptions(checked)
-  return checked
-}
+const syncOptions = (sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions => requireSyncTimingOptions(sync, 'sync option')
 
 function deadlineOption(timeoutMs: unknown): number | undefined {
   if (timeoutMs === undefined) return undefined

@@ -145,6 +145,30 @@ export function requireText(value: unknown, name: string): asserts value is stri
 }
 
 /**
+ * C0 control characters (U+0000–U+001F) and DEL: no path holds one on purpose, and NUL ends a C
+ * string on the far side. Nothing else about a path is judged here: relative and Windows-style paths
+ * (`C:\\…`, with `mappingPolicy`) are the service's to accept or refuse.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+
+/** A path string (possibly empty, e.g. a white-list entry relative to its mount) without a control character. */
+export function requireNoControlCharacter(value: string, name: string): void {
+  if (CONTROL_CHARACTER.test(value)) {
+    throw new ValidationError(`${name} must hold no control character (U+0000–U+001F, U+007F), got ${describeValue(value)}`)
+  }
+}
+
+/**
+ * A path sent to the service (a mount, a file in a session or in a context's storage, a transfer's
+ * remote path): a non-empty string without a control character, refused before any request instead
+ * of the service's 400.
+ */
+export function requirePath(value: unknown, name: string): asserts value is string {
+  requireText(value, name)
+  requireNoControlCharacter(value, name)
+}
+
+/**
  * A value sent as an HTTP header (an upload's `contentType`): a non-empty string a header can carry.
  * Tab, printable ASCII and U+0080..U+00FF only — the rule of Node's fetch (undici) as it sends:
  * CR, LF or NUL would split or end the header, any other control character (U+0001, DEL) is refused

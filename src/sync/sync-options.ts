@@ -1,4 +1,4 @@
-import { describeChoice, describeValue, requireKnownKeys, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
+import { describeChoice, describeValue, requireKnownKeys, requireOptions, requirePath, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { SYNC_MODES, isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -56,6 +56,18 @@ export const SYNC_OPTION_KEYS = { contextId: true, path: true, mode: true, ...SY
 
 export const SYNC_DEFAULTS = { maxRetries: 150, retryInterval: 1500, noTaskGraceMs: 3000 } as const
 
+/**
+ * The `sync` option of a call that syncs later (`session.delete`, `files.upload`/`download`): its
+ * keys, and its values by the rule the sync itself applies (`normalizeSyncOptions`), checked up front
+ * so a bad value is refused before any request — also when that sync never runs (`session.delete`
+ * without `syncContext`). Returns the options (`{}` when omitted).
+ */
+export function requireSyncTimingOptions(sync: SyncTimingOptions | undefined, call: string): SyncTimingOptions {
+  const checked = requireOptions(sync, call, 'sync: { maxRetries, retryInterval, schedule, noTaskGraceMs }', SYNC_TIMING_KEYS)
+  normalizeSyncOptions(checked)
+  return checked
+}
+
 /** The call form the positional-argument errors point to. */
 export const SYNC_FORM = 'sync({ contextId, path, mode })'
 
@@ -85,7 +97,7 @@ const describe = (value: unknown): string => {
  */
 export function requireSyncScope(contextId: unknown, path: unknown, direction: unknown, directionOption: 'mode' | 'taskType'): void {
   if (contextId !== undefined) requireText(contextId, 'contextId')
-  if (path !== undefined) requireText(path, 'path')
+  if (path !== undefined) requirePath(path, 'path')
   if (direction !== undefined && !isSyncMode(direction)) {
     throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeChoice(direction, SYNC_MODES)}`)
   }

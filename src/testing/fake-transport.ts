@@ -2,7 +2,7 @@ import { Observable, Subject, finalize, isObservable, of, take } from 'rxjs'
 import { ContextStatusFromString, type ContextStatusData } from '../wire/codecs/context-status.js'
 import type { Transport } from '../http/transport.js'
 import type { RawResponse, RpcRequest } from '../wire/messages.js'
-import type { Action } from '../wire/protocol.js'
+import { isTerminalStatus, type Action } from '../wire/protocol.js'
 
 /** How a fake answers one request: a raw response, an Observable of one, or a function of the request. */
 export type FakeResponder =
@@ -136,14 +136,21 @@ export function okBody(data?: unknown, extra: Record<string, unknown> = {}): Rec
 export const contextInfoBody = (tasks: readonly ContextStatusData[]): Record<string, unknown> =>
   okBody({ ContextStatus: ContextStatusFromString.encode([...tasks]) })
 
-/** A task with sensible defaults. */
-export const task = (fields: Partial<ContextStatusData> = {}): ContextStatusData => ({
-  contextId: 'ctx-1',
-  path: '/home/wuying/data',
-  taskType: 'upload',
-  status: 'Running',
-  errorMessage: '',
-  startTime: 1_700_000_000,
-  finishTime: 0,
-  ...fields,
-})
+/**
+ * A task with sensible defaults. `finishTime` follows the status as the service reports it (protocol
+ * §4): 0 while in progress, and for a finished task (`Success`/`Failed`) the second after `startTime`,
+ * never 0; a `finishTime` you pass wins.
+ */
+export const task = (fields: Partial<ContextStatusData> = {}): ContextStatusData => {
+  const built: ContextStatusData = {
+    contextId: 'ctx-1',
+    path: '/home/wuying/data',
+    taskType: 'upload',
+    status: 'Running',
+    errorMessage: '',
+    startTime: 1_700_000_000,
+    finishTime: 0,
+    ...fields,
+  }
+  return fields.finishTime === undefined && isTerminalStatus(built.status) ? { ...built, finishTime: built.startTime + 1 } : built
+}

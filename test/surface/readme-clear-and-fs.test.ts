@@ -30,7 +30,7 @@ describe('README examples of issue 12 items 3 and 6', () => {
     })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(result.stdout.trim().split('\n')).toEqual(['true clearing', 'available', 'true available'])
+    expect(result.stdout.trim().split('\n')).toEqual(['clearing', 'available', 'available'])
     expect(env.emulator.stats().calls['ClearContext']).toBe(2)
     expect(await agentBay.context.listFilesAsync(context.id, '/')).toMatchObject({ success: true, entries: [] })
   })

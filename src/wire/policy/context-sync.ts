@@ -1,4 +1,4 @@
-import { describeValue, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeValue, requireKnownKeys, requirePath, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import type { PersistenceItem } from './browser-context.js'
 import { requireSyncPolicyKeys, serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
@@ -101,7 +101,7 @@ function wireItem(sync: ContextSync, at: string): PersistenceItem {
   if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
     throw new ValidationError(`${at}.contextId must be a non-empty string`)
   }
-  if (typeof sync.path !== 'string' || sync.path.trim() === '') throw new ValidationError(`${at}.path must be a non-empty string`)
+  requirePath(sync.path, `${at}.path`)
   const item: { ContextId: string; Path: string; Policy?: string } = { ContextId: sync.contextId, Path: sync.path }
   if (sync.policy !== undefined) {
     try {

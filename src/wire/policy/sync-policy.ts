@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, type KnownKeys } from '../../shared/arguments.js'
+import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, requireNoControlCharacter, requirePath, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -177,10 +177,7 @@ export function validateSyncPolicy(policy: SyncPolicy, where = 'policy'): void {
     checkPaths(item.excludePaths, `${at}.excludePaths`)
   })
   if (policy.mappingPolicy !== undefined) {
-    const path = policy.mappingPolicy?.path
-    if (typeof path !== 'string' || path.trim() === '') {
-      throw new ValidationError(`${where}.mappingPolicy.path must be a non-empty string`)
-    }
+    requirePath(policy.mappingPolicy?.path, `${where}.mappingPolicy.path`)
   }
 }
 
@@ -253,6 +250,7 @@ function checkPaths(paths: unknown, at: string): void {
 
 function checkPath(path: unknown, at: string): void {
   if (typeof path !== 'string') throw new ValidationError(`${at} must be a string, got ${describeValue(path)}`)
+  requireNoControlCharacter(path, at)
   if (WILDCARDS.test(path)) {
     throw new ValidationError(`${at} must be an exact path; wildcards (* ? [ ]) are not supported: ${JSON.stringify(path)}`)
   }
