@@ -209,8 +209,15 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
           throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
         throw error
       })
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
-      await pipeline(handle.createReadStream(), res)
+      try {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+      } catch (error) {
+        // A GET that declared a body may have been answered 408 while the file was opened: writeHead
+        // throws, and the descriptor no stream owns yet must be closed here.
+        await handle.close()
+        throw error
+      }
+      await pipeline(handle.createReadStream(), res) // the stream closes the descriptor, even when res is gone
       return
     }
     const declared = Number(req.headers['content-length'] ?? 0)
