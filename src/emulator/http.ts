@@ -91,7 +91,9 @@ function limitBodyIdleTime(req: IncomingMessage, res: ServerResponse, idleMs: nu
   res.on('timeout', onIdle)
   bodyWatchedOn.set(req.socket, req)
   req.once('end', () => {
-    if (bodyWatchedOn.get(req.socket) === req) req.socket.setTimeout(0)
+    // A body that ends after its answer finished (one answered unread, then drained by Node) finds
+    // the socket timer set to Node's keep-alive timeout: clearing it would keep the idle connection forever.
+    if (bodyWatchedOn.get(req.socket) === req && !res.writableFinished) req.socket.setTimeout(0)
   })
   return state
 }
