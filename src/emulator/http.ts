@@ -91,7 +91,9 @@ function limitBodyIdleTime(req: IncomingMessage, res: ServerResponse, idleMs: nu
   res.on('timeout', onIdle)
   bodyWatchedOn.set(req.socket, req)
   req.once('end', () => {
-    if (bodyWatchedOn.get(req.socket) === req) req.socket.setTimeout(0)
+    // A body that ends after its answer finished (one answered unread, then drained by Node) finds
+    // the socket timer set to Node's keep-alive timeout: clearing it would keep the idle connection forever.
+    if (bodyWatchedOn.get(req.socket) === req && !res.writableFinished) req.socket.setTimeout(0)
   })
   return state
 }
@@ -209,8 +211,15 @@ async function handleFile(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
           throw new RpcFailure(EMULATOR_CODES.fileNotFound, `File ${grant.filePath} not found`, 404)
         throw error
       })
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
-      await pipeline(handle.createReadStream(), res)
+      try {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+      } catch (error) {
+        // A GET that declared a body may have been answered 408 while the file was opened: writeHead
+        // throws, and the descriptor no stream owns yet must be closed here.
+        await handle.close()
+        throw error
+      }
+      await pipeline(handle.createReadStream(), res) // the stream closes the descriptor, even when res is gone
       return
     }
     const declared = Number(req.headers['content-length'] ?? 0)

@@ -88,6 +88,16 @@ describe('a request body that stops coming (bodyIdleTimeoutMs)', () => {
     expect(await download.text()).toBe('z'.repeat(20))
   })
 
+  it('leaves an idle keep-alive connection to the keep-alive timeout of Node once a body answered unread has drained', async () => {
+    const emulator = await env.start()
+    const connection = open(emulator)
+    // Answered 404 without reading the body; Node drains it after the answer, then the connection idles.
+    connection.socket.write(`${head('POST', '/nowhere', 3)}abc`)
+    await connection.closed // by Node's keep-alive timeout (5 s), not by the client
+    expect(connection.received()).toMatch(/^HTTP\/1\.1 404 /)
+    expect(connection.received().toLowerCase()).toContain('connection: keep-alive')
+  }, 30_000)
+
   it('serves other connections while bodies stall, and close() does not wait for the limit', async () => {
     const emulator = await env.start() // the default limit, 60 s: close() must not wait for it
     const stalled = [open(emulator), open(emulator)]
