@@ -50,12 +50,13 @@ const CALLS: readonly [string, (id: string) => unknown][] = [
   ['labels.k', (value) => agentBay.createAsync({ labels: { k: value } })],
   ['labels', (key) => agentBay.list({ labels: { [key]: 'v' } })],
   ['labels.k', (value) => agentBay.listPageAsync({ labels: { k: value } })],
-  // browser context, extension and fingerprint ids; the image id
+  // browser context, extension and fingerprint ids; the image id; a tool name
   ['browserContext.contextId', (id) => agentBay.createAsync({ browserContext: { contextId: id } })],
   ['browserContext.extensionOption.contextId', (id) => agentBay.createAsync({ browserContext: { contextId: 'b', extensionOption: { contextId: id, extensionIds: ['e'] } } })],
   ['browserContext.extensionOption.extensionIds[1]', (id) => agentBay.createAsync({ browserContext: { contextId: 'b', extensionOption: { contextId: 'x', extensionIds: ['e', id] } } })],
   ['browserContext.fingerprintContext.fingerprintContextId', (id) => agentBay.createAsync({ browserContext: { contextId: 'b', fingerprintContext: { fingerprintContextId: id } } })],
   ['imageId', (id) => agentBay.createAsync({ imageId: id })],
+  ['tool name', (name) => session.fs.callTool(name, {})],
 ]
 
 describe('an id or name with a control character is a ValidationError naming the option, before any request', () => {
