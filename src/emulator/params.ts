@@ -70,7 +70,8 @@ export class Params {
   /**
    * A JSON object of string → string (protocol §3.1/§3.6 `Labels`), as a `Map`: label keys are the
    * client's, and `__proto__` assigned into a plain object would be dropped (or worse) rather than kept.
-   * Blank or whitespace-only keys are refused: the official SDKs never send them (official-sdk-calls §2).
+   * Blank or whitespace-only keys and values are refused: the official SDKs never send them
+   * (official-sdk-calls §2).
    */
   labels(name: string): Map<string, string> {
     const value = this.json(name)
@@ -80,6 +81,7 @@ export class Params {
     for (const [key, label] of Object.entries(value)) {
       if (key.trim() === '') throw invalidParameter(name, 'label keys cannot be blank')
       if (typeof label !== 'string') throw invalidParameter(name, `label ${key} must be a string`)
+      if (label.trim() === '') throw invalidParameter(name, 'label values cannot be blank')
       labels.set(key, label)
     }
     return labels

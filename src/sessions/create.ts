@@ -5,7 +5,7 @@ import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from 
 import { latestTasks } from '../wire/task-model.js'
 import { watchTasks } from '../sync/task-watch.js'
 import type { ContextSyncResult } from '../sync/types.js'
-import { requireOptions, requirePositiveInteger } from '../shared/arguments.js'
+import { requireOptions, requirePositiveInteger, requireText } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { SyncUnconfirmedError } from '../shared/errors/sync-unconfirmed-error.js'
@@ -66,9 +66,7 @@ export function createSessionEvents(client: SessionDeps, options: CreateSessionO
 
 /** protocol §3.1 request fields, in the order the reference inserts them. */
 function createParams(options: CreateSessionOptions, browserItems: readonly PersistenceItem[], regionId: string | undefined): Record<string, string | undefined> {
-  if (options.imageId !== undefined && (typeof options.imageId !== 'string' || options.imageId.trim() === '')) {
-    throw new ValidationError('imageId must be a non-empty string')
-  }
+  if (options.imageId !== undefined) requireText(options.imageId, 'imageId')
   const syncs = options.contextSync ?? []
   requireSyncList(syncs)
   return {

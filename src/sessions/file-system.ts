@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { SIGNAL_ONLY, describeChoice, describeValue, requireBoolean, requireOptions, requirePath, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeChoice, describeValue, requireBoolean, requireNonBlank, requireOptions, requirePath, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -351,7 +351,7 @@ export class FileSystem {
   private search(path: string, pattern: string, options: Pick<SearchFilesOptions, 'excludePatterns'>): Observable<{ requestId: string; matches: string[] }> {
     return defer(() => {
       requirePath(path, 'path')
-      requireText(pattern, 'pattern')
+      requireNonBlank(pattern, 'pattern')
       const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })", SEARCH_FILES_KEYS)
       if (!Array.isArray(excludePatterns) || !excludePatterns.every((item: unknown) => typeof item === 'string'))
         throw new ValidationError(`excludePatterns must be an array of strings, got ${describeValue(excludePatterns)}`)

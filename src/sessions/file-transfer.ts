@@ -22,7 +22,7 @@ import type { Logger } from '../http/config.js'
 import { checkTransferOptions, isAsyncIterable, isWebStream, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, describeValue, requireBoolean, requireOptions, requirePath, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeValue, requireBoolean, requireNonBlank, requireOptions, requirePath, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -435,7 +435,7 @@ function uploadOptions(options: FileUploadOptions): CheckedUpload {
 
 function downloadOptions(options: FileDownloadOptions): CheckedDownload {
   const { to, overwrite = true, sync, timeoutMs } = requireOptions(options, 'files.download(remotePath, options)', DOWNLOAD_FORM, DOWNLOAD_KEYS)
-  if (to !== undefined) requireText(to, 'to')
+  if (to !== undefined) requireNonBlank(to, 'to')
   requireBoolean(overwrite, 'overwrite')
   return { to, overwrite, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
 }
@@ -489,7 +489,7 @@ const progressEvent = (base: FileTransferEventBase, moved: { readonly transferre
 
 /** Checks `source`'s type before anything loads or runs (a path is checked as a file when opened). */
 function requireSource(source: unknown): asserts source is CheckedSource | Uint8Array {
-  if (typeof source === 'string') return requireText(source, 'source')
+  if (typeof source === 'string') return requireNonBlank(source, 'source')
   // A Node `Readable` is an AsyncIterable too: telling it apart waits for node:stream (local-files.ts).
   if (source instanceof Uint8Array || isWebStream(source) || isAsyncIterable(source)) return
   throw new ValidationError('source must be a local file path, a Uint8Array, a Readable, a web ReadableStream or an AsyncIterable<Uint8Array>')

@@ -1,5 +1,5 @@
 import { defer, map, type Observable } from 'rxjs'
-import { requireText } from '../shared/arguments.js'
+import { requireNoControlCharacter, requireText } from '../shared/arguments.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Labels } from '../wire/codecs/labels.js'
 import type { LabelsSet, SessionDeps, SessionLabels } from './types.js'
@@ -45,8 +45,10 @@ export function serializeLabels(labels: unknown, { allowEmpty = false }: { reado
   if (entries.length === 0 && !allowEmpty) throw new ValidationError('labels must not be empty: give at least one label')
   for (const [key, value] of entries) {
     if (key.trim() === '') throw new ValidationError(`labels: keys must not be empty or blank, got ${JSON.stringify(key)}`)
+    requireNoControlCharacter(key, 'labels: a key')
     if (typeof value !== 'string') throw new ValidationError(`labels.${key} must be a string, got ${typeof value}`)
     if (value.trim() === '') throw new ValidationError(`labels.${key} must not be empty or blank`)
+    requireNoControlCharacter(value, `labels.${key}`)
   }
   return JSON.stringify(labels)
 }

@@ -137,21 +137,25 @@ export const describeChoice = (value: unknown, allowed: readonly string[]): stri
   return meant === undefined ? describeValue(value) : `${describeValue(value)} (did you mean '${meant}'?)`
 }
 
-/** Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request). */
-export function requireText(value: unknown, name: string): asserts value is string {
+/**
+ * Argument checks, each throwing `ValidationError` (they run inside `defer`, before any request).
+ * A non-blank string of any characters: what stays on this machine (a local file path, whose
+ * characters are the OS's to judge) or is matched rather than named (a search pattern).
+ */
+export function requireNonBlank(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ValidationError(`${name} must be a non-empty string, got ${describeValue(value)}`)
   }
 }
 
 /**
- * C0 control characters (U+0000–U+001F) and DEL: no path holds one on purpose, and NUL ends a C
- * string on the far side. Nothing else about a path is judged here: relative and Windows-style paths
- * (`C:\\…`, with `mappingPolicy`) are the service's to accept or refuse.
+ * C0 control characters (U+0000–U+001F) and DEL: no id, name or path holds one on purpose, and NUL
+ * ends a C string on the far side. Nothing else is judged here: any other character, and relative
+ * or Windows-style paths (`C:\\…`, with `mappingPolicy`), are the service's to accept or refuse.
  */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
 
-/** A path string (possibly empty, e.g. a white-list entry relative to its mount) without a control character. */
+/** A string (possibly empty, e.g. a white-list entry relative to its mount) without a control character. */
 export function requireNoControlCharacter(value: string, name: string): void {
   if (CONTROL_CHARACTER.test(value)) {
     throw new ValidationError(`${name} must hold no control character (U+0000–U+001F, U+007F), got ${describeValue(value)}`)
@@ -159,14 +163,20 @@ export function requireNoControlCharacter(value: string, name: string): void {
 }
 
 /**
- * A path sent to the service (a mount, a file in a session or in a context's storage, a transfer's
- * remote path): a non-empty string without a control character, refused before any request instead
- * of the service's 400.
+ * An id or name sent to the service (a context or session id, a context name, a browser context
+ * or extension id, a tool name): a non-empty string without a control character, refused before
+ * any request. The emulator took `'a\0b'` as a context id; the service would answer 400 at best.
  */
-export function requirePath(value: unknown, name: string): asserts value is string {
-  requireText(value, name)
+export function requireText(value: unknown, name: string): asserts value is string {
+  requireNonBlank(value, name)
   requireNoControlCharacter(value, name)
 }
+
+/**
+ * A path sent to the service (a mount, a file in a session or in a context's storage, a transfer's
+ * remote path): the same rule as an id, refused before any request instead of the service's 400.
+ */
+export const requirePath: (value: unknown, name: string) => asserts value is string = requireText
 
 /**
  * A value sent as an HTTP header (an upload's `contentType`): a non-empty string a header can carry.
@@ -176,7 +186,7 @@ export function requirePath(value: unknown, name: string): asserts value is stri
  * first request went out.
  */
 export function requireHeaderValue(value: unknown, name: string): asserts value is string {
-  requireText(value, name)
+  requireNonBlank(value, name)
   if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
     throw new ValidationError(`${name} must hold no control character but tab, nor one above U+00FF (it is sent as an HTTP header)`)
   }

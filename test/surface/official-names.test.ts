@@ -115,7 +115,7 @@ describe('ContextSync as a value: new ContextSync(…), ContextSync.new(…), ne
   })
 
   it.each(builders)('%s validates at once, naming the argument', (_name, build) => {
-    expect(validationErrorOf(() => build('', '/home/wuying/data')).message).toBe('ContextSync.contextId must be a non-empty string')
+    expect(validationErrorOf(() => build('', '/home/wuying/data')).message).toBe('ContextSync.contextId must be a non-empty string, got ""')
     expect(validationErrorOf(() => build('SdkCtx-1', 42)).message).toBe('ContextSync.path must be a non-empty string, got 42')
     expect(validationErrorOf(() => build('SdkCtx-1', '/data', { bwList: { whiteLists: [{ path: 'logs/*' }] } })).message).toContain(
       'ContextSync.policy.bwList.whiteLists[0].path must be an exact path',

@@ -1,4 +1,4 @@
-import { describeValue, requireKnownKeys, requirePath, type KnownKeys } from '../../shared/arguments.js'
+import { describeValue, requireKnownKeys, requirePath, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import type { PersistenceItem } from './browser-context.js'
 import { requireSyncPolicyKeys, serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
@@ -98,9 +98,7 @@ const CONTEXT_SYNC_KEYS = { contextId: true, path: true, policy: true } as const
 /** One `PersistenceDataList` item; throws `ValidationError` naming `at` (e.g. `contextSync[0].path`). */
 function wireItem(sync: ContextSync, at: string): PersistenceItem {
   if (typeof sync === 'object' && sync !== null) requireKnownKeys(sync, at, CONTEXT_SYNC_KEYS, { use: '{ contextId, path, policy }' })
-  if (typeof sync?.contextId !== 'string' || sync.contextId.trim() === '') {
-    throw new ValidationError(`${at}.contextId must be a non-empty string`)
-  }
+  requireText(sync?.contextId, `${at}.contextId`)
   requirePath(sync.path, `${at}.path`)
   const item: { ContextId: string; Path: string; Policy?: string } = { ContextId: sync.contextId, Path: sync.path }
   if (sync.policy !== undefined) {
