@@ -6,7 +6,7 @@ import { requireDeadline, requireDelay } from '../shared/duration.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
-import { SIGNAL_ONLY, requireBoolean, requireOptions, requirePath, requirePositiveInteger, requireString, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, requireBoolean, requireOptions, requireText, requirePositiveInteger, requireString, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
 import { walkPages } from '../rpc/paging.js'
 import { ClearStatusBody, clearStateOf, type ClearState } from '../wire/codecs/clear-state.js'
@@ -163,7 +163,7 @@ export class ContextService {
   listFiles(contextId: string, folder: string, options: ListFilesOptions = {}): Observable<ContextFilePage> {
     return defer(() => {
       requireText(contextId, 'contextId')
-      requirePath(folder, 'folder')
+      requireText(folder, 'folder')
       requireOptions(options, 'context.listFiles(contextId, folder, options)', LIST_FILES_FORM, LIST_FILES_KEYS)
       const pageNumber = options.pageNumber ?? 1
       const pageSize = options.pageSize ?? 50
@@ -198,7 +198,7 @@ export class ContextService {
   deleteFile(contextId: string, path: string): Observable<Acknowledged> {
     return defer(() => {
       requireText(contextId, 'contextId')
-      requirePath(path, 'path')
+      requireText(path, 'path')
       return this.deps.rpc('DeleteContextFile', { ContextId: contextId, FilePath: path })
     }).pipe(map(acknowledged))
   }
@@ -407,7 +407,7 @@ export class ContextService {
   private presignedUrl(action: 'GetContextFileUploadUrl' | 'GetContextFileDownloadUrl', contextId: string, path: string): Observable<PresignedUrl> {
     return defer(() => {
       requireText(contextId, 'contextId')
-      requirePath(path, 'path')
+      requireText(path, 'path')
       return this.deps.rpc(action, { ContextId: contextId, FilePath: path })
     }).pipe(
       map((body) => ({

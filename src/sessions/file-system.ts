@@ -1,7 +1,7 @@
 import { asyncScheduler, concatMap, defer, filter, from, map, range, toArray, type Observable, type SchedulerLike } from 'rxjs'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { toOutcome, type Outcome } from '../shared/outcome.js'
-import { SIGNAL_ONLY, describeChoice, describeValue, requireBoolean, requireNonBlank, requireOptions, requirePath, requirePositiveInteger, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeChoice, describeValue, requireBoolean, requireNonBlank, requireOptions, requireText, requirePositiveInteger, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { ToolError } from '../shared/errors/tool-error.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import type { Rpc } from '../rpc/rpc.js'
@@ -145,7 +145,7 @@ export class FileSystem {
    */
   writeFile(path: string, content: string | Uint8Array, options: Pick<WriteFileOptions, 'mode'> = {}): Observable<ToolOutput> {
     return defer(() => {
-      requirePath(path, 'path')
+      requireText(path, 'path')
       const { mode = 'overwrite' } = writeOptions(options, 'writeFile', WRITE_FILE_KEYS)
       if (!(WRITE_MODES as readonly unknown[]).includes(mode)) throw new ValidationError(`mode must be one of ${WRITE_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeChoice(mode, WRITE_MODES)}`)
       const text = textOf(content)
@@ -160,7 +160,7 @@ export class FileSystem {
   /** `edit_file`: each `{ oldText, newText }` replaces exact text, in order; with `dryRun` nothing is written. */
   editFile(path: string, edits: readonly FileEdit[], options: Pick<EditFileOptions, 'dryRun'> = {}): Observable<ToolOutput> {
     return defer(() => {
-      requirePath(path, 'path')
+      requireText(path, 'path')
       requireEdits(edits)
       const { dryRun = false } = requireOptions(options, 'fs.editFile(path, edits, options)', 'fs.editFile(path, edits, { dryRun: true })', EDIT_FILE_KEYS)
       requireBoolean(dryRun, 'dryRun')
@@ -171,8 +171,8 @@ export class FileSystem {
   /** `move_file`: a file or folder to a new path (also a rename). */
   moveFile(source: string, destination: string): Observable<ToolOutput> {
     return defer(() => {
-      requirePath(source, 'source')
-      requirePath(destination, 'destination')
+      requireText(source, 'source')
+      requireText(destination, 'destination')
       return this.callTool('move_file', { source, destination })
     })
   }
@@ -208,7 +208,7 @@ export class FileSystem {
    */
   watchDirectory(path: string, options: WatchDirectoryOptions = {}): Observable<FileChangeEvent[]> {
     return defer(() => {
-      requirePath(path, 'path')
+      requireText(path, 'path')
       const { intervalMs = WATCH_DEFAULTS.intervalMs } = requireOptions(options, 'fs.watchDirectory(path, options)', 'fs.watchDirectory(path, { intervalMs: 500 })', WATCH_KEYS)
       requireDelay(intervalMs, 'intervalMs', true)
       return poll({ request: () => this.getFileChange(path), schedule: fixedSchedule(intervalMs), scheduler: this.scheduler })
@@ -340,7 +340,7 @@ export class FileSystem {
   private multipleFiles(paths: readonly string[]): Observable<{ requestId: string; contents: Record<string, string> }> {
     return defer(() => {
       if (!Array.isArray(paths) || paths.length === 0) throw new ValidationError(`paths must be a non-empty array of paths, got ${describeValue(paths)}`)
-      paths.forEach((path: unknown, index) => requirePath(path, `paths[${index}]`))
+      paths.forEach((path: unknown, index) => requireText(path, `paths[${index}]`))
       const requested = [...paths]
       return this.callTool('read_multiple_files', { paths: requested }).pipe(
         map((out) => ({ requestId: out.requestId, contents: parseMultipleFiles(out.text, requested, { requestId: out.requestId }) })),
@@ -350,7 +350,7 @@ export class FileSystem {
 
   private search(path: string, pattern: string, options: Pick<SearchFilesOptions, 'excludePatterns'>): Observable<{ requestId: string; matches: string[] }> {
     return defer(() => {
-      requirePath(path, 'path')
+      requireText(path, 'path')
       requireNonBlank(pattern, 'pattern')
       const { excludePatterns = [] } = requireOptions(options, 'fs.searchFiles(path, pattern, options)', "fs.searchFiles(path, pattern, { excludePatterns: ['node_modules'] })", SEARCH_FILES_KEYS)
       if (!Array.isArray(excludePatterns) || !excludePatterns.every((item: unknown) => typeof item === 'string'))
@@ -363,7 +363,7 @@ export class FileSystem {
 
   private withPath(tool: string, path: string): Observable<ToolOutput> {
     return defer(() => {
-      requirePath(path, 'path')
+      requireText(path, 'path')
       return this.callTool(tool, { path })
     })
   }

@@ -22,7 +22,7 @@ import type { Logger } from '../http/config.js'
 import { checkTransferOptions, isAsyncIterable, isWebStream, type DownloadStream, type TransferOptions } from '../http/transfer.js'
 import type { Rpc } from '../rpc/rpc.js'
 import type { AsyncOptions } from '../shared/adapters.js'
-import { SIGNAL_ONLY, describeValue, requireBoolean, requireNonBlank, requireOptions, requirePath, withSignal, type KnownKeys } from '../shared/arguments.js'
+import { SIGNAL_ONLY, describeValue, requireBoolean, requireNonBlank, requireOptions, requireText, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { requireDeadline, withDeadline } from '../shared/duration.js'
 import { ApiError } from '../shared/errors/api-error.js'
 import { RequestTimeoutError } from '../shared/errors/request-timeout-error.js'
@@ -420,7 +420,7 @@ interface CheckedDownload {
 
 /** Absolute, naming a file, without `..`: checked before any request. */
 function requireRemotePath(remotePath: unknown): asserts remotePath is string {
-  requirePath(remotePath, 'remotePath')
+  requireText(remotePath, 'remotePath')
   // Not a path at all, it may be anything (a key given by mistake): shown as every bad value is.
   if (!remotePath.startsWith('/')) throw new ValidationError(`remotePath must be an absolute path in the session (e.g. /tmp/file-transfer/a.txt), got ${describeValue(remotePath)}`)
   if (remotePath.endsWith('/')) throw new ValidationError(`remotePath must name a file, not a folder, got ${JSON.stringify(remotePath)}`)

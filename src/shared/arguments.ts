@@ -163,20 +163,15 @@ export function requireNoControlCharacter(value: string, name: string): void {
 }
 
 /**
- * An id or name sent to the service (a context or session id, a context name, a browser context
- * or extension id, a tool name): a non-empty string without a control character, refused before
- * any request. The emulator took `'a\0b'` as a context id; the service would answer 400 at best.
+ * An id, name or path sent to the service (a context or session id, a context name, a browser
+ * context or extension id, a tool name, a mount or file path, a transfer's remote path): a
+ * non-empty string without a control character, refused before any request. The emulator took
+ * `'a\0b'` as a context id; the service would answer 400 at best.
  */
 export function requireText(value: unknown, name: string): asserts value is string {
   requireNonBlank(value, name)
   requireNoControlCharacter(value, name)
 }
-
-/**
- * A path sent to the service (a mount, a file in a session or in a context's storage, a transfer's
- * remote path): the same rule as an id, refused before any request instead of the service's 400.
- */
-export const requirePath: (value: unknown, name: string) => asserts value is string = requireText
 
 /**
  * A value sent as an HTTP header (an upload's `contentType`): a non-empty string a header can carry.

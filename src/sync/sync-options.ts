@@ -1,4 +1,4 @@
-import { describeChoice, describeValue, requireKnownKeys, requireOptions, requirePath, requirePositiveInteger, requireText, type KnownKeys } from '../shared/arguments.js'
+import { describeChoice, describeValue, requireKnownKeys, requireOptions, requireText, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { SYNC_MODES, isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -97,7 +97,7 @@ const describe = (value: unknown): string => {
  */
 export function requireSyncScope(contextId: unknown, path: unknown, direction: unknown, directionOption: 'mode' | 'taskType'): void {
   if (contextId !== undefined) requireText(contextId, 'contextId')
-  if (path !== undefined) requirePath(path, 'path')
+  if (path !== undefined) requireText(path, 'path')
   if (direction !== undefined && !isSyncMode(direction)) {
     throw new ValidationError(`${directionOption} must be 'upload' or 'download', got ${describeChoice(direction, SYNC_MODES)}`)
   }

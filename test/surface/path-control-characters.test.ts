@@ -1,6 +1,6 @@
 // A path with a control character (NUL, CR, LF, ESC, DEL, …) used to reach the service, which
 // answered 400: the audit's sdk-options.mjs sent `info({ path: '/home/\u0000' })`. Every path-like
-// option now goes through the one shared rule (requirePath / requireNoControlCharacter in
+// option now goes through the one shared rule (requireText / requireNoControlCharacter in
 // src/shared/arguments.ts): a ValidationError naming the option, nothing sent. Relative and
 // Windows-style paths are not judged client-side (Windows sessions use `C:\…` with mappingPolicy).
 import { firstValueFrom } from 'rxjs'

@@ -1,4 +1,4 @@
-import { describeValue, requireKnownKeys, requirePath, requireText, type KnownKeys } from '../../shared/arguments.js'
+import { describeValue, requireKnownKeys, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 import type { PersistenceItem } from './browser-context.js'
 import { requireSyncPolicyKeys, serializePolicy, syncPolicy, type SyncPolicyInput } from './sync-policy.js'
@@ -99,7 +99,7 @@ const CONTEXT_SYNC_KEYS = { contextId: true, path: true, policy: true } as const
 function wireItem(sync: ContextSync, at: string): PersistenceItem {
   if (typeof sync === 'object' && sync !== null) requireKnownKeys(sync, at, CONTEXT_SYNC_KEYS, { use: '{ contextId, path, policy }' })
   requireText(sync?.contextId, `${at}.contextId`)
-  requirePath(sync.path, `${at}.path`)
+  requireText(sync.path, `${at}.path`)
   const item: { ContextId: string; Path: string; Policy?: string } = { ContextId: sync.contextId, Path: sync.path }
   if (sync.policy !== undefined) {
     try {

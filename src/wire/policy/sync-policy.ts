@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, requireNoControlCharacter, requirePath, type KnownKeys } from '../../shared/arguments.js'
+import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, requireNoControlCharacter, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ export function validateSyncPolicy(policy: SyncPolicy, where = 'policy'): void {
     checkPaths(item.excludePaths, `${at}.excludePaths`)
   })
   if (policy.mappingPolicy !== undefined) {
-    requirePath(policy.mappingPolicy?.path, `${where}.mappingPolicy.path`)
+    requireText(policy.mappingPolicy?.path, `${where}.mappingPolicy.path`)
   }
 }
 
