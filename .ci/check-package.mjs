@@ -113,6 +113,9 @@ async function typecheck(resolution, module, extensions, extra = []) {
 }
 
 try {
+  // Read first: a README with no block to check fails before anything is packed, not while the steps
+  // below run in the folder the `finally` deletes.
+  const readme = readmeBlocks()
   // 1. Pack; install into an empty project while npm fetches the oldest admitted Node.
   const [{ filename, files }] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, env })).stdout)
   const shipped = new Set(files.map((file) => file.path))
@@ -148,7 +151,6 @@ try {
 
   // 3. Types under every moduleResolution; node16/nodenext check an ESM (.mts) and a CommonJS (.cts) file.
   // The README's examples are ES modules with top-level await: checked where users run those (nodenext, bundler).
-  const readme = readmeBlocks()
   const resolutions = { node10: ['commonjs', ['ts']], node16: ['node16', ['mts', 'cts']], nodenext: ['nodenext', ['mts', 'cts'], readme], bundler: ['esnext', ['ts'], readme] }
   const types = Object.entries(resolutions).map(([resolution, [module, extensions, extra]]) =>
     step(`types with moduleResolution ${resolution} (${extensions.map((ext) => `.${ext}`).join(', ')})`, () => typecheck(resolution, module, extensions, extra)),
