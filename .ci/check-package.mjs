@@ -76,11 +76,16 @@ function entryPoints(manifest) {
 function readmeBlocks() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
   const blocks = []
+  let read = 0
   for (const match of readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)) {
+    read += 1
     const before = readme.slice(0, match.index)
     if (/<!-- readme-check: skip\b[^\n]*-->\n$/.test(before)) continue
     blocks.push({ name: `readme-L${before.split('\n').length}.mts`, source: `${match[1]}export {}\n` })
   }
+  // A TypeScript fence the pattern misses (indented in a list, ```ts with more on its line, CRLF) would go unchecked without a word.
+  const fences = readme.match(/^[ \t]*```(?:ts|typescript)\b/gm)?.length ?? 0
+  if (fences !== read) throw new Error(`README.md has ${fences} TypeScript fences but only ${read} read as blocks: open each with a bare \`\`\`ts line at the start of the line`)
   if (blocks.length === 0) throw new Error('README.md has no ```ts block to check: did the fence style change?')
   return blocks
 }
