@@ -76,11 +76,16 @@ function entryPoints(manifest) {
 function readmeBlocks() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
   const blocks = []
+  let read = 0
   for (const match of readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)) {
+    read += 1
     const before = readme.slice(0, match.index)
     if (/<!-- readme-check: skip\b[^\n]*-->\n$/.test(before)) continue
     blocks.push({ name: `readme-L${before.split('\n').length}.mts`, source: `${match[1]}export {}\n` })
   }
+  // A TypeScript fence the pattern misses (indented in a list, ```ts with more on its line, CRLF) would go unchecked without a word.
+  const fences = readme.match(/^[ \t]*```(?:ts|typescript)\b/gm)?.length ?? 0
+  if (fences !== read) throw new Error(`README.md has ${fences} TypeScript fences but only ${read} read as blocks: open each with a bare \`\`\`ts line at the start of the line`)
   if (blocks.length === 0) throw new Error('README.md has no ```ts block to check: did the fence style change?')
   return blocks
 }
@@ -113,6 +118,9 @@ async function typecheck(resolution, module, extensions, extra = []) {
 }
 
 try {
+  // Read first: a README with no block to check fails before anything is packed, not while the steps
+  // below run in the folder the `finally` deletes.
+  const readme = readmeBlocks()
   // 1. Pack; install into an empty project while npm fetches the oldest admitted Node.
   const [{ filename, files }] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, env })).stdout)
   const shipped = new Set(files.map((file) => file.path))
@@ -148,7 +156,6 @@ try {
 
   // 3. Types under every moduleResolution; node16/nodenext check an ESM (.mts) and a CommonJS (.cts) file.
   // The README's examples are ES modules with top-level await: checked where users run those (nodenext, bundler).
-  const readme = readmeBlocks()
   const resolutions = { node10: ['commonjs', ['ts']], node16: ['node16', ['mts', 'cts']], nodenext: ['nodenext', ['mts', 'cts'], readme], bundler: ['esnext', ['ts'], readme] }
   const types = Object.entries(resolutions).map(([resolution, [module, extensions, extra]]) =>
     step(`types with moduleResolution ${resolution} (${extensions.map((ext) => `.${ext}`).join(', ')})`, () => typecheck(resolution, module, extensions, extra)),

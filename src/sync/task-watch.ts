@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike } from 'rxjs'
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
 import { poll } from '../rpc/poll.js'
@@ -63,13 +63,9 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
     let state: WatchState = INITIAL_WATCH_STATE
     // The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's.
     let heldBack = NONE_HELD_BACK
-    const count = (tasks: readonly ContextStatusData[]): void => {
-      state = nextState(state, tasks)
-      for (const task of state.changed) subscriber.next(task)
-    }
     const end = (): void => {
       // Out of budget before the grace period: a held-back task's state is safer to report than to drop.
-      if (heldBack.length > 0) count(heldBack)
+      if (heldBack.length > 0) state = countTasks(state, heldBack, subscriber)
       if (subscriber.closed) return
       if (state.latest.size > 0) subscriber.complete()
       else subscriber.error(options.nothingSeen(scheduler.now() - startedAt))
@@ -85,7 +81,7 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
         const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
         const counted = countedTasks(tasks, options.select, state.emitted, graceOver)
         heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : NONE_HELD_BACK
-        count(counted)
+        state = countTasks(state, counted, subscriber)
         if (subscriber.closed) return
         // A held-back task may be this sync's own (another mount's, finished before this poll): the
         // others being done does not end the wait before the grace period, after which it counts.
@@ -100,6 +96,16 @@ export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusD
 
 /** Shared, so a waiting sync with a known stale set holds no array of its own for it. */
 const NONE_HELD_BACK: readonly ContextStatusData[] = []
+
+/**
+ * Folds counted tasks into the state and emits those new or changed. Module-level, not a closure
+ * in `watchTasks`: each waiting sync held one (0.3 KiB a sync in sync-heap-child under tsx, issue 13 goal 4).
+ */
+function countTasks(state: WatchState, tasks: readonly ContextStatusData[], subscriber: Subscriber<ContextStatusData>): WatchState {
+  const next = nextState(state, tasks)
+  for (const task of next.changed) subscriber.next(task)
+  return next
+}
 
 // ---- rules, each testable alone ------------------------------------------------------------------
 
