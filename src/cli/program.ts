@@ -43,6 +43,7 @@ Output:
 Exit codes:
   0 success · 1 remote failure (API/HTTP/network error, a sync task Failed or out of time)
   2 usage error (unknown command or option, missing option, invalid value) · 130 Ctrl-C
+  (info --watch and emulator run until Ctrl-C by design: there it ends them normally, exit 0)
 
 Try it: agentbay-rx demo      (starts an in-process emulator; no account needed)
 `
@@ -92,7 +93,7 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .addOption(new Option('--size-mib <n>', 'size of the large file, MiB').argParser(positiveInt).default(4))
     .action(action((ctx, opts: { sizeMib: number }) => demoCommand(ctx, { sizeMiB: opts.sizeMib })))
 
-  sub(program, 'emulator', 'run the local AgentBay emulator until Ctrl-C (use the global --api-key to fix its key)')
+  sub(program, 'emulator', 'run the local AgentBay emulator until Ctrl-C, which shuts it down (exit 0; use the global --api-key to fix its key)')
     .addOption(new Option('--port <port>', 'TCP port; 0 picks a free one').argParser(port))
     .option('--host <host>', 'interface to bind (default 127.0.0.1)')
     .option('--data-dir <dir>', 'where the emulator keeps its state (default ./.agentbay-emulator)')
@@ -119,12 +120,12 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
     .addOption(new Option('--timeout <seconds>', 'give up waiting after this long (exit 1)').argParser(positiveNumber))
     .action(action((ctx, opts: Parameters<typeof syncCommand>[1]) => syncCommand(ctx, opts)))
 
-  sub(program, 'info', "show a session's sync tasks; --watch re-polls and prints changes until Ctrl-C")
+  sub(program, 'info', "show a session's sync tasks; --watch re-polls and prints changes until Ctrl-C (exit 0)")
     .requiredOption('--session <id>', 'session id')
     .option('--context <id>', 'only this context (with --path)')
     .option('--path <path>', 'mount path of --context')
     .addOption(new Option('--task-type <type>', 'only upload or download tasks').choices(SYNC_MODES))
-    .option('--watch', 're-poll and print each task change until Ctrl-C')
+    .option('--watch', 're-poll and print each task change until Ctrl-C, which ends it normally (exit 0)')
     .addOption(new Option('--interval <ms>', 'delay between polls with --watch').argParser(positiveInt).default(1000))
     .option('--until-done', 'with --watch: stop once every task is Success or Failed')
     .action(action((ctx, opts: Parameters<typeof infoCommand>[1]) => infoCommand(ctx, opts)))
