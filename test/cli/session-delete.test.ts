@@ -55,4 +55,15 @@ describe('agentbay-rx session delete --sync when the upload fails with an error'
     expect(sdk).toMatchObject({ success: false, deleted: true, upload: { success: false } })
     expect(await sessionExists()).toBe(false)
   })
+
+  // Stop 18 item 3: --force only changes what happens when the upload of --sync fails; alone it
+  // was silently accepted and the session deleted.
+  it('--force without --sync is a usage error naming both flags, and nothing is deleted', async () => {
+    const result = await runInProcess(['session', 'delete', sessionId, '--force'], env.env)
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/--force.*--sync/)
+    expect(result.stdout).toBe('')
+    expect(await sessionExists()).toBe(true)
+  })
 })

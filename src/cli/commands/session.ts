@@ -4,7 +4,7 @@ import type { Session, SessionCreateEvent } from '../../sessions/session.js'
 import type { SessionListOptions, SessionStatus } from '../../sessions/types.js'
 import { lastValueUntilAborted } from '../abort.js'
 import type { CommandContext } from '../command-context.js'
-import { OutcomeError } from '../exit.js'
+import { OutcomeError, UsageError } from '../exit.js'
 import { formatDuration, table } from '../render/format.js'
 import { createTaskProgress } from '../render/task-progress.js'
 import { failedUpload } from '../../sessions/delete.js'
@@ -85,6 +85,8 @@ export async function sessionListCommand(
  * upload` does); if that upload fails the session is kept and the exit code is 1, unless `--force`.
  */
 export async function sessionDeleteCommand(ctx: CommandContext, id: string, options: { readonly sync?: boolean; readonly force?: boolean }): Promise<void> {
+  // --force decides what happens when the upload of --sync fails; alone it would mean nothing.
+  if (options.force === true && options.sync !== true) throw new UsageError('--force only applies with --sync (delete even if the upload before it fails)')
   const started = Date.now()
   const session = ctx.client().session(id)
   let upload: ContextSyncResult | undefined
