@@ -55,9 +55,7 @@ export function errorKind(error: unknown): string {
  * knows the key the run was given.
  */
 export function errorText(error: unknown, verbose: boolean, redact: Redactor['text'] = redactText): string {
-  const message = error instanceof Error ? error.message : String(error)
-  // Commander's messages already start with "error: ".
-  const line = redact(`agentbay-rx: ${message.replace(/^error: /, '')}`.split('\n')[0] ?? '')
+  const line = redact(`agentbay-rx: ${messageOf(error)}`.split('\n')[0] ?? '')
   if (!verbose || !(error instanceof Error)) return line
   const details: string[] = [line]
   let current: unknown = error
@@ -71,6 +69,12 @@ export function errorText(error: unknown, verbose: boolean, redact: Redactor['te
 /** What `--json` prints on stdout when a command fails: exactly one document, like a success. */
 export function errorDocument(error: unknown, redact: Redactor['text'] = redactText): Record<string, unknown> {
   const base = isAgentBayError(error) ? error.toJSON() : { name: error instanceof Error ? error.name : 'Error' }
-  const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error)
-  return { ok: false, exitCode: exitCodeFor(error), error: { ...base, kind: errorKind(error), message: redact(message) } }
+  return { ok: false, exitCode: exitCodeFor(error), error: { ...base, kind: errorKind(error), message: redact(messageOf(error)) } }
 }
+
+/**
+ * An error's message for the user. Commander's start with "error: " and put a suggestion on a
+ * line of its own: keep it, on the same line ("unknown option '--sesion' (Did you mean --session?)").
+ */
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message.replace(/^error: /, '').replace(/\n(\(Did you mean [^\n]*\))/, ' $1') : String(error)

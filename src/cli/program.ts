@@ -30,6 +30,20 @@ export interface ProgramDeps {
 
 const SYNC_MODES = ['upload', 'download'] as const
 
+/**
+ * Commander's `requiredOption`, but checked just before the action, i.e. after Commander's
+ * unknown-option check (its own required check runs first): so `sync --sesion s-1` names the
+ * mistyped flag (with a suggestion) instead of reporting `--session` missing.
+ */
+const requiredOption = (command: Command, flags: string, description: string): Command => {
+  const option = new Option(flags, description)
+  return command.addOption(option).hook('preAction', (_hooked, actionCommand) => {
+    if (actionCommand.getOptionValue(option.attributeName()) === undefined) {
+      actionCommand.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' })
+    }
+  })
+}
+
 const HELP_FOOTER = `
 Environment:
   AGENTBAY_ENDPOINT, AGENTBAY_API_KEY   used when --endpoint / --api-key are not given
@@ -112,16 +126,14 @@ export function buildProgram({ io, out, signal }: ProgramDeps): Command {
 
   // ---- sync and info ---------------------------------------------------------------------------
 
-  sub(program, 'sync', "sync a session's mounted contexts, with live per-task progress; exit 1 if a task fails")
-    .requiredOption('--session <id>', 'session id')
+  requiredOption(sub(program, 'sync', "sync a session's mounted contexts, with live per-task progress; exit 1 if a task fails"), '--session <id>', 'session id')
     .option('--context <id>', 'only this context (with --path)')
     .option('--path <path>', 'mount path of --context')
     .addOption(new Option('--mode <mode>', 'direction').choices(SYNC_MODES))
     .addOption(new Option('--timeout <seconds>', 'give up waiting after this long (exit 1)').argParser(positiveNumber))
     .action(action((ctx, opts: Parameters<typeof syncCommand>[1]) => syncCommand(ctx, opts)))
 
-  sub(program, 'info', "show a session's sync tasks; --watch re-polls and prints changes until Ctrl-C (exit 0)")
-    .requiredOption('--session <id>', 'session id')
+  requiredOption(sub(program, 'info', "show a session's sync tasks; --watch re-polls and prints changes until Ctrl-C (exit 0)"), '--session <id>', 'session id')
     .option('--context <id>', 'only this context (with --path)')
     .option('--path <path>', 'mount path of --context')
     .addOption(new Option('--task-type <type>', 'only upload or download tasks').choices(SYNC_MODES))

@@ -30,6 +30,9 @@ describe('agentbay-rx usage errors (exit 2)', () => {
 
   it.each([
     [['sync'], /required option '--session <id>' not specified/],
+    // A mistyped required flag is named (stop 18 item 4), not reported as the required one missing.
+    [['sync', '--sesion', 's-1'], /unknown option '--sesion'\s+\(Did you mean --session\?\)/],
+    [['info', '--sesion', 's-1', '--watch'], /unknown option '--sesion'\s+\(Did you mean --session\?\)/],
     [['sync', '--session', 's-1', '--mode', 'sideways'], /Allowed choices are upload, download/],
     [['sync', '--session', 's-1', '--context', 'SdkCtx-1'], /--context and --path must be given together/],
     [['info', '--session', 's-1', '--watch', '--interval', 'soon'], /expected an integer/],
