@@ -3,7 +3,7 @@ import type { Logger, NormalizedRetry } from '../http/config.js'
 import type { Redactor } from '../shared/redact.js'
 import type { Action } from '../wire/protocol.js'
 import type { PollCoalescer, PollCursor } from './poll-coalescer.js'
-import { READ_ACTIONS, isTransientError, retryDelayMs } from './retry.js'
+import { isReadCall, isTransientError, retryDelayMs } from './retry.js'
 import type { RpcRequest } from '../wire/messages.js'
 
 /**
@@ -43,7 +43,7 @@ export const coalescingInterceptor =
   (coalescer: PollCoalescer): RpcInterceptor =>
   (call, next) => {
     const cursor = call.options.coalesce
-    if (cursor === undefined || !READ_ACTIONS.has(call.action)) return next(call)
+    if (cursor === undefined || !isReadCall(call)) return next(call)
     return coalescer.poll(coalescingKey(call.action, call.params), cursor, () => next(call))
   }
 
@@ -58,7 +58,7 @@ export const retryingInterceptor =
   (policy: NormalizedRetry, scheduler: SchedulerLike, logger: Logger, random: () => number = Math.random): RpcInterceptor =>
   (call, next) => {
     const once = next(call)
-    if (!READ_ACTIONS.has(call.action) || call.options.retry === false || policy.attempts <= 1) return once
+    if (!isReadCall(call) || call.options.retry === false || policy.attempts <= 1) return once
     return once.pipe(
       retry({
         count: policy.attempts - 1,

@@ -1,11 +1,13 @@
 import type { NormalizedRetry } from '../http/config.js'
 import { isAgentBayError } from '../shared/errors/agentbay-error.js'
 import { isThrottlingError } from '../shared/errors/throttling-error.js'
+import type { RpcRequest } from '../wire/messages.js'
 import type { Action } from '../wire/protocol.js'
 
 /**
- * Actions that read state and may be repeated safely. Only these get transport-level retries;
- * a repeated CreateMcpSession or SyncContext could do the work twice.
+ * Actions that read state and may be repeated safely, whatever their parameters (`isReadCall` adds
+ * `GetContext` that cannot create). Only reads get transport-level retries; a repeated
+ * CreateMcpSession or SyncContext could do the work twice.
  */
 export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'GetSession',
@@ -18,6 +20,16 @@ export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'GetContextFileDownloadUrl',
   'GetLabel',
 ])
+
+/**
+ * Whether one call only reads, so it may be repeated (retried, or shared by identical polls): a
+ * READ_ACTION, or `GetContext` unless `AllowCreate` is true (protocol §3.7: then it may create the
+ * context, and a repeat could act twice).
+ */
+export function isReadCall(request: RpcRequest): boolean {
+  if (request.action === 'GetContext') return request.params['AllowCreate']?.toLowerCase() !== 'true'
+  return READ_ACTIONS.has(request.action)
+}
 
 /** Network errors, timeouts, 5xx and throttling are worth another attempt; nothing else is. */
 export function isTransientError(error: unknown): boolean {

@@ -2,6 +2,7 @@ import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { NormalizedRetry } from '../../src/http/config.js'
 import {
+  AgentBay,
   ApiError,
   DecodeError,
   HttpError,
@@ -39,19 +40,24 @@ const rpcWith = (retry: NormalizedRetry = POLICY, random: () => number = () => 0
 
 /** Answers every `action` request with `failures[i]` (as an HTTP status, or a transport error), then with success. */
 function failThenSucceed(action: Action, ...failures: (number | Error)[]): void {
+  failThenAnswer(action, okBody(), ...failures)
+}
+
+/** `failThenSucceed` whose success answers `body`. */
+function failThenAnswer(action: Action, body: unknown, ...failures: (number | Error)[]): void {
   fake.respond(action, (_request, index) => {
     const failure = failures[index]
-    if (failure === undefined) return scheduler.createColdObservable('(a|)', { a: jsonResponse(okBody()) })
+    if (failure === undefined) return scheduler.createColdObservable('(a|)', { a: jsonResponse(body) })
     if (failure instanceof Error) return scheduler.createColdObservable('#', undefined, failure)
     return scheduler.createColdObservable('(a|)', { a: jsonResponse({ Code: `E${failure}` }, failure) })
   })
 }
 
 /** Runs `action` once in virtual time; returns when it settled (frame) and how. */
-function settle(action: Action, rpc = rpcWith()): { frame: number; outcome: 'value' | Error } {
+function settle(action: Action, rpc = rpcWith(), params: Readonly<Record<string, string>> = {}): { frame: number; outcome: 'value' | Error } {
   let result: { frame: number; outcome: 'value' | Error } | undefined
   scheduler.run(() => {
-    rpc(action).subscribe({
+    rpc(action, params).subscribe({
       next: () => (result = { frame: scheduler.now(), outcome: 'value' }),
       error: (error: Error) => (result = { frame: scheduler.now(), outcome: error }),
     })
@@ -123,12 +129,52 @@ describe('which actions are retried', () => {
     expect(fake.requestsOf(action)).toHaveLength(2)
   })
 
+  // Stop 18 item 5: GetContext reads unless AllowCreate is true (then it may create the context).
+  it.each([
+    ['by name, AllowCreate false', { Name: 'data', AllowCreate: 'false' }],
+    ['by id, AllowCreate false', { ContextId: 'SdkCtx-1', AllowCreate: 'false' }],
+    ['without AllowCreate (the service does not create)', { Name: 'data' }],
+  ])('GetContext %s is a read: two 503s, then success, succeeds', (_case, params) => {
+    failThenAnswer('GetContext', okBody({ Id: 'SdkCtx-1', Name: 'data' }), 503, 503)
+    expect(settle('GetContext', rpcWith(), params).outcome).toBe('value')
+    expect(fake.requestsOf('GetContext')).toHaveLength(3)
+  })
+
+  it.each(['true', 'TRUE'])('GetContext with AllowCreate %s may create: a 503 is not retried (one request)', (allowCreate) => {
+    failThenSucceed('GetContext', 503)
+    expect(settle('GetContext', rpcWith(), { Name: 'data', AllowCreate: allowCreate }).outcome).toBeInstanceOf(HttpError)
+    expect(fake.requestsOf('GetContext')).toHaveLength(1)
+  })
+
+  it('through the client: context.get(name) retries, context.get(name, { create: true }) sends once', () => {
+    failThenAnswer('GetContext', okBody({ Id: 'SdkCtx-1', Name: 'data' }), 503, 503)
+    const agentBay = new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {} })
+    const outcomes: unknown[] = []
+    scheduler.run(({ flush }) => {
+      agentBay.context.get('data').subscribe({ next: (context) => outcomes.push(context.id), error: (error) => outcomes.push(error) })
+      flush()
+    })
+    expect(outcomes).toEqual(['SdkCtx-1'])
+    expect(fake.requestsOf('GetContext').map((request) => request.params['AllowCreate'])).toEqual(['false', 'false', 'false'])
+
+    fake = createFakeTransport()
+    failThenAnswer('GetContext', okBody({ Id: 'SdkCtx-1', Name: 'data' }), 503)
+    const creating = new AgentBay({ apiKey: 'test-key', transport: fake.transport, scheduler, env: {} })
+    scheduler.run(({ flush }) => {
+      creating.context.get('data', { create: true }).subscribe({ next: (context) => outcomes.push(context.id), error: (error) => outcomes.push(error) })
+      flush()
+    })
+    expect(outcomes[1]).toBeInstanceOf(HttpError)
+    expect(fake.requestsOf('GetContext').map((request) => request.params['AllowCreate'])).toEqual(['true'])
+  })
+
   it('every other action is sent once, whatever the failure', () => {
+    // GetContext is sent with AllowCreate true here: the form that may create (see above).
     const writes = ACTIONS.filter((action) => !reads.includes(action))
     expect(writes.length).toBeGreaterThan(0)
     for (const action of writes) {
       failThenSucceed(action, 503)
-      expect(settle(action).outcome).toBeInstanceOf(HttpError)
+      expect(settle(action, rpcWith(), action === 'GetContext' ? { Name: 'data', AllowCreate: 'true' } : {}).outcome).toBeInstanceOf(HttpError)
       expect(fake.requestsOf(action)).toHaveLength(1)
     }
     expect([...READ_ACTIONS].sort()).toEqual([...reads].sort())
