@@ -46,6 +46,19 @@ describe('agentbay-rx demo', () => {
     expect(existsSync(doc.dataDir)).toBe(false)
   })
 
+  // Stop 18 item 6: the text a newcomer reads says what happened in plain words, and the data dir
+  // it names is said to be temporary (it is gone once the demo exits).
+  it('says in plain words what happened: uploads on delete, and a temporary data dir that is removed', async () => {
+    const result = await runCliProcess(['demo', '--size-mib', '1'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).not.toMatch(/auto-upload|on release/)
+    expect(result.stdout).toMatch(/^ {2}on delete +2 uploads the service ran by itself, saving each session's files as it was deleted$/m)
+    const dataDir = /\(emulator at \S+, temporary data in (\S+), removed when the demo ends\)/.exec(result.stdout)?.[1]
+    expect(dataDir).toBeDefined()
+    expect(existsSync(dataDir ?? '')).toBe(false)
+  })
+
   it('cleans up and exits 130 on Ctrl-C (SIGINT)', async () => {
     const { spawn } = await import('node:child_process')
     const { CLI_SOURCE, REPO_ROOT, cleanEnv } = await import('./helpers.js')
@@ -60,7 +73,7 @@ describe('agentbay-rx demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code).toBe(130)
     expect(stderr.trim()).toBe('agentbay-rx: interrupted')
-    const dataDir = /data in (\S+)\)/.exec(stdout)?.[1]
+    const dataDir = /temporary data in (\S+), removed when the demo ends\)/.exec(stdout)?.[1]
     expect(dataDir).toBeDefined()
     expect(existsSync(dataDir ?? '')).toBe(false)
   })

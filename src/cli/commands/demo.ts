@@ -87,7 +87,7 @@ export async function demoCommand(ctx: CommandContext, options: DemoOptions = {}
     const until = <T>(source: Parameters<typeof lastValueUntilAborted<T>>[0]): Promise<T> => lastValueUntilAborted(source, signal)
     const step = stepper(out)
 
-    out.line(`${color.bold('AgentBay persistence demo')} ${color.dim(`(emulator at ${emulator.url}, data in ${dataDir})`)}`)
+    out.line(`${color.bold('AgentBay persistence demo')} ${color.dim(`(emulator at ${emulator.url}, temporary data in ${dataDir}, removed when the demo ends)`)}`)
 
     // 1. A context: the storage that outlives sessions.
     const context = await until(agentBay.context.create(`demo-${randomBytes(3).toString('hex')}`))
@@ -270,7 +270,9 @@ function summaryLines(out: Output, s: DemoSummary, ok: boolean): string[] {
   return [
     '',
     ok ? color.green(color.bold('✔ The data survived the session.')) : color.red(color.bold('✖ The data did not survive.')),
-    row('tasks', `${s.tasks} followed (${s.tasksSucceeded} succeeded, ${s.tasksFailed} failed), plus ${s.autoUploads} auto-upload(s) on release`),
+    row('tasks', `${s.tasks} followed (${s.tasksSucceeded} succeeded, ${s.tasksFailed} failed)`),
+    // The autoUpload policy's uploads, said in plain words for someone new to AgentBay.
+    row('on delete', `${s.autoUploads} upload${s.autoUploads === 1 ? '' : 's'} the service ran by itself, saving each session's files as it was deleted`),
     row('files', `${s.filesVerified}/${s.files} verified by sha256`),
     row('bytes', `${s.bytesWritten} written, ${s.bytesUploaded} uploaded, ${s.bytesDownloaded} downloaded, ${s.bytesVerified} verified (${formatBytes(s.bytesVerified)})`),
     row('time', `${formatDuration(s.elapsedMs)} (${s.elapsedMs} ms)`),
