@@ -1,5 +1,5 @@
-import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type SchedulerLike } from 'rxjs'
-import { runAfter } from '../shared/duration.js'
+import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type SchedulerAction, type SchedulerLike, type Subscriber } from 'rxjs'
+import { MAX_DELAY_MS, runAfter } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isTransientError } from './retry.js'
 import type { PollSchedule } from './poll-schedule.js'
@@ -42,70 +42,138 @@ export interface PollOptions<T> {
  * answered at all and some failed transiently, it errors with the last failure instead, because
  * an empty completion would read as "nothing happened" (issue 6). Other failures end it at once.
  *
- * Written as one subscriber holding at most two scheduled actions (the wait or the request in
- * flight, and the deadline), not as a chain of operators per poll: a thousand concurrent syncs
- * each hold one of these while they wait (issue 13 goal 4).
+ * Written as one subscriber (`PollRun`), not as a chain of operators per poll: a thousand
+ * concurrent syncs each hold one of these while they wait (issue 13 goal 4).
  */
 export function poll<T>(options: PollOptions<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const { scheduler } = options
-    const startedAt = scheduler.now()
-    const maxPolls = options.maxPolls ?? Infinity
-    let answered = false
-    let lastFailure: { readonly error: unknown } | undefined
-    /** The wait before the next poll, or the poll in flight: one at a time. */
-    let step: Subscription | undefined
-
-    const end = (): void => {
-      step?.unsubscribe()
-      if (!answered && lastFailure !== undefined) subscriber.error(lastFailure.error)
-      else subscriber.complete()
-    }
-    const attempt = (index: number): void => {
-      let delay: number
-      try {
-        delay = delayBefore(options.schedule, index, scheduler.now() - startedAt)
-      } catch (error) {
-        return subscriber.error(error)
-      }
-      step = runAfter(delay, scheduler, () => send(index))
-    }
-    const send = (index: number): void => {
-      // Only the last value counts, taken when the request ends on its own (never cancelled for it).
-      let last: { readonly value: T } | undefined
-      const inFlight = new Subscription()
-      step = inFlight
-      const settle = (): void => {
-        if (last !== undefined) {
-          answered = true
-          subscriber.next(last.value)
-        }
-        if (subscriber.closed) return
-        if (index + 1 < maxPolls) attempt(index + 1)
-        else end()
-      }
-      // A transient failure skips this poll; any other ends the wait.
-      const failed = (error: unknown): void => {
-        if (!isTransientError(error)) return subscriber.error(error)
-        lastFailure = { error }
-        last = undefined
-        settle()
-      }
-      try {
-        inFlight.add(options.request().subscribe({ next: (value) => (last = { value }), error: failed, complete: settle }))
-      } catch (error) {
-        failed(error)
-      }
-    }
-
-    // The deadline's timer goes first, so a poll due at the same instant loses to it.
-    const deadline = options.deadline === undefined ? undefined : runAfter(options.deadline - scheduler.now(), scheduler, end)
-    attempt(0)
-    return () => {
-      deadline?.unsubscribe()
-      step?.unsubscribe()
-    }
+    const run = new PollRun(options, subscriber)
+    run.attempt(0)
+    return run
   })
+}
+
+/**
+ * One subscription of `poll`: its state machine as one object with prototype methods, which is
+ * also the observer of the request in flight and the teardown. A thousand waiting syncs each hold
+ * one, so it holds no closures and at most one scheduled action: the wait for the next poll or the
+ * deadline, whichever comes first, and while a request is in flight, the deadline (issue 13 goal 4).
+ */
+class PollRun<T> {
+  private readonly startedAt: number
+  private readonly maxPolls: number
+  private answered = false
+  private lastFailure: { readonly error: unknown } | undefined
+  /** Polls sent so far; the one in flight, if any, is number `sent - 1`. */
+  private sent = 0
+  /** The last value of the request in flight (only the last one counts). */
+  private last: { readonly value: T } | undefined
+  /** The one scheduled action: the next poll's wait (or the deadline, if earlier), or the deadline while a request is in flight. */
+  private timer: Subscription | undefined
+  /** The request in flight. */
+  private inFlight: Subscription | undefined
+  /** The scheduled action ends the wait (the deadline came first), rather than sending the next poll. */
+  private timerEnds = false
+
+  constructor(
+    private readonly options: PollOptions<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {
+    this.startedAt = options.scheduler.now()
+    this.maxPolls = options.maxPolls ?? Infinity
+  }
+
+  /** Schedules poll `index`, or the deadline if it comes first (at the same instant, the deadline wins). */
+  attempt(index: number): void {
+    const { scheduler, deadline } = this.options
+    let delay: number
+    try {
+      delay = delayBefore(this.options.schedule, index, scheduler.now() - this.startedAt)
+    } catch (error) {
+      return this.subscriber.error(error)
+    }
+    const untilDeadline = deadline === undefined ? Infinity : deadline - scheduler.now()
+    this.timerEnds = untilDeadline <= delay
+    this.timer = this.schedule(this.timerEnds ? untilDeadline : delay)
+  }
+
+  /** A timer that calls `fire`: passed as the action's state, so it needs no closure (unless longer than one timer can wait). */
+  private schedule(dueMs: number): Subscription {
+    const { scheduler } = this.options
+    if (dueMs <= MAX_DELAY_MS) return scheduler.schedule(fireRun, Math.max(0, dueMs), this)
+    return runAfter(dueMs, scheduler, () => this.fire())
+  }
+
+  /** @internal The scheduled action is due. */
+  fire(): void {
+    this.timer = undefined
+    if (this.timerEnds) this.end()
+    else this.send()
+  }
+
+  private send(): void {
+    const { deadline, scheduler } = this.options
+    this.sent += 1
+    this.last = undefined
+    if (deadline !== undefined) {
+      this.timerEnds = true
+      this.timer = this.schedule(deadline - scheduler.now())
+    }
+    const inFlight = new Subscription()
+    this.inFlight = inFlight
+    try {
+      inFlight.add(this.options.request().subscribe(this))
+    } catch (error) {
+      this.error(error)
+    }
+  }
+
+  /** Observer of the request in flight. */
+  next(value: T): void {
+    this.last = { value }
+  }
+
+  /** Observer of the request in flight: a transient failure skips this poll; any other ends the wait. */
+  error(error: unknown): void {
+    if (!isTransientError(error)) return this.subscriber.error(error)
+    this.lastFailure = { error }
+    this.last = undefined
+    this.complete()
+  }
+
+  /** Observer of the request in flight: it answered (or was skipped); the next poll is scheduled. */
+  complete(): void {
+    this.inFlight = undefined
+    this.timer?.unsubscribe()
+    this.timer = undefined
+    const { last } = this
+    this.last = undefined
+    if (last !== undefined) {
+      this.answered = true
+      this.subscriber.next(last.value)
+    }
+    if (this.subscriber.closed) return
+    if (this.sent < this.maxPolls) this.attempt(this.sent)
+    else this.end()
+  }
+
+  private end(): void {
+    this.unsubscribe()
+    if (!this.answered && this.lastFailure !== undefined) this.subscriber.error(this.lastFailure.error)
+    else this.subscriber.complete()
+  }
+
+  /** Teardown: stops the scheduled action and aborts the request in flight. */
+  unsubscribe(): void {
+    this.timer?.unsubscribe()
+    this.timer = undefined
+    this.inFlight?.unsubscribe()
+    this.inFlight = undefined
+  }
+}
+
+function fireRun(this: SchedulerAction<PollRun<unknown>>, run?: PollRun<unknown>): void {
+  run!.fire()
 }
 
 function delayBefore(schedule: PollSchedule, index: number, elapsedMs: number): number {
