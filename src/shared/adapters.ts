@@ -70,7 +70,8 @@ export function requireAbortSignal(signal: unknown): asserts signal is AbortSign
   if (!looksLikeSignal) throw new ValidationError(`signal must be an AbortSignal (e.g. AbortController().signal), got ${signal === null ? 'null' : typeof signal}`)
 }
 
-const abortReason = (signal: AbortSignal): unknown =>
+/** Why `signal` aborted: its reason, or an `AbortError` when it gives none. */
+export const abortReason = (signal: AbortSignal): unknown =>
   signal.reason ?? new DOMException('The operation was aborted', 'AbortError')
 
 /** What a remote failure looks like in the reference result shapes. */

@@ -13,7 +13,7 @@ import type { Rpc } from '../rpc/rpc.js'
 import { isTerminalStatus } from '../wire/protocol.js'
 import { SIGNAL_ONLY, requireOptions, withSignal, type KnownKeys } from '../shared/arguments.js'
 import { SYNC_FORM, SYNC_OPTION_KEYS, normalizeSyncOptions, requireOptionsObject, requireSyncScope, type NormalizedSyncOptions, type SyncOptions } from './sync-options.js'
-import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf, type SyncFold } from './sync-result.js'
+import { SyncRun, type SyncEvent } from './sync-run.js'
 import { watchTasks, type TaskSelector } from './task-watch.js'
 import type { ContextInfoFilter, ContextInfoResult, ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
@@ -41,7 +41,6 @@ export interface SyncCallbackOptions extends SyncAsyncOptions {
   readonly callback: (success: boolean) => void
 }
 
-type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string } | { readonly kind: 'task'; readonly task: SyncTaskStatus }
 const isTaskEvent = (event: SyncEvent): event is Extract<SyncEvent, { kind: 'task' }> => event.kind === 'task'
 
 const INFO_FORM = 'info({ contextId, path, taskType })'
@@ -139,28 +138,8 @@ export class ContextManager {
     }
     const { callback, signal, ...syncOptions } = options as Partial<SyncCallbackOptions>
     // The object and its keys were checked above: only the values are left to check, at subscribe.
-    const normalized = (): NormalizedSyncOptions => normalizeSyncOptions(syncOptions)
-    if (callback === undefined) return this.syncResult(this.syncEvents(normalized), signal)
-    return new Promise<SyncTriggerResult>((resolve, reject) => {
-      let triggered = false
-      const onTriggered = (requestId: string): void => {
-        triggered = true
-        resolve({ requestId, success: true, triggered: true })
-      }
-      this.syncResult(this.syncEvents(normalized), signal, onTriggered).then(
-        (outcome) => {
-          // No-op once resolved at the trigger; otherwise the sync failed before it was triggered.
-          if (!outcome.success) resolve({ requestId: outcome.requestId, success: false, triggered: false, errorMessage: outcome.errorMessage ?? '', error: outcome.error as NonNullable<ContextSyncResult['error']> })
-          this.reportOnce(callback, outcome.success)
-        },
-        (error: unknown) => {
-          // Invalid arguments reject and nothing was started, so there is nothing to report;
-          // an abort after the trigger ends the sync, which the callback learns as `false`.
-          reject(error)
-          if (triggered) this.reportOnce(callback, false)
-        },
-      )
-    })
+    const events$ = this.syncEvents(() => normalizeSyncOptions(syncOptions))
+    return new Promise<ContextSyncResult | SyncTriggerResult>((resolve, reject) => new SyncRun(resolve, reject, signal, callback, this.deps.logger).start(events$))
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -253,39 +232,6 @@ export class ContextManager {
     return this.deps.rpc('GetContextInfo', infoParams(this.sessionId, scope), { coalesce: cursor }).pipe(map((body) => body.Data?.ContextStatus ?? []))
   }
 
-  /**
-   * The outcome of a sync: its tasks folded by the watch's own reducer (`foldSyncTask`), under the
-   * trigger's requestId; `onTriggered` learns that requestId when the trigger answers. One
-   * subscriber, not a chain of operators: a thousand waiting syncs each hold it (issue 13 goal 4).
-   */
-  private syncResult(events$: Observable<SyncEvent>, signal: AbortSignal | undefined, onTriggered?: (requestId: string) => void): Promise<ContextSyncResult> {
-    let requestId = ''
-    const result$ = new Observable<ContextSyncResult>((subscriber) => {
-      let fold = INITIAL_SYNC_FOLD
-      return events$.subscribe({
-        next: (event) => {
-          if (event.kind === 'task') return void (fold = foldSyncTask(fold, event.task))
-          requestId = event.requestId
-          onTriggered?.(requestId)
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          subscriber.next(syncResultOf(fold, requestId))
-          subscriber.complete()
-        },
-      })
-    })
-    return lastValueWithSignal(result$, signal).catch((error: unknown) => failedSyncResult(error, requestId))
-  }
-
-  /** protocol §7.7: the reference may call a callback twice; ours is called once, even if it throws. */
-  private reportOnce(callback: (success: boolean) => void, success: boolean): void {
-    try {
-      callback(success)
-    } catch (error) {
-      this.deps.logger.warn('sync callback threw; it is not called again', error)
-    }
-  }
 }
 
 type StaleTasks = NonNullable<TaskSelector['staleTasks']>
