@@ -270,14 +270,7 @@ function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscr
         const tasks$ = watch(trigger)
         if (tasks$ === undefined) return
         watching = true
-        subscription.add(
-          tasks$.subscribe({
-            // Not `{ ...task, requestId }`: see `select` above (the sync's fold keeps this copy).
-            next: (task) => subscriber.next({ kind: 'task', task: Object.assign({}, task, { requestId }) }),
-            error: (error: unknown) => subscriber.error(error),
-            complete: () => subscriber.complete(),
-          }),
-        )
+        subscription.add(tasks$.subscribe(new TaskEvents(subscriber, requestId)))
       } catch (error) {
         subscriber.error(error)
       }
@@ -287,6 +280,27 @@ function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscr
     complete: () => {
       if (!watching) subscriber.complete()
     },
+  }
+}
+
+/** The observer of the watched tasks: each one as a `task` event under the trigger's requestId (an object, not closures: issue 13 goal 4). */
+class TaskEvents implements Observer<ContextStatusData> {
+  constructor(
+    private readonly subscriber: Subscriber<SyncEvent>,
+    private readonly requestId: string,
+  ) {}
+
+  next(task: ContextStatusData): void {
+    // Not `{ ...task, requestId }`: see `select` in `syncEvents` (the sync's fold keeps this copy).
+    this.subscriber.next({ kind: 'task', task: Object.assign({}, task, { requestId: this.requestId }) })
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error)
+  }
+
+  complete(): void {
+    this.subscriber.complete()
   }
 }
 

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, type Subscriber } from 'rxjs'
+import { Observable, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
 import { poll } from '../rpc/poll.js'
@@ -57,50 +57,66 @@ export interface TaskWatchOptions {
  */
 export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
   // One subscriber over the poll, not an operator chain: a thousand waiting syncs each hold one (issue 13 goal 4).
-  return new Observable<ContextStatusData>((subscriber) => {
-    const { scheduler } = options
-    const startedAt = scheduler.now()
-    let state: WatchState = INITIAL_WATCH_STATE
-    // The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's.
-    let heldBack = NONE_HELD_BACK
-    const end = (): void => {
-      // Out of budget before the grace period: a held-back task's state is safer to report than to drop.
-      if (heldBack.length > 0) state = countTasks(state, heldBack, subscriber)
-      if (subscriber.closed) return
-      if (state.latest.size > 0) subscriber.complete()
-      else subscriber.error(options.nothingSeen(scheduler.now() - startedAt))
-    }
-    return poll({
+  return new Observable<ContextStatusData>((subscriber) =>
+    poll({
       request: options.poll,
       schedule: options.schedule,
       maxPolls: options.maxPolls,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      scheduler,
-    }).subscribe({
-      next: (tasks) => {
-        const graceOver = scheduler.now() - startedAt >= options.noTaskGraceMs
-        const counted = countedTasks(tasks, options.select, state.emitted, graceOver)
-        heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : NONE_HELD_BACK
-        state = countTasks(state, counted, subscriber)
-        if (subscriber.closed) return
-        // A held-back task may be this sync's own (another mount's, finished before this poll): the
-        // others being done does not end the wait before the grace period, after which it counts.
-        // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
-        if ((state.done && heldBack.length === 0) || (graceOver && state.latest.size === 0)) end()
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: end,
-    })
-  })
+      scheduler: options.scheduler,
+    }).subscribe(new TaskWatch(options, subscriber)),
+  )
+}
+
+/**
+ * One subscription of `watchTasks`: the observer of its polls, as one object with prototype
+ * methods rather than closures over a context (issue 13 goal 4: a thousand waiting syncs each hold one).
+ */
+class TaskWatch implements Observer<readonly ContextStatusData[]> {
+  private readonly startedAt: number
+  private state: WatchState = INITIAL_WATCH_STATE
+  /** The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's. */
+  private heldBack = NONE_HELD_BACK
+
+  constructor(
+    private readonly options: TaskWatchOptions,
+    private readonly subscriber: Subscriber<ContextStatusData>,
+  ) {
+    this.startedAt = options.scheduler.now()
+  }
+
+  next(tasks: readonly ContextStatusData[]): void {
+    const { options, subscriber } = this
+    const graceOver = options.scheduler.now() - this.startedAt >= options.noTaskGraceMs
+    const counted = countedTasks(tasks, options.select, this.state.emitted, graceOver)
+    this.heldBack = options.select.staleTasks === 'unknown' ? tasks.filter((task) => isInScope(task, options.select) && !counted.includes(task)) : NONE_HELD_BACK
+    this.state = countTasks(this.state, counted, subscriber)
+    if (subscriber.closed) return
+    // A held-back task may be this sync's own (another mount's, finished before this poll): the
+    // others being done does not end the wait before the grace period, after which it counts.
+    // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
+    if ((this.state.done && this.heldBack.length === 0) || (graceOver && this.state.latest.size === 0)) this.complete()
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error)
+  }
+
+  /** The polls ended (budget), or the watch is done. */
+  complete(): void {
+    const { subscriber } = this
+    // Out of budget before the grace period: a held-back task's state is safer to report than to drop.
+    if (this.heldBack.length > 0) this.state = countTasks(this.state, this.heldBack, subscriber)
+    if (subscriber.closed) return
+    if (this.state.latest.size > 0) subscriber.complete()
+    else subscriber.error(this.options.nothingSeen(this.options.scheduler.now() - this.startedAt))
+  }
 }
 
 /** Shared, so a waiting sync with a known stale set holds no array of its own for it. */
 const NONE_HELD_BACK: readonly ContextStatusData[] = []
 
-/**
- * Folds counted tasks into the state and emits those new or changed. Module-level, not a closure
- * in `watchTasks`: each waiting sync held one (0.3 KiB a sync in sync-heap-child under tsx, issue 13 goal 4).
- */
+/** Folds counted tasks into the state and emits those new or changed. */
 function countTasks(state: WatchState, tasks: readonly ContextStatusData[], subscriber: Subscriber<ContextStatusData>): WatchState {
   const next = nextState(state, tasks)
   for (const task of next.changed) subscriber.next(task)
