@@ -146,52 +146,58 @@ export class ContextManager {
 
   /** The sync's events; `options` checks and fills its options at subscribe (throwing `ValidationError`). */
   private syncEvents(options: () => NormalizedSyncOptions): Observable<SyncEvent> {
-    return defer(() => {
-      const normalized = options()
-      const { scheduler } = this.deps
-      // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
-      const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
-      const scope = { contextId: normalized.contextId, path: normalized.path }
-      // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
-      const cursor = new PollCursor()
-      const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
-      // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
-      // A snapshot the official SDK never makes must not cost the sync its trigger: lost transiently, it is unknown.
-      const baseline$ = poll().pipe(
-        map((tasks): StaleTasks => tasks.filter((task) => isTerminalStatus(task.status))),
-        this.unlessTransient<StaleTasks>('unknown', 'the pre-trigger task snapshot'),
-      )
-      const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
-        concatMap(([staleTasks, expected]) =>
-          this.deps
-            .rpc('SyncContext', {
-              SessionId: this.sessionId,
-              ContextId: normalized.contextId,
-              Path: normalized.path,
-              Mode: normalized.mode,
-            })
-            .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks, expected }))),
-        ),
-      )
-      const triggerInTime$ =
-        deadline === undefined
-          ? trigger$
-          : withDeadline(trigger$, normalized.budgetMs, scheduler, () => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' }))
-      return triggerThenTasks(triggerInTime$, ({ requestId, staleTasks, expected }) => {
-        // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
-        if (expected === 0) return undefined
-        cursor.restart()
-        return watchTasks({
-          poll,
-          // Spelled out: on Node 20 (V8 11) `{ ...scope, more }` gives every object a hidden class of its own, held by each waiting sync.
-          select: { contextId: scope.contextId, path: scope.path, mode: normalized.mode, staleTasks },
-          schedule: normalized.schedule,
-          maxPolls: normalized.maxRetries,
-          ...(deadline === undefined ? {} : { deadline }),
-          noTaskGraceMs: normalized.noTaskGraceMs,
-          nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
-          scheduler,
-        })
+    return defer(() => this.syncEventsOf(options()))
+  }
+
+  /**
+   * `syncEvents` once its options are checked. A method of its own, so the closures a waiting sync
+   * keeps (its poll, its `nothingSeen`) do not keep `syncEvents`' scope, and through it the caller's
+   * (issue 13 goal 4).
+   */
+  private syncEventsOf(normalized: NormalizedSyncOptions): Observable<SyncEvent> {
+    const { scheduler } = this.deps
+    // issue 9: the budget is a wall-clock deadline from subscribe, requests in flight included.
+    const deadline = normalized.budgetMs > 0 ? scheduler.now() + normalized.budgetMs : undefined
+    const scope = { contextId: normalized.contextId, path: normalized.path }
+    // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
+    const cursor = new PollCursor()
+    const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
+    // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
+    // A snapshot the official SDK never makes must not cost the sync its trigger: lost transiently, it is unknown.
+    const baseline$ = poll().pipe(
+      map((tasks): StaleTasks => tasks.filter((task) => isTerminalStatus(task.status))),
+      this.unlessTransient<StaleTasks>('unknown', 'the pre-trigger task snapshot'),
+    )
+    const trigger$ = forkJoin([baseline$, this.expectedMounts(normalized)]).pipe(
+      concatMap(([staleTasks, expected]) =>
+        this.deps
+          .rpc('SyncContext', {
+            SessionId: this.sessionId,
+            ContextId: normalized.contextId,
+            Path: normalized.path,
+            Mode: normalized.mode,
+          })
+          .pipe(map((body) => ({ requestId: body.RequestId ?? '', staleTasks, expected }))),
+      ),
+    )
+    const triggerInTime$ =
+      deadline === undefined
+        ? trigger$
+        : withDeadline(trigger$, normalized.budgetMs, scheduler, () => new RequestTimeoutError(`the sync was not triggered within its budget of ${normalized.budgetMs} ms`, { action: 'SyncContext' }))
+    return triggerThenTasks(triggerInTime$, ({ requestId, staleTasks, expected }) => {
+      // Nothing mounted in scope: no task can appear, so there is nothing to wait for (issue 9).
+      if (expected === 0) return undefined
+      cursor.restart()
+      return watchTasks({
+        poll,
+        // Spelled out: on Node 20 (V8 11) `{ ...scope, more }` gives every object a hidden class of its own, held by each waiting sync.
+        select: { contextId: scope.contextId, path: scope.path, mode: normalized.mode, staleTasks },
+        schedule: normalized.schedule,
+        maxPolls: normalized.maxRetries,
+        ...(deadline === undefined ? {} : { deadline }),
+        noTaskGraceMs: normalized.noTaskGraceMs,
+        nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+        scheduler,
       })
     })
   }
