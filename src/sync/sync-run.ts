@@ -1,6 +1,7 @@
 import type { Observable, Observer, Subscription } from 'rxjs'
 import type { Logger } from '../http/config.js'
 import { abortReason } from '../shared/adapters.js'
+import { INITIAL_WATCH_STATE, latestTasks, nextState } from '../wire/task-model.js'
 import { INITIAL_SYNC_FOLD, failedSyncResult, foldSyncTask, syncResultOf } from './sync-result.js'
 import type { ContextSyncResult, SyncTaskStatus, SyncTriggerResult } from './types.js'
 
@@ -20,7 +21,12 @@ export type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string
  * becomes `failedSyncResult` (remote failures and unconfirmed syncs resolve, the rest reject).
  */
 export class SyncRun implements Observer<SyncEvent> {
-  private fold = INITIAL_SYNC_FOLD
+  /**
+   * The latest task of each mount, in the order the mounts first appeared: all the outcome is judged
+   * on. Not the whole fold (its table of emitted states duplicates the watch's, which already emits
+   * only changes): a waiting sync holds this array rather than a second pair of Maps (issue 13 goal 4).
+   */
+  private latest: readonly SyncTaskStatus[] = []
   private requestId = ''
   private triggered = false
   private settled = false
@@ -49,7 +55,7 @@ export class SyncRun implements Observer<SyncEvent> {
 
   next(event: SyncEvent): void {
     if (event.kind === 'task') {
-      this.fold = foldSyncTask(this.fold, event.task)
+      this.latest = latestTasks(nextState(INITIAL_WATCH_STATE, [...this.latest, event.task]))
       return
     }
     this.requestId = event.requestId
@@ -63,7 +69,7 @@ export class SyncRun implements Observer<SyncEvent> {
   }
 
   complete(): void {
-    if (this.settle()) this.finish(syncResultOf(this.fold, this.requestId))
+    if (this.settle()) this.finish(syncResultOf(this.latest.reduce(foldSyncTask, INITIAL_SYNC_FOLD), this.requestId))
   }
 
   /** The abort listener. */
