@@ -1,4 +1,4 @@
-import { Observable, Subscription, catchError, concatMap, defer, filter, forkJoin, map, of, throwError, type MonoTypeOperatorFunction, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
+import { Observable, catchError, concatMap, defer, filter, forkJoin, map, of, throwError, type MonoTypeOperatorFunction, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { AsyncOptions } from '../shared/adapters.js'
 import { failureFields, lastValueWithSignal, requireAbortSignal } from '../shared/adapters.js'
@@ -161,7 +161,8 @@ export class ContextManager {
     const scope = { contextId: normalized.contextId, path: normalized.path }
     // This subscription's own view of the shared polls: never older than the trigger, never the same answer twice.
     const cursor = new PollCursor()
-    const poll = (): Observable<readonly ContextStatusData[]> => this.pollTasks(scope, cursor)
+    // Bound, not closures: a closure would keep this whole scope (and a context) for the sync's whole wait (issue 13 goal 4).
+    const poll: () => Observable<readonly ContextStatusData[]> = this.pollTasks.bind(this, scope, cursor)
     // Terminal tasks seen before the trigger belong to earlier syncs and must never end this one (protocol §7.3).
     // A snapshot the official SDK never makes must not cost the sync its trigger: lost transiently, it is unknown.
     const baseline$ = poll().pipe(
@@ -196,7 +197,7 @@ export class ContextManager {
         maxPolls: normalized.maxRetries,
         ...(deadline === undefined ? {} : { deadline }),
         noTaskGraceMs: normalized.noTaskGraceMs,
-        nothingSeen: (waitedMs) => unconfirmed(expected, waitedMs, requestId),
+        nothingSeen: unconfirmed.bind(undefined, expected, requestId),
         scheduler,
       })
     })
@@ -254,10 +255,9 @@ interface Trigger {
  * value, as one subscriber (issue 13 goal 4: a thousand waiting syncs each hold it).
  */
 function triggerThenTasks(trigger$: Observable<Trigger>, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Observable<SyncEvent> {
+  // The subscriber holds the trigger's subscription, then the watch's: no Subscription of its own (issue 13 goal 4).
   return new Observable<SyncEvent>((subscriber) => {
-    const subscription = new Subscription()
-    subscription.add(trigger$.subscribe(triggerObserver(subscriber, subscription, watch)))
-    return subscription
+    subscriber.add(trigger$.subscribe(triggerObserver(subscriber, watch)))
   })
 }
 
@@ -265,7 +265,7 @@ function triggerThenTasks(trigger$: Observable<Trigger>, watch: (trigger: Trigge
  * `triggerThenTasks`'s observer of the trigger. Its handlers are made here, not where `trigger$` is
  * in scope, so a waiting sync does not keep the trigger's operator chain alive through them.
  */
-function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscription, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Partial<Observer<Trigger>> {
+function triggerObserver(subscriber: Subscriber<SyncEvent>, watch: (trigger: Trigger) => Observable<ContextStatusData> | undefined): Partial<Observer<Trigger>> {
   let watching = false
   return {
     next: (trigger) => {
@@ -276,7 +276,7 @@ function triggerObserver(subscriber: Subscriber<SyncEvent>, subscription: Subscr
         const tasks$ = watch(trigger)
         if (tasks$ === undefined) return
         watching = true
-        subscription.add(tasks$.subscribe(new TaskEvents(subscriber, requestId)))
+        subscriber.add(tasks$.subscribe(new TaskEvents(subscriber, requestId)))
       } catch (error) {
         subscriber.error(error)
       }
@@ -310,7 +310,7 @@ class TaskEvents implements Observer<ContextStatusData> {
   }
 }
 
-const unconfirmed = (expected: number | undefined, waitedMs: number, requestId: string): SyncUnconfirmedError =>
+const unconfirmed = (expected: number | undefined, requestId: string, waitedMs: number): SyncUnconfirmedError =>
   new SyncUnconfirmedError(
     `no sync task appeared within ${Math.round(waitedMs)} ms of the trigger, although ${expected === undefined ? 'contexts are' : `${expected} context(s) are`} mounted in its scope: its outcome is unknown`,
     { requestId }, // no action: SyncContext itself succeeded
