@@ -37,8 +37,8 @@ export class SyncRun implements Observer<SyncEvent> {
    * trigger's result as soon as it is known, and `callback` the outcome's success.
    */
   constructor(
-    private readonly resolve: (result: ContextSyncResult | SyncTriggerResult) => void,
-    private readonly reject: (error: unknown) => void,
+    private resolve: (result: ContextSyncResult | SyncTriggerResult) => void,
+    private reject: (error: unknown) => void,
     private readonly signal: AbortSignal | undefined,
     private readonly callback: ((success: boolean) => void) | undefined,
     private readonly logger: Logger,
@@ -62,6 +62,9 @@ export class SyncRun implements Observer<SyncEvent> {
     if (this.callback === undefined) return
     this.triggered = true
     this.resolve({ requestId: event.requestId, success: true, triggered: true })
+    // Settled: the promise's resolving functions (and through them the promise and its result) are not kept while the sync waits.
+    this.resolve = ignore
+    this.reject = ignore
   }
 
   error(error: unknown): void {
@@ -124,3 +127,5 @@ export class SyncRun implements Observer<SyncEvent> {
     })
   }
 }
+
+const ignore = (): void => undefined
