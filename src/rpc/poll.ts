@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type SchedulerAction, type SchedulerLike, type Subscriber } from 'rxjs'
+import { EMPTY, Observable, Subscription, concat, defer, takeWhile, throwError, type Observer, type SchedulerAction, type SchedulerLike, type Unsubscribable } from 'rxjs'
 import { MAX_DELAY_MS, runAfter } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { isTransientError } from './retry.js'
@@ -46,11 +46,23 @@ export interface PollOptions<T> {
  * concurrent syncs each hold one of these while they wait (issue 13 goal 4).
  */
 export function poll<T>(options: PollOptions<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const run = new PollRun(options, subscriber)
-    run.attempt(0)
-    return run
-  })
+  return new Observable<T>((subscriber) => startPoll(options, subscriber))
+}
+
+/** What `startPoll` reports to: an observer that says when it no longer listens (like a `Subscriber`). */
+export interface PollObserver<T> extends Observer<T> {
+  readonly closed: boolean
+}
+
+/**
+ * `poll`'s work without the Observable around it: starts polling into `observer` and returns the
+ * teardown. For a caller that is itself one subscriber's observer (`watchTasks`), so a waiting
+ * sync holds no subscriber pair of its own between the two (issue 13 goal 4).
+ */
+export function startPoll<T>(options: PollOptions<T>, observer: PollObserver<T>): Unsubscribable {
+  const run = new PollRun(options, observer)
+  run.attempt(0)
+  return run
 }
 
 /**
@@ -77,7 +89,7 @@ class PollRun<T> {
 
   constructor(
     private readonly options: PollOptions<T>,
-    private readonly subscriber: Subscriber<T>,
+    private readonly subscriber: PollObserver<T>,
   ) {
     this.startedAt = options.scheduler.now()
     this.maxPolls = options.maxPolls ?? Infinity
@@ -172,7 +184,7 @@ class PollRun<T> {
   }
 }
 
-function fireRun(this: SchedulerAction<PollRun<unknown>>, run?: PollRun<unknown>): void {
+function fireRun(this: SchedulerAction<{ fire(): void }>, run?: { fire(): void }): void {
   run!.fire()
 }
 

@@ -1,7 +1,7 @@
-import { Observable, type Observer, type SchedulerLike, type Subscriber } from 'rxjs'
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs'
 import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import { isTerminalStatus, type SyncMode } from '../wire/protocol.js'
-import { poll } from '../rpc/poll.js'
+import { startPoll, type PollObserver } from '../rpc/poll.js'
 import type { PollSchedule } from '../rpc/poll-schedule.js'
 import { INITIAL_WATCH_STATE, nextState, taskIdentity, taskState, type WatchState } from '../wire/task-model.js'
 
@@ -58,21 +58,25 @@ export interface TaskWatchOptions {
 export function watchTasks(options: TaskWatchOptions): Observable<ContextStatusData> {
   // One subscriber over the poll, not an operator chain: a thousand waiting syncs each hold one (issue 13 goal 4).
   return new Observable<ContextStatusData>((subscriber) =>
-    poll({
-      request: options.poll,
-      schedule: options.schedule,
-      maxPolls: options.maxPolls,
-      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-      scheduler: options.scheduler,
-    }).subscribe(new TaskWatch(options, subscriber)),
+    startPoll(
+      {
+        request: options.poll,
+        schedule: options.schedule,
+        maxPolls: options.maxPolls,
+        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+        scheduler: options.scheduler,
+      },
+      new TaskWatch(options, subscriber),
+    ),
   )
 }
 
 /**
  * One subscription of `watchTasks`: the observer of its polls, as one object with prototype
- * methods rather than closures over a context (issue 13 goal 4: a thousand waiting syncs each hold one).
+ * methods rather than closures over a context, fed by `startPoll` directly rather than through a
+ * subscriber of its own (issue 13 goal 4: a thousand waiting syncs each hold one).
  */
-class TaskWatch implements Observer<readonly ContextStatusData[]> {
+class TaskWatch implements PollObserver<readonly ContextStatusData[]> {
   private readonly startedAt: number
   private state: WatchState = INITIAL_WATCH_STATE
   /** The stale set unknown: the last poll's finished tasks held back as possibly an earlier sync's. */
@@ -83,6 +87,11 @@ class TaskWatch implements Observer<readonly ContextStatusData[]> {
     private readonly subscriber: Subscriber<ContextStatusData>,
   ) {
     this.startedAt = options.scheduler.now()
+  }
+
+  /** Polling stops once the watch's subscriber is closed (it ended, or was unsubscribed). */
+  get closed(): boolean {
+    return this.subscriber.closed
   }
 
   next(tasks: readonly ContextStatusData[]): void {
