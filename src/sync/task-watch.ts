@@ -94,7 +94,31 @@ class TaskWatch implements PollObserver<readonly ContextStatusData[]> {
     return this.subscriber.closed
   }
 
+  // `startPoll` calls these directly, not through a Subscriber: a throw here (a bug) must end this
+  // watch with that error, not escape into the poll (which would stop polling but keep waiting) or
+  // into the scheduler (which would drop other syncs' queued actions).
   next(tasks: readonly ContextStatusData[]): void {
+    try {
+      this.count(tasks)
+    } catch (error) {
+      this.subscriber.error(error)
+    }
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error)
+  }
+
+  /** The polls ended (budget), or the watch is done. */
+  complete(): void {
+    try {
+      this.end()
+    } catch (error) {
+      this.subscriber.error(error)
+    }
+  }
+
+  private count(tasks: readonly ContextStatusData[]): void {
     const { options, subscriber } = this
     const graceOver = options.scheduler.now() - this.startedAt >= options.noTaskGraceMs
     const counted = countedTasks(tasks, options.select, this.state.emitted, graceOver)
@@ -104,15 +128,10 @@ class TaskWatch implements PollObserver<readonly ContextStatusData[]> {
     // A held-back task may be this sync's own (another mount's, finished before this poll): the
     // others being done does not end the wait before the grace period, after which it counts.
     // issue 9: nothing of this sync seen within the grace period ends the wait as unconfirmed.
-    if ((this.state.done && this.heldBack.length === 0) || (graceOver && this.state.latest.size === 0)) this.complete()
+    if ((this.state.done && this.heldBack.length === 0) || (graceOver && this.state.latest.size === 0)) this.end()
   }
 
-  error(error: unknown): void {
-    this.subscriber.error(error)
-  }
-
-  /** The polls ended (budget), or the watch is done. */
-  complete(): void {
+  private end(): void {
     const { subscriber } = this
     // Out of budget before the grace period: a held-back task's state is safer to report than to drop.
     if (this.heldBack.length > 0) this.state = countTasks(this.state, this.heldBack, subscriber)

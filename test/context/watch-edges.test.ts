@@ -57,3 +57,53 @@ describe('the initial watch state', () => {
     expect(INITIAL_WATCH_STATE.done).toBe(false)
   })
 })
+
+describe('a throw inside the watch (a bug) ends that watch with the error', () => {
+  const brokenTask = () => {
+    const broken = { ...task({ status: 'Running' }) }
+    Object.defineProperty(broken, 'startTime', { get: () => { throw new Error('broken task') } })
+    return broken
+  }
+
+  it('while handling a poll: the watch errors at that poll, and no further poll is sent', () => {
+    let polls = 0
+    scheduler.run(({ expectObservable, cold }) => {
+      const watch$ = watchTasks({
+        poll: () => {
+          polls += 1
+          return cold('-(a|)', { a: [brokenTask()] })
+        },
+        select: {},
+        schedule: fixedSchedule(10),
+        maxPolls: 5,
+        deadline: 100,
+        noTaskGraceMs: 50,
+        nothingSeen: () => new Error('nothing seen'),
+        scheduler,
+      })
+      expectObservable(watch$).toBe('-#', undefined, new Error('broken task'))
+    })
+    expect(polls).toBe(1)
+  })
+
+  it('when the deadline ends it: the watch errors, and another action queued on the same scheduler still runs', () => {
+    let otherRan = false
+    scheduler.run(({ expectObservable }) => {
+      const watch$ = watchTasks({
+        poll: () => of([]),
+        select: {},
+        schedule: fixedSchedule(10),
+        maxPolls: 100,
+        deadline: 15,
+        noTaskGraceMs: 1000,
+        nothingSeen: () => {
+          throw new Error('nothingSeen threw')
+        },
+        scheduler,
+      })
+      scheduler.schedule(() => (otherRan = true), 30)
+      expectObservable(watch$).toBe('15ms #', undefined, new Error('nothingSeen threw'))
+    })
+    expect(otherRan).toBe(true)
+  })
+})
