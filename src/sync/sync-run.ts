@@ -12,7 +12,7 @@ export type SyncEvent = { readonly kind: 'triggered'; readonly requestId: string
  * One `syncAsync` call while it runs: it folds the sync's events into the outcome (the watch's own
  * reducer, `foldSyncTask`, under the trigger's requestId), bridges the `AbortSignal`, and settles
  * the promise (and, in the callback form, reports the outcome once). One object with prototype
- * methods, which is also the events' observer and the abort listener: a thousand waiting syncs each
+ * methods, which is also the events' observer: a thousand waiting syncs each
  * hold one, where a Promise adapter, an outcome fold and a callback bridge held a dozen closures
  * (issue 13 goal 4).
  *
@@ -31,6 +31,11 @@ export class SyncRun implements Observer<SyncEvent> {
   private triggered = false
   private settled = false
   private subscription: Subscription | undefined
+  /**
+   * The abort listener, a function: `requireAbortSignal` admits any object with `addEventListener`,
+   * and one that calls its listeners would not call an object's `handleEvent`. Made only with a signal.
+   */
+  private onAbort: (() => void) | undefined
 
   /**
    * Without `callback`, `resolve` gets the outcome. With it (the reference form), `resolve` gets the
@@ -47,7 +52,10 @@ export class SyncRun implements Observer<SyncEvent> {
   start(events$: Observable<SyncEvent>): void {
     const { signal } = this
     if (signal?.aborted) return this.fail(abortReason(signal))
-    signal?.addEventListener('abort', this)
+    if (signal !== undefined) {
+      this.onAbort = () => this.abort()
+      signal.addEventListener('abort', this.onAbort)
+    }
     const subscription = events$.subscribe(this)
     this.subscription = subscription
     if (this.settled) subscription.unsubscribe() // aborted while subscribing
@@ -75,8 +83,7 @@ export class SyncRun implements Observer<SyncEvent> {
     if (this.settle()) this.finish(syncResultOf(this.latest.reduce(foldSyncTask, INITIAL_SYNC_FOLD), this.requestId))
   }
 
-  /** The abort listener. */
-  handleEvent(): void {
+  private abort(): void {
     if (!this.settle()) return
     this.subscription?.unsubscribe()
     this.fail(abortReason(this.signal!))
@@ -86,7 +93,8 @@ export class SyncRun implements Observer<SyncEvent> {
   private settle(): boolean {
     if (this.settled) return false
     this.settled = true
-    this.signal?.removeEventListener('abort', this)
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort)
+    this.onAbort = undefined
     return true
   }
 
@@ -118,9 +126,11 @@ export class SyncRun implements Observer<SyncEvent> {
    * After the promise's own callbacks, as when the outcome came through a promise.
    */
   private report(success: boolean): void {
+    const { callback } = this
     void Promise.resolve().then(() => {
       try {
-        this.callback!(success)
+        // Called as a plain function, as before: `this` is not the run.
+        callback!(success)
       } catch (error) {
         this.logger.warn('sync callback threw; it is not called again', error)
       }

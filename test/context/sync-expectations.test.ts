@@ -712,3 +712,52 @@ describe('a pre-trigger read fails for good (not transient)', () => {
     expect(fake.requestsOf('SyncContext')).toHaveLength(0)
   })
 })
+
+describe('syncAsync edges (the slimmed run)', () => {
+  it('an AbortSignal-like object that calls its listeners as functions aborts the sync, and its listener is removed', async () => {
+    const listeners = new Set<unknown>()
+    const reason = new Error('stop now')
+    const signal = {
+      aborted: false,
+      reason: undefined as unknown,
+      addEventListener: (_type: string, listener: unknown) => listeners.add(listener),
+      removeEventListener: (_type: string, listener: unknown) => listeners.delete(listener),
+    }
+    let outcome: unknown
+    await settled(() => {
+      triggerAnswers()
+      mounted(['ctx-1'])
+      pollsAnswer([], [running])
+      sessionFor()
+        .context.syncAsync({ ...FAST, maxRetries: 100, signal: signal as unknown as AbortSignal })
+        .then(
+          (result) => (outcome = { resolved: result }),
+          (error: unknown) => (outcome = { rejected: error }),
+        )
+      scheduler.schedule(() => {
+        signal.aborted = true
+        signal.reason = reason
+        for (const listener of [...listeners]) (listener as (event: unknown) => void)({ type: 'abort' })
+      }, 20)
+    })
+    expect(outcome).toEqual({ rejected: reason })
+    expect(listeners.size).toBe(0)
+  })
+
+  it('calls the callback as a plain function (this is undefined), once', async () => {
+    const seen: unknown[] = []
+    await settled(() => {
+      triggerAnswers()
+      mounted(['ctx-1'])
+      pollsAnswer([], [succeeded])
+      void sessionFor().context.syncAsync({
+        ...FAST,
+        callback: function (this: unknown, success: boolean) {
+          seen.push({ self: this, success })
+        },
+      })
+    })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(seen).toEqual([{ self: undefined, success: true }])
+  })
+})
