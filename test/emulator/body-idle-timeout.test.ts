@@ -55,8 +55,9 @@ describe('a request body that stops coming (bodyIdleTimeoutMs)', () => {
     await stalled.closed
     expect(stalled.received()).toMatch(/^HTTP\/1\.1 408 /)
     expect(bodyOf(stalled.received())['Code']).toBe('RequestTimeout')
-    await emulator.idle()
     expect((await ok(emulator, 'DescribeContextFiles', { ContextId: contextId, ParentFolderPath: '/' }))['Data']).toEqual([])
+    // The client sees the 408 before the handler has cleaned up; close() waits for every handler.
+    await emulator.close()
     expect(await readdir(join(emulator.dataDir, 'tmp'))).toEqual([])
     expect(lines.filter((line) => line.startsWith('PUT files'))).toEqual([expect.stringMatching(/^PUT files 408 /)])
     expect(lines.filter((line) => line.includes('internal error'))).toEqual([])
