@@ -4,7 +4,7 @@ import type { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { fixedSchedule } from '../../src/rpc/poll-schedule.js'
 import { INITIAL_WATCH_STATE, nextState } from '../../src/wire/task-model.js'
-import { countedTasks, watchTasks } from '../../src/sync/task-watch.js'
+import { countedTasks, watchTasks, type TaskWatchOptions } from '../../src/sync/task-watch.js'
 import { task } from '../../src/testing/index.js'
 import { createTestScheduler } from '../helpers/marbles.js'
 
@@ -17,18 +17,19 @@ beforeEach(() => {
 const stale = task({ status: 'Success', startTime: 1_700_000_000, finishTime: 1_700_000_001 })
 const select = { mode: 'upload' as const, contextId: 'ctx-1', path: '/home/wuying/data', staleTasks: [stale] }
 
+/** A watch over any task (`select: {}`) polled every 10 ms on the test scheduler; each test sets the rest. */
+const watchOf = (options: Omit<TaskWatchOptions, 'select' | 'schedule' | 'scheduler'>) =>
+  watchTasks({ select: {}, schedule: fixedSchedule(10), scheduler, ...options })
+
 describe('the grace period', () => {
   it('is over exactly noTaskGraceMs after the start: a poll at that moment with nothing seen ends the watch', () => {
     const nothingSeen = (waitedMs: number) => new Error(`nothing seen in ${waitedMs} ms`)
     scheduler.run(({ expectObservable }) => {
-      const watch$ = watchTasks({
+      const watch$ = watchOf({
         poll: () => of([]),
-        select: {},
-        schedule: fixedSchedule(10),
         maxPolls: 100,
         noTaskGraceMs: 20,
         nothingSeen,
-        scheduler,
       })
       // polls at 0, 10 and 20: the one at 20 is the first past the grace period
       expectObservable(watch$).toBe('20ms #', undefined, nothingSeen(20))
@@ -68,18 +69,15 @@ describe('a throw inside the watch (a bug) ends that watch with the error', () =
   it('while handling a poll: the watch errors at that poll, and no further poll is sent', () => {
     let polls = 0
     scheduler.run(({ expectObservable, cold }) => {
-      const watch$ = watchTasks({
+      const watch$ = watchOf({
         poll: () => {
           polls += 1
           return cold('-(a|)', { a: [brokenTask()] })
         },
-        select: {},
-        schedule: fixedSchedule(10),
         maxPolls: 5,
         deadline: 100,
         noTaskGraceMs: 50,
         nothingSeen: () => new Error('nothing seen'),
-        scheduler,
       })
       expectObservable(watch$).toBe('-#', undefined, new Error('broken task'))
     })
@@ -89,17 +87,14 @@ describe('a throw inside the watch (a bug) ends that watch with the error', () =
   it('when the deadline ends it: the watch errors, and another action queued on the same scheduler still runs', () => {
     let otherRan = false
     scheduler.run(({ expectObservable }) => {
-      const watch$ = watchTasks({
+      const watch$ = watchOf({
         poll: () => of([]),
-        select: {},
-        schedule: fixedSchedule(10),
         maxPolls: 100,
         deadline: 15,
         noTaskGraceMs: 1000,
         nothingSeen: () => {
           throw new Error('nothingSeen threw')
         },
-        scheduler,
       })
       scheduler.schedule(() => (otherRan = true), 30)
       expectObservable(watch$).toBe('15ms #', undefined, new Error('nothingSeen threw'))

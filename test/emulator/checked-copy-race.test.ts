@@ -37,25 +37,23 @@ async function swap(path: string): Promise<void> {
 vi.mock('../../src/emulator/fs-ops.js', async (importOriginal) => {
   const fsOps = await importOriginal<typeof import('../../src/emulator/fs-ops.js')>()
   const { join: joinPath } = await import('node:path')
+  const { afterCall } = await import('../helpers/seams.js')
   return {
     ...fsOps,
-    listFiles: async (root: string) => {
-      const files = await fsOps.listFiles(root)
+    listFiles: afterCall(fsOps.listFiles, async (files, root) => {
       for (const file of files) if (joinPath(root, ...file) === swapping.target) await swap(swapping.target)
-      return files
-    },
+    }),
   }
 })
 
 vi.mock('../../src/emulator/paths.js', async (importOriginal) => {
   const paths = await importOriginal<typeof import('../../src/emulator/paths.js')>()
+  const { afterCall } = await import('../helpers/seams.js')
   return {
     ...paths,
-    inspectInside: async (...args: Parameters<typeof paths.inspectInside>) => {
-      const entry = await paths.inspectInside(...args)
+    inspectInside: afterCall(paths.inspectInside, async (entry) => {
       if (entry.path === swapping.target && entry.info?.isFile()) await swap(entry.path)
-      return entry
-    },
+    }),
   }
 })
 

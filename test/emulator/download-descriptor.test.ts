@@ -17,14 +17,13 @@ const opening = vi.hoisted(() => ({
 
 vi.mock('../../src/emulator/fs-ops.js', async (importOriginal) => {
   const fsOps = await importOriginal<typeof import('../../src/emulator/fs-ops.js')>()
+  const { afterCall } = await import('../helpers/seams.js')
   return {
     ...fsOps,
-    openRegularForReading: async (...args: Parameters<typeof fsOps.openRegularForReading>) => {
-      const opened = await fsOps.openRegularForReading(...args)
+    openRegularForReading: afterCall(fsOps.openRegularForReading, async (opened) => {
       opening.handles.push(opened.handle)
       await opening.hold
-      return opened
-    },
+    }),
   }
 })
 

@@ -19,20 +19,18 @@ const planting = vi.hoisted(() => ({
 
 vi.mock('../../src/emulator/paths.js', async (importOriginal) => {
   const paths = await importOriginal<typeof import('../../src/emulator/paths.js')>()
+  const { afterCall } = await import('../helpers/seams.js')
   return {
     ...paths,
-    prepareEntryInside: async (...args: Parameters<typeof paths.prepareEntryInside>) => {
-      const entry = await paths.prepareEntryInside(...args)
+    prepareEntryInside: afterCall(paths.prepareEntryInside, async (entry) => {
       if (planting.fifoAfterWalk) {
         execFileSync('mkfifo', [entry.path])
         const { open: openFile } = await import('node:fs/promises')
         const { constants: flags } = await import('node:fs')
         if (planting.withReader) planting.readers.push(await openFile(entry.path, flags.O_RDONLY | flags.O_NONBLOCK))
       }
-      return entry
-    },
-    inspectInside: async (...args: Parameters<typeof paths.inspectInside>) => {
-      const entry = await paths.inspectInside(...args)
+    }),
+    inspectInside: afterCall(paths.inspectInside, async (entry) => {
       if (planting.fifoAfterReadWalk && entry.info?.isFile()) {
         const { open: openFile, rm: remove } = await import('node:fs/promises')
         const { constants: flags } = await import('node:fs')
@@ -40,8 +38,7 @@ vi.mock('../../src/emulator/paths.js', async (importOriginal) => {
         execFileSync('mkfifo', [entry.path])
         planting.readers.push(await openFile(entry.path, flags.O_RDWR | flags.O_NONBLOCK))
       }
-      return entry
-    },
+    }),
   }
 })
 
