@@ -51,7 +51,7 @@ export interface NormalizedSyncOptions {
 export type SyncTimingOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
 
 /** The keys of `SyncTimingOptions` and of `SyncOptions` (complete at compile time, issue 12). */
-export const SYNC_TIMING_KEYS = { maxRetries: true, retryInterval: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<SyncTimingOptions>
+const SYNC_TIMING_KEYS = { maxRetries: true, retryInterval: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<SyncTimingOptions>
 export const SYNC_OPTION_KEYS = { contextId: true, path: true, mode: true, ...SYNC_TIMING_KEYS } as const satisfies KnownKeys<SyncOptions>
 
 export const SYNC_DEFAULTS = { maxRetries: 150, retryInterval: 1500, noTaskGraceMs: 3000 } as const
