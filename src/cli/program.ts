@@ -20,6 +20,7 @@ import { syncCommand } from './commands/sync.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'
 import { collectLabel, collectMount, nonNegativeInt, port, positiveInt, positiveNumber } from './parse.js'
+import { SYNC_MODES } from '../wire/protocol.js'
 
 /** What the command tree needs from `runCli`. */
 export interface ProgramDeps {
@@ -27,8 +28,6 @@ export interface ProgramDeps {
   readonly out: Output
   readonly signal: AbortSignal
 }
-
-const SYNC_MODES = ['upload', 'download'] as const
 
 /**
  * Commander's `requiredOption`, but checked just before the action, i.e. after Commander's

@@ -430,18 +430,16 @@ function requireRemotePath(remotePath: unknown): asserts remotePath is string {
 function uploadOptions(options: FileUploadOptions): CheckedUpload {
   const { contentType, contentLength, sync, timeoutMs } = requireOptions(options, 'files.upload(source, remotePath, options)', UPLOAD_FORM, UPLOAD_KEYS)
   checkTransferOptions({ contentType, contentLength })
-  return { contentType, contentLength, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
+  // The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's.
+  return { contentType, contentLength, sync: requireSyncTimingOptions(sync, 'sync option'), timeoutMs: deadlineOption(timeoutMs) }
 }
 
 function downloadOptions(options: FileDownloadOptions): CheckedDownload {
   const { to, overwrite = true, sync, timeoutMs } = requireOptions(options, 'files.download(remotePath, options)', DOWNLOAD_FORM, DOWNLOAD_KEYS)
   if (to !== undefined) requireNonBlank(to, 'to')
   requireBoolean(overwrite, 'overwrite')
-  return { to, overwrite, sync: syncOptions(sync), timeoutMs: deadlineOption(timeoutMs) }
+  return { to, overwrite, sync: requireSyncTimingOptions(sync, 'sync option'), timeoutMs: deadlineOption(timeoutMs) }
 }
-
-/** The sync step's options, checked now (not after the bytes moved); its context, path and mode are the transfer's. */
-const syncOptions = (sync: FileTransferSyncOptions | undefined): FileTransferSyncOptions => requireSyncTimingOptions(sync, 'sync option')
 
 function deadlineOption(timeoutMs: unknown): number | undefined {
   if (timeoutMs === undefined) return undefined

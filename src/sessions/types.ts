@@ -1,4 +1,3 @@
-import type { ContextStatusData } from '../wire/codecs/context-status.js'
 import type { PollSchedule } from '../rpc/poll-schedule.js'
 import type { SyncTimingOptions } from '../sync/sync-options.js'
 import type { KnownKeys } from '../shared/arguments.js'

@@ -1,4 +1,4 @@
-import { describeChoice, describeValue, requireKnownKeys, requireOptions, requireText, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
+import { describeChoice, describeType, describeValue, requireKnownKeys, requireOptions, requireText, requirePositiveInteger, type KnownKeys } from '../shared/arguments.js'
 import { requireDelay } from '../shared/duration.js'
 import { ValidationError } from '../shared/errors/validation-error.js'
 import { SYNC_MODES, isSyncMode, type SyncMode } from '../wire/protocol.js'
@@ -51,7 +51,7 @@ export interface NormalizedSyncOptions {
 export type SyncTimingOptions = Omit<SyncOptions, 'contextId' | 'path' | 'mode'>
 
 /** The keys of `SyncTimingOptions` and of `SyncOptions` (complete at compile time, issue 12). */
-export const SYNC_TIMING_KEYS = { maxRetries: true, retryInterval: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<SyncTimingOptions>
+const SYNC_TIMING_KEYS = { maxRetries: true, retryInterval: true, schedule: true, noTaskGraceMs: true } as const satisfies KnownKeys<SyncTimingOptions>
 export const SYNC_OPTION_KEYS = { contextId: true, path: true, mode: true, ...SYNC_TIMING_KEYS } as const satisfies KnownKeys<SyncOptions>
 
 export const SYNC_DEFAULTS = { maxRetries: 150, retryInterval: 1500, noTaskGraceMs: 3000 } as const
@@ -85,7 +85,7 @@ export function requireOptionsObject(value: unknown, argumentCount: number, meth
 
 // A string goes through describeValue: quoted only when too short to be a key passed by mistake.
 const describe = (value: unknown): string => {
-  if (typeof value !== 'string') return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  if (typeof value !== 'string') return value === null || Array.isArray(value) ? describeType(value) : `a ${typeof value}`
   const shown = describeValue(value)
   return shown.startsWith('"') ? `the string ${shown}` : shown
 }

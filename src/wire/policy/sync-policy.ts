@@ -1,5 +1,5 @@
 import * as t from 'io-ts'
-import { describeChoice, describeType, describeValue, requireBoolean, requireKnownKeys, requireNoControlCharacter, requireText, type KnownKeys } from '../../shared/arguments.js'
+import { describeChoice, describeValue, requireBoolean, requireKnownKeys, requireNoControlCharacter, requireText, type KnownKeys } from '../../shared/arguments.js'
 import { ValidationError } from '../../shared/errors/validation-error.js'
 
 // ---- model ---------------------------------------------------------------------------------------
