@@ -1,5 +1,5 @@
 // Issue 9 items 3, 4, 5, 9, 11, the sync gaps of item 17 and the reads before the trigger failing, in virtual time with the fake transport.
-import { NEVER, lastValueFrom, type Observable } from 'rxjs'
+import { lastValueFrom, type Observable } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import {

@@ -8,7 +8,6 @@ import {
   RecyclePolicy,
   SyncPolicy,
   UploadPolicy,
-  ValidationError,
   newContextSync,
   newDeletePolicy,
   newDownloadPolicy,
